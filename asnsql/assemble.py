@@ -1,0 +1,421 @@
+"""Grouped rows -> association dicts; no SQL text here.
+
+The SQL (:mod:`asnsql.compile`) decides which exposures belong to which association. This
+module spells the result as jwst 3.0.0 does: members and their names (spec sections 7.3,
+10.5), product names (10.3, 10.4), metadata (8.1, 9.1, 11.1), finalisation validity
+(6.4, 8.5, 9.4), pruning of duplicates (6.5), sequence numbers and output order (6.6).
+It works on whole associations, never on pool rows against associations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import naming
+from .model import Rule
+
+__all__ = ["Association", "AssociationDict", "RunInfo", "build", "finalize", "number_unfinalized", "prune", "resequence", "to_dicts", "CODE_VERSION"]
+
+#: The reference release whose output asnsql reproduces.
+CODE_VERSION = "3.0.0"
+DEGRADED_OK = "No known degraded exposures in association."
+DEGRADED_NOT_OK = ("One or more members have an error associated with them."
+                   "\nDetails can be found in the member.exposerr attribute.")
+MULTI_OBS_CANDIDATE_TYPES = ("group", "background", "mosaic")
+
+
+class AssociationDict(dict):
+    """An association as written to JSON, with its file name stem in ``.name``.
+
+    It is a plain ``dict`` of the association's content (``json.dumps`` writes it as the
+    reference does); ``name`` is the file name without ``.json``, e.g.
+    ``jw00623-o001_image2_00001_asn``.
+    """
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One generator run: a candidate's sub-pool, or the discovery pass.
+
+    ``order`` is the position of the run's associations in the reference's list before
+    finalisation: discovered associations first, then candidates in enumeration order.
+    """
+
+    run: int
+    kind: str          # 'candidate' or 'discover'
+    cand_id: str
+    cand_type: str
+    order: int
+
+    @property
+    def asn_candidate(self) -> str:
+        """The rewritten ``asn_candidate`` text of the run's members (spec section 6.2.2)."""
+        return f"[('{self.cand_id}', '{self.cand_type}')]"
+
+
+@dataclass
+class Association:
+    """An association under assembly (one product until merged)."""
+
+    rule: Rule
+    run: RunInfo
+    created: int
+    members: list[dict]
+    found: dict[str, list[str]]
+    creator: dict
+    sequence: int = 0
+    data: dict = field(default_factory=dict)
+
+    @property
+    def level(self) -> int:
+        return self.rule.level
+
+    @property
+    def asn_id(self) -> str:
+        return self.data["asn_id"]
+
+    @property
+    def order_key(self) -> tuple:
+        return (self.run.order, self.created, self.rule.index)
+
+    def product(self) -> dict:
+        return self.data["products"][0]
+
+
+# --- building -------------------------------------------------------------------------------
+
+def _constraints_text(rule: Rule, found: dict[str, list[str]]) -> str:
+    """A readable stand-in for the reference's ``str(constraints)`` (not byte-identical:
+    the reference prints function addresses and hash-ordered sets, spec section 11.1)."""
+    lines = []
+    for key in rule.keys + rule.record:
+        values = [re.escape(v) for v in found.get(key.name, [])]
+        value = (values[0] if len(values) == 1 else values) if values else None
+        lines.append("DMSAttrConstraint({'name': %r, 'sources': %r, 'value': %r})"
+                     % (key.name, list(key.sources), value))
+    return "\n".join(lines)
+
+
+def _integrations(rule: Rule, item: dict, found: dict[str, list[str]]) -> bool:
+    """Spec section 7.3: coronagraphy, AMI or TSO (some rules never use integrations)."""
+    coron = bool(item["item_coron"]) and rule.integrations
+    tso = bool(item["item_tso"])
+    if rule.level == 2 and not tso and "t" in found.get("is_tso", []):
+        # An association locked to TSVISIT=T names every science member "...ints".
+        tso = bool(item["science_pointing"])
+    return coron or bool(item["item_ami"]) or tso
+
+
+def _member(rule: Rule, run: RunInfo, m: dict, item: dict, found) -> dict:
+    ints = _integrations(rule, item, found)
+    exposerr = item["exposerr"]
+    if rule.level == 2:
+        return {"expname": naming.level2_member_name(item["filename"], ints),
+                "exptype": m["exptype"], "exposerr": exposerr}
+    return {"expname": naming.level3_member_name(item["filename"], item["exp_type"],
+                                                 m["exptype"], ints),
+            "exptype": m["exptype"], "exposerr": exposerr,
+            "asn_candidate": (run.asn_candidate if run.kind == "candidate"
+                              else item["asn_candidate"])}
+
+
+def build(rows: list[dict], rules: dict[str, Rule], runs: dict[int, RunInfo],
+          items: dict[int, dict], pool_name: str, version_id: str | None) -> list[Association]:
+    """Turn the rule queries' rows into associations, in the reference's creation order.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of the compiled rule queries (``rule``, ``run``, ``created``, ``members``,
+        ``found``).
+    rules : dict
+        Rule name -> Rule.
+    runs : dict
+        Run number -> RunInfo.
+    items : dict
+        Pool row number -> the pool values assembly needs (``filename``, ``exp_type``,
+        ``exposerr``, ``targetid``, ``program``, ``asn_candidate`` and the integration flags).
+    pool_name : str
+        ``asn_pool`` value.
+    version_id : str or None
+        ``version_id`` value.
+
+    Returns
+    -------
+    list of Association
+        In creation order (discovered first, then candidates; within a run by creating row,
+        then rule registry order).
+    """
+    asns = []
+    for row in rows:
+        rule = rules[row["rule"]]
+        run = runs[row["run"]]
+        found = {f["name"]: list(f["values"]) for f in row["found"]}
+        members = []
+        for m in row["members"]:
+            member = _member(rule, run, m, items[m["pos"]], found)
+            if any(x["expname"] == member["expname"] and x["exptype"] == member["exptype"]
+                   for x in members):
+                continue   # spec section 4.2: an equal member is not added twice
+            members.append(member)
+        creator = items[row["created"]] if row["created"] in items else items[
+            row["members"][0]["pos"]]
+        asn = Association(rule=rule, run=run, created=row["created"], members=members,
+                          found=found, creator=creator)
+        asn.data = _data(asn, pool_name, version_id)
+        asns.append(asn)
+    asns.sort(key=lambda a: a.order_key)
+    return asns
+
+
+def _data(asn: Association, pool_name: str, version_id: str | None) -> dict:
+    rule, run = asn.rule, asn.run
+    acid = run.cand_id if run.kind == "candidate" else "a3001"
+    degraded = DEGRADED_OK
+    if any(naming.is_defined(m.get("exposerr")) for m in asn.members):
+        degraded = DEGRADED_NOT_OK
+    program = str(asn.creator["program"]).rjust(5, "0")
+    prefix = "candidate" if run.kind == "candidate" else "discover"
+    data: dict[str, Any] = {
+        "asn_type": rule.asn_type,
+        "asn_rule": f"{prefix}_{rule.name}",
+        "version_id": version_id,
+        "code_version": CODE_VERSION,
+        "degraded_status": degraded,
+        "program": program,
+        "constraints": _constraints_text(rule, asn.found),
+        "asn_id": acid,
+    }
+    if rule.level == 2:
+        data["asn_pool"] = pool_name
+        data["target"] = asn.creator["targetid"]
+        name = naming.level2_product_name(asn.members)
+    else:
+        targets = asn.found.get("target") or []
+        data["target"] = "t" + "-".join(re.escape(t) for t in targets).rjust(3, "0")
+        data["asn_pool"] = pool_name
+        name = naming.level3_product_name(rule.product_name, program, acid, asn.found)
+    data["products"] = [{"name": name, "members": asn.members}]
+    return data
+
+
+# --- finalisation ---------------------------------------------------------------------------
+
+def _candidate_type(asn: Association) -> str:
+    return asn.run.cand_type.lower() if asn.run.kind == "candidate" else "discovered"
+
+
+def is_valid(asn: Association) -> bool:
+    """The rule's validity tests (spec sections 4.3, 8.1, 9.5)."""
+    members = asn.product()["members"]
+    types = [m["exptype"] for m in members]
+    ctype = _candidate_type(asn)
+    for test in asn.rule.validity:
+        if test == "has_science" and "science" not in types:
+            return False
+        if test == "allowed_candidates":
+            if ctype == "background":
+                if "background" not in types:
+                    return False
+            elif ctype != "observation":
+                return False
+        if test == "has_psf" and "psf" not in types:
+            return False
+        if test == "has_pair" and len(members) < 2:
+            return False
+        if test == "is_type_mosaic" and ctype != "mosaic":
+            return False
+        if test == "is_type_observation" and ctype != "observation":
+            return False
+        if test == "is_not_group" and ctype == "group":
+            return False
+    return True
+
+
+def _finalize_one(asn: Association) -> list[Association]:
+    if "multi_observation" in asn.rule.finalize:
+        if _candidate_type(asn) in MULTI_OBS_CANDIDATE_TYPES and len(
+                asn.found.get("obs_num", [])) <= 1:
+            return []
+    return [asn] if is_valid(asn) else []
+
+
+def _membership_key(product: dict):
+    """Signature for strict identical membership (spec section 6.5, stage A)."""
+    names = [m["expname"] for m in product["members"]]
+    if len(set(names)) != len(names):
+        return None    # a product with duplicate members equals nothing
+    return frozenset((m["expname"], m["exptype"]) for m in product["members"])
+
+
+def _strict_diff(left: dict, right: dict, strict: bool = True) -> set[str]:
+    """Kinds of difference between two products' memberships (the reference's diff)."""
+    munge = (lambda n: n) if strict else (lambda n: naming.stem_without_suffix(n))
+    kinds: set[str] = set()
+    for product in (left, right):
+        names = [m["expname"] for m in product["members"]]
+        if len(set(names)) != len(names):
+            kinds.add("duplicate")
+    if len(left["members"]) != len(right["members"]):
+        kinds.add("length")
+    remaining = list(right["members"])
+    unaccounted_left = 0
+    for lm in left["members"]:
+        for rm in remaining:
+            if munge(lm["expname"]) != munge(rm["expname"]):
+                continue
+            if lm["exptype"] != rm["exptype"]:
+                kinds.add("mismatch")
+            remaining.remove(rm)
+            break
+        else:
+            unaccounted_left += 1
+    if unaccounted_left or remaining:
+        kinds.add("unaccounted")
+    if kinds == {"length", "unaccounted"}:
+        kinds.add("subset")
+    return kinds
+
+
+def _components(name: str) -> set[str]:
+    return set(re.split("[_-]", name))
+
+
+def loosely_equal(a: Association, b: Association) -> bool:
+    """Association equality of the reference (``compare_asns``, suffix-insensitive)."""
+    if a.data["asn_type"] != b.data["asn_type"]:
+        return False
+    if a.asn_id[:1] != b.asn_id[:1]:
+        return False
+    left, right = a.data["products"], list(b.data["products"])
+    if len(left) != len(right):
+        return False
+    for lp in left:
+        for rp in right:
+            if _components(rp["name"]) != _components(lp["name"]):
+                continue
+            if _strict_diff(lp, rp, strict=False):
+                return False
+            right.remove(rp)
+            break
+        else:
+            return False
+    return not right
+
+
+def prune(asns: list[Association]) -> list[Association]:
+    """Remove duplicate associations as the reference does (spec section 6.5)."""
+    # Stage A: identical memberships; the association popped first (highest asn_id, then
+    # latest created) is kept.
+    ordered = sorted(asns, key=lambda a: a.asn_id)
+    kept: list[Association] = []
+    seen: set = set()
+    for asn in reversed(ordered):
+        key = _membership_key(asn.product())
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(asn)
+    # Stage B: duplicate product names.
+    names = Counter(a.product()["name"] for a in kept)
+    dups = [n for n, c in names.items() if c > 1]
+    if not dups:
+        return kept
+    ordered = sorted(kept, key=lambda a: a.asn_id)
+    by_name = defaultdict(list)
+    for asn in ordered:
+        by_name[asn.product()["name"]].append(asn)
+    full_prune: list[Association] = []
+    for name in dups:
+        group = by_name[name]
+        to_keep = list(group)
+        for asn in group:
+            if any(loosely_equal(asn, p) for p in full_prune):
+                continue
+            to_prune = []
+            for entrant in to_keep:
+                if loosely_equal(entrant, asn):
+                    continue
+                kinds = _strict_diff(asn.product(), entrant.product())
+                if not kinds:
+                    to_prune.append(entrant)
+                elif "subset" in kinds:
+                    if len(entrant.product()["members"]) > len(asn.product()["members"]):
+                        asn, entrant = entrant, asn
+                    to_prune.append(entrant)
+            full_prune.extend(to_prune)
+            for gone in to_prune:
+                for i, candidate in enumerate(to_keep):
+                    if loosely_equal(candidate, gone):
+                        del to_keep[i]
+                        break
+    pruned_ids = {id(a) for a in full_prune}
+    return [a for a in ordered if id(a) not in pruned_ids]
+
+
+def resequence(asns: list[Association]) -> None:
+    """Number associations 1, 2, ... per (asn_id, asn_type) in list order (spec 6.6)."""
+    counters: Counter = Counter()
+    for asn in asns:
+        key = (asn.asn_id, asn.data["asn_type"])
+        counters[key] += 1
+        asn.sequence = counters[key]
+
+
+def finalize(asns: list[Association]) -> list[Association]:
+    """Level-2 then Level-3 finalisation, pruning and numbering (spec section 6.4).
+
+    Parameters
+    ----------
+    asns : list of Association
+        In creation order.
+
+    Returns
+    -------
+    list of Association
+        All Level-2 associations, then all Level-3 ones, in the reference's output order.
+    """
+    out = []
+    for level in (2, 3):
+        done = [f for a in asns if a.level == level for f in _finalize_one(a)]
+        done = prune(done)
+        resequence(done)
+        out += done
+    return out
+
+
+def to_dicts(asns: list[Association]) -> list[AssociationDict]:
+    """Association dicts with their file name stems."""
+    out = []
+    for asn in asns:
+        d = AssociationDict(asn.data)
+        d.name = naming.association_name(asn.data["program"], asn.asn_id,
+                                         asn.data["asn_type"], asn.sequence,
+                                         asn.data["version_id"])
+        out.append(d)
+    return out
+
+
+def number_unfinalized(asns: list[Association], resequenced: bool = False) -> list[Association]:
+    """Sequence numbers without finalisation (``--no-finalize``, spec sections 4.5, 6.6).
+
+    The reference numbers associations as it creates them: one counter shared by all
+    Level-2 rules, one per ``asn_type`` at Level 3; candidate runs come before discovery.
+    After a discovery pass it renumbers per (asn_id, asn_type) in list order instead.
+    """
+    if resequenced:
+        resequence(asns)
+        return asns
+    creation = sorted(asns, key=lambda a: (a.run.kind == "discover", a.order_key))
+    counters: Counter = Counter()
+    for asn in creation:
+        key = "level2" if asn.level == 2 else asn.data["asn_type"]
+        counters[key] += 1
+        asn.sequence = counters[key]
+    return asns

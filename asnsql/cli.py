@@ -1,0 +1,211 @@
+"""The ``asnsql`` command line; the only module that imports click.
+
+Each command turns its options into one library call and formats the result. Errors
+(:class:`~asnsql.errors.AsnsqlError`) become one line on stderr and a non-zero exit code,
+in one place (:func:`main`).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from .errors import AsnsqlError, AsnsqlWarning
+
+__all__ = ["main", "cli"]
+
+
+class _GreedyOption(click.Option):
+    """An option taking one or more values: ``-i o001 c1000`` (argparse's ``nargs='+'``).
+
+    Values are read up to the next option, as ``asn_generate -i`` does; give the pool before
+    ``-i``, as with the reference.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("multiple", True)
+        super().__init__(*args, **kwargs)
+        self._previous_process = None
+
+    def add_to_parser(self, parser, ctx):
+        result = super().add_to_parser(parser, ctx)
+        prefixes = set()
+        for opt in self.opts:
+            prefixes.add(opt)
+        for name in prefixes:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            previous = option.process
+
+            def process(value, state, previous=previous):
+                values = [value]
+                while state.rargs and not state.rargs[0].startswith("-"):
+                    values.append(state.rargs.pop(0))
+                for v in values:
+                    previous(v, state)
+
+            option.process = process
+        return result
+
+
+def _warn_to_stderr(message, category, filename, lineno, file=None, line=None):
+    prefix = "warning" if issubclass(category, AsnsqlWarning) else category.__name__
+    click.echo(f"asnsql: {prefix}: {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="asnsql", prog_name="asnsql")
+def cli():
+    """Generate JWST associations from pools with SQL (DuckDB).
+
+    \b
+    Examples:
+      asnsql generate jw00623_20220802t123456_pool.csv -p out/
+      asnsql generate pool.csv --version-id v0 -i o001 c1000
+      asnsql explain Asn_Lv3Image
+      asnsql rules
+    """
+
+
+@cli.command()
+@click.argument("pool", type=click.Path(dir_okay=False))
+@click.option("-p", "--path", "path", default=".", show_default=True,
+              type=click.Path(file_okay=False), help="Folder to write associations into.")
+@click.option("--version-id", is_flag=False, flag_value="", default=None,
+              help="Version id in file names; without a value, the current UTC time.")
+@click.option("-i", "--ids", "ids", cls=_GreedyOption,
+              help="Only these candidates (e.g. -i o001 c1000); give POOL first.")
+@click.option("--discover", is_flag=True, help="Discovered associations only.")
+@click.option("--all-candidates", is_flag=True, help="Candidate associations only.")
+@click.option("--dry-run", is_flag=True, help="Generate but write nothing.")
+@click.option("-d", "--delimiter", default="|", show_default=True,
+              help="Field delimiter of the pool.")
+@click.option("--pool-format", default=None,
+              help="Read the pool with astropy in this format (e.g. ascii.ecsv, fits).")
+@click.option("--DMS", "dms", is_flag=True,
+              help="With -i: also run background candidates of those rows, and keep only the "
+                   "associations of the ids given.")
+@click.option("--no-finalize", is_flag=True,
+              help="Skip finalisation (no validity filtering, splitting or pruning).")
+@click.option("-r", "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra rule file (asnsql YAML); repeatable.")
+@click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
+              show_default=True, help="Association file format.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
+             pool_format, dms, no_finalize, rule_files, ignore_default, fmt, quiet):
+    """Generate associations from POOL and write them into PATH.
+
+    Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
+    both candidate and discovered associations are made.
+
+    \b
+    Examples:
+      asnsql generate examples/jw87800_20180412T163456_pool.csv -p out/ --version-id v0
+      asnsql generate pool.csv --discover --dry-run
+    """
+    from .generate import Options, run_generator
+    from .engine import Engine
+    from .io import write_associations
+    from .ruleset import load_rules
+
+    if sum([bool(ids), discover, all_candidates]) > 1:
+        raise click.UsageError("-i/--ids, --discover and --all-candidates are mutually "
+                               "exclusive")
+    rules = None
+    if rule_files or ignore_default:
+        rules = load_rules(list(rule_files), include_default=not ignore_default)
+    options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
+                      dms=dms, version_id=version_id, finalize=not no_finalize,
+                      delimiter=delimiter, pool_format=pool_format)
+    with Engine() as engine:
+        result = run_generator(engine, pool, rules, options)
+    associations = result.associations
+    if not dry_run:
+        write_associations(associations, path, fmt=fmt)
+    if not quiet:
+        counts = Counter(a["asn_type"] for a in associations)
+        detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
+        verb = "would write" if dry_run else "wrote"
+        click.echo(f"{verb} {len(associations)} associations ({detail}) to {path}; "
+                   f"{len(result.orphans)} of {result.pool.rows} pool rows in no association",
+                   err=True)
+
+
+@cli.command()
+@click.argument("rule", required=False)
+@click.option("-r", "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra rule file (asnsql YAML); repeatable.")
+@click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
+def explain(rule, rule_files, ignore_default):
+    """Print the SQL that RULE compiles to (every rule without RULE).
+
+    \b
+    Examples:
+      asnsql explain Asn_Lv2Image
+      asnsql explain Lv3Image
+    """
+    from .compile import rule_sql
+    from .ruleset import load_rules
+
+    ruleset = load_rules(list(rule_files), include_default=not ignore_default)
+    if rule:
+        try:
+            chosen = [ruleset.get(rule)]
+        except KeyError:
+            names = ", ".join(r.name for r in ruleset)
+            raise click.UsageError(f"no rule {rule!r}; rules: {names}") from None
+    else:
+        chosen = list(ruleset)
+    for r in chosen:
+        click.echo(f"-- {r.name} ({r.asn_type}): {r.doc}")
+        click.echo(rule_sql(r).rstrip() + ("" if r.product == "none" else ";"))
+        click.echo()
+
+
+@cli.command(name="rules")
+@click.option("-r", "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra rule file (asnsql YAML); repeatable.")
+@click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
+def list_rules(rule_files, ignore_default):
+    """List the rules in registry order, with their asn_type and description.
+
+    \b
+    Example:
+      asnsql rules -r my_rules.yaml
+    """
+    from .ruleset import load_rules
+
+    for r in load_rules(list(rule_files), include_default=not ignore_default):
+        click.echo(f"{r.name:28s} {r.asn_type:14s} {r.doc}")
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit code (errors as one line on stderr)."""
+    warnings.showwarning = _warn_to_stderr
+    try:
+        cli.main(args=argv, prog_name="asnsql", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("asnsql: aborted", err=True)
+        return 130
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except AsnsqlError as err:
+        message = str(err)
+        click.echo(f"asnsql: error: {message}", err=True)
+        return err.exit_code
+    except KeyboardInterrupt:
+        click.echo("asnsql: interrupted; nothing was written", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

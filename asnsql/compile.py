@@ -1,0 +1,666 @@
+"""Rule IR -> SQL: one sqlglot SELECT per rule.
+
+The compiler imports sqlglot and no database. :func:`compile_rule` returns the query as a
+sqlglot expression, :func:`rule_sql` as DuckDB SQL text; ``asnsql explain RULE`` prints it.
+
+Each query reads the relation ``run_items`` (``sql/candidates.sql``): one row per
+(run, pool row), where a *run* is one candidate's sub-pool or the discovery pass over the
+whole pool (spec section 6.2), with every pool column as its *defined* value (NULL for the
+EMPTY strings of spec section 1.3), ``pos`` (pool row number), ``base_exptype`` and
+``cand_type``. It returns one row per association::
+
+    rule VARCHAR, run INTEGER, gid BIGINT, created BIGINT,
+    members STRUCT(pos BIGINT, role VARCHAR, exptype VARCHAR, phase INTEGER)[],
+    found STRUCT(name VARCHAR, "values" VARCHAR[])[]
+
+``created`` is the pool row at which the reference would create the association (it orders
+associations, spec section 6.6); ``phase`` is 0 for members added in the main pass, 1 and 2
+for those added by the EXISTING / NONSCIENCE replays (it orders members).
+
+How the reference's sequential, stateful matching becomes set operations (spec section 15):
+
+* conditions on the exposure alone become ``WHERE`` (``x``/``e`` CTEs);
+* locked attributes become group keys; the first defined value locks, so every distinct
+  value vector of the exposures that can start an association is an association (``v``);
+* an optional key left undefined is a wildcard: such exposures join every compatible
+  association, and a vector refined by another one (same values where both are defined,
+  more values defined) is no association of its own (``g``: only maximal vectors);
+* the association that an exposure with wildcards started before the first fully
+  determined one is that one's association, created earlier (``gc.created``);
+* replays (EXISTING / NONSCIENCE) let an exposure join associations created after it; a
+  role without replay joins only associations created at or before its row (timing join);
+* one science exposure per association (Level 2) makes each such exposure an association,
+  and attached exposures (backgrounds...) join every association of their group.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlglot import exp
+
+from .errors import CompileError
+from .model import (
+    AttrTest,
+    CandidateTest,
+    Composite,
+    Condition,
+    ExptypeTest,
+    Key,
+    PredicateTest,
+    Role,
+    Rule,
+)
+
+__all__ = ["compile_rule", "rule_sql", "condition_sql", "PREDICATE_ARGUMENTS"]
+
+DIALECT = "duckdb"
+
+#: Columns passed to each predicate macro of ``sql/macros.sql``.
+PREDICATE_ARGUMENTS = {
+    "nrsfss_valid": ("detector", "filter", "grating", "fxd_slit"),
+    "nrsifu_valid": ("exp_type", "detector", "filter", "grating"),
+    "nrslamp_valid": ("detector", "grating", "opmode", "lamp"),
+    "nrccoron_valid": ("detector", "subarray", "pupil"),
+    "nissoss_calibrated": ("exp_type", "filter"),
+}
+
+_PHASE = {"none": 0, "existing": 1, "nonscience": 2}
+
+
+# --- small expression helpers -------------------------------------------------------------
+
+def _col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def _fn(name: str, *args: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _lit(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def _num(value: int) -> exp.Literal:
+    return exp.Literal.number(value)
+
+
+def _and(*conds: exp.Expression) -> exp.Expression:
+    conds = [c for c in conds if c is not None]
+    if not conds:
+        return exp.true()
+    return exp.and_(*conds) if len(conds) > 1 else conds[0]
+
+
+def _or(*conds: exp.Expression) -> exp.Expression:
+    conds = [c for c in conds if c is not None]
+    if not conds:
+        return exp.false()
+    return exp.or_(*conds) if len(conds) > 1 else conds[0]
+
+
+def _not(cond: exp.Expression) -> exp.Expression:
+    return exp.Not(this=exp.Paren(this=cond))
+
+
+def _eq(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=a, expression=b)
+
+
+def _is_null(e: exp.Expression) -> exp.Expression:
+    return exp.Is(this=e, expression=exp.Null())
+
+
+def _not_null(e: exp.Expression) -> exp.Expression:
+    return exp.Not(this=exp.Is(this=e, expression=exp.Null()))
+
+
+def _case(*whens: tuple[exp.Expression, exp.Expression],
+          default: exp.Expression | None = None) -> exp.Expression:
+    case = exp.Case()
+    for cond, value in whens:
+        case = case.when(cond, value)
+    if default is not None:
+        case = case.else_(default)
+    return case
+
+
+def _alias(e: exp.Expression, name: str) -> exp.Expression:
+    return exp.alias_(e, name, quoted=False)
+
+
+def wrap_pattern(patterns: tuple[str, ...]) -> str:
+    """Return the RE2 pattern equivalent to the reference's regex test.
+
+    The reference matches ``re.match('^' + p + '$', value, re.I)`` with the alternatives
+    joined by ``|`` (spec section 2.1): ``^`` binds to every alternative (``re.match``
+    anchors at the start), ``$`` to the last one only. ``(?i)^(?:^p$)`` does the same as
+    an RE2 partial match.
+    """
+    return "(?i)^(?:^" + "|".join(patterns) + "$)"
+
+
+# --- conditions -----------------------------------------------------------------------------
+
+class _Exprs:
+    """Builds the SQL expressions of one rule (exposure-level only)."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+
+    def value(self, column: str) -> exp.Expression:
+        """The defined value of a column: ``run_items`` holds NULL for undefined values
+        (spec section 1.3)."""
+        return _col(column)
+
+    def lookup(self, sources: tuple[str, ...]) -> exp.Expression:
+        """First defined value among ``sources`` (spec section 2.3)."""
+        values = [self.value(s) for s in sources]
+        return values[0] if len(values) == 1 else exp.Coalesce(this=values[0],
+                                                               expressions=values[1:])
+
+    def lookup_source(self, sources: tuple[str, ...]) -> exp.Expression:
+        """Name of the column that supplied the first defined value."""
+        if len(sources) == 1:
+            return _case((_not_null(self.value(sources[0])), _lit(sources[0])))
+        return _case(*[(_not_null(self.value(s)), _lit(s)) for s in sources])
+
+    def exptype(self) -> exp.Expression:
+        """The rule's exposure type of the row (spec section 7.2)."""
+        return _fn(f"asn_exptype_{self.rule.exptype}", _col("base_exptype"), _col("exp_type"))
+
+    def match(self, value: exp.Expression, patterns: tuple[str, ...]) -> exp.Expression:
+        return _fn("asn_match", value, _lit(wrap_pattern(patterns)))
+
+    def not_contains(self, value: exp.Expression, text: str) -> exp.Expression:
+        return _not(exp.func("contains", exp.Lower(this=value), _lit(text.lower())))
+
+    def condition(self, cond: Condition | None) -> exp.Expression:
+        """A never-NULL boolean for ``cond`` (``None`` is true)."""
+        if cond is None:
+            return exp.true()
+        if isinstance(cond, Composite):
+            children = [self.condition(c) for c in cond.children]
+            if cond.op == "all":
+                return exp.Paren(this=_and(*children))
+            if cond.op == "any":
+                return exp.Paren(this=_or(*children))
+            if cond.op == "not_any":
+                return _not(_or(*children))
+            if cond.op == "not_all":
+                return _not(_and(*children))
+            raise CompileError(f"rule {self.rule.name}: unknown composite {cond.op!r}")
+        if isinstance(cond, AttrTest):
+            value = self.lookup(cond.sources)
+            if cond.op == "defined":
+                return _is_null(value) if cond.negate else _not_null(value)
+            if cond.op == "match":
+                test = self.match(value, cond.patterns)
+            elif cond.op == "not_contains":
+                test = _and(_not_null(value), self.not_contains(value, cond.patterns[0]))
+            else:
+                raise CompileError(f"rule {self.rule.name}: unknown attribute test {cond.op!r}")
+            return exp.Paren(this=_or(_is_null(value), test)) if cond.optional else test
+        if isinstance(cond, ExptypeTest):
+            subject = _col("base_exptype") if cond.base else self.exptype()
+            test = exp.In(this=subject, expressions=[_lit(v) for v in cond.values])
+            test = exp.func("coalesce", test, exp.false())
+            return _not(test) if cond.negate else test
+        if isinstance(cond, PredicateTest):
+            args = [_col(c) for c in PREDICATE_ARGUMENTS[cond.name]]
+            test = exp.func("coalesce", _fn(f"asn_{cond.name}", *args), exp.false())
+            return test if cond.expect else _not(test)
+        if isinstance(cond, CandidateTest):
+            test = exp.In(this=_col("cand_type"), expressions=[_lit(v) for v in cond.types])
+            test = exp.func("coalesce", test, exp.false())
+            return _not(test) if cond.negate else test
+        raise CompileError(f"rule {self.rule.name}: cannot compile condition {cond!r}")
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def key_value(self, key: Key) -> exp.Expression:
+        """The key's value for the row, NULL where the key does not apply (a wildcard)."""
+        whens = []
+        if key.constant_when is not None:
+            whens.append((self.condition(key.constant_when), _lit(key.constant)))
+        applies = self.condition(key.when)
+        whens.append((applies, self.lookup(key.sources)))
+        return _case(*whens)
+
+    def key_source(self, key: Key) -> exp.Expression:
+        whens = []
+        if key.constant_when is not None:
+            whens.append((self.condition(key.constant_when), _lit("=")))
+        whens.append((self.condition(key.when), self.lookup_source(key.sources)))
+        return _case(*whens)
+
+    def key_ok(self, key: Key) -> exp.Expression:
+        """Whether the row passes the key's own test (required value present, pattern)."""
+        value = self.lookup(key.sources)
+        if key.match:
+            if len(key.match) == 1 and key.match[0].startswith("((?!"):
+                text = key.match[0][4:-4]
+                test = self.not_contains(value, text)
+            else:
+                test = self.match(value, key.match)
+            present = _or(_is_null(value), test) if key.optional else _and(_not_null(value), test)
+        else:
+            present = exp.true() if key.optional else _not_null(value)
+        if present == exp.true():
+            return exp.true()
+        checks = [exp.Paren(this=present)]
+        if key.when is not None:
+            checks = [exp.Paren(this=_or(_not(self.condition(key.when)), *checks))]
+        if key.constant_when is not None:
+            checks = [exp.Paren(this=_or(self.condition(key.constant_when), *checks))]
+        return checks[0]
+
+
+def condition_sql(rule: Rule, cond: Condition) -> str:
+    """DuckDB SQL text of a condition of ``rule`` (for messages and ``asnsql why``)."""
+    return _Exprs(rule).condition(cond).sql(DIALECT)
+
+
+# --- the rule query -------------------------------------------------------------------------
+
+def _applies(key: Key, role: Role) -> bool:
+    return not key.roles or role.name in key.roles
+
+
+def _is_fixed(key: Key) -> bool:
+    """A fixed key is defined on every eligible row: an equality join key."""
+    return key.lock and not key.optional and key.when is None and not key.roles
+
+
+class _RuleQuery:
+    def __init__(self, rule: Rule):
+        if rule.product not in ("per_group", "per_science"):
+            raise CompileError(f"rule {rule.name} makes no associations (product: "
+                               f"{rule.product})")
+        self.rule = rule
+        self.x = _Exprs(rule)
+        self.keys = [k for k in rule.keys if k.lock]
+        self.records = list(rule.record)
+        self.roles = list(rule.roles)
+        self.fixed = [i for i, k in enumerate(self.keys) if _is_fixed(k)]
+        self.loose = [i for i, k in enumerate(self.keys) if not _is_fixed(k)]
+
+    # column names
+    @staticmethod
+    def k(i: int) -> str:
+        return f"k{i}"
+
+    @staticmethod
+    def ks(i: int) -> str:
+        return f"ks{i}"
+
+    @staticmethod
+    def rec(i: int) -> str:
+        return f"r{i}"
+
+    @staticmethod
+    def ok(i: int) -> str:
+        return f"ok{i}"
+
+    def role_ok(self, role: Role) -> exp.Expression:
+        checks = [self.x.condition(role.when)] if role.when is not None else []
+        checks += [self.x.key_ok(k) for k in self.keys if k.roles and role.name in k.roles]
+        return _and(*checks)
+
+    def cte_x(self) -> exp.Select:
+        """Exposure-level columns of every row that passes the rule's top conditions."""
+        x = self.x
+        cols = [_col("run"), _col("pos"), _col("filename"), _alias(x.exptype(), "exptype")]
+        for i, key in enumerate(self.keys):
+            cols.append(_alias(x.key_value(key), self.k(i)))
+            cols.append(_alias(x.key_source(key), self.ks(i)))
+        for i, key in enumerate(self.records):
+            cols.append(_alias(x.key_value(key), self.rec(i)))
+        for i, role in enumerate(self.roles):
+            cols.append(_alias(self.role_ok(role), self.ok(i)))
+        if any(r.joins == "same_obs_num" for r in self.roles):
+            cols.append(_alias(x.value("obs_num"), "obs_num_value"))
+        where = _and(x.condition(self.rule.where),
+                     *[x.key_ok(k) for k in self.keys + self.records if not k.roles])
+        return exp.select(*cols).from_("run_items").where(where)
+
+    def cte_e(self) -> exp.Select:
+        """Rows in some role; one row per file name and run (the reference's item identity)."""
+        any_ok = _or(*[_col(self.ok(i)) for i in range(len(self.roles))])
+        first = exp.Window(this=exp.RowNumber(),
+                           partition_by=[_col("run"), _col("filename")],
+                           order=exp.Order(expressions=[exp.Ordered(this=_col("pos"))]))
+        return (exp.select("*").from_("x").where(any_ok)
+                .qualify(_eq(first, _num(1))))
+
+    def value_cols(self, table: str) -> list[exp.Expression]:
+        """Key and record values of a member row (for found values)."""
+        return ([_col(self.k(i), table) for i in range(len(self.keys))]
+                + [_col(self.rec(i), table) for i in range(len(self.records))])
+
+    def key_cols(self, idx: list[int], table: str | None = None) -> list[exp.Expression]:
+        cols = []
+        for i in idx:
+            cols += [_col(self.k(i), table), _col(self.ks(i), table)]
+        return cols
+
+    def fixed_join(self, left: str, right: str) -> exp.Expression:
+        conds = [_eq(_col("run", left), _col("run", right))]
+        for i in self.fixed:
+            conds.append(_eq(_col(self.k(i), left), _col(self.k(i), right)))
+            conds.append(_eq(_col(self.ks(i), left), _col(self.ks(i), right)))
+        return _and(*conds)
+
+    def compat(self, row: str, assoc: str, role: Role) -> exp.Expression:
+        """Row and association agree on every loose key that applies to the role."""
+        conds = []
+        for i in self.loose:
+            key = self.keys[i]
+            if not _applies(key, role):
+                continue
+            r, a = _col(self.k(i), row), _col(self.k(i), assoc)
+            same = _and(_eq(r, a), _eq(_col(self.ks(i), row), _col(self.ks(i), assoc)))
+            conds.append(exp.Paren(this=_or(_is_null(r), _is_null(a), same)))
+        return _and(*conds)
+
+    def role_index_case(self, table: str, allowed: list[int]) -> exp.Expression:
+        return _case(*[(_col(self.ok(i), table), _num(i)) for i in allowed])
+
+    def member_struct(self, pos: exp.Expression, role_ix: exp.Expression,
+                      exptype: exp.Expression, phase: exp.Expression) -> exp.Expression:
+        return exp.Struct(expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("pos"), expression=pos),
+            exp.PropertyEQ(this=exp.to_identifier("role"), expression=role_ix),
+            exp.PropertyEQ(this=exp.to_identifier("exptype"), expression=exptype),
+            exp.PropertyEQ(this=exp.to_identifier("phase"), expression=phase),
+        ])
+
+    def role_name_case(self, ix: exp.Expression) -> exp.Expression:
+        return _case(*[(_eq(ix, _num(i)), _lit(r.name)) for i, r in enumerate(self.roles)])
+
+    def role_exptype_case(self, ix: exp.Expression, default: exp.Expression) -> exp.Expression:
+        whens = [(_eq(ix, _num(i)), _lit(r.exptype)) for i, r in enumerate(self.roles)
+                 if r.exptype]
+        return _case(*whens, default=default) if whens else default
+
+    def role_phase_case(self, ix: exp.Expression) -> exp.Expression:
+        return _case(*[(_eq(ix, _num(i)), _num(_PHASE[r.replay]))
+                       for i, r in enumerate(self.roles)], default=_num(0))
+
+    def final_select(self, assoc: str, members: str) -> exp.Select:
+        """One row per association: members in order, found values per key name."""
+        m = members
+        ix = _col("role_ix", m)
+        phase = _case((exp.GTE(this=_col("pos", m), expression=_col("created", assoc)),
+                       _num(0)), default=self.role_phase_case(ix))
+        member = self.member_struct(_col("pos", m), self.role_name_case(ix),
+                                    self.role_exptype_case(ix, _col("exptype", m)), phase)
+        order = exp.Order(expressions=[exp.Ordered(this=phase.copy()),
+                                       exp.Ordered(this=_col("pos", m))])
+        members_agg = exp.ArrayAgg(this=exp.Order(this=member,
+                                                  expressions=order.expressions))
+        found = []
+        named: dict[str, list[exp.Expression]] = {}
+        for i, key in enumerate(self.keys):
+            roles = [j for j, r in enumerate(self.roles) if _applies(key, r)]
+            named.setdefault(key.name, []).append((self.k(i), roles))
+        for i, key in enumerate(self.records):
+            roles = [j for j, r in enumerate(self.roles) if _applies(key, r)]
+            named.setdefault(key.name, []).append((self.rec(i), roles))
+        for name, sources in named.items():
+            column, roles = sources[0]    # the reference reads the first node of a name
+            values = exp.ArrayAgg(this=exp.Distinct(expressions=[_col(column, m)]))
+            cond = _and(_not_null(_col(column, m)),
+                        exp.In(this=ix, expressions=[_num(j) for j in roles]))
+            values = exp.Filter(this=values, expression=exp.Where(this=cond))
+            values = exp.func("coalesce", values, exp.Array(expressions=[]))
+            values = exp.func("list_sort", values)
+            found.append(exp.Struct(expressions=[
+                exp.PropertyEQ(this=exp.to_identifier("name"), expression=_lit(name)),
+                exp.PropertyEQ(this=exp.to_identifier("values"), expression=values)]))
+        return (exp.select(
+            _alias(_lit(self.rule.name), "rule"),
+            _col("run", assoc), _col("gid", assoc), _col("created", assoc),
+            _alias(members_agg, "members"),
+            _alias(exp.Array(expressions=found), "found"))
+            .from_(assoc)
+            .join(m, on=_eq(_col("gid", m), _col("gid", assoc)))
+            .group_by(_col("run", assoc), _col("gid", assoc), _col("created", assoc)))
+
+    # --- per_group ---------------------------------------------------------------------------
+
+    def per_group(self) -> exp.Select:
+        rule = self.rule
+        group_roles = [i for i, r in enumerate(self.roles) if r.joins == "group"]
+        creating = [i for i in group_roles if self.roles[i].creates]
+        if not creating:
+            raise CompileError(f"rule {rule.name}: no role can start an association")
+        forms = _or(*[_col(self.ok(i)) for i in creating])
+        all_keys = list(range(len(self.keys)))
+        # v: distinct key vectors of exposures that can start an association
+        v = (exp.select(_col("run"), *self.key_cols(all_keys),
+                        _alias(exp.Min(this=_col("pos")), "first_pos"))
+             .from_("e").where(forms)
+             .group_by(_col("run"), *self.key_cols(all_keys)))
+        # g: maximal vectors (no other vector refines them)
+        refines = []
+        more = []
+        for i in self.loose:
+            vk, wk = _col(self.k(i), "v"), _col(self.k(i), "w")
+            refines.append(exp.Paren(this=_or(_is_null(vk), _and(
+                _eq(wk, vk), _eq(_col(self.ks(i), "w"), _col(self.ks(i), "v"))))))
+            more.append(_and(_is_null(vk), _not_null(wk)))
+        if self.loose:
+            sub = (exp.select(_num(1)).from_(exp.alias_(exp.to_table("v"), "w"))
+                   .where(_and(self.fixed_join("w", "v"), *refines,
+                               exp.Paren(this=_or(*more)))))
+            g = (exp.select("v.*").from_("v")
+                 .where(exp.Not(this=exp.Exists(this=sub))))
+        else:
+            g = exp.select("*").from_("v")
+        # p: first row of each partition of fixed keys; gc: creation row of each group
+        p = (exp.select(_col("run"), *self.key_cols(self.fixed),
+                        _alias(exp.Min(this=_col("pos")), "part_first"))
+             .from_("e").where(forms)
+             .group_by(_col("run"), *self.key_cols(self.fixed)))
+        first_in_part = exp.Window(this=exp.Min(this=_col("first_pos", "g")),
+                                   partition_by=[_col("run", "g"),
+                                                 *self.key_cols(self.fixed, "g")])
+        created = _case((_eq(_col("first_pos", "g"), first_in_part),
+                         exp.func("least", _col("first_pos", "g"), _col("part_first", "p"))),
+                        default=_col("first_pos", "g"))
+        gid = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
+            exp.Ordered(this=_col(c)) for c in ["run", "created"]] + [
+            exp.Ordered(this=_col(self.k(i))) for i in all_keys]))
+        gc0 = (exp.select("g.*", _alias(created, "created")).from_("g")
+               .join("p", on=self.fixed_join("g", "p")))
+        gc = exp.select("*", _alias(gid, "gid")).from_(exp.alias_(exp.Subquery(this=gc0), "c"))
+        # m1: members through group roles (compatible keys; timing when not replayed)
+        parts = []
+        for i in group_roles:
+            role = self.roles[i]
+            cond = [_col(self.ok(i), "e"), self.compat("e", "gc", role)]
+            if role.replay == "none":
+                cond.append(exp.GTE(this=_col("pos", "e"), expression=_col("created", "gc")))
+            parts.append(exp.Paren(this=_and(*cond)))
+        m1 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
+                         *self.value_cols("e"),
+                         _alias(self.role_index_case("e", group_roles), "role_ix"))
+              .from_("gc").join("e", on=self.fixed_join("e", "gc"))
+              .where(_or(*parts)))
+        # role index must be the first group role that accepts the row for this group
+        ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("v", v), ("g", g), ("p", p),
+                ("gc", gc)]
+        if len(group_roles) > 1:
+            whens = []
+            for i in group_roles:
+                role = self.roles[i]
+                cond = [_col(self.ok(i), "e"), self.compat("e", "gc", role)]
+                if role.replay == "none":
+                    cond.append(exp.GTE(this=_col("pos", "e"),
+                                        expression=_col("created", "gc")))
+                whens.append((_and(*cond), _num(i)))
+            m1 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
+                         *self.value_cols("e"),
+                             _alias(_case(*whens), "role_ix"))
+                  .from_("gc").join("e", on=self.fixed_join("e", "gc")).where(_or(*parts)))
+        ctes.append(("m1", m1))
+        members = "m1"
+        obs_roles = [i for i, r in enumerate(self.roles) if r.joins == "same_obs_num"]
+        if obs_roles:
+            obs_rec = [i for i, k in enumerate(self.records) if k.name == "obs_num"]
+            if not obs_rec:
+                raise CompileError(f"rule {rule.name}: joins 'same_obs_num' needs a record "
+                                   "named obs_num")
+            r = self.rec(obs_rec[0])
+            obs = (exp.select(_col("gid", "m1"), _alias(_col(r, "e"), "obs")).distinct()
+                   .from_("m1").join("gc", on=_eq(_col("gid", "gc"), _col("gid", "m1")))
+                   .join("e", on=_and(_eq(_col("run", "e"), _col("run", "gc")),
+                                      _eq(_col("pos", "e"), _col("pos", "m1"))))
+                   .where(_not_null(_col(r, "e"))))
+            ctes.append(("obs", obs))
+            parts = []
+            for i in obs_roles:
+                role = self.roles[i]
+                cond = [_col(self.ok(i), "e"), self.compat("e", "gc", role),
+                        exp.Exists(this=exp.select(_num(1)).from_("obs").where(_and(
+                            _eq(_col("gid", "obs"), _col("gid", "gc")),
+                            _eq(_col("obs", "obs"), _col("obs_num_value", "e")))))]
+                if role.replay == "none":
+                    cond.append(exp.GTE(this=_col("pos", "e"), expression=_col("created", "gc")))
+                parts.append(exp.Paren(this=_and(*cond)))
+            m2 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
+                         *self.value_cols("e"),
+                             _alias(self.role_index_case("e", obs_roles), "role_ix"))
+                  .from_("gc").join("e", on=self.fixed_join("e", "gc"))
+                  .where(_or(*parts)))
+            ctes.append(("m2", m2))
+            both = exp.union(exp.select("*").from_("m1"), exp.select("*").from_("m2"),
+                             distinct=False)
+            first_role = exp.Window(this=exp.RowNumber(),
+                                    partition_by=[_col("gid"), _col("pos")],
+                                    order=exp.Order(expressions=[exp.Ordered(this=_col("role_ix"))]))
+            m = (exp.select("*").from_(exp.alias_(exp.Subquery(this=both), "u"))
+                 .qualify(_eq(first_role, _num(1))))
+            ctes.append(("m", m))
+            members = "m"
+        final = self.final_select("gc", members)
+        for name, query in ctes:
+            final = final.with_(name, as_=query)
+        return final
+
+    # --- per_science ------------------------------------------------------------------------
+
+    def per_science(self) -> exp.Select:
+        rule = self.rule
+        own = [i for i, r in enumerate(self.roles) if r.joins == "own"]
+        attach = [i for i, r in enumerate(self.roles) if r.joins == "all"]
+        unknown = [r.joins for r in self.roles if r.joins not in ("own", "all")]
+        if unknown:
+            raise CompileError(f"rule {rule.name}: per_science rules take roles joining "
+                               f"'own' or 'all', not {unknown}")
+        # first role of each row decides whether it owns an association or attaches
+        first_role = _case(*[(_col(self.ok(i)), _num(i)) for i in range(len(self.roles))])
+        e1 = exp.select("*", _alias(first_role, "first_role")).from_("e")
+        owner = exp.In(this=_col("first_role"), expressions=[_num(i) for i in own])
+        creating_attach = [i for i in attach if self.roles[i].creates]
+        s = exp.select("*").from_("e1").where(owner)
+        pa = (exp.select(_col("run"), *self.key_cols(self.fixed),
+                         _alias(exp.Min(this=_col("pos")), "first_attach"))
+              .from_("e1")
+              .where(exp.In(this=_col("first_role"),
+                            expressions=[_num(i) for i in creating_attach] or [_num(-1)]))
+              .group_by(_col("run"), *self.key_cols(self.fixed)))
+        first_sci = exp.Window(this=exp.Min(this=_col("pos", "s")),
+                               partition_by=[_col("run", "s"), *self.key_cols(self.fixed, "s")])
+        created = _case(
+            (_and(_eq(_col("pos", "s"), first_sci),
+                  exp.LT(this=_col("first_attach", "pa"), expression=_col("pos", "s"))),
+             _col("first_attach", "pa")),
+            default=_col("pos", "s"))
+        owned = (exp.select("s.*", _alias(created, "created"), _alias(_col("pos", "s"), "gid"))
+                 .from_("s").join("pa", on=self.fixed_join("s", "pa"), join_type="left"))
+        # attach-only associations: a partition with attached exposures and no owner
+        orphan_cols = [_col("run", "pa"), *self.key_cols(self.fixed, "pa")]
+        for i in self.loose:
+            orphan_cols += [_alias(exp.cast(exp.Null(), "VARCHAR"), self.k(i)),
+                            _alias(exp.cast(exp.Null(), "VARCHAR"), self.ks(i))]
+        orphan = (exp.select(*orphan_cols,
+                             _alias(_col("first_attach", "pa"), "created"),
+                             _alias(exp.Neg(this=exp.Paren(this=exp.Add(
+                                 this=_col("first_attach", "pa"), expression=_num(1)))), "gid"))
+                  .from_("pa")
+                  .where(exp.Not(this=exp.Exists(this=exp.select(_num(1)).from_("s")
+                                                 .where(self.fixed_join("s", "pa"))))))
+        assoc_cols = [_col("run"), *self.key_cols(list(range(len(self.keys)))),
+                      _col("created"), _col("gid")]
+        assoc = exp.union(exp.select(*assoc_cols).from_("owned"),
+                          exp.select(*assoc_cols).from_("orphan"), distinct=False)
+        # members: the owner itself, and attached exposures compatible with the association
+        own_m = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
+                            *self.value_cols("e1"),
+                            _alias(_col("first_role", "e1"), "role_ix"))
+                 .from_(exp.alias_(exp.to_table("assoc"), "a"))
+                 .join("e1", on=_and(_eq(_col("run", "e1"), _col("run", "a")),
+                                     _eq(_col("pos", "e1"), _col("gid", "a")))))
+        whens, parts = [], []
+        for i in attach:
+            role = self.roles[i]
+            cond = [_col(self.ok(i), "e1"), self.compat("e1", "a", role),
+                    exp.NEQ(this=_col("pos", "e1"), expression=_col("gid", "a"))]
+            if role.replay == "none":
+                cond.append(exp.GTE(this=_col("pos", "e1"), expression=_col("created", "a")))
+            whens.append((_and(*cond), _num(i)))
+            parts.append(exp.Paren(this=_and(*cond)))
+        ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("e1", e1), ("s", s), ("pa", pa),
+                ("owned", owned), ("orphan", orphan), ("assoc", assoc)]
+        if attach:
+            att_m = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
+                            *self.value_cols("e1"),
+                                _alias(_case(*whens), "role_ix"))
+                     .from_(exp.alias_(exp.to_table("assoc"), "a"))
+                     .join("e1", on=self.fixed_join("e1", "a"))
+                     .where(_or(*parts)))
+            m = exp.union(own_m, att_m, distinct=False)
+        else:
+            m = own_m
+        ctes.append(("m", m))
+        final = self.final_select("assoc", "m")
+        for name, query in ctes:
+            final = final.with_(name, as_=query)
+        return final
+
+
+def compile_rule(rule: Rule) -> exp.Select:
+    """Compile one rule into a DuckDB query (a sqlglot expression).
+
+    Parameters
+    ----------
+    rule : Rule
+        A rule whose ``product`` is ``per_group`` or ``per_science``.
+
+    Returns
+    -------
+    sqlglot.exp.Select
+        The query over ``run_items`` described in the module docstring.
+
+    Raises
+    ------
+    CompileError
+        When the rule cannot be compiled (no association-forming role, unknown operator).
+    """
+    query = _RuleQuery(rule)
+    return query.per_science() if rule.product == "per_science" else query.per_group()
+
+
+@lru_cache(maxsize=512)
+def rule_sql(rule: Rule, pretty: bool = True) -> str:
+    """Return the DuckDB SQL text of :func:`compile_rule` (what ``asnsql explain`` prints).
+
+    Results are cached per rule: rules are immutable, and building the sqlglot tree costs
+    more than DuckDB takes to run the query on a typical pool.
+    """
+    if rule.product == "none":
+        return f"-- {rule.name} makes no association of its own.\n-- {rule.doc}\n"
+    return compile_rule(rule).sql(dialect=DIALECT, pretty=pretty)

@@ -1,0 +1,132 @@
+"""The one owner of the DuckDB connection: load, execute, trace.
+
+Every other module hands SQL (text or sqlglot expressions) and bound parameters to an
+:class:`Engine`; none imports duckdb itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .errors import QueryError
+from .resources import sql_statements, sql_text
+
+__all__ = ["Engine"]
+
+Tracer = Callable[[str, Any], None]
+
+
+class Engine:
+    """A DuckDB connection with asnsql's macros installed.
+
+    Parameters
+    ----------
+    database : str
+        ``":memory:"`` (default) or a DuckDB database file.
+    read_only : bool
+        Open an existing database file read-only.
+    tracer : callable, optional
+        Called as ``tracer(sql, params)`` before every statement is run.
+
+    Raises
+    ------
+    QueryError
+        When DuckDB cannot open the database.
+    """
+
+    def __init__(self, database: str = ":memory:", read_only: bool = False,
+                 tracer: Tracer | None = None):
+        import duckdb
+
+        self._duckdb = duckdb
+        self.tracer = tracer
+        try:
+            self.con = duckdb.connect(database, read_only=read_only)
+        except duckdb.Error as err:
+            raise QueryError(f"cannot open DuckDB database {database}: {err}") from None
+        if not read_only:
+            self.run_script(sql_text("macros.sql"))
+            self.run_script(sql_statements("pool.sql")["macros"])
+
+    # --- running SQL -----------------------------------------------------------------------
+
+    def _sql(self, sql) -> str:
+        return sql if isinstance(sql, str) else sql.sql(dialect="duckdb")
+
+    def execute(self, sql, params: Any = None):
+        """Run one statement; return the DuckDB cursor.
+
+        Raises
+        ------
+        QueryError
+            With DuckDB's own message when the statement fails.
+        """
+        text = self._sql(sql)
+        if self.tracer is not None:
+            self.tracer(text, params)
+        try:
+            if params is None:
+                return self.con.execute(text)
+            return self.con.execute(text, params)
+        except self._duckdb.Error as err:
+            raise QueryError(str(err).strip()) from None
+
+    def run_script(self, script: str) -> None:
+        """Run several ``;``-separated statements (no parameters)."""
+        if self.tracer is not None:
+            self.tracer(script, None)
+        try:
+            self.con.execute(script)
+        except self._duckdb.Error as err:
+            raise QueryError(str(err).strip()) from None
+
+    def rows(self, sql, params: Any = None) -> list[tuple]:
+        """Run a query and return all rows as tuples."""
+        return self.execute(sql, params).fetchall()
+
+    def dicts(self, sql, params: Any = None) -> list[dict]:
+        """Run a query and return all rows as dicts keyed by column name."""
+        cursor = self.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def scalar(self, sql, params: Any = None):
+        """Run a query and return the first column of the first row (or ``None``)."""
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def arrow(self, sql, params: Any = None):
+        """Run a query and return a pyarrow Table."""
+        return self.execute(sql, params).fetch_arrow_table()
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def register(self, name: str, data) -> None:
+        """Expose a pyarrow Table (or another DuckDB-readable object) as view ``name``."""
+        try:
+            self.con.register(name, data)
+        except self._duckdb.Error as err:
+            raise QueryError(str(err).strip()) from None
+
+    def unregister(self, name: str) -> None:
+        """Remove a view made by :meth:`register`."""
+        self.con.unregister(name)
+
+    def columns(self, table: str) -> list[str]:
+        """Return the column names of a table or view."""
+        cursor = self.execute(f'SELECT * FROM "{table}" LIMIT 0')
+        return [d[0] for d in cursor.description]
+
+    def is_relation(self, obj) -> bool:
+        """Whether ``obj`` is a DuckDB relation."""
+        return isinstance(obj, self._duckdb.DuckDBPyRelation)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

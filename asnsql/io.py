@@ -1,0 +1,239 @@
+"""Association files: serialise, write atomically, load, validate (spec sections 11, 12.6).
+
+Files are written as the reference writes them: ``json.dumps(indent=4, separators=(",",
+": "))`` with no trailing newline, or YAML (``--format yaml``, keys sorted). A set of files is
+first written to a temporary folder beside the destination and then moved into place, so an
+interrupted or failed run leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import OutputError
+
+__all__ = ["dumps", "write_associations", "load_asn", "validate", "schema", "SCHEMAS"]
+
+#: JSON Schemas (draft 4) of Level-2b and Level-3 associations with the reference's required
+#: fields (spec section 11.3): ``products``, each with ``members``, each with ``expname``
+#: and ``exptype``.
+_MEMBER = {
+    "type": "object",
+    "required": ["expname", "exptype"],
+    "properties": {
+        "expname": {"type": "string"},
+        "exptype": {"type": "string"},
+        "exposerr": {"type": ["string", "null"]},
+        "asn_candidate": {"type": "string"},
+    },
+}
+_BASE = {
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "type": "object",
+    "required": ["products"],
+    "properties": {
+        "asn_type": {"type": "string"},
+        "asn_rule": {"type": "string"},
+        "asn_pool": {"type": "string"},
+        "program": {"type": "string"},
+        "products": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["members"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "members": {"type": "array", "items": _MEMBER},
+                },
+            },
+        },
+    },
+}
+SCHEMAS = {
+    "level2b": {**_BASE, "title": "JWST Level 2b association"},
+    "level3": {**_BASE, "title": "JWST Level 3 association",
+               "properties": {**_BASE["properties"],
+                              "asn_id": {"type": "string"},
+                              "target": {"type": "string"},
+                              "version_id": {"type": ["string", "null"]}}},
+}
+
+
+def schema(level: str) -> dict:
+    """Return the JSON Schema of ``level`` (``level2b`` or ``level3``)."""
+    return SCHEMAS[level]
+
+
+def validate(data: Any, level: str | None = None) -> list[str]:
+    """Validate an association against the Level-2b or Level-3 schema.
+
+    Parameters
+    ----------
+    data : object
+        The parsed association.
+    level : {'level2b', 'level3'}, optional
+        Default: the Level-3 schema when ``asn_type`` ends in ``3``, else Level 2b.
+
+    Returns
+    -------
+    list of str
+        Every error, each with its JSON path (``$.products[0].members[2]: 'exptype' is a
+        required property``); empty when valid.
+    """
+    import jsonschema
+
+    if level is None:
+        asn_type = str(data.get("asn_type", "")) if isinstance(data, dict) else ""
+        level = "level3" if asn_type.endswith("3") else "level2b"
+    validator = jsonschema.Draft4Validator(SCHEMAS[level])
+    errors = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
+                             for p in err.absolute_path)
+        errors.append(f"{path}: {err.message}")
+    return errors
+
+
+def dumps(data: dict, fmt: str = "json") -> str:
+    """Serialise an association as the reference does (spec section 11.2)."""
+    if fmt == "json":
+        return json.dumps(data, indent=4, separators=(",", ": "))
+    if fmt == "yaml":
+        import yaml
+
+        return yaml.dump(dict(data), default_flow_style=False)
+    raise ValueError(f"unknown format {fmt!r}; use json or yaml")
+
+
+def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
+                       fmt: str = "json", extra: dict[str, str] | None = None) -> list[Path]:
+    """Write association files into ``folder`` atomically.
+
+    Files are written into a temporary folder next to ``folder`` and moved into place only
+    when all are written; on any error nothing is left behind.
+
+    Parameters
+    ----------
+    associations : iterable of AssociationDict
+        Each with a ``.name`` file stem.
+    folder : path
+        Destination; created if missing (its parent must exist).
+    fmt : {'json', 'yaml'}
+    extra : dict, optional
+        Other files to write with them, name -> text (e.g. the orphan table).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in order.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be created or written.
+    """
+    folder = Path(folder)
+    suffix = ".json" if fmt == "json" else ".yaml"
+    fresh = not folder.exists()
+    parent = folder.parent if fresh else folder
+    if fresh and not parent.is_dir():
+        raise OutputError(f"cannot create output folder {folder}: {parent} does not exist")
+    if not fresh and not folder.is_dir():
+        raise OutputError(f"output path {folder} exists and is not a folder")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.asnsql-", dir=parent))
+    except OSError as err:
+        raise OutputError(f"cannot write in {parent}: {err.strerror or err}") from None
+    written: list[Path] = []
+    try:
+        names = []
+        for asn in associations:
+            name = getattr(asn, "name", None) or "association"
+            names.append(name + suffix)
+            (staging / (name + suffix)).write_text(dumps(asn, fmt), encoding="utf-8")
+        for name, text in (extra or {}).items():
+            names.append(name)
+            (staging / name).write_text(text, encoding="utf-8")
+        if fresh:
+            # A new folder appears whole, in one rename.
+            os.rename(staging, folder)
+            written = [folder / name for name in names]
+        else:
+            for name in names:
+                target = folder / name
+                os.replace(staging / name, target)
+                written.append(target)
+    except OSError as err:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise OutputError(f"cannot write associations into {folder}: {err.strerror or err}; "
+                          "nothing was written") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def load_asn(source: Any, validate_schema: bool = True) -> dict:
+    """Read an association (JSON or YAML) from a path, an open file or a string.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or file object
+        A file path, an open file, or the JSON/YAML text itself.
+    validate_schema : bool
+        Check the association against the Level-2b/Level-3 schema.
+
+    Returns
+    -------
+    dict
+        The association.
+
+    Raises
+    ------
+    OutputError
+        When the source cannot be read, parsed or validated (every schema error listed).
+
+    Notes
+    -----
+    Reproduces ``jwst.associations.load_asn`` (spec section 12.6) for files asnsql writes:
+    JSON first, YAML as a fallback.
+    """
+    name = "<string>"
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        text = source.read()
+        name = getattr(source, "name", name)
+    elif isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
+                                             and not source.lstrip().startswith(("{", "["))):
+        path = Path(source)
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise OutputError(f"cannot read association {path}: {err.strerror or err}") from None
+    else:
+        text = source
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            data = None
+    if not isinstance(data, dict):
+        raise OutputError(f"{name} is not an association (JSON or YAML mapping expected)")
+    if validate_schema:
+        errors = validate(data)
+        if errors:
+            raise OutputError(f"{name} is not a valid association: " + "; ".join(errors))
+    return data

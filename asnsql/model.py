@@ -1,0 +1,310 @@
+"""The rule IR: frozen dataclasses that rule files parse into.
+
+A rule of the reference (a class in ``jwst.associations.lib.rules_level2b`` /
+``rules_level3``) is a constraint tree evaluated statefully, exposure by exposure. asnsql
+describes the same rule as data with a small vocabulary that compiles to SQL
+(:mod:`asnsql.compile`):
+
+``where``
+    A :data:`Condition` on the exposure alone. Rows failing it never take part in the rule
+    (SQL ``WHERE``).
+``keys``
+    :class:`Key` objects: "all members share this value" constraints, the reference's locked
+    attribute constraints. The first defined value locks an association, so keys become
+    group keys; an *optional* key lets an exposure with no value join every association
+    (a join, spec section 15).
+``record``
+    :class:`Key` objects with ``lock=False``: values collected from the members for naming
+    and finalisation (the reference's found values of unlocked constraints).
+``roles``
+    :class:`Role` objects tried in order for each exposure and association, as the branches
+    of the reference's ``ANY`` constraints: how the exposure joins (forms a group, is the one
+    science exposure of its own association, attaches to every association, or joins
+    associations sharing an observation number).
+
+The IR is deliberately small; ETL code may build the same objects in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+__all__ = [
+    "AttrTest",
+    "CandidateTest",
+    "Composite",
+    "Condition",
+    "ExptypeTest",
+    "Key",
+    "PredicateTest",
+    "Role",
+    "Rule",
+    "Ruleset",
+    "EXPTYPE_FUNCTIONS",
+    "JOIN_KINDS",
+    "PRODUCT_KINDS",
+    "PRODUCT_NAMES",
+    "REPLAYS",
+    "VALIDITY_TESTS",
+    "FINALIZE_HOOKS",
+    "PREDICATES",
+]
+
+#: Exposure-type functions (spec section 7.2). Each names how a member's ``exptype`` is
+#: derived from the exposure's base exposure type (spec section 7.1).
+EXPTYPE_FUNCTIONS = {
+    "level2": "base type, with psf read as science (DMSLevel2bBase)",
+    "level2_special": "always science (AsnMixin_Lv2Special); a role may override it",
+    "level2_wfss": "level2, with science images read as direct_image (AsnMixin_Lv2WFSS)",
+    "level3": "base type unchanged (DMS_Level3_Base)",
+    "level3_aux": "target_acquisition kept, everything else science (AsnMixin_AuxData)",
+}
+
+#: How an exposure in a role joins associations.
+JOIN_KINDS = {
+    "group": "forms and joins associations by key values (one association per distinct keys)",
+    "own": "forms its own association; at most one such exposure per association "
+    "(Constraint_Single_Science)",
+    "all": "attaches to every association whose keys it matches",
+    "same_obs_num": "joins associations holding a member of the same observation number; "
+    "never forms one (the Level-3 acq_check branch)",
+}
+
+#: When the reference offers an exposure again to associations created after it.
+REPLAYS = {
+    "none": "only associations existing when the exposure is processed",
+    "existing": "every association of the rule (EXISTING reprocess pass)",
+    "nonscience": "every association of the rule (NONSCIENCE reprocess pass, last)",
+}
+
+PRODUCT_KINDS = {
+    "per_group": "one association per group of key values",
+    "per_science": "one association per exposure in a role that joins 'own'",
+}
+
+#: Product-name templates (spec section 10.3, 10.4).
+PRODUCT_NAMES = {
+    "level2": "science member's exposure name without suffix",
+    "default": "jw{program}-{acid}_{target}_{instrument}_{opt}[-{slits}][-{subarray}]",
+    "noopt": "jw{program}-{acid}_{target}_{instrument}",
+    "sources": "jw{program}-{acid}_{{source_id}}_{instrument}_{opt}[-{slits}][-{subarray}]",
+    "nrsfs_sources": "jw{program}-{acid}_{target}-{{source_id}}_{instrument}_{opt}-{{slit_name}}"
+    "[-{subarray}]",
+    "coronimage": "jw{program}-{acid}_{target}_{instrument}_{opt}[-{subarray}]-image3",
+    "wfscmb": "{default}-{detector}_{{suffix}}-{act_id:02}",
+}
+
+#: Validity tests applied at finalisation (spec sections 8.1, 9.5).
+VALIDITY_TESTS = {
+    "has_science": "some member has exptype science",
+    "allowed_candidates": "observation candidate, or background candidate with a "
+    "background member",
+    "has_psf": "some member has exptype psf",
+    "has_pair": "at least two members",
+    "is_type_mosaic": "the candidate type is mosaic",
+    "is_type_observation": "the candidate type is observation",
+    "is_not_group": "the candidate type is not group",
+}
+
+#: Finalisation hooks (spec sections 8.5, 9.4).
+FINALIZE_HOOKS = {
+    "multi_observation": "group/background/mosaic candidates need members from two or more "
+    "observations (DMS_Level3_Base.finalize)",
+}
+
+#: Named per-exposure predicates, implemented as DuckDB macros in ``sql/macros.sql``
+#: (spec section 7.4).
+PREDICATES = {
+    "nrsfss_valid": "NIRSpec fixed-slit detector/slit/grating/filter combination is valid",
+    "nrsifu_valid": "NIRSpec IFU detector/grating/filter combination is valid",
+    "nrslamp_valid": "NIRSpec lamp exposure combination is valid",
+    "nrccoron_valid": "NIRCam coronagraphic exposure is on an occulted detector",
+    "nissoss_calibrated": "NIRISS SOSS filter is calibrated",
+    "tso": "Constraint_TSO: pointing is science and the exposure is time-series",
+}
+
+
+@dataclass(frozen=True)
+class AttrTest:
+    """A test of a pool column (the reference's ``DMSAttrConstraint`` without lock).
+
+    Parameters
+    ----------
+    sources : tuple of str
+        Columns looked up in order; the first *defined* value is tested (spec section 2.3).
+    op : {'defined', 'match', 'not_contains'}
+        ``defined``: the value is defined (not in the EMPTY set, spec section 1.3).
+        ``match``: the value matches the reference regex (spec section 2.1).
+        ``not_contains``: the value does not contain ``patterns[0]`` (the reference's
+        look-ahead pattern ``((?!X).)*``).
+    patterns : tuple of str
+        Alternatives, joined with ``|`` into one reference pattern.
+    optional : bool
+        An undefined value passes (the reference's ``required=False``).
+    negate : bool
+        For ``defined``: require the value to be undefined.
+    """
+
+    sources: tuple[str, ...]
+    op: str
+    patterns: tuple[str, ...] = ()
+    optional: bool = False
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class ExptypeTest:
+    """Compare an exposure type: the rule's (``base=False``) or the base one (spec 7.1)."""
+
+    values: tuple[str, ...]
+    base: bool = False
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class PredicateTest:
+    """A named per-exposure predicate from :data:`PREDICATES`, expected true or false."""
+
+    name: str
+    expect: bool = True
+
+
+@dataclass(frozen=True)
+class CandidateTest:
+    """Test the candidate type of the run (observation, background, discovered...)."""
+
+    types: tuple[str, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class Composite:
+    """``all`` / ``any`` / ``not_any`` / ``not_all`` of child conditions (spec section 3.4)."""
+
+    op: str
+    children: tuple["Condition", ...]
+
+
+Condition = Union[AttrTest, ExptypeTest, PredicateTest, CandidateTest, Composite]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A "same value" constraint (locked attribute constraint of the reference).
+
+    Parameters
+    ----------
+    name : str
+        The reference constraint name (``opt_elem``, ``target``...); product names read keys
+        by name.
+    sources : tuple of str
+        Columns looked up in order; a lock remembers the column that supplied the value.
+    optional : bool
+        An exposure without a value joins any association (``required=False``).
+    match : tuple of str
+        Alternatives the value must match (joined with ``|``, reference regex semantics).
+    when : Condition or None
+        The key applies only to exposures satisfying this; other exposures join regardless
+        of it (the reference's ``onlyif``, or a lock inside an ``ANY`` branch).
+    roles : tuple of str
+        Roles the key applies to; empty means every role.
+    constant : str or None
+        Value used instead of the column when ``constant_when`` holds.
+    constant_when : Condition or None
+        Where the constant applies (the Level-3 ``acdirect`` branch of Constraint_Target).
+    lock : bool
+        ``False`` for recorded values that do not constrain membership.
+    """
+
+    name: str
+    sources: tuple[str, ...]
+    optional: bool = False
+    match: tuple[str, ...] = ()
+    when: Condition | None = None
+    roles: tuple[str, ...] = ()
+    constant: str | None = None
+    constant_when: Condition | None = None
+    lock: bool = True
+
+
+@dataclass(frozen=True)
+class Role:
+    """How an exposure joins an association; roles are tried in order (reference ``ANY``).
+
+    Parameters
+    ----------
+    name : str
+        A member role (``science``, ``background``, ``target_acquisition``...).
+    when : Condition or None
+        Which exposures may take this role.
+    joins : str
+        One of :data:`JOIN_KINDS`.
+    creates : bool
+        Whether an exposure in this role may start an association.
+    replay : str
+        One of :data:`REPLAYS`.
+    exptype : str or None
+        Member exptype for this role, overriding the rule's exposure-type function.
+    """
+
+    name: str
+    when: Condition | None = None
+    joins: str = "group"
+    creates: bool = True
+    replay: str = "none"
+    exptype: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One association rule (a reference rule class), fully resolved.
+
+    ``index`` is the rule's place in the reference's registry order (spec section 5.3),
+    which decides creation order among associations started by the same exposure.
+    """
+
+    name: str
+    level: int
+    asn_type: str
+    index: int
+    where: Condition | None
+    keys: tuple[Key, ...]
+    record: tuple[Key, ...]
+    roles: tuple[Role, ...]
+    product: str = "per_group"
+    product_name: str = "default"
+    exptype: str = "level3"
+    integrations: bool = True
+    validity: tuple[str, ...] = ()
+    finalize: tuple[str, ...] = ()
+    doc: str = ""
+    source: str = ""
+
+    def role(self, name: str) -> Role:
+        """Return the role called ``name``."""
+        for role in self.roles:
+            if role.name == name:
+                return role
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """An ordered collection of rules (the reference's registry)."""
+
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self):
+        return len(self.rules)
+
+    def get(self, name: str) -> Rule:
+        """Return the rule ``name`` (with or without ``Asn_`` prefix, case-insensitive)."""
+        wanted = name.lower()
+        for rule in self.rules:
+            if rule.name.lower() in (wanted, "asn_" + wanted):
+                return rule
+        raise KeyError(name)
