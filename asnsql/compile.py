@@ -86,17 +86,23 @@ def _num(value: int) -> exp.Literal:
     return exp.Literal.number(value)
 
 
+def _is_literal_bool(e: exp.Expression, value: bool) -> bool:
+    return isinstance(e, exp.Boolean) and e.this is value
+
+
 def _and(*conds: exp.Expression) -> exp.Expression:
-    conds = [c for c in conds if c is not None]
+    conds = [c for c in conds if c is not None and not _is_literal_bool(c, True)]
     if not conds:
         return exp.true()
     return exp.and_(*conds) if len(conds) > 1 else conds[0]
 
 
 def _or(*conds: exp.Expression) -> exp.Expression:
-    conds = [c for c in conds if c is not None]
+    conds = [c for c in conds if c is not None and not _is_literal_bool(c, False)]
     if not conds:
         return exp.false()
+    if any(_is_literal_bool(c, True) for c in conds):
+        return exp.true()
     return exp.or_(*conds) if len(conds) > 1 else conds[0]
 
 
@@ -221,17 +227,23 @@ class _Exprs:
 
     def key_value(self, key: Key) -> exp.Expression:
         """The key's value for the row, NULL where the key does not apply (a wildcard)."""
+        if key.when is None and key.constant_when is None:
+            return self.lookup(key.sources)
         whens = []
         if key.constant_when is not None:
             whens.append((self.condition(key.constant_when), _lit(key.constant)))
-        applies = self.condition(key.when)
-        whens.append((applies, self.lookup(key.sources)))
+        whens.append((self.condition(key.when), self.lookup(key.sources)))
         return _case(*whens)
 
     def key_source(self, key: Key) -> exp.Expression:
+        """Which column (or the constant, ``=``) gave the key's value: a lock also pins the
+        column it read (spec section 3.2, step 6)."""
         whens = []
         if key.constant_when is not None:
             whens.append((self.condition(key.constant_when), _lit("=")))
+        if key.when is None:
+            whens.append((exp.true(), self.lookup_source(key.sources)))
+            return _case(*whens[:-1], default=whens[-1][1]) if len(whens) > 1 else whens[0][1]
         whens.append((self.condition(key.when), self.lookup_source(key.sources)))
         return _case(*whens)
 
@@ -263,6 +275,12 @@ def condition_sql(rule: Rule, cond: Condition) -> str:
 
 
 # --- the rule query -------------------------------------------------------------------------
+
+def _has_source(key: Key) -> bool:
+    """Whether a key's value may come from different columns (then the column is compared
+    too); single-column keys need no source column."""
+    return len(key.sources) > 1 or key.constant_when is not None
+
 
 def _applies(key: Key, role: Role) -> bool:
     return not key.roles or role.name in key.roles
@@ -314,7 +332,8 @@ class _RuleQuery:
         cols = [_col("run"), _col("pos"), _col("filename"), _alias(x.exptype(), "exptype")]
         for i, key in enumerate(self.keys):
             cols.append(_alias(x.key_value(key), self.k(i)))
-            cols.append(_alias(x.key_source(key), self.ks(i)))
+            if _has_source(key):
+                cols.append(_alias(x.key_source(key), self.ks(i)))
         for i, key in enumerate(self.records):
             cols.append(_alias(x.key_value(key), self.rec(i)))
         for i, role in enumerate(self.roles):
@@ -342,14 +361,22 @@ class _RuleQuery:
     def key_cols(self, idx: list[int], table: str | None = None) -> list[exp.Expression]:
         cols = []
         for i in idx:
-            cols += [_col(self.k(i), table), _col(self.ks(i), table)]
+            cols.append(_col(self.k(i), table))
+            if _has_source(self.keys[i]):
+                cols.append(_col(self.ks(i), table))
         return cols
+
+    def same_key(self, i: int, left: str, right: str) -> exp.Expression:
+        """Both sides have the same value (from the same column) for key ``i``."""
+        same = _eq(_col(self.k(i), left), _col(self.k(i), right))
+        if _has_source(self.keys[i]):
+            same = _and(same, _eq(_col(self.ks(i), left), _col(self.ks(i), right)))
+        return same
 
     def fixed_join(self, left: str, right: str) -> exp.Expression:
         conds = [_eq(_col("run", left), _col("run", right))]
         for i in self.fixed:
-            conds.append(_eq(_col(self.k(i), left), _col(self.k(i), right)))
-            conds.append(_eq(_col(self.ks(i), left), _col(self.ks(i), right)))
+            conds.append(self.same_key(i, left, right))
         return _and(*conds)
 
     def compat(self, row: str, assoc: str, role: Role) -> exp.Expression:
@@ -360,7 +387,7 @@ class _RuleQuery:
             if not _applies(key, role):
                 continue
             r, a = _col(self.k(i), row), _col(self.k(i), assoc)
-            same = _and(_eq(r, a), _eq(_col(self.ks(i), row), _col(self.ks(i), assoc)))
+            same = self.same_key(i, row, assoc)
             conds.append(exp.Paren(this=_or(_is_null(r), _is_null(a), same)))
         return _and(*conds)
 
@@ -448,8 +475,7 @@ class _RuleQuery:
         more = []
         for i in self.loose:
             vk, wk = _col(self.k(i), "v"), _col(self.k(i), "w")
-            refines.append(exp.Paren(this=_or(_is_null(vk), _and(
-                _eq(wk, vk), _eq(_col(self.ks(i), "w"), _col(self.ks(i), "v"))))))
+            refines.append(exp.Paren(this=_or(_is_null(vk), self.same_key(i, "w", "v"))))
             more.append(_and(_is_null(vk), _not_null(wk)))
         if self.loose:
             sub = (exp.select(_num(1)).from_(exp.alias_(exp.to_table("v"), "w"))
@@ -584,8 +610,9 @@ class _RuleQuery:
         # attach-only associations: a partition with attached exposures and no owner
         orphan_cols = [_col("run", "pa"), *self.key_cols(self.fixed, "pa")]
         for i in self.loose:
-            orphan_cols += [_alias(exp.cast(exp.Null(), "VARCHAR"), self.k(i)),
-                            _alias(exp.cast(exp.Null(), "VARCHAR"), self.ks(i))]
+            orphan_cols.append(_alias(exp.cast(exp.Null(), "VARCHAR"), self.k(i)))
+            if _has_source(self.keys[i]):
+                orphan_cols.append(_alias(exp.cast(exp.Null(), "VARCHAR"), self.ks(i)))
         orphan = (exp.select(*orphan_cols,
                              _alias(_col("first_attach", "pa"), "created"),
                              _alias(exp.Neg(this=exp.Paren(this=exp.Add(

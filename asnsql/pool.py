@@ -181,9 +181,8 @@ def _load_astropy(engine: Engine, path: str, pool_format: str, delimiter: str,
     from astropy.table import Table
 
     kwargs = {"format": pool_format}
-    if pool_format.startswith("ascii") or pool_format in ("csv", "tab"):
-        if delimiter != "|" or pool_format.startswith("ascii"):
-            kwargs["delimiter"] = delimiter
+    if pool_format.startswith("ascii") and pool_format != "ascii.ecsv":
+        kwargs["delimiter"] = delimiter     # as asn_generate passes its -d
     try:
         table = Table.read(path, **kwargs)
     except Exception as err:  # astropy raises many types for unreadable files

@@ -418,10 +418,14 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
         record = list(base["record"]) + record
         top_where = _all_of(list(base["where"]))
     else:
-        roles = tuple(members)
         top_where = _all_of(where)
-        if replays:
+        if not members and product == "per_group":
+            # A rule without roles: every exposure it selects forms and joins groups.
+            members = [Role(name="member", joins="group",
+                            replay=replays[-1] if replays else "none")]
+        elif replays:
             ctx.problem("replay", "replay belongs to a member role here")
+        roles = tuple(members)
     if not roles:
         ctx.problem("members", "a rule needs at least one member role")
     role_names = {r.name for r in roles}

@@ -1,0 +1,165 @@
+WITH x AS (
+  SELECT
+    "run",
+    "pos",
+    "filename",
+    ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") AS exptype,
+    "program" AS k0,
+    "tsovisit" AS k1,
+    "exp_type" AS k2,
+    COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS ok0
+  FROM run_items
+  WHERE
+    (
+      ASN_MATCH("grating", '(?i)^(?:^mirror$)')
+      AND (
+        "opmode" IS NULL OR ASN_MATCH("opmode", '(?i)^(?:^image$)')
+      )
+    )
+    AND (
+      NOT "program" IS NULL
+    )
+    AND (
+      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_lamp$)')
+    )
+), e AS (
+  SELECT
+    *
+  FROM x
+  WHERE
+    "ok0"
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
+), e1 AS (
+  SELECT
+    *,
+    CASE WHEN "ok0" THEN 0 END AS first_role
+  FROM e
+), s AS (
+  SELECT
+    *
+  FROM e1
+  WHERE
+    "first_role" IN (0)
+), pa AS (
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    MIN("pos") AS first_attach
+  FROM e1
+  WHERE
+    "first_role" IN (-1)
+  GROUP BY
+    "run",
+    "k0",
+    "k2"
+), owned AS (
+  SELECT
+    s.*,
+    CASE
+      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0", "s"."k2")
+      AND "pa"."first_attach" < "s"."pos"
+      THEN "pa"."first_attach"
+      ELSE "s"."pos"
+    END AS created,
+    "s"."pos" AS gid
+  FROM s
+  LEFT JOIN pa
+    ON "s"."run" = "pa"."run" AND "s"."k0" = "pa"."k0" AND "s"."k2" = "pa"."k2"
+), orphan AS (
+  SELECT
+    "pa"."run",
+    "pa"."k0",
+    "pa"."k2",
+    CAST(NULL AS TEXT) AS k1,
+    "pa"."first_attach" AS created,
+    -(
+      "pa"."first_attach" + 1
+    ) AS gid
+  FROM pa
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM s
+      WHERE
+        "s"."run" = "pa"."run" AND "s"."k0" = "pa"."k0" AND "s"."k2" = "pa"."k2"
+    )
+), assoc AS (
+  SELECT
+    "run",
+    "k0",
+    "k1",
+    "k2",
+    "created",
+    "gid"
+  FROM owned
+  UNION ALL
+  SELECT
+    "run",
+    "k0",
+    "k1",
+    "k2",
+    "created",
+    "gid"
+  FROM orphan
+), m AS (
+  SELECT
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    "e1"."k2",
+    "e1"."first_role" AS role_ix
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+)
+SELECT
+  'Asn_Lv2NRSLAMPImage' AS rule,
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created",
+  ARRAY_AGG(
+    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'science' END, 'exptype': "m"."exptype", 'phase': CASE
+      WHEN "m"."pos" >= "assoc"."created"
+      THEN 0
+      ELSE CASE WHEN "m"."role_ix" = 0 THEN 0 ELSE 0 END
+    END} ORDER BY CASE
+      WHEN "m"."pos" >= "assoc"."created"
+      THEN 0
+      ELSE CASE WHEN "m"."role_ix" = 0 THEN 0 ELSE 0 END
+    END, "m"."pos"
+  ) AS members,
+  [
+    {'name': 'program', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )},
+    {'name': 'is_tso', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )},
+    {'name': 'exp_type', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+          NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )}
+  ] AS found
+FROM assoc
+JOIN m
+  ON "m"."gid" = "assoc"."gid"
+GROUP BY
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created"

@@ -1,0 +1,2 @@
+-- Asn_Lv3ACQ_Reprocess makes no association of its own.
+-- Creates no association. Every target acquisition is offered once more to every association of every rule (NONSCIENCE pass); asnsql expresses this as the `replay: nonscience` of the target_acquisition role in `base` above.

@@ -1,0 +1,165 @@
+"""The command line (click's CliRunner, and main() for exit codes)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from asnsql.cli import cli, main
+
+from .conftest import EXAMPLE_POOL, corpus_dir, write_pool
+
+
+def test_generate_writes_and_summarises(tmp_path, corpus, parity_tool):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["generate", str(EXAMPLE_POOL), "-p", str(out),
+                                      "--version-id", "v0"])
+    assert result.exit_code == 0, result.output
+    pool = EXAMPLE_POOL.stem
+    truth = sorted(p.name for p in (corpus / pool / "truth").glob("*_asn.json"))
+    assert sorted(p.name for p in out.glob("*")) == truth
+    assert "wrote 18 associations (image2 15, image3 3)" in result.output
+    assert "pool rows in no association" in result.output
+
+
+def test_output_is_byte_compatible_json(tmp_path):
+    out = tmp_path / "out"
+    assert main(["generate", str(EXAMPLE_POOL), "-p", str(out), "-q"]) == 0
+    first = sorted(out.glob("*.json"))[0]
+    text = first.read_text()
+    assert not text.endswith("\n")
+    assert text == json.dumps(json.loads(text), indent=4, separators=(",", ": "))
+    assert json.loads(text)["version_id"] is None
+    assert "_v0_" not in first.name
+
+
+def test_version_id_without_value_is_a_timestamp(tmp_path):
+    out = tmp_path / "out"
+    assert main(["generate", str(EXAMPLE_POOL), "-p", str(out), "--version-id", "-q"]) == 0
+    data = json.loads(sorted(out.glob("*.json"))[0].read_text())
+    assert len(data["version_id"]) == 15 and data["version_id"][8] == "t"
+
+
+def test_ids_take_several_values(tmp_path, corpus, parity_tool):
+    pool = corpus / "pool_001_candidates"
+    out = tmp_path / "pool_001_candidates"
+    args = json.loads((pool / "modes" / "modes.json").read_text())["ids-o001-c1000"]["args"]
+    assert args[:3] == ["-i", "o001", "c1000"]
+    code = main(["generate", str(pool / "pool_001_candidates.csv"), "-p", str(out), "-q"]
+                + args)
+    assert code == 0
+    imaging = {"image2", "image3"}
+    assert (parity_tool.products(out, imaging)
+            == parity_tool.products(pool / "modes" / "ids-o001-c1000", imaging))
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["generate", str(EXAMPLE_POOL), "-p", str(out),
+                                      "--dry-run"])
+    assert result.exit_code == 0
+    assert "would write 18 associations" in result.output
+    assert not out.exists()
+
+
+def test_exclusive_modes(tmp_path):
+    code = main(["generate", str(EXAMPLE_POOL), "--discover", "--all-candidates",
+                 "-p", str(tmp_path / "o")])
+    assert code == 2
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x00\x01\x02 not text \xff", "cannot be read as text"),
+    (b"filename|program\na|1\n", "lacks column(s) exp_type"),
+    (b"filename|program|exp_type|asn_candidate\na|1|nrc_image|[('o001'\n",
+     "column asn_candidate"),
+])
+def test_bad_pool_one_line_no_output(tmp_path, capsys, content, message):
+    pool = tmp_path / "bad_pool.csv"
+    pool.write_bytes(content)
+    out = tmp_path / "out"
+    code = main(["generate", str(pool), "-p", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.startswith("asnsql: error: ") and message in err
+    assert "Traceback" not in err
+    assert "bad_pool.csv" in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [pool]
+
+
+def test_missing_pool(tmp_path, capsys):
+    assert main(["generate", str(tmp_path / "none.csv"), "-p", str(tmp_path / "o")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_output_parent_missing(tmp_path, capsys):
+    code = main(["generate", str(EXAMPLE_POOL), "-p", str(tmp_path / "a" / "b")])
+    assert code == 5
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_explain_prints_sql():
+    result = CliRunner().invoke(cli, ["explain", "Asn_Lv3Image"])
+    assert result.exit_code == 0
+    assert "-- Asn_Lv3Image (image3)" in result.output
+    assert "FROM run_items" in result.output
+
+
+def test_explain_unknown_rule():
+    result = CliRunner().invoke(cli, ["explain", "Asn_Nope"])
+    assert result.exit_code != 0
+    assert "no rule 'Asn_Nope'" in result.output
+
+
+def test_rules_lists_registry_order():
+    result = CliRunner().invoke(cli, ["rules"])
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert names.index("Asn_Lv2Image") < names.index("Asn_Lv3Image")
+    assert names == sorted(names[:names.index("Asn_Lv3ACQ_Reprocess")]) + names[
+        names.index("Asn_Lv3ACQ_Reprocess"):]
+
+
+def test_every_command_has_help_with_examples():
+    for name, command in cli.commands.items():
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, f"{name} --help has no example"
+    assert "Examples" in CliRunner().invoke(cli, ["--help"]).output
+
+
+def test_rule_file_errors_listed_once(tmp_path, capsys):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("level: 3\nrules:\n  - name: Asn_Mine\n    asn_type: image3\n"
+                     "    where: [{attr: nosuchcolumn, match: x}, {frobnicate: 1}]\n"
+                     "    keys: [{name: k, attr: filter, match: '(unclosed'}]\n")
+    out = tmp_path / "out"
+    code = main(["generate", str(EXAMPLE_POOL), "-p", str(out), "-r", str(rules)])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "3 problems" in err
+    assert "nosuchcolumn" in err and "frobnicate" in err and "(unclosed" in err
+    assert not out.exists()
+
+
+def test_python_m_asnsql(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "asnsql", "--help"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "generate" in result.stdout
+
+
+def test_corpus_dir_helper_points_at_shared():
+    assert corpus_dir().name == "corpus"
+
+
+def test_bad_delimiter(tmp_path, capsys):
+    pool = write_pool(tmp_path / "p.csv", ["filename", "program", "exp_type"], [["a", "1", "x"]])
+    assert main(["generate", str(pool), "-d", "#", "-p", str(tmp_path / "o")]) == 2
+    assert "delimiter" in capsys.readouterr().err
