@@ -1,0 +1,42 @@
+"""Small hand-made pools, each pinning one behaviour, with expectations written from the
+specification (tests/golden/pools/<case>/expected.yaml), not from asnsql's output."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from asnsql import generate, write_associations
+
+CASES = Path(__file__).parent / "golden" / "pools"
+
+
+def _cases():
+    return sorted(p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file())
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_golden_pool(case, tmp_path):
+    folder = CASES / case
+    expected = yaml.safe_load((folder / "expected.yaml").read_text())
+    options = {}
+    if (folder / "options.yaml").is_file():
+        options = yaml.safe_load((folder / "options.yaml").read_text())
+    asns = generate(folder / "pool.csv", version_id="v0", **options)
+    write_associations(asns, tmp_path / "out")
+    written = sorted(p.name for p in (tmp_path / "out").glob("*_asn.json"))
+    assert written == sorted(e["file"] for e in expected)
+    for entry in expected:
+        data = json.loads((tmp_path / "out" / entry["file"]).read_text())
+        assert data["asn_rule"] == entry["asn_rule"], entry["file"]
+        (product,) = data["products"]
+        assert product["name"] == entry["product"], entry["file"]
+        got = Counter((m["expname"], m["exptype"]) for m in product["members"])
+        assert got == Counter(tuple(m) for m in entry["members"]), entry["file"]
+        if entry.get("ordered", True):
+            order = [[m["expname"], m["exptype"]] for m in product["members"]]
+            assert order == entry["members"], f"member order of {entry['file']}"

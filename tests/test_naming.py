@@ -1,0 +1,91 @@
+"""Names (spec section 10), from the specification's own examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from asnsql import naming
+
+
+@pytest.mark.parametrize("name, root", [
+    ("x_ami-oi", "x"), ("foo_rate_cal", "foo_rate"), ("a-cal", "a"),
+    ("x_residual_fringe", "x"), ("jw01_nrca1_calints", "jw01_nrca1"), ("abc", "abc"),
+])
+def test_remove_suffix(name, root):
+    assert naming.remove_suffix(name)[0] == root
+
+
+def test_known_suffix_count():
+    assert len(naming.KNOWN_SUFFIXES) == 159
+
+
+@pytest.mark.parametrize("filename, ints, expected", [
+    ("jw1_uncal.fits", False, "jw1_rate.fits"),
+    ("jw1_uncal.fits", True, "jw1_rateints.fits"),
+    ("a_uncal_b_uncal.fits", False, "a_uncal_b_rate.fits"),
+    ("jw1_uncal", False, "jw1_uncal"),
+    ("jw1.fits", False, "jw1.fits"),
+])
+def test_level2_member_name(filename, ints, expected):
+    assert naming.level2_member_name(filename, ints) == expected
+
+
+@pytest.mark.parametrize("exp_type, exptype, ints, expected", [
+    ("nrc_image", "science", False, "jw1_cal.fits"),
+    ("nrc_coron", "science", True, "jw1_calints.fits"),
+    ("mir_mrs", "background", False, "jw1_x1d.fits"),
+    ("nrs_autoflat", "autoflat", False, "jw1_rate.fits"),
+    ("nrs_lamp", "science", True, "jw1_rateints.fits"),
+])
+def test_level3_member_name(exp_type, exptype, ints, expected):
+    assert naming.level3_member_name("jw1_uncal.fits", exp_type, exptype, ints) == expected
+
+
+def test_level2_product_name():
+    members = [{"expname": "jw1_rate.fits", "exptype": "background"},
+               {"expname": "jw00623001001_03102_00002_mirifushort_rate.fits",
+                "exptype": "science"}]
+    assert naming.level2_product_name(members) == "jw00623001001_03102_00002_mirifushort"
+    assert naming.level2_product_name(members[:1]) == "undefined"
+
+
+@pytest.mark.parametrize("template, found, expected", [
+    ("default", {"target": ["1"], "instrument": ["nircam"], "opt_elem": ["f090w"],
+                 "opt_elem2": ["clear"], "subarray": ["full"]},
+     "jw99009-o001_t001_nircam_clear-f090w"),
+    ("default", {"target": ["000"], "instrument": ["nircam"], "opt_elem": ["f277w"],
+                 "opt_elem2": ["clear"], "subarray": ["full"]},
+     "jw99009-o001_t000_nircam_clear-f277w"),
+    ("default", {"target": ["1"], "instrument": ["nircam"], "opt_elem": ["f210m"],
+                 "opt_elem2": ["maskrnd"], "subarray": ["maska210r"]},
+     "jw99009-o001_t001_nircam_f210m-maskrnd-maska210r"),
+    ("default", {"target": ["1"], "instrument": ["nirspec"], "opt_elem": ["f100lp"],
+                 "opt_elem2": ["g140m"], "fxd_slit2": ["s200a2"], "subarray": ["s200a2"]},
+     "jw99009-o001_t001_nirspec_f100lp-g140m-s200a2-s200a2"),
+    ("noopt", {"target": ["3"], "instrument": ["miri"]}, "jw99009-o001_t003_miri"),
+    ("sources", {"target": ["1"], "instrument": ["nirspec"], "opt_elem": ["f100lp"],
+                 "opt_elem2": ["g140h"], "subarray": ["full"]},
+     "jw99009-o001_{source_id}_nirspec_f100lp-g140h"),
+    ("nrsfs_sources", {"target": ["1"], "instrument": ["nirspec"], "opt_elem": ["f100lp"],
+                       "opt_elem2": ["g140m"], "subarray": ["s200a2"]},
+     "jw99009-o001_t001-{source_id}_nirspec_f100lp-g140m-{slit_name}-s200a2"),
+    ("coronimage", {"target": ["1"], "instrument": ["nircam"], "opt_elem": ["f210m"],
+                    "opt_elem2": ["maskrnd"], "subarray": ["full"]},
+     "jw99009-o001_t001_nircam_f210m-maskrnd-image3"),
+    ("wfscmb", {"target": ["1"], "instrument": ["nircam"], "opt_elem": ["f212n"],
+                "opt_elem2": ["wlp8"], "subarray": ["full"], "detector": ["nrca1"],
+                "act_id": ["5"]},
+     "jw99009-o001_t001_nircam_f212n-wlp8-nrca1_{suffix}-05"),
+    ("default", {"target": ["1234"], "instrument": ["miri"], "opt_elem": ["a-b"]},
+     "jw99009-o001_t1234_miri_a\\-b"),
+    ("default", {"target": [], "instrument": ["miri"]}, "jw99009-o001_t000_miri_clear"),
+])
+def test_level3_product_name(template, found, expected):
+    assert naming.level3_product_name(template, "99009", "o001", found) == expected
+
+
+def test_association_name():
+    assert (naming.association_name("00632", "o003", "image2", 1, "MyVer")
+            == "jw00632-o003_myver_image2_00001_asn")
+    assert naming.association_name("00623", "a3001", "image3", 12, None) == (
+        "jw00623-a3001_image3_00012_asn")
