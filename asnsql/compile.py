@@ -321,6 +321,14 @@ class _RuleQuery:
     def ok(i: int) -> str:
         return f"ok{i}"
 
+    @staticmethod
+    def own(column: str) -> str:
+        return f"v_{column}"
+
+    def owner_columns(self) -> list[str]:
+        """Columns compared with the association owner's value (``not_containing_owner``)."""
+        return sorted({r.not_containing_owner for r in self.roles if r.not_containing_owner})
+
     def role_ok(self, role: Role) -> exp.Expression:
         checks = [self.x.condition(role.when)] if role.when is not None else []
         checks += [self.x.key_ok(k) for k in self.keys if k.roles and role.name in k.roles]
@@ -340,6 +348,8 @@ class _RuleQuery:
             cols.append(_alias(self.role_ok(role), self.ok(i)))
         if any(r.joins == "same_obs_num" for r in self.roles):
             cols.append(_alias(x.value("obs_num"), "obs_num_value"))
+        for column in self.owner_columns():
+            cols.append(_alias(x.value(column), self.own(column)))
         where = _and(x.condition(self.rule.where),
                      *[x.key_ok(k) for k in self.keys + self.records if not k.roles])
         return exp.select(*cols).from_("run_items").where(where)
@@ -403,12 +413,20 @@ class _RuleQuery:
             exp.PropertyEQ(this=exp.to_identifier("phase"), expression=phase),
         ])
 
+    def with_phase(self, query: exp.Select, assoc: str, row: str,
+                   role_ix: exp.Expression) -> exp.Select:
+        """Add ``phase``: 0 for the main pass, else the replay that added the member."""
+        phase = _case((exp.GTE(this=_col("pos", row), expression=_col("created", assoc)),
+                       _num(0)), default=self.role_phase_case(role_ix.copy()))
+        return query.select(_alias(phase, "phase"))
+
     def role_name_case(self, ix: exp.Expression) -> exp.Expression:
         return _case(*[(_eq(ix, _num(i)), _lit(r.name)) for i, r in enumerate(self.roles)])
 
     def role_exptype_case(self, ix: exp.Expression, default: exp.Expression) -> exp.Expression:
-        whens = [(_eq(ix, _num(i)), _lit(r.exptype)) for i, r in enumerate(self.roles)
-                 if r.exptype]
+        """A role's ``exptype`` replaces the rule's ``science`` (spec section 7.2)."""
+        whens = [(_and(_eq(ix, _num(i)), _eq(default, _lit("science"))), _lit(r.exptype))
+                 for i, r in enumerate(self.roles) if r.exptype]
         return _case(*whens, default=default) if whens else default
 
     def role_phase_case(self, ix: exp.Expression) -> exp.Expression:
@@ -419,8 +437,7 @@ class _RuleQuery:
         """One row per association: members in order, found values per key name."""
         m = members
         ix = _col("role_ix", m)
-        phase = _case((exp.GTE(this=_col("pos", m), expression=_col("created", assoc)),
-                       _num(0)), default=self.role_phase_case(ix))
+        phase = _col("phase", m)
         member = self.member_struct(_col("pos", m), self.role_name_case(ix),
                                     self.role_exptype_case(ix, _col("exptype", m)), phase)
         order = exp.Order(expressions=[exp.Ordered(this=phase.copy()),
@@ -515,6 +532,7 @@ class _RuleQuery:
                          _alias(self.role_index_case("e", group_roles), "role_ix"))
               .from_("gc").join("e", on=self.fixed_join("e", "gc"))
               .where(_or(*parts)))
+        m1 = self.with_phase(m1, "gc", "e", self.role_index_case("e", group_roles))
         # role index must be the first group role that accepts the row for this group
         ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("v", v), ("g", g), ("p", p),
                 ("gc", gc)]
@@ -528,9 +546,9 @@ class _RuleQuery:
                                         expression=_col("created", "gc")))
                 whens.append((_and(*cond), _num(i)))
             m1 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
-                         *self.value_cols("e"),
-                             _alias(_case(*whens), "role_ix"))
+                             *self.value_cols("e"), _alias(_case(*whens), "role_ix"))
                   .from_("gc").join("e", on=self.fixed_join("e", "gc")).where(_or(*parts)))
+            m1 = self.with_phase(m1, "gc", "e", _case(*whens))
         ctes.append(("m1", m1))
         members = "m1"
         obs_roles = [i for i, r in enumerate(self.roles) if r.joins == "same_obs_num"]
@@ -557,10 +575,11 @@ class _RuleQuery:
                     cond.append(exp.GTE(this=_col("pos", "e"), expression=_col("created", "gc")))
                 parts.append(exp.Paren(this=_and(*cond)))
             m2 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
-                         *self.value_cols("e"),
+                             *self.value_cols("e"),
                              _alias(self.role_index_case("e", obs_roles), "role_ix"))
                   .from_("gc").join("e", on=self.fixed_join("e", "gc"))
                   .where(_or(*parts)))
+            m2 = self.with_phase(m2, "gc", "e", self.role_index_case("e", obs_roles))
             ctes.append(("m2", m2))
             both = exp.union(exp.select("*").from_("m1"), exp.select("*").from_("m2"),
                              distinct=False)
@@ -579,77 +598,101 @@ class _RuleQuery:
     # --- per_science ------------------------------------------------------------------------
 
     def per_science(self) -> exp.Select:
+        """One association per exposure of the ``own`` role (Constraint_Single_Science).
+
+        Exposures of ``all`` roles attach to every association whose keys they match. An
+        attached exposure that precedes every owner of its group started the association
+        the first owner then joined (it is created at the attached exposure's row), unless
+        the rule calls that exposure science: then it keeps an association of its own.
+        """
         rule = self.rule
         own = [i for i, r in enumerate(self.roles) if r.joins == "own"]
         attach = [i for i, r in enumerate(self.roles) if r.joins == "all"]
         unknown = [r.joins for r in self.roles if r.joins not in ("own", "all")]
-        if unknown:
-            raise CompileError(f"rule {rule.name}: per_science rules take roles joining "
-                               f"'own' or 'all', not {unknown}")
-        # first role of each row decides whether it owns an association or attaches
+        if unknown or not own:
+            raise CompileError(f"rule {rule.name}: per_science rules take one role joining "
+                               f"'own' and roles joining 'all', not {unknown}")
+        own_role = self.roles[own[0]]
+        owner_keys = [i for i, k in enumerate(self.keys) if _applies(k, own_role)]
+        attach_only = [i for i, k in enumerate(self.keys)
+                       if not _applies(k, own_role) and k.roles]
+        # e1: first role of each row (owner or attached) and the replay of that role
         first_role = _case(*[(_col(self.ok(i)), _num(i)) for i in range(len(self.roles))])
-        e1 = exp.select("*", _alias(first_role, "first_role")).from_("e")
-        owner = exp.In(this=_col("first_role"), expressions=[_num(i) for i in own])
-        creating_attach = [i for i in attach if self.roles[i].creates]
-        s = exp.select("*").from_("e1").where(owner)
+        first_phase = _case(*[(_col(self.ok(i)), _num(_PHASE[r.replay]))
+                              for i, r in enumerate(self.roles)])
+        e1 = exp.select("*", _alias(first_role, "first_role"),
+                        _alias(first_phase, "first_phase")).from_("e")
+        is_owner = exp.In(this=_col("first_role"), expressions=[_num(i) for i in own])
+        s_ = exp.select("*").from_("e1").where(is_owner)
+        creating = [i for i in attach if self.roles[i].creates]
+        first_is_science = _eq(exp.func("arg_min", _col("exptype"), _col("pos")),
+                               _lit("science"))
         pa = (exp.select(_col("run"), *self.key_cols(self.fixed),
-                         _alias(exp.Min(this=_col("pos")), "first_attach"))
+                         _alias(exp.Min(this=_col("pos")), "first_attach"),
+                         _alias(first_is_science, "first_science"))
               .from_("e1")
               .where(exp.In(this=_col("first_role"),
-                            expressions=[_num(i) for i in creating_attach] or [_num(-1)]))
+                            expressions=[_num(i) for i in creating] or [_num(-1)]))
               .group_by(_col("run"), *self.key_cols(self.fixed)))
-        first_sci = exp.Window(this=exp.Min(this=_col("pos", "s")),
-                               partition_by=[_col("run", "s"), *self.key_cols(self.fixed, "s")])
-        created = _case(
-            (_and(_eq(_col("pos", "s"), first_sci),
-                  exp.LT(this=_col("first_attach", "pa"), expression=_col("pos", "s"))),
-             _col("first_attach", "pa")),
-            default=_col("pos", "s"))
-        owned = (exp.select("s.*", _alias(created, "created"), _alias(_col("pos", "s"), "gid"))
-                 .from_("s").join("pa", on=self.fixed_join("s", "pa"), join_type="left"))
-        # attach-only associations: a partition with attached exposures and no owner
-        orphan_cols = [_col("run", "pa"), *self.key_cols(self.fixed, "pa")]
-        for i in self.loose:
-            orphan_cols.append(_alias(exp.cast(exp.Null(), "VARCHAR"), self.k(i)))
+        partition = [_col("run", "s"), *self.key_cols(self.fixed, "s")]
+        first_owner = exp.Window(this=exp.Min(this=_col("pos", "s")), partition_by=partition)
+        joins_attached = _and(_eq(_col("pos", "s"), first_owner),
+                              exp.LT(this=_col("first_attach", "pa"),
+                                     expression=_col("pos", "s")),
+                              _not(_col("first_science", "pa")))
+        created = _case((joins_attached, _col("first_attach", "pa")),
+                        default=_col("pos", "s"))
+        null = exp.cast(exp.Null(), "VARCHAR")
+        vector, orphan_vector = [], []
+        for i in range(len(self.keys)):
+            if i in self.fixed:
+                continue
+            vector.append(_alias(_col(self.k(i), "s") if i in owner_keys else null.copy(),
+                                 self.k(i)))
+            orphan_vector.append(_alias(null.copy(), self.k(i)))
             if _has_source(self.keys[i]):
-                orphan_cols.append(_alias(exp.cast(exp.Null(), "VARCHAR"), self.ks(i)))
-        orphan = (exp.select(*orphan_cols,
+                vector.append(_alias(_col(self.ks(i), "s") if i in owner_keys else null.copy(),
+                                     self.ks(i)))
+                orphan_vector.append(_alias(null.copy(), self.ks(i)))
+        owned = (exp.select(_col("run", "s"), *self.key_cols(self.fixed, "s"), *vector,
+                            *[_alias(_col(self.own(c), "s"), self.own(c))
+                              for c in self.owner_columns()],
+                            _alias(created, "created"), _alias(_col("pos", "s"), "gid"))
+                 .from_("s").join("pa", on=self.fixed_join("s", "pa"), join_type="left"))
+        # attach-only associations: no owner in the group, or the first exposure is an
+        # attached one that the rule calls science
+        earlier_owner = (exp.select(_num(1)).from_("s")
+                         .where(_and(self.fixed_join("s", "pa"),
+                                     _or(_not(_col("first_science", "pa")),
+                                         exp.LT(this=_col("pos", "s"),
+                                                expression=_col("first_attach", "pa"))))))
+        orphan = (exp.select(_col("run", "pa"), *self.key_cols(self.fixed, "pa"),
+                             *orphan_vector,
+                             *[_alias(null.copy(), self.own(c)) for c in self.owner_columns()],
                              _alias(_col("first_attach", "pa"), "created"),
                              _alias(exp.Neg(this=exp.Paren(this=exp.Add(
                                  this=_col("first_attach", "pa"), expression=_num(1)))), "gid"))
                   .from_("pa")
-                  .where(exp.Not(this=exp.Exists(this=exp.select(_num(1)).from_("s")
-                                                 .where(self.fixed_join("s", "pa"))))))
-        assoc_cols = [_col("run"), *self.key_cols(list(range(len(self.keys)))),
-                      _col("created"), _col("gid")]
-        assoc = exp.union(exp.select(*assoc_cols).from_("owned"),
-                          exp.select(*assoc_cols).from_("orphan"), distinct=False)
+                  .where(exp.Not(this=exp.Exists(this=earlier_owner))))
+        names = (["run"] + [c.name for c in self.key_cols(self.fixed)]
+                 + [v.alias for v in vector] + [self.own(c) for c in self.owner_columns()]
+                 + ["created", "gid"])
+        assoc = exp.union(exp.select(*[_col(n) for n in names]).from_("owned"),
+                          exp.select(*[_col(n) for n in names]).from_("orphan"),
+                          distinct=False)
         # members: the owner itself, and attached exposures compatible with the association
         own_m = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
                             *self.value_cols("e1"),
-                            _alias(_col("first_role", "e1"), "role_ix"))
+                            _alias(_col("first_role", "e1"), "role_ix"),
+                            _alias(_num(0), "phase"))
                  .from_(exp.alias_(exp.to_table("assoc"), "a"))
                  .join("e1", on=_and(_eq(_col("run", "e1"), _col("run", "a")),
                                      _eq(_col("pos", "e1"), _col("gid", "a")))))
-        whens, parts = [], []
-        for i in attach:
-            role = self.roles[i]
-            cond = [_col(self.ok(i), "e1"), self.compat("e1", "a", role),
-                    exp.NEQ(this=_col("pos", "e1"), expression=_col("gid", "a"))]
-            if role.replay == "none":
-                cond.append(exp.GTE(this=_col("pos", "e1"), expression=_col("created", "a")))
-            whens.append((_and(*cond), _num(i)))
-            parts.append(exp.Paren(this=_and(*cond)))
-        ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("e1", e1), ("s", s), ("pa", pa),
+        ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("e1", e1), ("s", s_), ("pa", pa),
                 ("owned", owned), ("orphan", orphan), ("assoc", assoc)]
         if attach:
-            att_m = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
-                            *self.value_cols("e1"),
-                                _alias(_case(*whens), "role_ix"))
-                     .from_(exp.alias_(exp.to_table("assoc"), "a"))
-                     .join("e1", on=self.fixed_join("e1", "a"))
-                     .where(_or(*parts)))
-            m = exp.union(own_m, att_m, distinct=False)
+            ctes += self.attached_members(attach, attach_only)
+            m = exp.union(own_m, exp.select("*").from_("att"), distinct=False)
         else:
             m = own_m
         ctes.append(("m", m))
@@ -657,6 +700,56 @@ class _RuleQuery:
         for name, query in ctes:
             final = final.with_(name, as_=query)
         return final
+
+    def attached_members(self, attach: list[int], attach_only: list[int]):
+        """CTEs ``cand`` and ``att``: attached exposures of per-science associations."""
+        whens, parts = [], []
+        replayed = exp.GT(this=_col("first_phase", "e1"), expression=_num(0))
+        for i in attach:
+            role = self.roles[i]
+            cond = [_col(self.ok(i), "e1"), self.compat("e1", "a", role),
+                    exp.NEQ(this=_col("pos", "e1"), expression=_col("gid", "a"))]
+            if role.not_containing_owner:
+                # The reference's "((?!X).)*" with X the owner's locked value; before any
+                # owner the value reads "None".
+                column = role.not_containing_owner
+                owner = exp.func("coalesce", _col(self.own(column), "a"), _lit("none"))
+                cond.append(_not(exp.func("contains", exp.Lower(this=_col(self.own(column),
+                                                                          "e1")),
+                                          exp.Lower(this=owner))))
+            if role.replay == "none":
+                # Without a replay of its own, an exposure joins associations created
+                # after it only when its first role is replayed.
+                cond.append(_or(exp.GTE(this=_col("pos", "e1"), expression=_col("created", "a")),
+                                replayed))
+            whens.append((_and(*cond), _num(i)))
+            parts.append(exp.Paren(this=_and(*cond)))
+        role_ix = _case(*whens)
+        phase = _case((exp.GTE(this=_col("pos", "e1"), expression=_col("created", "a")),
+                       _num(0)),
+                      default=exp.func("greatest", self.role_phase_case(role_ix.copy()),
+                                       _col("first_phase", "e1")))
+        cand = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
+                           *self.value_cols("e1"), _alias(role_ix, "role_ix"),
+                           _alias(phase, "phase"))
+                .from_(exp.alias_(exp.to_table("assoc"), "a"))
+                .join("e1", on=self.fixed_join("e1", "a"))
+                .where(_or(*parts)))
+        att = exp.select("*").from_("cand")
+        for i in attach_only:
+            # A key of attached roles only locks to the first exposure attached.
+            roles = [j for j, r in enumerate(self.roles) if _applies(self.keys[i], r)]
+            applies = exp.In(this=_col("role_ix"), expressions=[_num(j) for j in roles])
+            value = _case((applies, _col(self.k(i))))
+            first = exp.Window(
+                this=exp.IgnoreNulls(this=exp.FirstValue(this=value)),
+                partition_by=[_col("gid")],
+                order=exp.Order(expressions=[exp.Ordered(this=_col("phase")),
+                                             exp.Ordered(this=_col("pos"))]),
+                spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                    end="UNBOUNDED", end_side="FOLLOWING"))
+            att = att.qualify(_or(_not(applies), _eq(_col(self.k(i)), first)))
+        return [("cand", cand), ("att", att)]
 
 
 def compile_rule(rule: Rule) -> exp.Select:

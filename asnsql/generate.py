@@ -129,8 +129,12 @@ def _make_runs(engine: Engine, info: PoolInfo, options: Options) -> list[assembl
     return runs
 
 
+#: Pool values assembly needs (raw strings; NULL when the pool lacks the column): member
+#: names and metadata, and the finalisation hooks' inputs (spec sections 8.5, 9.4).
 _ITEM_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
-                 "item_ami", "item_coron", "item_tso")
+                 "item_ami", "item_coron", "item_tso", "bkgdtarg", "dithptin", "numdthpt",
+                 "patt_num", "subpxpts", "subpxpns", "fxd_slit", "expspcin", "instrume",
+                 "filter", "band", "pupil", "grating")
 
 
 def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,

@@ -87,6 +87,7 @@ PRODUCT_KINDS = {
 PRODUCT_NAMES = {
     "level2": "science member's exposure name without suffix",
     "default": "jw{program}-{acid}_{target}_{instrument}_{opt}[-{slits}][-{subarray}]",
+    "wfss": "as default (a WFSS product holds all sources)",
     "noopt": "jw{program}-{acid}_{target}_{instrument}",
     "sources": "jw{program}-{acid}_{{source_id}}_{instrument}_{opt}[-{slits}][-{subarray}]",
     "nrsfs_sources": "jw{program}-{acid}_{target}-{{source_id}}_{instrument}_{opt}-{{slit_name}}"
@@ -111,6 +112,16 @@ VALIDITY_TESTS = {
 FINALIZE_HOOKS = {
     "multi_observation": "group/background/mosaic candidates need members from two or more "
     "observations (DMS_Level3_Base.finalize)",
+    "nod_backgrounds": "with a nod pattern and two or more science members, every science "
+    "member is listed again as an x1d background (Asn_Lv3SpectralTarget.finalize)",
+    "prune_imprints": "keep the imprints that best match the science exposures' target and "
+    "dither position (AsnMixin_Lv2Imprint.prune_imprints)",
+    "nod_split": "one association per science exposure, the other nods not overlapping it "
+    "as backgrounds (AsnMixin_Lv2Nod.make_nod_asns)",
+    "wfss_catalog": "replace direct images by the Level-3 catalog members of the direct "
+    "image closest after the science exposure (AsnMixin_Lv2WFSS)",
+    "wfss_catalog_parallel": "as wfss_catalog, choosing the 'long' direct image "
+    "(Asn_Lv2WFSSParallel)",
 }
 
 #: Named per-exposure predicates, implemented as DuckDB macros in ``sql/macros.sql``
@@ -245,7 +256,18 @@ class Role:
     replay : str
         One of :data:`REPLAYS`.
     exptype : str or None
-        Member exptype for this role, overriding the rule's exposure-type function.
+        Member exptype for exposures of this role that the rule's exposure-type function
+        calls ``science`` (the reference's ``get_exposure_type`` overrides).
+    not_containing_owner : str or None
+        A column whose value must not contain the association owner's value of the same
+        column (the reference's pattern ``((?!X).)*`` with X the locked value).
+
+    An exposure whose first role is ``own`` always starts its own association; roles
+    listed after ``own`` only attach it to other associations (in the reference, the one
+    rule with such roles, Asn_Lv2MIRLRSFixedSlitNod, makes joining report "no match" with
+    its ``force_match`` constraint, so the exposure still creates its own). Keys that apply
+    to attached roles only (not to the owner) lock to the first exposure attached, as the
+    reference's locks inside an attach branch do.
     """
 
     name: str
@@ -254,6 +276,7 @@ class Role:
     creates: bool = True
     replay: str = "none"
     exptype: str | None = None
+    not_containing_owner: str | None = None
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ def _joined_sorted(values) -> str:
 
 
 def level3_product_name(template: str, program: str, acid: str, found: dict[str, list[str]],
-                        ) -> str:
+                        opt: str | None = None) -> str:
     """Level-3 product name from the association's found values (spec section 10.4).
 
     Parameters
@@ -173,6 +173,9 @@ def level3_product_name(template: str, program: str, acid: str, found: dict[str,
     found : dict
         Key name -> values found in the members; a name absent from the dict is a
         constraint the rule does not have.
+    opt : str, optional
+        The optical-element part, when it does not come from the found values (the
+        Level-2 WFSS catalog name, spec section 8.5.3).
 
     Returns
     -------
@@ -188,7 +191,8 @@ def level3_product_name(template: str, program: str, acid: str, found: dict[str,
             value = _joined_sorted(found[name])
             if value not in EMPTY:
                 opt_parts.append(value)
-    opt = "-".join(sorted(opt_parts, key=str.lower)) or "clear"
+    if opt is None:
+        opt = "-".join(sorted(opt_parts, key=str.lower)) or "clear"
     slits: list[str] = []
     for name in ("fxd_slit", "fxd_slit2"):
         if name in found:

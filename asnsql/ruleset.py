@@ -78,7 +78,8 @@ _DEFAULT_FIELDS = {"exptype", "product", "product_name", "validity", "finalize",
                    "integrations"}
 _KEY_FIELDS = {"name", "attr", "optional", "match", "when", "roles", "constant",
                "constant_when"}
-_ROLE_FIELDS = {"role", "when", "joins", "creates", "replay", "exptype"}
+_ROLE_FIELDS = {"role", "when", "joins", "creates", "replay", "exptype",
+                "not_containing_owner"}
 _MEMBER_EXPTYPES = {"science", "background", "imprint", "psf", "target_acquisition",
                     "direct_image", "autoflat", "autowave"}
 
@@ -320,8 +321,14 @@ def _role(ctx: _Context, field: str, node: Any) -> Role | None:
     if exptype is not None and exptype not in _MEMBER_EXPTYPES:
         ctx.problem(f"{field}.exptype", f"unknown member exptype {exptype!r}")
     when = _condition(ctx, f"{field}.when", node["when"]) if "when" in node else None
+    owner_attr = node.get("not_containing_owner")
+    if owner_attr is not None:
+        owner_attr = _check_columns(ctx, f"{field}.not_containing_owner", (owner_attr,))[0]
+        if joins != "all":
+            ctx.problem(f"{field}.not_containing_owner", "only a role that joins 'all' "
+                                                          "compares with the association's owner")
     return Role(name=name, when=when, joins=joins, creates=bool(node.get("creates", True)),
-                replay=replay, exptype=exptype)
+                replay=replay, exptype=exptype, not_containing_owner=owner_attr)
 
 
 def _choice(ctx, field, value, allowed, default):
@@ -368,6 +375,15 @@ def _bundle(ctx: _Context, field: str, node: dict, rule_roles: tuple[str, ...]) 
     return out
 
 
+def _with_when(role: Role, extra: list[Condition]) -> Role:
+    if not extra:
+        return role
+    from dataclasses import replace
+
+    conditions = ([role.when] if role.when is not None else []) + list(extra)
+    return replace(role, when=_all_of(conditions))
+
+
 def _all_of(conditions: list[Condition]) -> Condition | None:
     if not conditions:
         return None
@@ -393,14 +409,26 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
     wrapped = level == 3 and base is not None
     rule_roles = ("member",) if wrapped else ()
     bundles = []
-    for part_name in _as_tuple(node.get("use")):
+    scoped_where: dict[str, list[Condition]] = {}
+    for use in _as_tuple(node.get("use")):
+        part_name, part_roles = use, rule_roles
+        if isinstance(use, dict):
+            # {part: NAME, roles: [...]}: the part applies to those roles only (its keys are
+            # scoped to them and its conditions join their `when`).
+            _check_fields(ctx, "use", use, {"part", "roles"})
+            part_name, part_roles = use.get("part"), tuple(_as_tuple(use.get("roles")))
         if part_name not in parts:
             ctx.problem("use", f"unknown part {part_name!r} (defined: "
                                f"{', '.join(sorted(parts)) or 'none'})")
             continue
         ctx_where, ctx.where = ctx.where, f"{ctx.where} (part {part_name})"
-        bundles.append(_bundle(ctx, "", parts[part_name], rule_roles))
+        bundle = _bundle(ctx, "", parts[part_name], part_roles)
         ctx.where = ctx_where
+        if part_roles != rule_roles and bundle["where"]:
+            for role_name in part_roles:
+                scoped_where.setdefault(role_name, []).extend(bundle["where"])
+            bundle["where"] = []
+        bundles.append(bundle)
     bundles.append(_bundle(ctx, "", node, rule_roles))
     keys = [k for b in bundles for k in b["keys"]]
     record = [k for b in bundles for k in b["record"]]
@@ -425,7 +453,10 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
                             replay=replays[-1] if replays else "none")]
         elif replays:
             ctx.problem("replay", "replay belongs to a member role here")
-        roles = tuple(members)
+        roles = tuple(_with_when(r, scoped_where.get(r.name, [])) for r in members)
+        for role_name in scoped_where:
+            if role_name not in {r.name for r in roles}:
+                ctx.problem("use", f"unknown role {role_name!r}")
     if not roles:
         ctx.problem("members", "a rule needs at least one member role")
     role_names = {r.name for r in roles}
