@@ -469,7 +469,8 @@ class _RuleQuery:
             _alias(members_agg, "members"),
             _alias(exp.Array(expressions=found), "found"))
             .from_(assoc)
-            .join(m, on=_eq(_col("gid", m), _col("gid", assoc)))
+            .join(m, on=_and(_eq(_col("run", m), _col("run", assoc)),
+                             _eq(_col("gid", m), _col("gid", assoc))))
             .group_by(_col("run", assoc), _col("gid", assoc), _col("created", assoc)))
 
     # --- per_group ---------------------------------------------------------------------------
@@ -527,7 +528,7 @@ class _RuleQuery:
             if role.replay == "none":
                 cond.append(exp.GTE(this=_col("pos", "e"), expression=_col("created", "gc")))
             parts.append(exp.Paren(this=_and(*cond)))
-        m1 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
+        m1 = (exp.select(_col("run", "gc"), _col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
                          *self.value_cols("e"),
                          _alias(self.role_index_case("e", group_roles), "role_ix"))
               .from_("gc").join("e", on=self.fixed_join("e", "gc"))
@@ -545,7 +546,7 @@ class _RuleQuery:
                     cond.append(exp.GTE(this=_col("pos", "e"),
                                         expression=_col("created", "gc")))
                 whens.append((_and(*cond), _num(i)))
-            m1 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
+            m1 = (exp.select(_col("run", "gc"), _col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
                              *self.value_cols("e"), _alias(_case(*whens), "role_ix"))
                   .from_("gc").join("e", on=self.fixed_join("e", "gc")).where(_or(*parts)))
             m1 = self.with_phase(m1, "gc", "e", _case(*whens))
@@ -574,7 +575,7 @@ class _RuleQuery:
                 if role.replay == "none":
                     cond.append(exp.GTE(this=_col("pos", "e"), expression=_col("created", "gc")))
                 parts.append(exp.Paren(this=_and(*cond)))
-            m2 = (exp.select(_col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
+            m2 = (exp.select(_col("run", "gc"), _col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
                              *self.value_cols("e"),
                              _alias(self.role_index_case("e", obs_roles), "role_ix"))
                   .from_("gc").join("e", on=self.fixed_join("e", "gc"))
@@ -584,7 +585,7 @@ class _RuleQuery:
             both = exp.union(exp.select("*").from_("m1"), exp.select("*").from_("m2"),
                              distinct=False)
             first_role = exp.Window(this=exp.RowNumber(),
-                                    partition_by=[_col("gid"), _col("pos")],
+                                    partition_by=[_col("run"), _col("gid"), _col("pos")],
                                     order=exp.Order(expressions=[exp.Ordered(this=_col("role_ix"))]))
             m = (exp.select("*").from_(exp.alias_(exp.Subquery(this=both), "u"))
                  .qualify(_eq(first_role, _num(1))))
@@ -681,7 +682,8 @@ class _RuleQuery:
                           exp.select(*[_col(n) for n in names]).from_("orphan"),
                           distinct=False)
         # members: the owner itself, and attached exposures compatible with the association
-        own_m = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
+        own_m = (exp.select(_col("run", "a"), _col("gid", "a"), _col("pos", "e1"),
+                            _col("exptype", "e1"),
                             *self.value_cols("e1"),
                             _alias(_col("first_role", "e1"), "role_ix"),
                             _alias(_num(0), "phase"))
@@ -729,7 +731,8 @@ class _RuleQuery:
                        _num(0)),
                       default=exp.func("greatest", self.role_phase_case(role_ix.copy()),
                                        _col("first_phase", "e1")))
-        cand = (exp.select(_col("gid", "a"), _col("pos", "e1"), _col("exptype", "e1"),
+        cand = (exp.select(_col("run", "a"), _col("gid", "a"), _col("pos", "e1"),
+                           _col("exptype", "e1"),
                            *self.value_cols("e1"), _alias(role_ix, "role_ix"),
                            _alias(phase, "phase"))
                 .from_(exp.alias_(exp.to_table("assoc"), "a"))
@@ -743,7 +746,7 @@ class _RuleQuery:
             value = _case((applies, _col(self.k(i))))
             first = exp.Window(
                 this=exp.IgnoreNulls(this=exp.FirstValue(this=value)),
-                partition_by=[_col("gid")],
+                partition_by=[_col("run"), _col("gid")],
                 order=exp.Order(expressions=[exp.Ordered(this=_col("phase")),
                                              exp.Ordered(this=_col("pos"))]),
                 spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",

@@ -20,42 +20,7 @@ from .conftest import corpus_dir, corpus_pools
 IMAGING = {"image2", "image3", "wfs-image3", "coron3", "ami3", "tso-image2"}
 
 #: Pools whose full output (every asn_type) does not match yet, and why.
-NOT_YET = {
-    "jw09505_20251216t202003_pool": "spectroscopic rules (issue 3)",
-    "jw84600_20171108T041344_fixed_pool": "spectroscopic rules (issue 3)",
-    "jw87600_20171108T042226_pool": "spectroscopic rules (issue 3)",
-    "jw87600_exp_removed_pool": "spectroscopic rules (issue 3)",
-    "jw87800_20180412T163456_pool": "spectroscopic rules (issue 3)",
-    "jw93125_20171108T045251_valid_msametfl_pool": "spectroscopic rules (issue 3)",
-    "mega_pool": "spectroscopic rules (issue 3)",
-    "pool_005_spec_niriss": "spectroscopic rules (issue 3)",
-    "pool_006_spec_nirspec": "spectroscopic rules (issue 3)",
-    "pool_007_spec_miri": "spectroscopic rules (issue 3)",
-    "pool_008_exposerr": "spectroscopic rules (issue 3)",
-    "pool_009_spec_miri_lv2bkg": "spectroscopic rules (issue 3)",
-    "pool_010_spec_nirspec_lv2bkg": "spectroscopic rules (issue 3)",
-    "pool_011_spec_miri_lv2bkg_lrs": "spectroscopic rules (issue 3)",
-    "pool_015_spec_nirspec_lv2bkg_reversed": "spectroscopic rules (issue 3)",
-    "pool_016_spec_nirspec_lv2bkg_double": "spectroscopic rules (issue 3)",
-    "pool_017_spec_nirspec_lv2imprint": "spectroscopic rules (issue 3)",
-    "pool_018_all_exptypes": "spectroscopic rules (issue 3)",
-    "pool_019_niriss_wfss": "spectroscopic rules (issue 3)",
-    "pool_021_tso": "spectroscopic rules (issue 3)",
-    "pool_022_tso_noflag": "spectroscopic rules (issue 3)",
-    "pool_023_nirspec_msa_3nod": "spectroscopic rules (issue 3)",
-    "pool_023b_nirspec_msa_3nod_subpix": "spectroscopic rules (issue 3)",
-    "pool_024_nirspec_fss_nods": "spectroscopic rules (issue 3)",
-    "pool_024b_nirspec_fss_nods": "spectroscopic rules (issue 3)",
-    "pool_024c_nirspec_fss_nods": "spectroscopic rules (issue 3)",
-    "pool_025_nirspec_fss_nod_chop": "spectroscopic rules (issue 3)",
-    "pool_027_nirspec_ifu_nods": "spectroscopic rules (issue 3)",
-    "pool_028_mir_lrsfs_nods": "spectroscopic rules (issue 3)",
-    "pool_029_mir_lrsfs_nonod": "spectroscopic rules (issue 3)",
-    "pool_030_mir_lrs_nods_bkg": "spectroscopic rules (issue 3)",
-    "pool_031_mir_lrs_nonod_bkg": "spectroscopic rules (issue 3)",
-    "pool_032_nircam_wfss": "spectroscopic rules (issue 3)",
-    "pool_034_wfss_parallel": "spectroscopic rules (issue 3)",
-}
+NOT_YET: dict[str, str] = {}
 
 POOLS = corpus_pools()
 
