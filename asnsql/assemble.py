@@ -17,7 +17,9 @@ from typing import Any
 from . import naming
 from .model import Rule
 
-__all__ = ["Association", "AssociationDict", "RunInfo", "build", "finalize", "number_unfinalized", "prune", "resequence", "to_dicts", "CODE_VERSION"]
+__all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "finalize",
+           "is_valid", "member_positions", "merge_level2", "number_unfinalized", "prune",
+           "resequence", "to_dicts", "CODE_VERSION"]
 
 #: The reference release whose output asnsql reproduces.
 CODE_VERSION = "3.0.0"
@@ -614,9 +616,41 @@ def number_unfinalized(asns: list[Association], resequenced: bool = False) -> li
         resequence(asns)
         return asns
     creation = sorted(asns, key=lambda a: (a.run.kind == "discover", a.order_key))
-    counters: Counter = Counter()
+    # QUIRK: the Level-2 counter is made with start=1 and increments before use, so its
+    # first association is number 2; the Level-3 counters start at 0 (first number 1).
+    counters: Counter = Counter({"level2": 1})
     for asn in creation:
         key = "level2" if asn.level == 2 else asn.data["asn_type"]
         counters[key] += 1
         asn.sequence = counters[key]
     return asns
+
+
+def merge_level2(asns: list[Association]) -> list[Association]:
+    """``--merge``: one Level-2 association per (asn_type, asn_id) (spec section 6.7).
+
+    The first association of each pair holds the products of the others; a product of the
+    same name receives the members it lacks. Non-Level-2 associations come first, then the
+    merged ones in order of first appearance; sequence numbers are not changed.
+    """
+    others = [a for a in asns if a.level != 2]
+    merged: dict[str, Association] = {}
+    for asn in (a for a in asns if a.level == 2):
+        key = f"{asn.data['asn_type']}_{asn.asn_id}"
+        container = merged.setdefault(key, asn)
+        for product in list(asn.data["products"]):
+            same = [p for p in container.data["products"] if p["name"] == product["name"]]
+            for target in same:
+                present = {m["expname"] for m in target["members"]}
+                names = {m["expname"] for m in product["members"]} - present
+                target["members"].extend(m for m in product["members"]
+                                         if m["expname"] in names)
+            if not same:
+                container.data["products"].append(product)
+    return others + list(merged.values())
+
+
+def member_positions(asns: list[Association]) -> set[int]:
+    """Pool rows that are members of the given associations."""
+    return {m.item["pos"] for a in asns for p in a.data["products"] for m in p["members"]
+            if getattr(m, "item", None) is not None}

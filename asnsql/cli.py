@@ -91,7 +91,16 @@ def cli():
               help="With -i: also run background candidates of those rows, and keep only the "
                    "associations of the ids given.")
 @click.option("--no-finalize", is_flag=True,
-              help="Skip finalisation (no validity filtering, splitting or pruning).")
+              help="Skip finalisation (no splitting or pruning; invalid ones not written).")
+@click.option("--merge", is_flag=True,
+              help="Merge Level-2 associations of one candidate and type into one file.")
+@click.option("--no-merge", is_flag=True, hidden=True,
+              help="Deprecated no-op (not merging is the default).")
+@click.option("--save-orphans", is_flag=False, flag_value="orphaned.csv", default=None,
+              help="Write the pool rows in no association to this file in PATH "
+                   "(default name orphaned.csv).")
+@click.option("--orphans-whole-pool", is_flag=True,
+              help="With --save-orphans, write every pool row, as asn_generate does.")
 @click.option("-r", "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="Extra rule file (asnsql YAML); repeatable.")
 @click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
@@ -99,7 +108,8 @@ def cli():
               show_default=True, help="Association file format.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
-             pool_format, dms, no_finalize, rule_files, ignore_default, fmt, quiet):
+             pool_format, dms, no_finalize, merge, no_merge, save_orphans,
+             orphans_whole_pool, rule_files, ignore_default, fmt, quiet):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -107,8 +117,9 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
 
     \b
     Examples:
-      asnsql generate examples/jw87800_20180412T163456_pool.csv -p out/ --version-id v0
+      asnsql generate examples/jw88600_20171108T051731_pool.csv -p out/ --version-id v0
       asnsql generate pool.csv --discover --dry-run
+      asnsql generate pool.csv -i o001 c1000 --DMS --save-orphans
     """
     from .generate import Options, run_generator
     from .engine import Engine
@@ -121,14 +132,22 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     rules = None
     if rule_files or ignore_default:
         rules = load_rules(list(rule_files), include_default=not ignore_default)
+    if no_merge:
+        warnings.warn("--no-merge is deprecated: not merging is the default", AsnsqlWarning)
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
-                      dms=dms, version_id=version_id, finalize=not no_finalize,
+                      dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format)
     with Engine() as engine:
         result = run_generator(engine, pool, rules, options)
+        extra = {}
+        if save_orphans:
+            from .generate import orphan_table
+
+            rows = range(result.pool.rows) if orphans_whole_pool else result.orphans
+            extra[save_orphans] = orphan_table(engine, result.pool, rows)
     associations = result.associations
     if not dry_run:
-        write_associations(associations, path, fmt=fmt)
+        write_associations(associations, path, fmt=fmt, extra=extra)
     if not quiet:
         counts = Counter(a["asn_type"] for a in associations)
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"

@@ -22,7 +22,7 @@ from .pool import PoolInfo, load_pool
 from .resources import sql_statements
 from .ruleset import default_ruleset
 
-__all__ = ["generate", "Options", "Result", "run_generator"]
+__all__ = ["generate", "Options", "Result", "orphan_table", "run_generator"]
 
 _TUPLE = r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)"
 _LIST = r"\[\s*(?:" + _TUPLE + r"\s*(?:,\s*" + _TUPLE + r"\s*)*,?)?\s*\]"
@@ -45,6 +45,7 @@ class Options:
     dms: bool = False
     version_id: str | None = None
     finalize: bool = True
+    merge: bool = False
     delimiter: str = "|"
     pool_format: str | None = None
     pool_name: str | None = None
@@ -178,8 +179,18 @@ def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
     if options.finalize and asns:
         asns = assemble.finalize(asns)
     else:
+        # Without finalisation nothing is dropped, but the reference refuses to write an
+        # association that fails its validity tests (spec section 12.1, --no-finalize).
         asns = assemble.number_unfinalized(asns, resequenced=options.mode()[1])
-    used = {m["pos"] for r in rows for m in r["members"]}
+        asns = [a for a in asns if assemble.is_valid(a)]
+    if options.merge:
+        asns = assemble.merge_level2(asns)
+    if options.dms and options.ids:
+        # Only the associations of the ids asked for (spec section 6.2.5); the background
+        # candidates added for them took part in generation and pruning only.
+        wanted = [i.lower() for i in options.ids]
+        asns = [a for a in asns if any(i in a.asn_id for i in wanted)]
+    used = assemble.member_positions(asns)
     orphans = [p for p in range(info.rows) if p not in used]
     return Result(assemble.to_dicts(asns), info, runs, orphans)
 
@@ -201,7 +212,8 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
         ``tracer(sql, params)`` is told every statement run.
     **options
         Fields of :class:`Options`: ``ids``, ``discover``, ``all_candidates``, ``dms``,
-        ``version_id``, ``finalize``, ``delimiter``, ``pool_format``, ``pool_name``.
+        ``version_id``, ``finalize``, ``merge``, ``delimiter``, ``pool_format``,
+        ``pool_name``.
 
     Returns
     -------
@@ -226,3 +238,24 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     finally:
         if own:
             engine.close()
+
+
+def orphan_table(engine: Engine, info: PoolInfo, positions) -> str:
+    """The given pool rows as a ``|``-delimited table (``--save-orphans``).
+
+    Columns are the pool's own, values as read (lower-cased, empty cells as ``null``), as
+    ``asn_generate --save-orphans`` writes them.
+    """
+    import io
+
+    from astropy.table import Table
+
+    positions = sorted(positions)
+    columns = ", ".join(f'"{c}"' for c in info.columns)
+    rows = engine.rows(f"SELECT {columns} FROM pool WHERE pos IN (SELECT unnest($p)) "
+                       "ORDER BY pos", {"p": positions}) if positions else []
+    table = Table(rows=rows or None, names=info.columns,
+                  dtype=None if rows else [str] * len(info.columns))
+    buffer = io.StringIO()
+    table.write(buffer, format="ascii", delimiter="|")
+    return buffer.getvalue()

@@ -101,3 +101,32 @@ def test_all_products_match(pool, corpus, parity_tool, produced):
     all_types = {t for _, t, *_ in truth} | {t for _, t, *_ in got}
     expected = _files(truth_dir, all_types) if truth_dir.is_dir() else {}
     assert _files(folder, all_types) == expected
+
+
+def _mode_cases():
+    cases = []
+    for pool in POOLS:
+        modes = corpus_dir() / pool / "modes" / "modes.json"
+        if modes.is_file():
+            for mode, spec in json.loads(modes.read_text()).items():
+                cases.append(pytest.param(pool, mode, spec["args"], id=f"{pool}-{mode}"))
+    return cases
+
+
+@pytest.mark.parametrize("pool, mode, args", _mode_cases())
+def test_modes_match(pool, mode, args, corpus, parity_tool, tmp_path):
+    """Each generator mode of modes.json (command-line arguments) against modes/<mode>/."""
+    from asnsql.cli import main
+
+    out = tmp_path / pool
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = main(["generate", str(corpus / pool / f"{pool}.csv"), "-p", str(out), "-q"]
+                    + list(args))
+    assert code == 0
+    expected_dir = corpus / pool / "modes" / mode
+    truth = parity_tool.products(expected_dir)
+    got = parity_tool.products(out)
+    assert got == truth, _describe(truth, got)
+    all_types = {t for _, t, *_ in truth} | {t for _, t, *_ in got}
+    assert _files(out, all_types) == _files(expected_dir, all_types)
