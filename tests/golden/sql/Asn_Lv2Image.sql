@@ -80,7 +80,8 @@ WITH x AS (
 ), e1 AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 END AS first_role
+    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 END AS first_role,
+    CASE WHEN "ok0" THEN 1 WHEN "ok1" THEN 0 END AS first_phase
   FROM e
 ), s AS (
   SELECT
@@ -97,7 +98,8 @@ WITH x AS (
     "k4",
     "ks4",
     "k10",
-    MIN("pos") AS first_attach
+    MIN("pos") AS first_attach,
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM e1
   WHERE
     "first_role" IN (0)
@@ -111,12 +113,28 @@ WITH x AS (
     "k10"
 ), owned AS (
   SELECT
-    s.*,
+    "s"."run",
+    "s"."k0",
+    "s"."k2",
+    "s"."k3",
+    "s"."k4",
+    "s"."ks4",
+    "s"."k10",
+    "s"."k1" AS k1,
+    "s"."k5" AS k5,
+    "s"."ks5" AS ks5,
+    "s"."k6" AS k6,
+    "s"."k7" AS k7,
+    "s"."k8" AS k8,
+    "s"."k9" AS k9,
     CASE
       WHEN "s"."pos" = MIN("s"."pos") OVER (
         PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."k3", "s"."k4", "s"."ks4", "s"."k10"
       )
       AND "pa"."first_attach" < "s"."pos"
+      AND NOT (
+        "pa"."first_science"
+      )
       THEN "pa"."first_attach"
       ELSE "s"."pos"
     END AS created,
@@ -158,31 +176,38 @@ WITH x AS (
         1
       FROM s
       WHERE
-        "s"."run" = "pa"."run"
-        AND "s"."k0" = "pa"."k0"
-        AND "s"."k2" = "pa"."k2"
-        AND "s"."k3" = "pa"."k3"
-        AND (
-          "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+        (
+          "s"."run" = "pa"."run"
+          AND "s"."k0" = "pa"."k0"
+          AND "s"."k2" = "pa"."k2"
+          AND "s"."k3" = "pa"."k3"
+          AND (
+            "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+          )
+          AND "s"."k10" = "pa"."k10"
         )
-        AND "s"."k10" = "pa"."k10"
+        AND (
+          NOT (
+            "pa"."first_science"
+          ) OR "s"."pos" < "pa"."first_attach"
+        )
     )
 ), assoc AS (
   SELECT
     "run",
     "k0",
-    "k1",
     "k2",
     "k3",
     "k4",
     "ks4",
+    "k10",
+    "k1",
     "k5",
     "ks5",
     "k6",
     "k7",
     "k8",
     "k9",
-    "k10",
     "created",
     "gid"
   FROM owned
@@ -190,43 +215,24 @@ WITH x AS (
   SELECT
     "run",
     "k0",
-    "k1",
     "k2",
     "k3",
     "k4",
     "ks4",
+    "k10",
+    "k1",
     "k5",
     "ks5",
     "k6",
     "k7",
     "k8",
     "k9",
-    "k10",
     "created",
     "gid"
   FROM orphan
-), m AS (
+), cand AS (
   SELECT
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
-    "e1"."k5",
-    "e1"."k6",
-    "e1"."k7",
-    "e1"."k8",
-    "e1"."k9",
-    "e1"."k10",
-    "e1"."first_role" AS role_ix
-  FROM assoc AS a
-  JOIN e1
-    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
-  UNION ALL
-  SELECT
+    "a"."run",
     "a"."gid",
     "e1"."pos",
     "e1"."exptype",
@@ -269,7 +275,77 @@ WITH x AS (
       )
       AND "e1"."pos" <> "a"."gid"
       THEN 0
-    END AS role_ix
+    END AS role_ix,
+    CASE
+      WHEN "e1"."pos" >= "a"."created"
+      THEN 0
+      ELSE GREATEST(
+        CASE
+          WHEN CASE
+            WHEN "e1"."ok0"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 0
+          END = 0
+          THEN 1
+          WHEN CASE
+            WHEN "e1"."ok0"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 0
+          END = 1
+          THEN 0
+          ELSE 0
+        END,
+        "e1"."first_phase"
+      )
+    END AS phase
   FROM assoc AS a
   JOIN e1
     ON "e1"."run" = "a"."run"
@@ -309,6 +385,36 @@ WITH x AS (
       )
       AND "e1"."pos" <> "a"."gid"
     )
+), att AS (
+  SELECT
+    *
+  FROM cand
+), m AS (
+  SELECT
+    "a"."run",
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    "e1"."k2",
+    "e1"."k3",
+    "e1"."k4",
+    "e1"."k5",
+    "e1"."k6",
+    "e1"."k7",
+    "e1"."k8",
+    "e1"."k9",
+    "e1"."k10",
+    "e1"."first_role" AS role_ix,
+    0 AS phase
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  UNION ALL
+  SELECT
+    *
+  FROM att
 )
 SELECT
   'Asn_Lv2Image' AS rule,
@@ -321,15 +427,7 @@ SELECT
       THEN 'background'
       WHEN "m"."role_ix" = 1
       THEN 'science'
-    END, 'exptype': "m"."exptype", 'phase': CASE
-      WHEN "m"."pos" >= "assoc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 1 WHEN "m"."role_ix" = 1 THEN 0 ELSE 0 END
-    END} ORDER BY CASE
-      WHEN "m"."pos" >= "assoc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 1 WHEN "m"."role_ix" = 1 THEN 0 ELSE 0 END
-    END, "m"."pos"
+    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
   ) AS members,
   [
     {'name': 'program', 'values': LIST_SORT(
@@ -412,7 +510,7 @@ SELECT
   ] AS found
 FROM assoc
 JOIN m
-  ON "m"."gid" = "assoc"."gid"
+  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
 GROUP BY
   "assoc"."run",
   "assoc"."gid",

@@ -35,7 +35,8 @@ WITH x AS (
 ), e1 AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 END AS first_role
+    CASE WHEN "ok0" THEN 0 END AS first_role,
+    CASE WHEN "ok0" THEN 0 END AS first_phase
   FROM e
 ), s AS (
   SELECT
@@ -47,7 +48,8 @@ WITH x AS (
   SELECT
     "run",
     "k0",
-    MIN("pos") AS first_attach
+    MIN("pos") AS first_attach,
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM e1
   WHERE
     "first_role" IN (-1)
@@ -56,10 +58,15 @@ WITH x AS (
     "k0"
 ), owned AS (
   SELECT
-    s.*,
+    "s"."run",
+    "s"."k0",
+    "s"."k1" AS k1,
     CASE
       WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0")
       AND "pa"."first_attach" < "s"."pos"
+      AND NOT (
+        "pa"."first_science"
+      )
       THEN "pa"."first_attach"
       ELSE "s"."pos"
     END AS created,
@@ -83,7 +90,14 @@ WITH x AS (
         1
       FROM s
       WHERE
-        "s"."run" = "pa"."run" AND "s"."k0" = "pa"."k0"
+        (
+          "s"."run" = "pa"."run" AND "s"."k0" = "pa"."k0"
+        )
+        AND (
+          NOT (
+            "pa"."first_science"
+          ) OR "s"."pos" < "pa"."first_attach"
+        )
     )
 ), assoc AS (
   SELECT
@@ -103,12 +117,14 @@ WITH x AS (
   FROM orphan
 ), m AS (
   SELECT
+    "a"."run",
     "a"."gid",
     "e1"."pos",
     "e1"."exptype",
     "e1"."k0",
     "e1"."k1",
-    "e1"."first_role" AS role_ix
+    "e1"."first_role" AS role_ix,
+    0 AS phase
   FROM assoc AS a
   JOIN e1
     ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
@@ -119,15 +135,7 @@ SELECT
   "assoc"."gid",
   "assoc"."created",
   ARRAY_AGG(
-    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'science' END, 'exptype': "m"."exptype", 'phase': CASE
-      WHEN "m"."pos" >= "assoc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 0 ELSE 0 END
-    END} ORDER BY CASE
-      WHEN "m"."pos" >= "assoc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 0 ELSE 0 END
-    END, "m"."pos"
+    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'science' END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
   ) AS members,
   [
     {'name': 'program', 'values': LIST_SORT(
@@ -147,7 +155,7 @@ SELECT
   ] AS found
 FROM assoc
 JOIN m
-  ON "m"."gid" = "assoc"."gid"
+  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
 GROUP BY
   "assoc"."run",
   "assoc"."gid",

@@ -77,7 +77,8 @@ WITH x AS (
 ), e1 AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 END AS first_role
+    CASE WHEN "ok0" THEN 0 END AS first_role,
+    CASE WHEN "ok0" THEN 0 END AS first_phase
   FROM e
 ), s AS (
   SELECT
@@ -94,7 +95,8 @@ WITH x AS (
     "k4",
     "ks4",
     "k10",
-    MIN("pos") AS first_attach
+    MIN("pos") AS first_attach,
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM e1
   WHERE
     "first_role" IN (-1)
@@ -108,12 +110,28 @@ WITH x AS (
     "k10"
 ), owned AS (
   SELECT
-    s.*,
+    "s"."run",
+    "s"."k0",
+    "s"."k2",
+    "s"."k3",
+    "s"."k4",
+    "s"."ks4",
+    "s"."k10",
+    "s"."k1" AS k1,
+    "s"."k5" AS k5,
+    "s"."ks5" AS ks5,
+    "s"."k6" AS k6,
+    "s"."k7" AS k7,
+    "s"."k8" AS k8,
+    "s"."k9" AS k9,
     CASE
       WHEN "s"."pos" = MIN("s"."pos") OVER (
         PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."k3", "s"."k4", "s"."ks4", "s"."k10"
       )
       AND "pa"."first_attach" < "s"."pos"
+      AND NOT (
+        "pa"."first_science"
+      )
       THEN "pa"."first_attach"
       ELSE "s"."pos"
     END AS created,
@@ -155,31 +173,38 @@ WITH x AS (
         1
       FROM s
       WHERE
-        "s"."run" = "pa"."run"
-        AND "s"."k0" = "pa"."k0"
-        AND "s"."k2" = "pa"."k2"
-        AND "s"."k3" = "pa"."k3"
-        AND (
-          "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+        (
+          "s"."run" = "pa"."run"
+          AND "s"."k0" = "pa"."k0"
+          AND "s"."k2" = "pa"."k2"
+          AND "s"."k3" = "pa"."k3"
+          AND (
+            "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+          )
+          AND "s"."k10" = "pa"."k10"
         )
-        AND "s"."k10" = "pa"."k10"
+        AND (
+          NOT (
+            "pa"."first_science"
+          ) OR "s"."pos" < "pa"."first_attach"
+        )
     )
 ), assoc AS (
   SELECT
     "run",
     "k0",
-    "k1",
     "k2",
     "k3",
     "k4",
     "ks4",
+    "k10",
+    "k1",
     "k5",
     "ks5",
     "k6",
     "k7",
     "k8",
     "k9",
-    "k10",
     "created",
     "gid"
   FROM owned
@@ -187,23 +212,24 @@ WITH x AS (
   SELECT
     "run",
     "k0",
-    "k1",
     "k2",
     "k3",
     "k4",
     "ks4",
+    "k10",
+    "k1",
     "k5",
     "ks5",
     "k6",
     "k7",
     "k8",
     "k9",
-    "k10",
     "created",
     "gid"
   FROM orphan
 ), m AS (
   SELECT
+    "a"."run",
     "a"."gid",
     "e1"."pos",
     "e1"."exptype",
@@ -218,7 +244,8 @@ WITH x AS (
     "e1"."k8",
     "e1"."k9",
     "e1"."k10",
-    "e1"."first_role" AS role_ix
+    "e1"."first_role" AS role_ix,
+    0 AS phase
   FROM assoc AS a
   JOIN e1
     ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
@@ -229,15 +256,7 @@ SELECT
   "assoc"."gid",
   "assoc"."created",
   ARRAY_AGG(
-    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'science' END, 'exptype': "m"."exptype", 'phase': CASE
-      WHEN "m"."pos" >= "assoc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 0 ELSE 0 END
-    END} ORDER BY CASE
-      WHEN "m"."pos" >= "assoc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 0 ELSE 0 END
-    END, "m"."pos"
+    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'science' END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
   ) AS members,
   [
     {'name': 'program', 'values': LIST_SORT(
@@ -320,7 +339,7 @@ SELECT
   ] AS found
 FROM assoc
 JOIN m
-  ON "m"."gid" = "assoc"."gid"
+  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
 GROUP BY
   "assoc"."run",
   "assoc"."gid",

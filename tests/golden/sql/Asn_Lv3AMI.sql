@@ -173,6 +173,7 @@ WITH x AS (
   ) AS c
 ), m1 AS (
   SELECT
+    "gc"."run",
     "gc"."gid",
     "e"."pos",
     "e"."exptype",
@@ -186,7 +187,18 @@ WITH x AS (
     "e"."k7",
     "e"."r0",
     "e"."r1",
-    CASE WHEN "e"."ok0" THEN 0 END AS role_ix
+    CASE WHEN "e"."ok0" THEN 0 END AS role_ix,
+    CASE
+      WHEN "e"."pos" >= "gc"."created"
+      THEN 0
+      ELSE CASE
+        WHEN CASE WHEN "e"."ok0" THEN 0 END = 0
+        THEN 1
+        WHEN CASE WHEN "e"."ok0" THEN 0 END = 1
+        THEN 2
+        ELSE 0
+      END
+    END AS phase
   FROM gc
   JOIN e
     ON "e"."run" = "gc"."run" AND "e"."k0" = "gc"."k0" AND "e"."k1" = "gc"."k1"
@@ -231,6 +243,7 @@ WITH x AS (
     NOT "e"."r0" IS NULL
 ), m2 AS (
   SELECT
+    "gc"."run",
     "gc"."gid",
     "e"."pos",
     "e"."exptype",
@@ -244,7 +257,18 @@ WITH x AS (
     "e"."k7",
     "e"."r0",
     "e"."r1",
-    CASE WHEN "e"."ok1" THEN 1 END AS role_ix
+    CASE WHEN "e"."ok1" THEN 1 END AS role_ix,
+    CASE
+      WHEN "e"."pos" >= "gc"."created"
+      THEN 0
+      ELSE CASE
+        WHEN CASE WHEN "e"."ok1" THEN 1 END = 0
+        THEN 1
+        WHEN CASE WHEN "e"."ok1" THEN 1 END = 1
+        THEN 2
+        ELSE 0
+      END
+    END AS phase
   FROM gc
   JOIN e
     ON "e"."run" = "gc"."run" AND "e"."k0" = "gc"."k0" AND "e"."k1" = "gc"."k1"
@@ -272,7 +296,7 @@ WITH x AS (
     FROM m2
   ) AS u
   QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY "gid", "pos" ORDER BY "role_ix") = 1
+    ROW_NUMBER() OVER (PARTITION BY "run", "gid", "pos" ORDER BY "role_ix") = 1
 )
 SELECT
   'Asn_Lv3AMI' AS rule,
@@ -285,15 +309,7 @@ SELECT
       THEN 'member'
       WHEN "m"."role_ix" = 1
       THEN 'target_acquisition'
-    END, 'exptype': "m"."exptype", 'phase': CASE
-      WHEN "m"."pos" >= "gc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 1 WHEN "m"."role_ix" = 1 THEN 2 ELSE 0 END
-    END} ORDER BY CASE
-      WHEN "m"."pos" >= "gc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 1 WHEN "m"."role_ix" = 1 THEN 2 ELSE 0 END
-    END, "m"."pos"
+    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
   ) AS members,
   [
     {'name': 'program', 'values': LIST_SORT(
@@ -369,7 +385,7 @@ SELECT
   ] AS found
 FROM gc
 JOIN m
-  ON "m"."gid" = "gc"."gid"
+  ON "m"."run" = "gc"."run" AND "m"."gid" = "gc"."gid"
 GROUP BY
   "gc"."run",
   "gc"."gid",

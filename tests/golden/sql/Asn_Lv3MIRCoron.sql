@@ -176,6 +176,7 @@ WITH x AS (
   ) AS c
 ), m1 AS (
   SELECT
+    "gc"."run",
     "gc"."gid",
     "e"."pos",
     "e"."exptype",
@@ -189,7 +190,18 @@ WITH x AS (
     "e"."k7",
     "e"."r0",
     "e"."r1",
-    CASE WHEN "e"."ok0" THEN 0 END AS role_ix
+    CASE WHEN "e"."ok0" THEN 0 END AS role_ix,
+    CASE
+      WHEN "e"."pos" >= "gc"."created"
+      THEN 0
+      ELSE CASE
+        WHEN CASE WHEN "e"."ok0" THEN 0 END = 0
+        THEN 1
+        WHEN CASE WHEN "e"."ok0" THEN 0 END = 1
+        THEN 2
+        ELSE 0
+      END
+    END AS phase
   FROM gc
   JOIN e
     ON "e"."run" = "gc"."run" AND "e"."k0" = "gc"."k0" AND "e"."k1" = "gc"."k1"
@@ -234,6 +246,7 @@ WITH x AS (
     NOT "e"."r0" IS NULL
 ), m2 AS (
   SELECT
+    "gc"."run",
     "gc"."gid",
     "e"."pos",
     "e"."exptype",
@@ -247,7 +260,18 @@ WITH x AS (
     "e"."k7",
     "e"."r0",
     "e"."r1",
-    CASE WHEN "e"."ok1" THEN 1 END AS role_ix
+    CASE WHEN "e"."ok1" THEN 1 END AS role_ix,
+    CASE
+      WHEN "e"."pos" >= "gc"."created"
+      THEN 0
+      ELSE CASE
+        WHEN CASE WHEN "e"."ok1" THEN 1 END = 0
+        THEN 1
+        WHEN CASE WHEN "e"."ok1" THEN 1 END = 1
+        THEN 2
+        ELSE 0
+      END
+    END AS phase
   FROM gc
   JOIN e
     ON "e"."run" = "gc"."run" AND "e"."k0" = "gc"."k0" AND "e"."k1" = "gc"."k1"
@@ -275,7 +299,7 @@ WITH x AS (
     FROM m2
   ) AS u
   QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY "gid", "pos" ORDER BY "role_ix") = 1
+    ROW_NUMBER() OVER (PARTITION BY "run", "gid", "pos" ORDER BY "role_ix") = 1
 )
 SELECT
   'Asn_Lv3MIRCoron' AS rule,
@@ -288,15 +312,7 @@ SELECT
       THEN 'member'
       WHEN "m"."role_ix" = 1
       THEN 'target_acquisition'
-    END, 'exptype': "m"."exptype", 'phase': CASE
-      WHEN "m"."pos" >= "gc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 1 WHEN "m"."role_ix" = 1 THEN 2 ELSE 0 END
-    END} ORDER BY CASE
-      WHEN "m"."pos" >= "gc"."created"
-      THEN 0
-      ELSE CASE WHEN "m"."role_ix" = 0 THEN 1 WHEN "m"."role_ix" = 1 THEN 2 ELSE 0 END
-    END, "m"."pos"
+    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
   ) AS members,
   [
     {'name': 'program', 'values': LIST_SORT(
@@ -372,7 +388,7 @@ SELECT
   ] AS found
 FROM gc
 JOIN m
-  ON "m"."gid" = "gc"."gid"
+  ON "m"."run" = "gc"."run" AND "m"."gid" = "gc"."gid"
 GROUP BY
   "gc"."run",
   "gc"."gid",

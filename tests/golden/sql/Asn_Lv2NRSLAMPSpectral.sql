@@ -1,0 +1,229 @@
+WITH x AS (
+  SELECT
+    "run",
+    "pos",
+    "filename",
+    ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") AS exptype,
+    "program" AS k0,
+    "tsovisit" AS k1,
+    "exp_type" AS k2,
+    "filter" AS k3,
+    "lamp" AS k4,
+    COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS ok0
+  FROM run_items
+  WHERE
+    (
+      COALESCE(ASN_NRSLAMP_VALID("detector", "grating", "opmode", "lamp"), FALSE)
+      AND (
+        NOT (
+          ASN_MATCH("opmode", '(?i)^(?:^msaspec$)')
+        )
+        OR (
+          ASN_MATCH("opmode", '(?i)^(?:^msaspec$)') AND NOT "msametfl" IS NULL
+        )
+      )
+      AND NOT (
+        ASN_MATCH("grating", '(?i)^(?:^mirror$)')
+        OR ASN_MATCH("opmode", '(?i)^(?:^grating-only$)')
+        OR ASN_MATCH("lamp", '(?i)^(?:^nolamp$)')
+      )
+    )
+    AND (
+      NOT "program" IS NULL
+    )
+    AND (
+      NOT "exp_type" IS NULL
+      AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_autoflat|nrs_autowave|nrs_lamp$)')
+    )
+    AND (
+      NOT "filter" IS NULL AND ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+    )
+    AND (
+      NOT "lamp" IS NULL
+    )
+), e AS (
+  SELECT
+    *
+  FROM x
+  WHERE
+    "ok0"
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
+), e1 AS (
+  SELECT
+    *,
+    CASE WHEN "ok0" THEN 0 END AS first_role,
+    CASE WHEN "ok0" THEN 0 END AS first_phase
+  FROM e
+), s AS (
+  SELECT
+    *
+  FROM e1
+  WHERE
+    "first_role" IN (0)
+), pa AS (
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    MIN("pos") AS first_attach,
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
+  FROM e1
+  WHERE
+    "first_role" IN (-1)
+  GROUP BY
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4"
+), owned AS (
+  SELECT
+    "s"."run",
+    "s"."k0",
+    "s"."k2",
+    "s"."k3",
+    "s"."k4",
+    "s"."k1" AS k1,
+    CASE
+      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."k3", "s"."k4")
+      AND "pa"."first_attach" < "s"."pos"
+      AND NOT (
+        "pa"."first_science"
+      )
+      THEN "pa"."first_attach"
+      ELSE "s"."pos"
+    END AS created,
+    "s"."pos" AS gid
+  FROM s
+  LEFT JOIN pa
+    ON "s"."run" = "pa"."run"
+    AND "s"."k0" = "pa"."k0"
+    AND "s"."k2" = "pa"."k2"
+    AND "s"."k3" = "pa"."k3"
+    AND "s"."k4" = "pa"."k4"
+), orphan AS (
+  SELECT
+    "pa"."run",
+    "pa"."k0",
+    "pa"."k2",
+    "pa"."k3",
+    "pa"."k4",
+    CAST(NULL AS TEXT) AS k1,
+    "pa"."first_attach" AS created,
+    -(
+      "pa"."first_attach" + 1
+    ) AS gid
+  FROM pa
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM s
+      WHERE
+        (
+          "s"."run" = "pa"."run"
+          AND "s"."k0" = "pa"."k0"
+          AND "s"."k2" = "pa"."k2"
+          AND "s"."k3" = "pa"."k3"
+          AND "s"."k4" = "pa"."k4"
+        )
+        AND (
+          NOT (
+            "pa"."first_science"
+          ) OR "s"."pos" < "pa"."first_attach"
+        )
+    )
+), assoc AS (
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    "k1",
+    "created",
+    "gid"
+  FROM owned
+  UNION ALL
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    "k1",
+    "created",
+    "gid"
+  FROM orphan
+), m AS (
+  SELECT
+    "a"."run",
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    "e1"."k2",
+    "e1"."k3",
+    "e1"."k4",
+    "e1"."first_role" AS role_ix,
+    0 AS phase
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+)
+SELECT
+  'Asn_Lv2NRSLAMPSpectral' AS rule,
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created",
+  ARRAY_AGG(
+    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'science' END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
+  ) AS members,
+  [
+    {'name': 'program', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )},
+    {'name': 'is_tso', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )},
+    {'name': 'exp_type', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+          NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )},
+    {'name': 'opt_elem', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+          NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )},
+    {'name': 'lamp', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+          NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
+        []
+      )
+    )}
+  ] AS found
+FROM assoc
+JOIN m
+  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+GROUP BY
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created"

@@ -1,0 +1,724 @@
+WITH x AS (
+  SELECT
+    "run",
+    "pos",
+    "filename",
+    ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") AS exptype,
+    "program" AS k0,
+    "tsovisit" AS k1,
+    "instrume" AS k2,
+    "detector" AS k3,
+    COALESCE("filter", "band") AS k4,
+    CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS ks4,
+    COALESCE("pupil", "grating") AS k5,
+    CASE
+      WHEN NOT "pupil" IS NULL
+      THEN 'pupil'
+      WHEN NOT "grating" IS NULL
+      THEN 'grating'
+    END AS ks5,
+    "fxd_slit" AS k6,
+    "subarray" AS k7,
+    "channel" AS k8,
+    "fxd_slit" AS k9,
+    "exp_type" AS k10,
+    "mostilno" AS k11,
+    NOT "bkgdtarg" IS NULL AS ok0,
+    NOT "is_imprt" IS NULL AND (
+      NOT "mostilno" IS NULL
+    ) AS ok1,
+    COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+    AND (
+      NOT "mostilno" IS NULL
+    ) AS ok2
+  FROM run_items
+  WHERE
+    (
+      (
+        NOT (
+          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
+          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+        )
+        AND NOT (
+          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
+          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+        )
+        AND NOT (
+          ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+        )
+      )
+      AND (
+        NOT (
+          (
+            ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+            AND (
+              ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
+              OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            )
+          )
+          OR ASN_MATCH("patttype", '(?i)^(?:^2-point-nod|4-point-nod|along-slit-nod$)')
+        )
+        AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+      )
+    )
+    AND (
+      NOT "program" IS NULL
+    )
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      NOT "detector" IS NULL
+    )
+    AND (
+      NOT COALESCE("filter", "band") IS NULL
+    )
+    AND (
+      NOT "exp_type" IS NULL
+      AND ASN_MATCH(
+        "exp_type",
+        '(?i)^(?:^mir_mrs|mir_wfss|nis_soss|nrc_tsgrism|nrs_ifu|nrs_brightobj$)'
+      )
+    )
+), e AS (
+  SELECT
+    *
+  FROM x
+  WHERE
+    "ok0" OR "ok1" OR "ok2"
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
+), e1 AS (
+  SELECT
+    *,
+    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 WHEN "ok2" THEN 2 END AS first_role,
+    CASE WHEN "ok0" THEN 1 WHEN "ok1" THEN 1 WHEN "ok2" THEN 0 END AS first_phase
+  FROM e
+), s AS (
+  SELECT
+    *
+  FROM e1
+  WHERE
+    "first_role" IN (2)
+), pa AS (
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    "ks4",
+    "k10",
+    MIN("pos") AS first_attach,
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
+  FROM e1
+  WHERE
+    "first_role" IN (0, 1)
+  GROUP BY
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    "ks4",
+    "k10"
+), owned AS (
+  SELECT
+    "s"."run",
+    "s"."k0",
+    "s"."k2",
+    "s"."k3",
+    "s"."k4",
+    "s"."ks4",
+    "s"."k10",
+    "s"."k1" AS k1,
+    "s"."k5" AS k5,
+    "s"."ks5" AS ks5,
+    "s"."k6" AS k6,
+    "s"."k7" AS k7,
+    "s"."k8" AS k8,
+    "s"."k9" AS k9,
+    "s"."k11" AS k11,
+    CASE
+      WHEN "s"."pos" = MIN("s"."pos") OVER (
+        PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."k3", "s"."k4", "s"."ks4", "s"."k10"
+      )
+      AND "pa"."first_attach" < "s"."pos"
+      AND NOT (
+        "pa"."first_science"
+      )
+      THEN "pa"."first_attach"
+      ELSE "s"."pos"
+    END AS created,
+    "s"."pos" AS gid
+  FROM s
+  LEFT JOIN pa
+    ON "s"."run" = "pa"."run"
+    AND "s"."k0" = "pa"."k0"
+    AND "s"."k2" = "pa"."k2"
+    AND "s"."k3" = "pa"."k3"
+    AND (
+      "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+    )
+    AND "s"."k10" = "pa"."k10"
+), orphan AS (
+  SELECT
+    "pa"."run",
+    "pa"."k0",
+    "pa"."k2",
+    "pa"."k3",
+    "pa"."k4",
+    "pa"."ks4",
+    "pa"."k10",
+    CAST(NULL AS TEXT) AS k1,
+    CAST(NULL AS TEXT) AS k5,
+    CAST(NULL AS TEXT) AS ks5,
+    CAST(NULL AS TEXT) AS k6,
+    CAST(NULL AS TEXT) AS k7,
+    CAST(NULL AS TEXT) AS k8,
+    CAST(NULL AS TEXT) AS k9,
+    CAST(NULL AS TEXT) AS k11,
+    "pa"."first_attach" AS created,
+    -(
+      "pa"."first_attach" + 1
+    ) AS gid
+  FROM pa
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM s
+      WHERE
+        (
+          "s"."run" = "pa"."run"
+          AND "s"."k0" = "pa"."k0"
+          AND "s"."k2" = "pa"."k2"
+          AND "s"."k3" = "pa"."k3"
+          AND (
+            "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+          )
+          AND "s"."k10" = "pa"."k10"
+        )
+        AND (
+          NOT (
+            "pa"."first_science"
+          ) OR "s"."pos" < "pa"."first_attach"
+        )
+    )
+), assoc AS (
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    "ks4",
+    "k10",
+    "k1",
+    "k5",
+    "ks5",
+    "k6",
+    "k7",
+    "k8",
+    "k9",
+    "k11",
+    "created",
+    "gid"
+  FROM owned
+  UNION ALL
+  SELECT
+    "run",
+    "k0",
+    "k2",
+    "k3",
+    "k4",
+    "ks4",
+    "k10",
+    "k1",
+    "k5",
+    "ks5",
+    "k6",
+    "k7",
+    "k8",
+    "k9",
+    "k11",
+    "created",
+    "gid"
+  FROM orphan
+), cand AS (
+  SELECT
+    "a"."run",
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    "e1"."k2",
+    "e1"."k3",
+    "e1"."k4",
+    "e1"."k5",
+    "e1"."k6",
+    "e1"."k7",
+    "e1"."k8",
+    "e1"."k9",
+    "e1"."k10",
+    "e1"."k11",
+    CASE
+      WHEN "e1"."ok0"
+      AND (
+        (
+          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        )
+        AND (
+          "e1"."k5" IS NULL
+          OR "a"."k5" IS NULL
+          OR (
+            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+          )
+        )
+        AND (
+          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+        )
+        AND (
+          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+        )
+        AND (
+          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+        )
+        AND (
+          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+        )
+      )
+      AND "e1"."pos" <> "a"."gid"
+      THEN 0
+      WHEN "e1"."ok1"
+      AND (
+        (
+          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        )
+        AND (
+          "e1"."k5" IS NULL
+          OR "a"."k5" IS NULL
+          OR (
+            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+          )
+        )
+        AND (
+          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+        )
+        AND (
+          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+        )
+        AND (
+          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+        )
+        AND (
+          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+        )
+        AND (
+          "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+        )
+      )
+      AND "e1"."pos" <> "a"."gid"
+      THEN 1
+    END AS role_ix,
+    CASE
+      WHEN "e1"."pos" >= "a"."created"
+      THEN 0
+      ELSE GREATEST(
+        CASE
+          WHEN CASE
+            WHEN "e1"."ok0"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 0
+            WHEN "e1"."ok1"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+              AND (
+                "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 1
+          END = 0
+          THEN 1
+          WHEN CASE
+            WHEN "e1"."ok0"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 0
+            WHEN "e1"."ok1"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+              AND (
+                "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 1
+          END = 1
+          THEN 1
+          WHEN CASE
+            WHEN "e1"."ok0"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 0
+            WHEN "e1"."ok1"
+            AND (
+              (
+                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              )
+              AND (
+                "e1"."k5" IS NULL
+                OR "a"."k5" IS NULL
+                OR (
+                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                )
+              )
+              AND (
+                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+              )
+              AND (
+                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+              )
+              AND (
+                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+              )
+              AND (
+                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+              )
+              AND (
+                "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+              )
+            )
+            AND "e1"."pos" <> "a"."gid"
+            THEN 1
+          END = 2
+          THEN 0
+          ELSE 0
+        END,
+        "e1"."first_phase"
+      )
+    END AS phase
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run"
+    AND "e1"."k0" = "a"."k0"
+    AND "e1"."k2" = "a"."k2"
+    AND "e1"."k3" = "a"."k3"
+    AND (
+      "e1"."k4" = "a"."k4" AND "e1"."ks4" = "a"."ks4"
+    )
+    AND "e1"."k10" = "a"."k10"
+  WHERE
+    (
+      "e1"."ok0"
+      AND (
+        (
+          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        )
+        AND (
+          "e1"."k5" IS NULL
+          OR "a"."k5" IS NULL
+          OR (
+            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+          )
+        )
+        AND (
+          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+        )
+        AND (
+          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+        )
+        AND (
+          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+        )
+        AND (
+          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+        )
+      )
+      AND "e1"."pos" <> "a"."gid"
+    )
+    OR (
+      "e1"."ok1"
+      AND (
+        (
+          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        )
+        AND (
+          "e1"."k5" IS NULL
+          OR "a"."k5" IS NULL
+          OR (
+            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+          )
+        )
+        AND (
+          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+        )
+        AND (
+          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+        )
+        AND (
+          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+        )
+        AND (
+          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+        )
+        AND (
+          "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+        )
+      )
+      AND "e1"."pos" <> "a"."gid"
+    )
+), att AS (
+  SELECT
+    *
+  FROM cand
+), m AS (
+  SELECT
+    "a"."run",
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    "e1"."k2",
+    "e1"."k3",
+    "e1"."k4",
+    "e1"."k5",
+    "e1"."k6",
+    "e1"."k7",
+    "e1"."k8",
+    "e1"."k9",
+    "e1"."k10",
+    "e1"."k11",
+    "e1"."first_role" AS role_ix,
+    0 AS phase
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  UNION ALL
+  SELECT
+    *
+  FROM att
+)
+SELECT
+  'Asn_Lv2Spec' AS rule,
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created",
+  ARRAY_AGG(
+    {'pos': "m"."pos", 'role': CASE
+      WHEN "m"."role_ix" = 0
+      THEN 'background'
+      WHEN "m"."role_ix" = 1
+      THEN 'imprint'
+      WHEN "m"."role_ix" = 2
+      THEN 'science'
+    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
+  ) AS members,
+  [
+    {'name': 'program', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'is_tso', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'instrument', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+          NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'detector', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+          NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'opt_elem', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+          NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'opt_elem2', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+          NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'fxd_slit', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+          NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'subarray', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+          NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'channel', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
+          NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'slit', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
+          NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'exp_type', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k10") FILTER(WHERE
+          NOT "m"."k10" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'mostilno', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k11") FILTER(WHERE
+          NOT "m"."k11" IS NULL AND "m"."role_ix" IN (1, 2)),
+        []
+      )
+    )}
+  ] AS found
+FROM assoc
+JOIN m
+  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+GROUP BY
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created"

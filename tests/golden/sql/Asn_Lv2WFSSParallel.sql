@@ -1,0 +1,292 @@
+WITH x AS (
+  SELECT
+    "run",
+    "pos",
+    "filename",
+    ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") AS exptype,
+    CASE
+      WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      THEN '000'
+      WHEN TRUE
+      THEN "targetid"
+    END AS k0,
+    CASE
+      WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      THEN '='
+      ELSE CASE WHEN NOT "targetid" IS NULL THEN 'targetid' END
+    END AS ks0,
+    "instrume" AS k1,
+    (
+      ASN_MATCH("exp_type", '(?i)^(?:^nis_image|nrc_image|mir_image$)')
+      AND NOT (
+        COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
+      )
+    ) AS ok0,
+    NOT (
+      COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
+    ) AS ok1,
+    COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2
+  FROM run_items
+  WHERE
+    (
+      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      AND (
+        ASN_MATCH("exp_type", '(?i)^(?:^nis_wfss|nrc_wfss|mir_wfss$)')
+        OR ASN_MATCH("exp_type", '(?i)^(?:^nis_image|nrc_image|mir_image$)')
+      )
+    )
+    AND (
+      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      OR (
+        NOT "targetid" IS NULL
+      )
+    )
+    AND (
+      NOT "instrume" IS NULL
+    )
+), e AS (
+  SELECT
+    *
+  FROM x
+  WHERE
+    "ok0" OR "ok1" OR "ok2"
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
+), e1 AS (
+  SELECT
+    *,
+    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 WHEN "ok2" THEN 2 END AS first_role,
+    CASE WHEN "ok0" THEN 2 WHEN "ok1" THEN 0 WHEN "ok2" THEN 0 END AS first_phase
+  FROM e
+), s AS (
+  SELECT
+    *
+  FROM e1
+  WHERE
+    "first_role" IN (2)
+), pa AS (
+  SELECT
+    "run",
+    "k0",
+    "ks0",
+    "k1",
+    MIN("pos") AS first_attach,
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
+  FROM e1
+  WHERE
+    "first_role" IN (0, 1)
+  GROUP BY
+    "run",
+    "k0",
+    "ks0",
+    "k1"
+), owned AS (
+  SELECT
+    "s"."run",
+    "s"."k0",
+    "s"."ks0",
+    "s"."k1",
+    CASE
+      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0", "s"."ks0", "s"."k1")
+      AND "pa"."first_attach" < "s"."pos"
+      AND NOT (
+        "pa"."first_science"
+      )
+      THEN "pa"."first_attach"
+      ELSE "s"."pos"
+    END AS created,
+    "s"."pos" AS gid
+  FROM s
+  LEFT JOIN pa
+    ON "s"."run" = "pa"."run"
+    AND (
+      "s"."k0" = "pa"."k0" AND "s"."ks0" = "pa"."ks0"
+    )
+    AND "s"."k1" = "pa"."k1"
+), orphan AS (
+  SELECT
+    "pa"."run",
+    "pa"."k0",
+    "pa"."ks0",
+    "pa"."k1",
+    "pa"."first_attach" AS created,
+    -(
+      "pa"."first_attach" + 1
+    ) AS gid
+  FROM pa
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM s
+      WHERE
+        (
+          "s"."run" = "pa"."run"
+          AND (
+            "s"."k0" = "pa"."k0" AND "s"."ks0" = "pa"."ks0"
+          )
+          AND "s"."k1" = "pa"."k1"
+        )
+        AND (
+          NOT (
+            "pa"."first_science"
+          ) OR "s"."pos" < "pa"."first_attach"
+        )
+    )
+), assoc AS (
+  SELECT
+    "run",
+    "k0",
+    "ks0",
+    "k1",
+    "created",
+    "gid"
+  FROM owned
+  UNION ALL
+  SELECT
+    "run",
+    "k0",
+    "ks0",
+    "k1",
+    "created",
+    "gid"
+  FROM orphan
+), cand AS (
+  SELECT
+    "a"."run",
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    CASE
+      WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+      THEN 0
+      WHEN "e1"."ok1"
+      AND "e1"."pos" <> "a"."gid"
+      AND (
+        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+      )
+      THEN 1
+    END AS role_ix,
+    CASE
+      WHEN "e1"."pos" >= "a"."created"
+      THEN 0
+      ELSE GREATEST(
+        CASE
+          WHEN CASE
+            WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+            THEN 0
+            WHEN "e1"."ok1"
+            AND "e1"."pos" <> "a"."gid"
+            AND (
+              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+            )
+            THEN 1
+          END = 0
+          THEN 2
+          WHEN CASE
+            WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+            THEN 0
+            WHEN "e1"."ok1"
+            AND "e1"."pos" <> "a"."gid"
+            AND (
+              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+            )
+            THEN 1
+          END = 1
+          THEN 0
+          WHEN CASE
+            WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+            THEN 0
+            WHEN "e1"."ok1"
+            AND "e1"."pos" <> "a"."gid"
+            AND (
+              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+            )
+            THEN 1
+          END = 2
+          THEN 0
+          ELSE 0
+        END,
+        "e1"."first_phase"
+      )
+    END AS phase
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run"
+    AND (
+      "e1"."k0" = "a"."k0" AND "e1"."ks0" = "a"."ks0"
+    )
+    AND "e1"."k1" = "a"."k1"
+  WHERE
+    (
+      "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+    )
+    OR (
+      "e1"."ok1"
+      AND "e1"."pos" <> "a"."gid"
+      AND (
+        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+      )
+    )
+), att AS (
+  SELECT
+    *
+  FROM cand
+), m AS (
+  SELECT
+    "a"."run",
+    "a"."gid",
+    "e1"."pos",
+    "e1"."exptype",
+    "e1"."k0",
+    "e1"."k1",
+    "e1"."first_role" AS role_ix,
+    0 AS phase
+  FROM assoc AS a
+  JOIN e1
+    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  UNION ALL
+  SELECT
+    *
+  FROM att
+)
+SELECT
+  'Asn_Lv2WFSSParallel' AS rule,
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created",
+  ARRAY_AGG(
+    {'pos': "m"."pos", 'role': CASE
+      WHEN "m"."role_ix" = 0
+      THEN 'direct_image'
+      WHEN "m"."role_ix" = 1
+      THEN 'other'
+      WHEN "m"."role_ix" = 2
+      THEN 'science'
+    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
+  ) AS members,
+  [
+    {'name': 'target', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )},
+    {'name': 'instrument', 'values': LIST_SORT(
+      COALESCE(
+        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+        []
+      )
+    )}
+  ] AS found
+FROM assoc
+JOIN m
+  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+GROUP BY
+  "assoc"."run",
+  "assoc"."gid",
+  "assoc"."created"
