@@ -66,6 +66,7 @@ class RunInfo:
     cand_id: str
     cand_type: str
     order: int
+    pool_id: int = 0
 
     @property
     def asn_candidate(self) -> str:
@@ -96,7 +97,7 @@ class Association:
 
     @property
     def order_key(self) -> tuple:
-        return (self.run.order, self.created, self.rule.index)
+        return (self.run.pool_id, self.run.order, self.created, self.rule.index)
 
     def product(self) -> dict:
         return self.data["products"][0]
@@ -143,7 +144,8 @@ def _member(rule: Rule, run: RunInfo, m: dict, item: dict, found) -> Member:
 
 
 def build(rows: list[dict], rules: dict[str, Rule], runs: dict[int, RunInfo],
-          items: dict[int, dict], pool_name: str, version_id: str | None) -> list[Association]:
+          items: dict[int, dict], pool_names: dict[int, str],
+          version_id: str | None) -> list[Association]:
     """Turn the rule queries' rows into associations, in the reference's creation order.
 
     Parameters
@@ -158,8 +160,8 @@ def build(rows: list[dict], rules: dict[str, Rule], runs: dict[int, RunInfo],
     items : dict
         Pool row number -> the pool values assembly needs (``filename``, ``exp_type``,
         ``exposerr``, ``targetid``, ``program``, ``asn_candidate`` and the integration flags).
-    pool_name : str
-        ``asn_pool`` value.
+    pool_names : dict
+        Pool unit -> ``asn_pool`` value.
     version_id : str or None
         ``version_id`` value.
 
@@ -185,7 +187,7 @@ def build(rows: list[dict], rules: dict[str, Rule], runs: dict[int, RunInfo],
             row["members"][0]["pos"]]
         asn = Association(rule=rule, run=run, created=row["created"], members=members,
                           found=found, creator=creator)
-        asn.data = _data(asn, pool_name, version_id)
+        asn.data = _data(asn, pool_names[run.pool_id], version_id)
         asns.append(asn)
     asns.sort(key=lambda a: a.order_key)
     return asns
@@ -615,7 +617,8 @@ def number_unfinalized(asns: list[Association], resequenced: bool = False) -> li
     if resequenced:
         resequence(asns)
         return asns
-    creation = sorted(asns, key=lambda a: (a.run.kind == "discover", a.order_key))
+    creation = sorted(asns, key=lambda a: (a.run.pool_id, a.run.kind == "discover",
+                                           a.order_key))
     # QUIRK: the Level-2 counter is made with start=1 and increments before use, so its
     # first association is number 2; the Level-3 counters start at 0 (first number 1).
     counters: Counter = Counter({"level2": 1})

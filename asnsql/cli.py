@@ -143,7 +143,9 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
         if save_orphans:
             from .generate import orphan_table
 
-            rows = range(result.pool.rows) if orphans_whole_pool else result.orphans
+            rows = (engine.rows("SELECT pos FROM pool ORDER BY pos") if orphans_whole_pool
+                    else result.orphans)
+            rows = [r[0] if isinstance(r, tuple) else r for r in rows]
             extra[save_orphans] = orphan_table(engine, result.pool, rows)
     associations = result.associations
     if not dry_run:

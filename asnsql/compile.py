@@ -35,6 +35,7 @@ How the reference's sequential, stateful matching becomes set operations (spec s
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from sqlglot import exp
@@ -66,6 +67,8 @@ PREDICATE_ARGUMENTS = {
 }
 
 _PHASE = {"none": 0, "existing": 1, "nonscience": 2}
+#: A pattern without regular-expression syntax (it matches itself only).
+_LITERAL = re.compile(r"^[A-Za-z0-9_\- ,:;'/]*$")
 
 
 # --- small expression helpers -------------------------------------------------------------
@@ -177,6 +180,18 @@ class _Exprs:
         return _fn(f"asn_exptype_{self.rule.exptype}", _col("base_exptype"), _col("exp_type"))
 
     def match(self, value: exp.Expression, patterns: tuple[str, ...]) -> exp.Expression:
+        """The reference's regex test; plain-text alternatives compile to string tests.
+
+        Pool values are lower-cased, and the test ignores case, so a literal alternative is
+        a prefix test (``starts_with``), or for the last one an equality (spec 2.1).
+        """
+        if all(_LITERAL.match(p) for p in patterns):
+            *prefixes, last = [p.lower() for p in patterns]
+            tests = [exp.func("starts_with", value.copy(), _lit(p)) for p in prefixes]
+            tests.append(_eq(value.copy(), _lit(last)))
+            test = _or(*tests)
+            return exp.func("coalesce", exp.Paren(this=test) if len(tests) > 1 else test,
+                            exp.false())
         return _fn("asn_match", value, _lit(wrap_pattern(patterns)))
 
     def not_contains(self, value: exp.Expression, text: str) -> exp.Expression:

@@ -1,9 +1,10 @@
-"""The generator: pool -> runs -> compiled rules -> associations (spec section 6).
+"""The generator: pools -> runs -> compiled rules -> associations (spec section 6).
 
-:func:`generate` is the Python entry point behind ``asnsql generate``. The data flows one
-way: the pool is loaded into DuckDB (:mod:`asnsql.pool`), the candidate runs are built in
-SQL (``sql/candidates.sql``), each rule's compiled query (:mod:`asnsql.compile`) returns
-its associations as grouped rows, and :mod:`asnsql.assemble` spells them out.
+:func:`generate` is the Python entry point behind ``asnsql generate``; :func:`generate_batch`
+makes the associations of many pools in one pass. The data flows one way: pools are loaded
+into DuckDB (:mod:`asnsql.pool`), candidate runs are built in SQL (``sql/candidates.sql``),
+each rule's compiled query (:mod:`asnsql.compile`) returns the associations of every run of
+every pool as grouped rows, and :mod:`asnsql.assemble` spells them out, pool by pool.
 """
 
 from __future__ import annotations
@@ -18,17 +19,23 @@ from .compile import rule_sql
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError
 from .model import Ruleset
-from .pool import PoolInfo, load_pool
+from .pool import PoolInfo, load_pools, pool_table
 from .resources import sql_statements
-from .ruleset import default_ruleset
+from .ruleset import STANDARD_COLUMNS, default_ruleset
 
-__all__ = ["generate", "Options", "Result", "orphan_table", "run_generator"]
+__all__ = ["generate", "generate_batch", "Options", "Result", "orphan_table",
+           "run_generator", "run_batch"]
 
 _TUPLE = r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)"
 _LIST = r"\[\s*(?:" + _TUPLE + r"\s*(?:,\s*" + _TUPLE + r"\s*)*,?)?\s*\]"
 _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 
-DISCOVER_RUN = 0
+#: Pool values assembly needs (raw strings; NULL when the pool lacks the column): member
+#: names and metadata, and the finalisation hooks' inputs (spec sections 8.5, 9.4).
+_ITEM_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
+                 "item_ami", "item_coron", "item_tso", "bkgdtarg", "dithptin", "numdthpt",
+                 "patt_num", "subpxpts", "subpxpns", "fxd_slit", "expspcin", "instrume",
+                 "filter", "band", "pupil", "grating")
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Options:
 
     ``ids``, ``discover`` and ``all_candidates`` are mutually exclusive; with none of them
     both discovered and candidate associations are made (spec section 6.1).
+    ``split_programs`` takes each program of a pool as a pool of its own (archive pools).
     """
 
     ids: list[str] | None = None
@@ -49,6 +57,7 @@ class Options:
     delimiter: str = "|"
     pool_format: str | None = None
     pool_name: str | None = None
+    split_programs: bool = False
 
     def mode(self) -> tuple[bool, bool]:
         """Return (make candidate associations of all candidates, make discovered ones)."""
@@ -62,7 +71,7 @@ class Options:
 
 @dataclass
 class Result:
-    """What a generator run produced."""
+    """What a generator run produced for one pool unit."""
 
     associations: list[assemble.AssociationDict]
     pool: PoolInfo
@@ -79,120 +88,161 @@ def _version_id(value: str | None) -> str | None:
     return value
 
 
-def _candidate_runs(engine: Engine, info: PoolInfo, options: Options) -> list[tuple[str, str]]:
-    """The (id, type) candidates to run, in processing order (spec section 6.2.1)."""
-    if not info.has_candidates:
-        return []
+def _make_runs(engine: Engine, infos: list[PoolInfo], options: Options) -> list[assemble.RunInfo]:
+    """Build tables ``runs``, ``run_rows`` and view ``run_items`` (spec section 6.2)."""
     statements = sql_statements("candidates.sql")
+    want_all, want_discover = options.mode()
     bad = engine.rows(statements["bad_candidates"], {"list": _LIST_PLAIN})
     if bad:
+        info = next(i for i in infos if i.pool_id == bad[0][0])
         where = "; ".join(f"line {line or '?'} (row {pos + 1}): {text!r}"
-                          for line, pos, text in bad)
-        raise PoolError(f"pool {info.path or info.name}, column asn_candidate: value(s) that "
-                        f"are not a list of (id, type) pairs: {where}. Expected e.g. "
+                          for pool_id, line, pos, text in bad if pool_id == info.pool_id)
+        raise PoolError(f"{info.where}, column asn_candidate: value(s) that are not a list "
+                        f"of (id, type) pairs: {where}. Expected e.g. "
                         "[('o001', 'observation'), ('c1000', 'background')]")
     engine.execute(statements["candidate_entries"], {"tuple": _TUPLE})
-    ordered = [tuple(r) for r in engine.rows(statements["candidate_order"])]
-    want_all, _ = options.mode()
+    engine.execute(statements["candidate_order"])
     if options.ids:
-        first_type: dict[str, str] = {}
-        for cid, ctype in ordered:
-            first_type.setdefault(cid, ctype)
         ids = [i.lower() for i in options.ids]
-        chosen = []
+        engine.execute(statements["chosen_candidates_ids"], {"ids": ids, "dms": options.dms})
+        known = {r[0] for r in engine.rows("SELECT DISTINCT cid FROM chosen_candidates")}
         for cid in ids:
-            if cid in first_type:
-                chosen.append((cid, first_type[cid]))
-            else:
-                warnings.warn(f"candidate {cid} is not in pool {info.name}; skipped",
-                              AsnsqlWarning, stacklevel=4)
-        if options.dms:
-            extra = [r[0] for r in engine.rows(statements["background_ids"], {"ids": ids})]
-            chosen += [(cid, "background") for cid in extra if cid not in ids]
-        return chosen
-    return ordered if want_all else []
+            if cid not in known:
+                warnings.warn(f"candidate {cid} is in no pool given; skipped", AsnsqlWarning,
+                              stacklevel=4)
+    else:
+        engine.execute(statements["chosen_candidates_all"])
+    engine.execute(statements["runs"], {"discover": want_discover,
+                                        "candidates": bool(want_all or options.ids)})
+    engine.execute(statements["run_rows"])
+    engine.execute(statements["run_items"])
+    return [assemble.RunInfo(run=run, kind=kind, cand_id=cid, cand_type=ctype, order=seq,
+                             pool_id=pool_id)
+            for run, pool_id, seq, kind, cid, ctype in engine.rows(
+                "SELECT run, pool_id, seq, cand_kind, cand_id, cand_type FROM runs ORDER BY run")]
 
 
-def _make_runs(engine: Engine, info: PoolInfo, options: Options) -> list[assemble.RunInfo]:
-    want_all, want_discover = options.mode()
-    runs = []
-    if want_discover:
-        runs.append(assemble.RunInfo(DISCOVER_RUN, "discover", "a3001", "discovered", 0))
-    candidates = _candidate_runs(engine, info, options) if (want_all or options.ids) else []
-    for i, (cid, ctype) in enumerate(candidates, start=1):
-        runs.append(assemble.RunInfo(i, "candidate", cid, ctype, i))
-    engine.execute("CREATE OR REPLACE TEMP TABLE runs (run INTEGER, cand_kind VARCHAR, "
-                   "cand_id VARCHAR, cand_type VARCHAR)")
-    if runs:
-        engine.con.executemany("INSERT INTO runs VALUES (?, ?, ?, ?)",
-                               [(r.run, r.kind, r.cand_id, r.cand_type) for r in runs])
-    engine.execute(sql_statements("candidates.sql")["run_items"])
-    return runs
+def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
+    positions = sorted({m["pos"] for r in rows for m in r["members"]}
+                       | {r["created"] for r in rows})
+    if not positions:
+        return {}
+    cols = ", ".join(f'"{c}"' for c in _ITEM_COLUMNS)
+    query = (f"SELECT pos, {cols}, asn_science_pointing(pntgtype, exp_type) "
+             "AS science_pointing FROM pool WHERE pos IN (SELECT unnest($p))")
+    return {r["pos"]: r for r in engine.dicts(query, {"p": positions})}
 
 
-#: Pool values assembly needs (raw strings; NULL when the pool lacks the column): member
-#: names and metadata, and the finalisation hooks' inputs (spec sections 8.5, 9.4).
-_ITEM_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
-                 "item_ami", "item_coron", "item_tso", "bkgdtarg", "dithptin", "numdthpt",
-                 "patt_num", "subpxpts", "subpxpns", "fxd_slit", "expspcin", "instrume",
-                 "filter", "band", "pupil", "grating")
-
-
-def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
-                  options: Options | None = None) -> Result:
-    """Run the generator on an open engine (the database keeps the tables afterwards).
+def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
+              options: Options | None = None, names: list | None = None) -> list[Result]:
+    """Run the generator on many pools in one pass, on an open engine.
 
     Parameters
     ----------
     engine : Engine
-    pool : path, astropy Table, pyarrow Table or DuckDB relation
+        The database (it keeps the tables afterwards, for queries).
+    pools : list
+        Paths, astropy Tables, pyarrow Tables or DuckDB relations.
     rules : Ruleset, optional
         Default: the JWST rules.
     options : Options, optional
+    names : list of str, optional
+        ``asn_pool`` names for in-memory tables.
 
     Returns
     -------
-    Result
+    list of Result
+        One per pool unit (per pool, or per program with ``split_programs``), each as if
+        that pool had been processed alone.
     """
     options = options or Options()
     options.mode()
     rules = rules or default_ruleset()
-    info = load_pool(engine, pool, delimiter=options.delimiter,
-                     pool_format=options.pool_format, name=options.pool_name)
-    runs = _make_runs(engine, info, options)
+    columns = set(STANDARD_COLUMNS) | {c for r in rules for c in _rule_columns(r)}
+    infos = load_pools(engine, pools, delimiter=options.delimiter,
+                       pool_format=options.pool_format, names=names, columns=columns,
+                       split_programs=options.split_programs)
+    runs = _make_runs(engine, infos, options)
     rows: list[dict] = []
     for rule in rules:
-        if rule.product == "none":
-            continue
-        rows += engine.dicts(rule_sql(rule, pretty=False))
-    positions = sorted({m["pos"] for r in rows for m in r["members"]}
-                       | {r["created"] for r in rows})
-    items = {}
-    if positions:
-        cols = ", ".join(f'"{c}"' for c in _ITEM_COLUMNS)
-        query = (f"SELECT pos, {cols}, asn_science_pointing(pntgtype, exp_type) "
-                 "AS science_pointing FROM pool WHERE pos IN (SELECT unnest($p))")
-        items = {r["pos"]: r for r in engine.dicts(query, {"p": positions})}
+        if rule.product != "none":
+            rows += engine.dicts(rule_sql(rule, pretty=False))
+    items = _items(engine, rows)
     version_id = _version_id(options.version_id)
     asns = assemble.build(rows, {r.name: r for r in rules}, {r.run: r for r in runs}, items,
-                          info.name, version_id)
-    if options.finalize and asns:
-        asns = assemble.finalize(asns)
-    else:
-        # Without finalisation nothing is dropped, but the reference refuses to write an
-        # association that fails its validity tests (spec section 12.1, --no-finalize).
-        asns = assemble.number_unfinalized(asns, resequenced=options.mode()[1])
-        asns = [a for a in asns if assemble.is_valid(a)]
-    if options.merge:
-        asns = assemble.merge_level2(asns)
-    if options.dms and options.ids:
-        # Only the associations of the ids asked for (spec section 6.2.5); the background
-        # candidates added for them took part in generation and pruning only.
-        wanted = [i.lower() for i in options.ids]
-        asns = [a for a in asns if any(i in a.asn_id for i in wanted)]
-    used = assemble.member_positions(asns)
-    orphans = [p for p in range(info.rows) if p not in used]
-    return Result(assemble.to_dicts(asns), info, runs, orphans)
+                          {i.pool_id: i.name for i in infos}, version_id)
+    by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
+    for asn in asns:
+        by_pool[asn.run.pool_id].append(asn)
+    results = []
+    wanted = [i.lower() for i in options.ids or []]
+    for info in infos:
+        unit = by_pool[info.pool_id]
+        if options.finalize and unit:
+            unit = assemble.finalize(unit)
+        else:
+            # Without finalisation nothing is dropped, but the reference refuses to write an
+            # association that fails its validity tests (spec section 12.1, --no-finalize).
+            unit = assemble.number_unfinalized(unit, resequenced=options.mode()[1])
+            unit = [a for a in unit if assemble.is_valid(a)]
+        if options.merge:
+            unit = assemble.merge_level2(unit)
+        if options.dms and wanted:
+            # Only the associations of the ids asked for (spec section 6.2.5); the
+            # background candidates added for them took part in generation only.
+            unit = [a for a in unit if any(i in a.asn_id for i in wanted)]
+        used = assemble.member_positions(unit)
+        first = engine.scalar("SELECT min(pos) FROM pool WHERE pool_id = $id",
+                              {"id": info.pool_id})
+        orphans = [] if first is None else [
+            p for p in range(first, first + info.rows) if p not in used]
+        results.append(Result(assemble.to_dicts(unit), info,
+                              [r for r in runs if r.pool_id == info.pool_id], orphans))
+    return results
+
+
+def _rule_columns(rule) -> set[str]:
+    from .model import AttrTest, Composite
+
+    out: set[str] = set()
+
+    def walk(cond):
+        if isinstance(cond, Composite):
+            for child in cond.children:
+                walk(child)
+        elif isinstance(cond, AttrTest):
+            out.update(cond.sources)
+
+    walk(rule.where)
+    for key in rule.keys + rule.record:
+        out.update(key.sources)
+        walk(key.when)
+        walk(key.constant_when)
+    for role in rule.roles:
+        walk(role.when)
+        if role.not_containing_owner:
+            out.add(role.not_containing_owner)
+    return out
+
+
+def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
+                  options: Options | None = None) -> Result:
+    """Run the generator on one pool (see :func:`run_batch`).
+
+    With ``split_programs``, the programs' results are joined into one :class:`Result`.
+    """
+    options = options or Options()
+    results = run_batch(engine, [pool], rules, options, names=[options.pool_name])
+    if len(results) == 1:
+        return results[0]
+    merged = Result([a for r in results for a in r.associations], results[0].pool,
+                    [run for r in results for run in r.runs],
+                    [p for r in results for p in r.orphans])
+    merged.pool = PoolInfo(pool_id=-1, name=results[0].pool.name, path=results[0].pool.path,
+                           columns=results[0].pool.columns,
+                           rows=sum(r.pool.rows for r in results),
+                           has_candidates=results[0].pool.has_candidates)
+    return merged
 
 
 def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None = None,
@@ -213,7 +263,7 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     **options
         Fields of :class:`Options`: ``ids``, ``discover``, ``all_candidates``, ``dms``,
         ``version_id``, ``finalize``, ``merge``, ``delimiter``, ``pool_format``,
-        ``pool_name``.
+        ``pool_name``, ``split_programs``.
 
     Returns
     -------
@@ -240,6 +290,41 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
             engine.close()
 
 
+def generate_batch(pools: list, rules: Ruleset | None = None, *,
+                   engine: Engine | None = None, **options) -> dict[str, list[dict]]:
+    """Generate the associations of many pools in one pass.
+
+    Parameters
+    ----------
+    pools : list
+        Pool files (or tables); each is processed as if alone.
+    rules, engine, **options
+        As for :func:`generate`.
+
+    Returns
+    -------
+    dict
+        Pool file name (``asn_pool``; with ``split_programs``, ``name:program``) ->
+        association dicts, in the order the pools were given.
+    """
+    opts = Options(**options)
+    own = engine is None
+    engine = engine or Engine()
+    try:
+        out: dict[str, list[dict]] = {}
+        for result in run_batch(engine, pools, rules, opts):
+            key = result.pool.name
+            if result.pool.program is not None:
+                key = f"{key}:{result.pool.program}"
+            elif key in out:
+                key = f"{key}#{result.pool.src}"
+            out[key] = result.associations
+        return out
+    finally:
+        if own:
+            engine.close()
+
+
 def orphan_table(engine: Engine, info: PoolInfo, positions) -> str:
     """The given pool rows as a ``|``-delimited table (``--save-orphans``).
 
@@ -250,10 +335,7 @@ def orphan_table(engine: Engine, info: PoolInfo, positions) -> str:
 
     from astropy.table import Table
 
-    positions = sorted(positions)
-    columns = ", ".join(f'"{c}"' for c in info.columns)
-    rows = engine.rows(f"SELECT {columns} FROM pool WHERE pos IN (SELECT unnest($p)) "
-                       "ORDER BY pos", {"p": positions}) if positions else []
+    rows = pool_table(engine, info, positions) if positions else []
     table = Table(rows=rows or None, names=info.columns,
                   dtype=None if rows else [str] * len(info.columns))
     buffer = io.StringIO()

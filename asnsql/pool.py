@@ -1,21 +1,22 @@
-"""Read a pool into DuckDB and normalise it as the reference does (spec section 1).
+"""Read pools into DuckDB and normalise them as the reference does (spec section 1).
 
-A pool is a table with one row per exposure. The result is the DuckDB table ``pool``:
+Any number of pools load together (:func:`load_pools`): a batch of pool files processed in
+one pass, or one archive pool whose programs are taken as separate pools
+(``split_programs``). Each *pool unit* gets a ``pool_id``; generation never mixes units.
 
-========================  ==================================================================
-``pos``                   BIGINT, 0-based row number: the reference's processing order
-``lineno``                BIGINT, line of the row in a text pool (NULL for other inputs)
-<every pool column>       VARCHAR, stripped and lower-cased; an empty cell is ``'null'``;
-                          column names lower-cased
-<standard columns>        VARCHAR NULL when the pool lacks them (a missing column reads as
-                          undefined, spec section 1.4)
-``base_exptype``          VARCHAR, the exposure type of spec section 7.1
-``item_ami``, ``item_coron``, ``item_tso``
-                          BOOLEAN, the exposure-level "...ints" tests of spec section 7.3
-========================  ==================================================================
+Tables made:
 
-and the table ``pool_defined``: the same rows and columns with every undefined value (the
-EMPTY set of spec section 1.3) as NULL, which the rule queries read.
+``pool_sources``   one row per source (file or table): ``src``, ``name``, ``path``,
+                   ``header`` (column names, lower-cased), ``header_line``
+``pool_rows``      one row per exposure: ``src``, ``lineno``, ``pos`` (global row number, the
+                   processing order), ``fields`` (normalised values: stripped, lower-cased,
+                   ``'null'`` for empty cells) and ``defined`` (the same, EMPTY values NULL)
+``pool``           ``pool_id``, ``src``, ``pos``, ``lineno``, the columns the rules read
+                   (VARCHAR, normalised; NULL when a pool lacks the column), and derived
+                   ``base_exptype`` (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso``
+                   (spec 7.3)
+``pool_defined``   the same columns as *defined* values (NULL for the EMPTY strings of spec
+                   section 1.3), which the rule queries read
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from sqlglot import exp
 
@@ -33,18 +34,28 @@ from .errors import AsnsqlWarning, PoolError, QueryError
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS
 
-__all__ = ["PoolInfo", "load_pool", "REQUIRED_COLUMNS"]
+__all__ = ["PoolInfo", "load_pool", "load_pools", "pool_table", "REQUIRED_COLUMNS"]
 
-#: Columns without which no association can be made (issue: PoolError naming them).
+#: Columns without which no association can be made (a PoolError names them).
 REQUIRED_COLUMNS = ("filename", "exp_type", "program")
+
+#: Names asnsql adds to the pool tables; a pool may not use them.
+RESERVED_COLUMNS = ("pos", "lineno", "src", "pool_id", "base_exptype", "item_ami",
+                    "item_coron", "item_tso", "run", "cand_id", "cand_type", "cand_kind")
+
+#: Pool values read directly by the reference (not through its EMPTY-aware lookups), kept
+#: raw in ``pool`` for naming and finalisation.
+_DERIVED = ("base_exptype", "item_ami", "item_coron", "item_tso")
 
 
 @dataclass
 class PoolInfo:
-    """What was loaded.
+    """A pool unit that was loaded.
 
     Attributes
     ----------
+    pool_id : int
+        Its number in this load.
     name : str
         The pool file's base name, written as ``asn_pool`` (spec section 11.1).
     path : str or None
@@ -55,129 +66,141 @@ class PoolInfo:
         Number of rows.
     has_candidates : bool
         Whether the pool has an ``asn_candidate`` column.
+    program : str or None
+        The program, when an archive pool was split by program.
+    src : int
+        The source (file or table) it comes from.
     """
 
+    pool_id: int
     name: str
     path: str | None
     columns: list[str] = field(default_factory=list)
     rows: int = 0
     has_candidates: bool = True
+    program: str | None = None
+    src: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"pool file {self.path}" if self.path else f"pool {self.name}"
+
+
+@dataclass
+class _Source:
+    src: int
+    name: str
+    path: str | None
+    header: list[str] = field(default_factory=list)
+    header_line: int = 0
 
 
 def _field_pattern(delimiter: str) -> str:
     # One field: quoted runs or characters other than the delimiter and a quote, then the
-    # delimiter (the line gets one appended). RE2 syntax; the delimiter is escaped.
+    # delimiter (each line gets one appended). RE2 syntax; the delimiter is escaped.
     d = "\\" + delimiter if not delimiter.isalnum() else delimiter
     return f'((?:"[^"]*"|[^{d}"])*){d}'
 
 
 def load_pool(engine: Engine, pool: Any, *, delimiter: str = "|",
-              pool_format: str | None = None, name: str | None = None) -> PoolInfo:
-    """Load a pool into the engine's table ``pool``.
+              pool_format: str | None = None, name: str | None = None,
+              columns: Iterable[str] = STANDARD_COLUMNS) -> PoolInfo:
+    """Load one pool (see :func:`load_pools`); return its :class:`PoolInfo`."""
+    return load_pools(engine, [pool], delimiter=delimiter, pool_format=pool_format,
+                      names=[name], columns=columns)[0]
+
+
+def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
+               pool_format: str | None = None, names: list | None = None,
+               columns: Iterable[str] = STANDARD_COLUMNS,
+               split_programs: bool = False) -> list[PoolInfo]:
+    """Load pools into the engine's tables (see the module docstring).
 
     Parameters
     ----------
     engine : Engine
-        Where to load it.
-    pool : str, pathlib.Path, astropy.table.Table, pyarrow.Table or DuckDB relation
-        A pipe-delimited pool file (the reference's format), any astropy-readable table file
-        (with ``pool_format``), or a table in memory.
+        Where to load them.
+    pools : list
+        Each a pipe-delimited pool file (the reference's format), any astropy-readable
+        table file (with ``pool_format``), an astropy ``Table``, a pyarrow ``Table`` or a
+        DuckDB relation.
     delimiter : str
         Field delimiter of text pools (the reference's ``-d``; default ``|``).
     pool_format : str, optional
-        An astropy unified-I/O format name (e.g. ``ascii.ecsv``, ``fits``, ``csv``): read
-        the file with astropy instead of DuckDB's text reader.
-    name : str, optional
-        The ``asn_pool`` name for in-memory tables (default ``"pool"``).
+        An astropy unified-I/O format name (e.g. ``ascii.ecsv``, ``fits``): read files with
+        astropy instead of DuckDB's text reader.
+    names : list of str, optional
+        ``asn_pool`` names for in-memory tables (default ``"pool"``).
+    columns : iterable of str
+        Columns the rules read (the standard pool columns and any a rule file declares).
+    split_programs : bool
+        Take each program of a pool as a pool of its own (archive pools holding many
+        programs): candidates, discovery and numbering then work per program.
 
     Returns
     -------
-    PoolInfo
+    list of PoolInfo
+        One per pool unit, in processing order.
 
     Raises
     ------
     PoolError
-        When the file is missing, is not a table, has ragged rows, lacks ``filename``,
-        ``exp_type`` or ``program``, or has an unreadable ``asn_candidate`` value (the file,
-        the line and the column are named).
+        When a file is missing, is not a table, has ragged rows or duplicate columns, or
+        lacks ``filename``, ``exp_type`` or ``program`` (the file, line and column named).
     """
-    if isinstance(pool, (str, os.PathLike)):
-        path = str(pool)
-        if not Path(path).is_file():
-            raise PoolError(f"pool file {path} does not exist (or is not a file)")
-        info = PoolInfo(name=Path(path).name, path=path)
-        if pool_format is None or pool_format in ("ascii", "ascii.basic", "basic"):
-            _load_text(engine, path, delimiter, info)
+    names = list(names or [None] * len(pools))
+    engine.execute(sql_statements("pool.sql")["create_lines"])
+    sources: list[_Source] = []
+    text_files: list[_Source] = []
+    for src, (pool, name) in enumerate(zip(pools, names)):
+        if isinstance(pool, (str, os.PathLike)):
+            path = str(pool)
+            if not Path(path).is_file():
+                raise PoolError(f"pool file {path} does not exist (or is not a file)")
+            source = _Source(src, Path(path).name, path)
+            if pool_format is None or pool_format in ("ascii", "ascii.basic", "basic"):
+                text_files.append(source)
+            else:
+                _load_astropy(engine, source, path, pool_format, delimiter)
         else:
-            _load_astropy(engine, path, pool_format, delimiter, info)
-    else:
-        info = PoolInfo(name=name or "pool", path=None)
-        _load_table(engine, pool, info)
-    _check_columns(info)
-    _normalise(engine, info)
-    return info
+            source = _Source(src, name or "pool", None)
+            _load_table(engine, source, pool)
+        sources.append(source)
+    if text_files:
+        _load_text(engine, text_files, delimiter)
+    _read_headers(engine, sources)
+    _check_ragged(engine, sources)
+    for source in sources:
+        if "asn_candidate" not in source.header:
+            where = f"pool file {source.path}" if source.path else f"pool {source.name}"
+            warnings.warn(f"{where} has no asn_candidate column (an older pool): only "
+                          "discovered associations can be made", AsnsqlWarning, stacklevel=3)
+    engine.execute(sql_statements("pool.sql")["pool_rows"])
+    columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | {"asn_candidate"})
+    _make_tables(engine, columns, split_programs)
+    return _infos(engine, sources, split_programs)
 
 
-def _load_text(engine: Engine, path: str, delimiter: str, info: PoolInfo) -> None:
+def _load_text(engine: Engine, files: list[_Source], delimiter: str) -> None:
     if len(delimiter) != 1 or delimiter in '"\n\r#':
         raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
                         "than a quote, '#' or a line break")
+    paths = [f.path for f in files]
+    if len(set(paths)) != len(paths):
+        raise PoolError("a pool file is given twice: " + ", ".join(
+            sorted({p for p in paths if paths.count(p) > 1})))
     try:
-        engine.execute(sql_statements("pool.sql")["pool_lines"],
-                       {"path": path, "delim": delimiter,
+        engine.execute(sql_statements("pool.sql")["text_lines"],
+                       {"paths": paths, "srcs": [f.src for f in files], "delim": delimiter,
                         "field_pattern": _field_pattern(delimiter)})
     except QueryError as err:
-        raise PoolError(f"pool file {path} cannot be read as text ({err}); pools are "
+        which = paths[0] if len(paths) == 1 else "one of " + ", ".join(paths)
+        raise PoolError(f"pool file {which} cannot be read as text ({err}); pools are "
                         f"{delimiter!r}-delimited text, or give --pool-format") from None
-    header = engine.rows("SELECT lineno, fields FROM pool_lines ORDER BY lineno LIMIT 1")
-    if not header:
-        raise PoolError(f"pool file {path} has no header line and no rows")
-    header_line, names = header[0]
-    names = [_unquote(n).strip().lower() for n in names]
-    if len(names) < 2:
-        raise PoolError(f"pool file {path}, line {header_line}: the header has one column; "
-                        f"is the file {delimiter!r}-delimited? (use -d or --pool-format)")
-    _check_names(names, f"pool file {path}, line {header_line}")
-    ragged = engine.rows(
-        "SELECT lineno, len(fields) FROM pool_lines WHERE lineno > $h AND len(fields) <> $n "
-        "ORDER BY lineno LIMIT 3", {"h": header_line, "n": len(names)})
-    if ragged:
-        where = ", ".join(f"line {line} has {count}" for line, count in ragged)
-        raise PoolError(f"pool file {path}: rows must have {len(names)} fields like the "
-                        f"header (line {header_line}); {where}")
-    cols = [exp.alias_(exp.func("asn_unquote", exp.Anonymous(
-        this="list_extract", expressions=[exp.column("fields"), exp.Literal.number(i + 1)])),
-        exp.to_identifier(n, quoted=True)) for i, n in enumerate(names)]
-    select = (exp.select(exp.column("lineno"), exp.alias_(exp.column("lineno"), "src_row"),
-                         *cols).from_("pool_lines")
-              .where(exp.GT(this=exp.column("lineno"), expression=exp.Literal.number(header_line))))
-    engine.execute(exp.Create(this=exp.to_table("pool_src"), kind="TABLE",
-                              expression=select, replace=True,
-                              properties=exp.Properties(expressions=[exp.TemporaryProperty()])))
-    info.columns = names
-    info.rows = engine.scalar("SELECT count(*) FROM pool_src")
 
 
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1].replace('""', '"')
-    return text
-
-
-def _check_names(names: list[str], where: str) -> None:
-    blank = [i + 1 for i, n in enumerate(names) if not n]
-    if blank:
-        raise PoolError(f"{where}: column(s) {blank} of the header have no name")
-    seen = set()
-    dups = sorted({n for n in names if n in seen or seen.add(n)})
-    if dups:
-        raise PoolError(f"{where}: column name(s) {', '.join(dups)} appear twice "
-                        "(names are compared case-insensitively)")
-
-
-def _load_astropy(engine: Engine, path: str, pool_format: str, delimiter: str,
-                  info: PoolInfo) -> None:
+def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,
+                  delimiter: str) -> None:
     from astropy.table import Table
 
     kwargs = {"format": pool_format}
@@ -188,7 +211,7 @@ def _load_astropy(engine: Engine, path: str, pool_format: str, delimiter: str,
     except Exception as err:  # astropy raises many types for unreadable files
         raise PoolError(f"pool file {path} cannot be read as {pool_format!r}: "
                         f"{type(err).__name__}: {err}") from None
-    _load_table(engine, table, info)
+    _load_table(engine, source, table)
 
 
 def _to_arrow(table: Any):
@@ -196,11 +219,9 @@ def _to_arrow(table: Any):
 
     if isinstance(table, pa.Table):
         return table
-    try:
-        from astropy.table import Table
-    except ImportError:  # pragma: no cover - astropy is a dependency
-        Table = None
-    if Table is not None and isinstance(table, Table):
+    from astropy.table import Table
+
+    if isinstance(table, Table):
         columns = {}
         for name in table.colnames:
             column = table[name]
@@ -218,7 +239,8 @@ def _to_arrow(table: Any):
     return None
 
 
-def _load_table(engine: Engine, table: Any, info: PoolInfo) -> None:
+def _load_table(engine: Engine, source: _Source, table: Any) -> None:
+    """A table in memory: the header line is its column names, rows follow as lines."""
     import pyarrow as pa
 
     if engine.is_relation(table):
@@ -227,88 +249,182 @@ def _load_table(engine: Engine, table: Any, info: PoolInfo) -> None:
     if arrow is None:
         raise PoolError(f"cannot read a pool from a {type(table).__name__}; give a file path, "
                         "an astropy Table, a pyarrow Table or a DuckDB relation")
-    names = [str(n).strip().lower() for n in arrow.column_names]
-    _check_names(names, f"pool {info.name}")
-    arrow = pa.table({n: arrow.column(i).cast(pa.string()) for i, n in enumerate(names)})
-    arrow = arrow.append_column("src_row", pa.array(range(arrow.num_rows), type=pa.int64()))
-    engine.register("pool_arrow", arrow)
+    names = [str(n) for n in arrow.column_names]
+    cols = {f"c{i}": arrow.column(i).cast(pa.string()) for i in range(len(names))}
+    cols["lineno"] = pa.array(range(2, arrow.num_rows + 2), type=pa.int64())
+    engine.register("pool_arrow", pa.table(cols))
     try:
-        cols = [exp.alias_(exp.column(n, quoted=True), exp.to_identifier(n, quoted=True))
-                for n in names]
-        select = exp.select(exp.alias_(exp.cast(exp.Null(), "BIGINT"), "lineno"),
-                            exp.column("src_row"), *cols).from_("pool_arrow")
-        engine.execute(exp.Create(this=exp.to_table("pool_src"), kind="TABLE",
-                                  expression=select, replace=True,
-                                  properties=exp.Properties(
-                                      expressions=[exp.TemporaryProperty()])))
+        engine.execute("INSERT INTO pool_lines VALUES ($src, 1, $names)",
+                       {"src": source.src, "names": names})
+        fields = exp.Array(expressions=[exp.func("coalesce", exp.column(f"c{i}"),
+                                                 exp.Literal.string(""))
+                                        for i in range(len(names))])
+        select = exp.select(exp.Literal.number(source.src), exp.column("lineno"),
+                            fields).from_("pool_arrow")
+        engine.execute(exp.insert(select, "pool_lines"))
     finally:
         engine.unregister("pool_arrow")
-    info.columns = names
-    info.rows = engine.scalar("SELECT count(*) FROM pool_src")
 
 
-#: Names asnsql adds to the pool table; a pool may not use them.
-RESERVED_COLUMNS = ("pos", "lineno", "src_row", "base_exptype", "item_ami", "item_coron",
-                    "item_tso", "run", "cand_id", "cand_type", "cand_kind")
+def _read_headers(engine: Engine, sources: list[_Source]) -> None:
+    headers = {src: (line, fields) for src, line, fields in
+               engine.rows(sql_statements("pool.sql")["headers"])}
+    for source in sources:
+        where = f"pool file {source.path}" if source.path else f"pool {source.name}"
+        if source.src not in headers:
+            raise PoolError(f"{where} has no header line and no rows")
+        line, fields = headers[source.src]
+        names = [_unquote(n).strip().lower() for n in fields]
+        if len(names) < 2:
+            raise PoolError(f"{where}, line {line}: the header has one column; is the file "
+                            "'|'-delimited? (use -d or --pool-format)")
+        _check_names(names, f"{where}, line {line}")
+        missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        if missing:
+            raise PoolError(f"{where} lacks column(s) {', '.join(missing)}; every pool needs "
+                            f"{', '.join(REQUIRED_COLUMNS)} (found: {', '.join(names)})")
+        clash = [c for c in names if c in RESERVED_COLUMNS]
+        if clash:
+            raise PoolError(f"{where} has column(s) {', '.join(clash)}, names asnsql "
+                            "reserves for its own use; rename them in the pool")
+        source.header, source.header_line = names, line
+    engine.execute("CREATE OR REPLACE TEMP TABLE pool_sources (src INTEGER, name VARCHAR, "
+                   "path VARCHAR, header VARCHAR[], header_line BIGINT)")
+    engine.con.executemany("INSERT INTO pool_sources VALUES (?, ?, ?, ?, ?)",
+                           [(s.src, s.name, s.path, s.header, s.header_line)
+                            for s in sources])
 
 
-def _check_columns(info: PoolInfo) -> None:
-    where = f"pool file {info.path}" if info.path else f"pool {info.name}"
-    clash = [c for c in info.columns if c in RESERVED_COLUMNS]
-    if clash:
-        raise PoolError(f"{where} has column(s) {', '.join(clash)}, names asnsql reserves "
-                        "for its own use; rename them in the pool")
-    missing = [c for c in REQUIRED_COLUMNS if c not in info.columns]
-    if missing:
-        raise PoolError(f"{where} lacks column(s) {', '.join(missing)}; every pool needs "
-                        f"{', '.join(REQUIRED_COLUMNS)} (found: {', '.join(info.columns)})")
-    info.has_candidates = "asn_candidate" in info.columns
-    if not info.has_candidates:
-        warnings.warn(f"{where} has no asn_candidate column (an older pool): only discovered "
-                      "associations can be made", AsnsqlWarning, stacklevel=3)
+def _check_ragged(engine: Engine, sources: list[_Source]) -> None:
+    ragged = engine.rows(sql_statements("pool.sql")["ragged"])
+    if ragged:
+        src = ragged[0][0]
+        source = next(s for s in sources if s.src == src)
+        where = f"pool file {source.path}" if source.path else f"pool {source.name}"
+        lines = ", ".join(f"line {line} has {n}" for s, line, n, _ in ragged if s == src)
+        raise PoolError(f"{where}: rows must have {ragged[0][3]} fields like the header "
+                        f"(line {source.header_line}); {lines}")
 
 
-def _normalise(engine: Engine, info: PoolInfo) -> None:
-    """Create table ``pool``: normalised values, missing standard columns, derived columns."""
-    order = exp.Order(expressions=[exp.Ordered(this=exp.column("src_row"))])
-    cols: list[exp.Expression] = [
-        exp.alias_(exp.Sub(this=exp.Window(this=exp.RowNumber(), order=order),
-                           expression=exp.Literal.number(1)), "pos"),
-        exp.column("lineno"),
-    ]
-    for n in info.columns:
-        cols.append(exp.alias_(exp.func("asn_normalise", exp.column(n, quoted=True)),
-                               exp.to_identifier(n, quoted=True)))
-    for n in sorted(STANDARD_COLUMNS - set(info.columns)):
-        cols.append(exp.alias_(exp.cast(exp.Null(), "VARCHAR"),
-                               exp.to_identifier(n, quoted=True)))
-    normal = exp.select(*cols).from_("pool_src")
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return text
 
-    def c(name):
-        return exp.column(name, quoted=True)
 
+def _check_names(names: list[str], where: str) -> None:
+    blank = [i + 1 for i, n in enumerate(names) if not n]
+    if blank:
+        raise PoolError(f"{where}: column(s) {blank} of the header have no name")
+    seen: set[str] = set()
+    dups = sorted({n for n in names if n in seen or seen.add(n)})
+    if dups:
+        raise PoolError(f"{where}: column name(s) {', '.join(dups)} appear twice "
+                        "(names are compared case-insensitively)")
+
+
+def _c(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def _ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> None:
+    """Create ``pool`` and ``pool_defined`` from ``pool_rows`` (one statement each)."""
+    index = exp.select(_c("src"), *[
+        exp.alias_(exp.func("list_position", _c("header"), exp.Literal.string(c)),
+                   _ident(f"i_{c}")) for c in columns]).from_("pool_sources")
+    engine.execute(exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
+                              expression=index,
+                              properties=exp.Properties(expressions=[exp.TemporaryProperty()])))
+
+    def extract(values: str, column: str) -> exp.Expression:
+        return exp.Anonymous(this="list_extract", expressions=[
+            exp.column(values, table="r", quoted=True), exp.column(f"i_{column}", table="i",
+                                                                    quoted=True)])
+
+    wide = (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"),
+                       exp.column("lineno", table="r"),
+                       *[exp.alias_(extract("fields", c), _ident(c)) for c in columns])
+            .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
+            .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+    if split_programs:
+        # One pool unit per (source, program), numbered by first appearance.
+        pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
+            exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
+        units = exp.select(_c("src"), _c("program"),
+                           exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
+                                      "pool_id")).from_(
+            exp.select(_c("src"), _c("program"),
+                       exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
+            .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
+        base = (exp.select(exp.column("pool_id", table="u"), "w.*")
+                .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
+                                 on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
+                .with_("w", as_=wide).with_("units", as_=units))
+    else:
+        base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
     derived = exp.select(
         "*",
-        exp.alias_(exp.func("asn_base_exptype", c("pntgtype"), c("exp_type"), c("is_psf"),
-                            c("is_imprt"), c("bkgdtarg")), "base_exptype"),
-        exp.alias_(exp.func("asn_item_ami", c("pntgtype"), c("exp_type")), "item_ami"),
-        exp.alias_(exp.func("asn_item_coron", c("pntgtype"), c("exp_type"), c("subarray"),
-                            c("pupil"), c("detector")), "item_coron"),
-        exp.alias_(exp.func("asn_item_tso", c("pntgtype"), c("exp_type"), c("tsovisit")),
+        exp.alias_(exp.func("asn_base_exptype", _c("pntgtype"), _c("exp_type"), _c("is_psf"),
+                            _c("is_imprt"), _c("bkgdtarg")), "base_exptype"),
+        exp.alias_(exp.func("asn_item_ami", _c("pntgtype"), _c("exp_type")), "item_ami"),
+        exp.alias_(exp.func("asn_item_coron", _c("pntgtype"), _c("exp_type"), _c("subarray"),
+                            _c("pupil"), _c("detector")), "item_coron"),
+        exp.alias_(exp.func("asn_item_tso", _c("pntgtype"), _c("exp_type"), _c("tsovisit")),
                    "item_tso"),
-    ).from_(exp.alias_(exp.Subquery(this=normal), "n"))
+    ).from_(base.subquery("b"))
     engine.execute(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
                               expression=derived))
-    # pool_defined: the same rows with every EMPTY value as NULL (spec section 1.3); rule
-    # queries read it, so each value is tested against the EMPTY set once.
-    names = list(info.columns) + sorted(STANDARD_COLUMNS - set(info.columns))
-    defined = exp.select(
-        c("pos"),
-        *[exp.alias_(exp.func("asn_value", c(n)), exp.to_identifier(n, quoted=True))
-          for n in names],
-        c("base_exptype"), c("item_ami"), c("item_coron"), c("item_tso"),
-    ).from_("pool")
+    defined = (exp.select(exp.column("pool_id", table="p"), exp.column("pos", table="p"),
+                          *[exp.alias_(extract("defined", c), _ident(c)) for c in columns],
+                          *[exp.column(d, table="p") for d in _DERIVED])
+               .from_(exp.alias_(exp.to_table("pool"), "p"))
+               .join(exp.alias_(exp.to_table("pool_rows"), "r"), on="p.pos = r.pos")
+               .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
     engine.execute(exp.Create(this=exp.to_table("pool_defined"), kind="TABLE", replace=True,
                               expression=defined))
-    engine.execute("DROP TABLE IF EXISTS pool_src")
-    engine.execute("DROP TABLE IF EXISTS pool_lines")
+
+
+def _infos(engine: Engine, sources: list[_Source], split_programs: bool) -> list[PoolInfo]:
+    by_src = {s.src: s for s in sources}
+    infos = []
+    for pool_id, src, rows, program in engine.rows(
+            "SELECT pool_id, min(src), count(*), min(program) FROM pool "
+            "GROUP BY pool_id ORDER BY pool_id"):
+        source = by_src[src]
+        infos.append(PoolInfo(pool_id=pool_id, name=source.name, path=source.path,
+                              columns=source.header, rows=rows,
+                              has_candidates="asn_candidate" in source.header,
+                              program=program if split_programs else None, src=src))
+    # A source without rows is a pool with no exposures (no associations).
+    seen = {i.src for i in infos}
+    next_id = max([i.pool_id for i in infos], default=-1) + 1
+    for source in sources:
+        if source.src not in seen and not split_programs:
+            infos.append(PoolInfo(pool_id=next_id, name=source.name, path=source.path,
+                                  columns=source.header, rows=0,
+                                  has_candidates="asn_candidate" in source.header,
+                                  src=source.src))
+            next_id += 1
+    return infos
+
+
+def pool_table(engine: Engine, info: PoolInfo, positions=None) -> list[tuple]:
+    """Rows of a pool with its own columns, values as read.
+
+    ``positions`` selects rows by global row number; ``None`` gives every row of the pool
+    unit.
+    """
+    if positions is not None:
+        query = ("SELECT fields FROM pool_rows WHERE pos IN (SELECT unnest($p)) "
+                 "ORDER BY pos")
+        params: dict[str, Any] = {"p": list(positions)}
+    else:
+        query = ("SELECT r.fields FROM pool_rows AS r JOIN pool AS p USING (pos) "
+                 "WHERE p.pool_id = $id ORDER BY r.pos")
+        params = {"id": info.pool_id}
+    return [tuple(r[0]) for r in engine.rows(query, params)]

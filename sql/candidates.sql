@@ -1,5 +1,6 @@
 -- asnsql candidates and runs (spec sections 6.2.1 - 6.2.3). Named statements; $name
--- parameters are bound by the engine.
+-- parameters are bound by the engine. Every statement works on all loaded pool units at
+-- once (pool_id); runs never mix pool units.
 
 -- name: candidate_entries
 -- Every (id, type) pair of every row's asn_candidate, in row order. The value is the
@@ -8,68 +9,111 @@
 -- text (e.g. 'null') names no candidate.
 CREATE OR REPLACE TEMP TABLE candidate_entries AS
 WITH lists AS (
-    SELECT pos, replace(asn_candidate, '"', '''') AS text FROM pool
+    SELECT pool_id, pos, replace(asn_candidate, '"', '''') AS text FROM pool
     WHERE starts_with(ltrim(asn_candidate), '[')
 ),
 pairs AS (
-    SELECT pos,
+    SELECT pool_id, pos,
            regexp_extract_all(text, $tuple, 1) AS ids,
            regexp_extract_all(text, $tuple, 2) AS types
     FROM lists
 )
-SELECT pos, unnest(range(1, len(ids) + 1)) AS idx, unnest(ids) AS cid, unnest(types) AS ctype
+SELECT pool_id, pos, unnest(range(1, len(ids) + 1)) AS idx, unnest(ids) AS cid,
+       unnest(types) AS ctype
 FROM pairs
 UNION ALL
-SELECT pos, 1 AS idx, asn_candidate AS cid, 'unknown' AS ctype FROM pool
+SELECT pool_id, pos, 1 AS idx, asn_candidate AS cid, 'unknown' AS ctype FROM pool
 WHERE regexp_full_match(asn_candidate, '0|[1-9][0-9]*');
 
 -- name: bad_candidates
 -- Rows whose asn_candidate starts like a list but is not a list of 2-tuples of strings.
-SELECT lineno, pos, asn_candidate FROM pool
+SELECT pool_id, lineno, pos, asn_candidate FROM pool
 WHERE starts_with(ltrim(asn_candidate), '[')
   AND NOT regexp_full_match(replace(asn_candidate, '"', ''''), $list)
 ORDER BY pos
 LIMIT 5;
 
 -- name: candidate_order
--- Candidate processing order: types by first appearance, ids within a type by first
--- appearance (spec section 6.2.1).
+-- Candidate processing order per pool unit: types by first appearance, ids within a type
+-- by first appearance (spec section 6.2.1).
+CREATE OR REPLACE TEMP TABLE candidate_order AS
 WITH firsts AS (
-    SELECT cid, ctype, min(pos * 100000 + idx) AS first_id,
-           min(min(pos * 100000 + idx)) OVER (PARTITION BY ctype) AS first_type
-    FROM candidate_entries GROUP BY cid, ctype
+    SELECT pool_id, cid, ctype, min(pos * 100000 + idx) AS first_id,
+           min(min(pos * 100000 + idx)) OVER (PARTITION BY pool_id, ctype) AS first_type
+    FROM candidate_entries GROUP BY pool_id, cid, ctype
 )
-SELECT cid, ctype FROM firsts ORDER BY first_type, first_id;
+SELECT pool_id, cid, ctype,
+       row_number() OVER (PARTITION BY pool_id ORDER BY first_type, first_id) AS seq
+FROM firsts;
 
--- name: background_ids
--- With --DMS and -i: background candidates of the rows whose asn_candidate text contains one
--- of the requested ids (spec section 6.2.1), in processing order.
-WITH rows_of_ids AS (
-    SELECT DISTINCT pos FROM pool, (SELECT unnest($ids) AS id)
-    WHERE contains(asn_candidate, id)
+-- name: chosen_candidates_all
+CREATE OR REPLACE TEMP TABLE chosen_candidates AS
+SELECT pool_id, cid, ctype, seq FROM candidate_order;
+
+-- name: chosen_candidates_ids
+-- -i ID ...: the ids in the order given, each with the first type (in processing order)
+-- that lists it; with --DMS, also the background candidates of the rows whose asn_candidate
+-- text contains one of the ids (spec section 6.2.1).
+CREATE OR REPLACE TEMP TABLE chosen_candidates AS
+WITH wanted AS (
+    SELECT unnest($ids) AS cid, unnest(range(1, len($ids) + 1)) AS ord
 ),
-firsts AS (
-    SELECT cid, min(pos * 100000 + idx) AS first_id
-    FROM candidate_entries WHERE ctype = 'background' AND pos IN (SELECT pos FROM rows_of_ids)
-    GROUP BY cid
+typed AS (
+    SELECT pool_id, cid, arg_min(ctype, seq) AS ctype FROM candidate_order GROUP BY ALL
+),
+given AS (
+    SELECT t.pool_id, w.cid, t.ctype, w.ord AS seq FROM wanted AS w JOIN typed AS t USING (cid)
+),
+rows_of_ids AS (
+    SELECT DISTINCT p.pool_id, p.pos FROM pool AS p, wanted AS w
+    WHERE $dms AND contains(p.asn_candidate, w.cid)
+),
+backgrounds AS (
+    SELECT e.pool_id, e.cid, min(e.pos * 100000 + e.idx) AS first_id
+    FROM candidate_entries AS e JOIN rows_of_ids USING (pool_id, pos)
+    WHERE e.ctype = 'background' AND e.cid NOT IN (SELECT cid FROM wanted)
+    GROUP BY ALL
 )
-SELECT cid FROM firsts ORDER BY first_id;
+SELECT * FROM given
+UNION ALL
+SELECT pool_id, cid, 'background' AS ctype,
+       1000000 + row_number() OVER (PARTITION BY pool_id ORDER BY first_id) AS seq
+FROM backgrounds;
+
+-- name: runs
+-- One run per chosen candidate of each pool unit, and one discovery run per unit ($discover);
+-- runs are numbered in the reference's order: discovery first, then candidates.
+CREATE OR REPLACE TEMP TABLE runs AS
+WITH all_runs AS (
+    SELECT pool_id, 0 AS seq, 'discover' AS cand_kind, 'a3001' AS cand_id,
+           'discovered' AS cand_type
+    FROM (SELECT DISTINCT pool_id FROM pool) WHERE $discover
+    UNION ALL
+    SELECT pool_id, seq, 'candidate', cid, ctype FROM chosen_candidates WHERE $candidates
+)
+SELECT row_number() OVER (ORDER BY pool_id, seq)::INTEGER AS run, pool_id, seq,
+       cand_kind, cand_id, cand_type
+FROM all_runs;
+
+-- name: run_rows
+-- The rows of each run: a candidate run holds the rows of its pool unit whose raw
+-- asn_candidate text contains the candidate id as a substring (QUIRK, spec section 6.2.2);
+-- the discovery run holds every row of its unit.
+CREATE OR REPLACE TEMP TABLE run_rows AS
+SELECT r.run, p.pos
+FROM runs AS r JOIN pool AS p ON p.pool_id = r.pool_id
+WHERE r.cand_kind = 'discover' OR contains(p.asn_candidate, r.cand_id);
 
 -- name: run_items
--- One row per (run, pool row), with defined values (pool_defined): a candidate run holds the
--- rows whose raw asn_candidate text contains the candidate id as a substring (QUIRK, spec
--- section 6.2.2), with asn_candidate rewritten to that single candidate; the discovery run
--- holds every row unchanged.
-CREATE OR REPLACE TEMP TABLE run_items AS
-SELECT r.run, r.cand_id, r.cand_type, r.cand_kind,
-       '[(''' || r.cand_id || ''', ''' || r.cand_type || ''')]' AS asn_candidate,
+-- What the rule queries read: one row per (run, row) with defined values; asn_candidate is
+-- rewritten to the run's single candidate (spec section 6.2.2), unchanged in discovery.
+-- A view, so that each rule's conditions on the exposure filter pool_defined first.
+CREATE OR REPLACE TEMP VIEW run_items AS
+SELECT rr.run, r.cand_id, r.cand_type, r.cand_kind,
+       CASE WHEN r.cand_kind = 'candidate'
+            THEN '[(''' || r.cand_id || ''', ''' || r.cand_type || ''')]'
+            ELSE d.asn_candidate END AS asn_candidate,
        d.* EXCLUDE (asn_candidate)
-FROM runs AS r
-JOIN pool AS p ON contains(p.asn_candidate, r.cand_id)
-JOIN pool_defined AS d ON d.pos = p.pos
-WHERE r.cand_kind = 'candidate'
-UNION ALL
-SELECT r.run, r.cand_id, r.cand_type, r.cand_kind, d.asn_candidate,
-       d.* EXCLUDE (asn_candidate)
-FROM runs AS r CROSS JOIN pool_defined AS d
-WHERE r.cand_kind = 'discover';
+FROM run_rows AS rr
+JOIN runs AS r ON r.run = rr.run
+JOIN pool_defined AS d ON d.pos = rr.pos;

@@ -1,6 +1,10 @@
 -- asnsql pool loading and normalisation (spec section 1). Statements are named with
 -- "-- name: ..." lines; asnsql.resources.sql_statements() splits this file on them.
--- $1-style parameters are bound by the engine; pool content never becomes SQL text.
+-- $name parameters are bound by the engine; pool content never becomes SQL text.
+--
+-- Any number of pools load together ("sources"): a batch of files, or one archive pool.
+-- Rows keep their values as one list per row (`fields`), with the header per source, so
+-- pools with different columns share the tables.
 
 -- name: macros
 -- §1.1 Every value is a stripped, lower-cased string; an empty field reads as 'null'.
@@ -11,22 +15,56 @@ CREATE OR REPLACE MACRO asn_unquote(v) AS
     CASE WHEN regexp_matches(trim(v), '^".*"$') AND length(trim(v)) >= 2
          THEN replace(trim(v)[2:-2], '""', '"') ELSE v END;
 
--- name: pool_lines
--- The pool file as numbered lines: comment lines (first non-blank character '#') and blank
+-- name: create_lines
+CREATE OR REPLACE TEMP TABLE pool_lines (src INTEGER, lineno BIGINT, fields VARCHAR[]);
+
+-- name: text_lines
+-- Text pools as numbered lines: comment lines (first non-blank character '#') and blank
 -- lines dropped, each line split on the delimiter outside double quotes. DuckDB's own CSV
 -- comment option also cuts lines at a '#' inside a value (e.g. '#TODO'), so the split is
--- done here.
-CREATE OR REPLACE TEMP TABLE pool_lines AS
-WITH src AS (
-    SELECT string_split(replace(content, chr(13), ''), chr(10)) AS lines
-    FROM read_text($path)
+-- done here. $paths and $srcs list the files and their source numbers.
+INSERT INTO pool_lines
+WITH files AS (
+    SELECT unnest($paths) AS path, unnest($srcs) AS src
+),
+content AS (
+    SELECT f.src, string_split(replace(t.content, chr(13), ''), chr(10)) AS lines
+    FROM read_text($paths) AS t JOIN files AS f ON f.path = t.filename
 ),
 numbered AS (
-    SELECT unnest(lines) AS line, unnest(range(1, len(lines) + 1)) AS lineno FROM src
+    SELECT src, unnest(lines) AS line, unnest(range(1, len(lines) + 1)) AS lineno
+    FROM content
 )
-SELECT
-    lineno,
-    regexp_extract_all(line || $delim, $field_pattern, 1) AS fields
+SELECT src, lineno, regexp_extract_all(line || $delim, $field_pattern, 1)
 FROM numbered
-WHERE NOT regexp_matches(line, '^\s*#') AND trim(line) <> ''
-ORDER BY lineno;
+WHERE NOT regexp_matches(line, '^\s*#') AND trim(line) <> '';
+
+-- name: headers
+-- The first line of each source is its header.
+SELECT src, lineno, fields FROM pool_lines
+QUALIFY row_number() OVER (PARTITION BY src ORDER BY lineno) = 1
+ORDER BY src;
+
+-- name: ragged
+-- Rows whose number of fields differs from the header's.
+SELECT l.src, l.lineno, len(l.fields) AS n, len(f.header) AS expected
+FROM pool_lines AS l JOIN pool_sources AS f USING (src)
+WHERE l.lineno > f.header_line AND len(l.fields) <> len(f.header)
+ORDER BY l.src, l.lineno
+LIMIT 3;
+
+-- name: pool_rows
+-- One row per exposure with a global row number `pos` (processing order), its values
+-- normalised (spec section 1.1) and their defined versions (EMPTY as NULL, spec 1.3).
+CREATE OR REPLACE TEMP TABLE pool_rows AS
+WITH normal AS (
+    SELECT l.src, l.lineno,
+           list_transform(l.fields, v -> asn_normalise(asn_unquote(v))) AS fields
+    FROM pool_lines AS l JOIN pool_sources AS f USING (src)
+    WHERE l.lineno > f.header_line
+)
+SELECT src, lineno,
+       row_number() OVER (ORDER BY src, lineno) - 1 AS pos,
+       fields,
+       list_transform(fields, v -> asn_value(v)) AS defined
+FROM normal;

@@ -8,7 +8,7 @@ import pytest
 
 from asnsql import AsnsqlWarning, PoolError, generate
 from asnsql.engine import Engine
-from asnsql.pool import load_pool
+from asnsql.pool import load_pool, load_pools, pool_table
 
 from .conftest import EXAMPLE_POOL, write_pool
 
@@ -33,13 +33,26 @@ def test_values_are_normalised(tmp_path):
                     'b_uncal.fits|"1|2"||x\n')
     with Engine() as engine, pytest.warns(AsnsqlWarning, match="no asn_candidate"):
         info = load_pool(engine, pool)
-    with Engine() as engine, pytest.warns(AsnsqlWarning):
-        load_pool(engine, pool)
-        rows = engine.rows('SELECT pos, lineno, filename, program, exp_type, note, '
-                           'exposerr FROM pool ORDER BY pos')
+        rows = engine.rows("SELECT pos, lineno, filename, program, exp_type, exposerr "
+                           "FROM pool ORDER BY pos")
+        own = pool_table(engine, info)
     assert info.columns == ["filename", "program", "exp_type", "note"]
-    assert rows == [(0, 5, "a_uncal.fits", "623", "nrc_image", "#todo", None),
-                    (1, 6, "b_uncal.fits", "1|2", "null", "x", None)]
+    assert rows == [(0, 5, "a_uncal.fits", "623", "nrc_image", None),
+                    (1, 6, "b_uncal.fits", "1|2", "null", None)]
+    assert own == [("a_uncal.fits", "623", "nrc_image", "#todo"),
+                   ("b_uncal.fits", "1|2", "null", "x")]
+
+
+def test_batch_load_keeps_pools_apart(tmp_path):
+    a = write_pool(tmp_path / "a.csv", ["filename", "program", "exp_type"], [["x", "1", "y"]])
+    b = write_pool(tmp_path / "b.csv", ["exp_type", "filename", "program", "extra"],
+                   [["z", "f1", "2", "e"], ["w", "f2", "2", "e"]])
+    with Engine() as engine, pytest.warns(AsnsqlWarning):
+        infos = load_pools(engine, [a, b])
+        rows = engine.rows("SELECT pool_id, pos, filename, program, exp_type FROM pool "
+                           "ORDER BY pos")
+    assert [(i.pool_id, i.name, i.rows) for i in infos] == [(0, "a.csv", 1), (1, "b.csv", 2)]
+    assert rows == [(0, 0, "x", "1", "y"), (1, 1, "f1", "2", "z"), (1, 2, "f2", "2", "w")]
 
 
 def test_empty_values_are_undefined(tmp_path):

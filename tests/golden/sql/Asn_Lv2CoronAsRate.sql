@@ -30,12 +30,11 @@ WITH x AS (
     (
       (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -56,10 +55,10 @@ WITH x AS (
       NOT COALESCE("filter", "band") IS NULL
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_coron$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
     )
     AND (
-      NOT "subarray" IS NULL AND ASN_MATCH("subarray", '(?i)^(?:^full$)')
+      NOT "subarray" IS NULL AND COALESCE("subarray" = 'full', FALSE)
     )
 ), e AS (
   SELECT

@@ -18,7 +18,9 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^fgs_image|fgs_focus$)')
+      AND COALESCE((
+        STARTS_WITH("exp_type", 'fgs_image') OR "exp_type" = 'fgs_focus'
+      ), FALSE)
     )
 ), e AS (
   SELECT

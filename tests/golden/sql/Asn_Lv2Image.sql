@@ -29,12 +29,11 @@ WITH x AS (
     (
       (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -42,10 +41,17 @@ WITH x AS (
       )
       AND NOT (
         (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
       )
@@ -64,9 +70,20 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH(
-        "exp_type",
-        '(?i)^(?:^fgs_image|mir_4qpm|mir_image|mir_lyot|nis_ami|nis_image|nrc_coron|nrc_image|nrs_mimf|nrc_tsimage$)'
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'fgs_image')
+          OR STARTS_WITH("exp_type", 'mir_4qpm')
+          OR STARTS_WITH("exp_type", 'mir_image')
+          OR STARTS_WITH("exp_type", 'mir_lyot')
+          OR STARTS_WITH("exp_type", 'nis_ami')
+          OR STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'nrc_coron')
+          OR STARTS_WITH("exp_type", 'nrc_image')
+          OR STARTS_WITH("exp_type", 'nrs_mimf')
+          OR "exp_type" = 'nrc_tsimage'
+        ),
+        FALSE
       )
     )
 ), e AS (

@@ -11,14 +11,33 @@ WITH x AS (
   WHERE
     (
       COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-      OR ASN_MATCH(
-        "exp_type",
-        '(?i)^(?:^mir_coroncal|nis_focus|nrc_focus|nrs_focus|nrs_image|mir_tacq|mir_taconfirm|nis_taconfirm|nis_tacq|nrc_taconfirm|nrc_tacq|nrs_confirm|nrs_msata|nrs_taconfirm|nrs_tacq|nrs_taslit|nrs_verify|nrs_wata$)'
+      OR COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_coroncal')
+          OR STARTS_WITH("exp_type", 'nis_focus')
+          OR STARTS_WITH("exp_type", 'nrc_focus')
+          OR STARTS_WITH("exp_type", 'nrs_focus')
+          OR STARTS_WITH("exp_type", 'nrs_image')
+          OR STARTS_WITH("exp_type", 'mir_tacq')
+          OR STARTS_WITH("exp_type", 'mir_taconfirm')
+          OR STARTS_WITH("exp_type", 'nis_taconfirm')
+          OR STARTS_WITH("exp_type", 'nis_tacq')
+          OR STARTS_WITH("exp_type", 'nrc_taconfirm')
+          OR STARTS_WITH("exp_type", 'nrc_tacq')
+          OR STARTS_WITH("exp_type", 'nrs_confirm')
+          OR STARTS_WITH("exp_type", 'nrs_msata')
+          OR STARTS_WITH("exp_type", 'nrs_taconfirm')
+          OR STARTS_WITH("exp_type", 'nrs_tacq')
+          OR STARTS_WITH("exp_type", 'nrs_taslit')
+          OR STARTS_WITH("exp_type", 'nrs_verify')
+          OR "exp_type" = 'nrs_wata'
+        ),
+        FALSE
       )
       OR (
-        ASN_MATCH("exp_type", '(?i)^(?:^nrs_msaspec$)')
-        AND ASN_MATCH("msastate", '(?i)^(?:^primarypark_allopen$)')
-        AND ASN_MATCH("grating", '(?i)^(?:^mirror$)')
+        COALESCE("exp_type" = 'nrs_msaspec', FALSE)
+        AND COALESCE("msastate" = 'primarypark_allopen', FALSE)
+        AND COALESCE("grating" = 'mirror', FALSE)
       )
     )
     AND (

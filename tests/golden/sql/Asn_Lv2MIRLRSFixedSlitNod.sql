@@ -11,28 +11,28 @@ WITH x AS (
     "patt_num" AS k4,
     (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
-      AND ASN_MATCH("patttype", '(?i)^(?:^along-slit-nod$)')
+      AND COALESCE("patttype" = 'along-slit-nod', FALSE)
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-fixedslit$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
     )
     AND (
       NOT "patt_num" IS NULL
     ) AS ok0,
     (
-      ASN_MATCH("patttype", '(?i)^(?:^along-slit-nod$)')
+      COALESCE("patttype" = 'along-slit-nod', FALSE)
       AND NOT (
         COALESCE("cand_type" IN ('background'), FALSE)
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-fixedslit$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
     )
     AND (
       NOT "patt_num" IS NULL
     ) AS ok1,
     (
-      ASN_MATCH("exp_type", '(?i)^(?:^mir_taconfirm$)')
+      COALESCE("exp_type" = 'mir_taconfirm', FALSE)
       AND NOT (
         COALESCE("cand_type" IN ('background'), FALSE)
       )

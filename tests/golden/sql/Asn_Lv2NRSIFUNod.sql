@@ -30,12 +30,11 @@ WITH x AS (
     (
       (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -56,11 +55,13 @@ WITH x AS (
       NOT COALESCE("filter", "band") IS NULL
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_ifu$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
     )
     AND (
       NOT "patttype" IS NULL
-      AND ASN_MATCH("patttype", '(?i)^(?:^2-point-nod|4-point-nod$)')
+      AND COALESCE((
+        STARTS_WITH("patttype", '2-point-nod') OR "patttype" = '4-point-nod'
+      ), FALSE)
     )
     AND (
       NOT "mostilno" IS NULL

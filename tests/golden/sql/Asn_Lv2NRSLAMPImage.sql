@@ -11,16 +11,16 @@ WITH x AS (
   FROM run_items
   WHERE
     (
-      ASN_MATCH("grating", '(?i)^(?:^mirror$)')
+      COALESCE("grating" = 'mirror', FALSE)
       AND (
-        "opmode" IS NULL OR ASN_MATCH("opmode", '(?i)^(?:^image$)')
+        "opmode" IS NULL OR COALESCE("opmode" = 'image', FALSE)
       )
     )
     AND (
       NOT "program" IS NULL
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_lamp$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_lamp', FALSE)
     )
 ), e AS (
   SELECT

@@ -16,16 +16,16 @@ WITH x AS (
       COALESCE(ASN_NRSLAMP_VALID("detector", "grating", "opmode", "lamp"), FALSE)
       AND (
         NOT (
-          ASN_MATCH("opmode", '(?i)^(?:^msaspec$)')
+          COALESCE("opmode" = 'msaspec', FALSE)
         )
         OR (
-          ASN_MATCH("opmode", '(?i)^(?:^msaspec$)') AND NOT "msametfl" IS NULL
+          COALESCE("opmode" = 'msaspec', FALSE) AND NOT "msametfl" IS NULL
         )
       )
       AND NOT (
-        ASN_MATCH("grating", '(?i)^(?:^mirror$)')
-        OR ASN_MATCH("opmode", '(?i)^(?:^grating-only$)')
-        OR ASN_MATCH("lamp", '(?i)^(?:^nolamp$)')
+        COALESCE("grating" = 'mirror', FALSE)
+        OR COALESCE("opmode" = 'grating-only', FALSE)
+        OR COALESCE("lamp" = 'nolamp', FALSE)
       )
     )
     AND (
@@ -33,10 +33,17 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_autoflat|nrs_autowave|nrs_lamp$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'nrs_autoflat')
+          OR STARTS_WITH("exp_type", 'nrs_autowave')
+          OR "exp_type" = 'nrs_lamp'
+        ),
+        FALSE
+      )
     )
     AND (
-      NOT "filter" IS NULL AND ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+      NOT "filter" IS NULL AND COALESCE("filter" = 'opaque', FALSE)
     )
     AND (
       NOT "lamp" IS NULL

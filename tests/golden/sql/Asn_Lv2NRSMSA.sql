@@ -29,12 +29,11 @@ WITH x AS (
   WHERE
     (
       NOT (
-        ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-        OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+        COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
       )
       AND NOT (
-        ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-        AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+        COALESCE("detector" = 'nrcblong', FALSE)
+        AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
       )
       AND NOT (
         ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -53,7 +52,7 @@ WITH x AS (
       NOT COALESCE("filter", "band") IS NULL
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_msaspec$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_msaspec', FALSE)
     )
     AND (
       NOT "msametfl" IS NULL

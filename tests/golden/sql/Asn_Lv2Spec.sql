@@ -36,12 +36,11 @@ WITH x AS (
     (
       (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -50,13 +49,27 @@ WITH x AS (
       AND (
         NOT (
           (
-            ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+            COALESCE("pntgtype" = 'science', FALSE)
             AND (
-              ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-              OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
             )
           )
-          OR ASN_MATCH("patttype", '(?i)^(?:^2-point-nod|4-point-nod|along-slit-nod$)')
+          OR COALESCE(
+            (
+              STARTS_WITH("patttype", '2-point-nod')
+              OR STARTS_WITH("patttype", '4-point-nod')
+              OR "patttype" = 'along-slit-nod'
+            ),
+            FALSE
+          )
         )
         AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
       )
@@ -75,9 +88,16 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH(
-        "exp_type",
-        '(?i)^(?:^mir_mrs|mir_wfss|nis_soss|nrc_tsgrism|nrs_ifu|nrs_brightobj$)'
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_mrs')
+          OR STARTS_WITH("exp_type", 'mir_wfss')
+          OR STARTS_WITH("exp_type", 'nis_soss')
+          OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+          OR STARTS_WITH("exp_type", 'nrs_ifu')
+          OR "exp_type" = 'nrs_brightobj'
+        ),
+        FALSE
       )
     )
 ), e AS (

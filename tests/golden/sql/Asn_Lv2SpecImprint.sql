@@ -27,21 +27,33 @@ WITH x AS (
     (
       (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
         )
       )
       AND (
-        ASN_MATCH(
-          "exp_type",
-          '(?i)^(?:^mir_lrs-fixedslit|mir_lrs-slitless|mir_mrs|mir_wfss|nis_soss|nis_wfss|nrc_tsgrism|nrc_wfss|nrs_fixedslit|nrs_ifu|nrs_msaspec|nrs_brightobj$)'
+        COALESCE(
+          (
+            STARTS_WITH("exp_type", 'mir_lrs-fixedslit')
+            OR STARTS_WITH("exp_type", 'mir_lrs-slitless')
+            OR STARTS_WITH("exp_type", 'mir_mrs')
+            OR STARTS_WITH("exp_type", 'mir_wfss')
+            OR STARTS_WITH("exp_type", 'nis_soss')
+            OR STARTS_WITH("exp_type", 'nis_wfss')
+            OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+            OR STARTS_WITH("exp_type", 'nrc_wfss')
+            OR STARTS_WITH("exp_type", 'nrs_fixedslit')
+            OR STARTS_WITH("exp_type", 'nrs_ifu')
+            OR STARTS_WITH("exp_type", 'nrs_msaspec')
+            OR "exp_type" = 'nrs_brightobj'
+          ),
+          FALSE
         )
         AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
         AND NOT "is_imprt" IS NULL

@@ -28,12 +28,11 @@ WITH x AS (
     (
       (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -41,21 +40,28 @@ WITH x AS (
       )
       AND (
         (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
         AND NOT (
           (
-            ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
-            AND ASN_MATCH("pupil", '(?i)^(?:^clear$)')
+            COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+            AND COALESCE("pupil" = 'clear', FALSE)
           )
         )
         AND NOT (
           (
-            ASN_MATCH("exp_type", '(?i)^(?:^nrs_brightobj$)')
+            COALESCE("exp_type" = 'nrs_brightobj', FALSE)
             AND NOT (
               COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
             )
@@ -63,7 +69,7 @@ WITH x AS (
         )
         AND NOT (
           (
-            ASN_MATCH("exp_type", '(?i)^(?:^nis_soss$)')
+            COALESCE("exp_type" = 'nis_soss', FALSE)
             AND NOT (
               COALESCE(ASN_NISSOSS_CALIBRATED("exp_type", "filter"), FALSE)
             )
@@ -85,9 +91,18 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH(
-        "exp_type",
-        '(?i)^(?:^mir_mrs|mir_wfss|nis_soss|nis_wfss|nrc_tsgrism|nrc_wfss|nrs_ifu|nrs_brightobj$)'
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_mrs')
+          OR STARTS_WITH("exp_type", 'mir_wfss')
+          OR STARTS_WITH("exp_type", 'nis_soss')
+          OR STARTS_WITH("exp_type", 'nis_wfss')
+          OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+          OR STARTS_WITH("exp_type", 'nrc_wfss')
+          OR STARTS_WITH("exp_type", 'nrs_ifu')
+          OR "exp_type" = 'nrs_brightobj'
+        ),
+        FALSE
       )
     )
 ), e AS (

@@ -13,8 +13,8 @@ WITH x AS (
     (
       ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
       AND NOT (
-        ASN_MATCH("dms_note", '(?i)^(?:^wfsc_los_jitter$)')
-        AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_image$)')
+        COALESCE("dms_note" = 'wfsc_los_jitter', FALSE)
+        AND COALESCE("exp_type" = 'nrc_image', FALSE)
       )
     )
     AND (
@@ -22,9 +22,20 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH(
-        "exp_type",
-        '(?i)^(?:^fgs_image|mir_4qpm|mir_image|mir_lyot|nis_ami|nis_image|nrc_coron|nrc_image|nrs_mimf|nrc_tsimage$)'
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'fgs_image')
+          OR STARTS_WITH("exp_type", 'mir_4qpm')
+          OR STARTS_WITH("exp_type", 'mir_image')
+          OR STARTS_WITH("exp_type", 'mir_lyot')
+          OR STARTS_WITH("exp_type", 'nis_ami')
+          OR STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'nrc_coron')
+          OR STARTS_WITH("exp_type", 'nrc_image')
+          OR STARTS_WITH("exp_type", 'nrs_mimf')
+          OR "exp_type" = 'nrc_tsimage'
+        ),
+        FALSE
       )
     )
 ), e AS (

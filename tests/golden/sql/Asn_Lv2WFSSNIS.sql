@@ -21,7 +21,14 @@ WITH x AS (
     "pupil" AS k4,
     "subarray" AS k5,
     (
-      ASN_MATCH("exp_type", '(?i)^(?:^nis_image|nrc_image|mir_image$)')
+      COALESCE(
+        (
+          STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'nrc_image')
+          OR "exp_type" = 'mir_image'
+        ),
+        FALSE
+      )
       AND NOT (
         COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
       )
@@ -32,7 +39,9 @@ WITH x AS (
     COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2
   FROM run_items
   WHERE
-    ASN_MATCH("exp_type", '(?i)^(?:^nis_wfss|nis_image$)')
+    COALESCE((
+      STARTS_WITH("exp_type", 'nis_wfss') OR "exp_type" = 'nis_image'
+    ), FALSE)
     AND (
       NOT "program" IS NULL
     )

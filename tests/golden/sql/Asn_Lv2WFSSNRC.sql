@@ -20,7 +20,14 @@ WITH x AS (
     "instrume" AS k3,
     "detector" AS k4,
     (
-      ASN_MATCH("exp_type", '(?i)^(?:^nis_image|nrc_image|mir_image$)')
+      COALESCE(
+        (
+          STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'nrc_image')
+          OR "exp_type" = 'mir_image'
+        ),
+        FALSE
+      )
       AND NOT (
         COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
       )
@@ -31,7 +38,9 @@ WITH x AS (
     COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2
   FROM run_items
   WHERE
-    ASN_MATCH("exp_type", '(?i)^(?:^nrc_wfss|nrc_image$)')
+    COALESCE((
+      STARTS_WITH("exp_type", 'nrc_wfss') OR "exp_type" = 'nrc_image'
+    ), FALSE)
     AND (
       NOT "program" IS NULL
     )

@@ -17,7 +17,14 @@ WITH x AS (
     END AS ks0,
     "instrume" AS k1,
     (
-      ASN_MATCH("exp_type", '(?i)^(?:^nis_image|nrc_image|mir_image$)')
+      COALESCE(
+        (
+          STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'nrc_image')
+          OR "exp_type" = 'mir_image'
+        ),
+        FALSE
+      )
       AND NOT (
         COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
       )
@@ -31,8 +38,22 @@ WITH x AS (
     (
       ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
       AND (
-        ASN_MATCH("exp_type", '(?i)^(?:^nis_wfss|nrc_wfss|mir_wfss$)')
-        OR ASN_MATCH("exp_type", '(?i)^(?:^nis_image|nrc_image|mir_image$)')
+        COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nis_wfss')
+            OR STARTS_WITH("exp_type", 'nrc_wfss')
+            OR "exp_type" = 'mir_wfss'
+          ),
+          FALSE
+        )
+        OR COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nis_image')
+            OR STARTS_WITH("exp_type", 'nrc_image')
+            OR "exp_type" = 'mir_image'
+          ),
+          FALSE
+        )
       )
     )
     AND (

@@ -16,7 +16,9 @@ WITH x AS (
     END AS ks3,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k4,
@@ -41,13 +43,25 @@ WITH x AS (
     "exp_type" AS k8,
     "bkgdtarg" AS k9,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     NOT (
       (
-        ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+        COALESCE("pntgtype" = 'science', FALSE)
         AND (
-          ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-          OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
         )
       )
     )
@@ -74,7 +88,16 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_image|mir_image|nis_image|fgs_image|nrs_mimf$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'nrc_image')
+          OR STARTS_WITH("exp_type", 'mir_image')
+          OR STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'fgs_image')
+          OR "exp_type" = 'nrs_mimf'
+        ),
+        FALSE
+      )
     )
     AND (
       NOT "bkgdtarg" IS NULL

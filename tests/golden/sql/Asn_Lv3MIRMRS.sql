@@ -26,10 +26,17 @@ WITH x AS (
     "obs_num" AS r0,
     NOT (
       (
-        ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+        COALESCE("pntgtype" = 'science', FALSE)
         AND (
-          ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-          OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
         )
       )
     )
@@ -47,7 +54,7 @@ WITH x AS (
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^mir_mrs$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
     ) AS ok0,
     COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
     "obs_num" AS obs_num_value

@@ -22,10 +22,17 @@ WITH x AS (
     "obs_num" AS r0,
     NOT (
       (
-        ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+        COALESCE("pntgtype" = 'science', FALSE)
         AND (
-          ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-          OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
         )
       )
     )
@@ -36,10 +43,10 @@ WITH x AS (
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^mir_mrs$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
     )
     AND (
-      NOT "bkgdtarg" IS NULL AND ASN_MATCH("bkgdtarg", '(?i)^(?:^T$)')
+      NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
     ) AS ok0,
     COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
     "obs_num" AS obs_num_value

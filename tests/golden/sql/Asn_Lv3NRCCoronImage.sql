@@ -16,7 +16,9 @@ WITH x AS (
     END AS ks3,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k4,
@@ -29,9 +31,14 @@ WITH x AS (
     "channel" AS k8,
     "subarray" AS k9,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     NOT (
-      NOT "bkgdtarg" IS NULL OR ASN_MATCH("is_psf", '(?i)^(?:^T$)')
+      NOT "bkgdtarg" IS NULL OR COALESCE("is_psf" = 't', FALSE)
     )
     AND (
       NOT "subarray" IS NULL
@@ -45,13 +52,13 @@ WITH x AS (
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_coron$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
     )
     AND (
-      NOT "channel" IS NULL AND ASN_MATCH("channel", '(?i)^(?:^short$)')
+      NOT "channel" IS NULL AND COALESCE("channel" = 'short', FALSE)
     )
     AND (
-      NOT "subarray" IS NULL AND ASN_MATCH("subarray", '(?i)^(?:^full$)')
+      NOT "subarray" IS NULL AND COALESCE("subarray" = 'full', FALSE)
     ) AS ok0,
     COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
     "obs_num" AS obs_num_value

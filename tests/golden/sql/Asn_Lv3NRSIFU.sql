@@ -26,14 +26,23 @@ WITH x AS (
     "grating" AS k4,
     "obs_num" AS r0,
     (
-      ASN_MATCH("exp_type", '(?i)^(?:^nrs_autowave|nrs_ifu$)')
+      COALESCE((
+        STARTS_WITH("exp_type", 'nrs_autowave') OR "exp_type" = 'nrs_ifu'
+      ), FALSE)
       AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
       AND NOT (
         (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
       )

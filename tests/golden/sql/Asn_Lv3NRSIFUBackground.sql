@@ -29,10 +29,17 @@ WITH x AS (
     (
       NOT (
         (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
       )
@@ -52,10 +59,10 @@ WITH x AS (
       )
     )
     AND (
-      NOT "bkgdtarg" IS NULL AND ASN_MATCH("bkgdtarg", '(?i)^(?:^T$)')
+      NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrs_ifu$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
     )
     AND (
       NOT "grating" IS NULL

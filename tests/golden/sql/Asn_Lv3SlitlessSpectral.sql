@@ -16,7 +16,9 @@ WITH x AS (
     END AS ks3,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k4,
@@ -38,28 +40,47 @@ WITH x AS (
       THEN CASE WHEN NOT "targetid" IS NULL THEN 'targetid' END
     END AS ks6,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     (
       NOT (
         (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
       )
-      AND ASN_MATCH("exp_type", '(?i)^(?:^nis_soss$)')
+      AND COALESCE("exp_type" = 'nis_soss', FALSE)
       AND NOT (
         NOT "patttype" IS NULL
       )
       AND NOT (
-        ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-slitless$)')
+        COALESCE("exp_type" = 'mir_lrs-slitless', FALSE)
         OR (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
       )

@@ -32,7 +32,9 @@ WITH x AS (
     END AS ks4,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k5,
@@ -40,13 +42,25 @@ WITH x AS (
     "bkgdtarg" AS k7,
     "exp_type" AS k8,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     NOT (
       (
-        ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+        COALESCE("pntgtype" = 'science', FALSE)
         AND (
-          ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-          OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
         )
       )
     )
@@ -67,11 +81,16 @@ WITH x AS (
       NOT "subarray" IS NULL
     )
     AND (
-      NOT "bkgdtarg" IS NULL AND ASN_MATCH("bkgdtarg", '(?i)^(?:^T$)')
+      NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-fixedslit|nrs_fixedslit$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_lrs-fixedslit') OR "exp_type" = 'nrs_fixedslit'
+        ),
+        FALSE
+      )
     ) AS ok0,
     COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
     "obs_num" AS obs_num_value

@@ -16,7 +16,9 @@ WITH x AS (
     END AS ks3,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k4,
@@ -39,18 +41,35 @@ WITH x AS (
     END AS ks6,
     "patttype" AS k7,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     (
       NOT (
         (
-          ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+          COALESCE("pntgtype" = 'science', FALSE)
           AND (
-            ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-            OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
           )
         )
       )
-      AND ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-fixedslit|nis_soss$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_lrs-fixedslit') OR "exp_type" = 'nis_soss'
+        ),
+        FALSE
+      )
     )
     AND (
       NOT "subarray" IS NULL
@@ -70,7 +89,14 @@ WITH x AS (
     )
     AND (
       NOT "patttype" IS NULL
-      AND ASN_MATCH("patttype", '(?i)^(?:^2-point-nod|4-point-nod|along-slit-nod$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("patttype", '2-point-nod')
+          OR STARTS_WITH("patttype", '4-point-nod')
+          OR "patttype" = 'along-slit-nod'
+        ),
+        FALSE
+      )
     ) AS ok0,
     COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
     "obs_num" AS obs_num_value

@@ -32,46 +32,79 @@ WITH x AS (
     END AS ks4,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k5,
     "subarray" AS k6,
     "exp_type" AS k7,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     (
       (
-        ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+        COALESCE("pntgtype" = 'science', FALSE)
         AND (
-          ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-          OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
         )
       )
       AND NOT (
-        ASN_MATCH("exp_type", '(?i)^(?:^mir_mrs|mir_flatmrs|nrs_autowave|nrs_ifu$)')
+        COALESCE(
+          (
+            STARTS_WITH("exp_type", 'mir_mrs')
+            OR STARTS_WITH("exp_type", 'mir_flatmrs')
+            OR STARTS_WITH("exp_type", 'nrs_autowave')
+            OR "exp_type" = 'nrs_ifu'
+          ),
+          FALSE
+        )
       )
       AND NOT (
         (
-          ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
-          AND ASN_MATCH("pupil", '(?i)^(?:^clear|gdhs0|gdhs60$)')
+          COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          AND COALESCE(
+            (
+              STARTS_WITH("pupil", 'clear')
+              OR STARTS_WITH("pupil", 'gdhs0')
+              OR "pupil" = 'gdhs60'
+            ),
+            FALSE
+          )
         )
         OR (
-          ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
-          AND ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
+          COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          AND COALESCE("detector" = 'nrcblong', FALSE)
         )
-        OR ASN_MATCH(
-          "subarray",
-          '(?i)^(?:^sub260stripe4_dhs|sub41stripe1_dhs|sub82stripe2_dhs|sub164stripe4_dhs$)'
+        OR COALESCE(
+          (
+            STARTS_WITH("subarray", 'sub260stripe4_dhs')
+            OR STARTS_WITH("subarray", 'sub41stripe1_dhs')
+            OR STARTS_WITH("subarray", 'sub82stripe2_dhs')
+            OR "subarray" = 'sub164stripe4_dhs'
+          ),
+          FALSE
         )
       )
       AND NOT (
         (
-          ASN_MATCH("exp_type", '(?i)^(?:^nis_soss$)')
-          AND ASN_MATCH("nints", '(?i)^(?:^1$)')
+          COALESCE("exp_type" = 'nis_soss', FALSE) AND COALESCE("nints" = '1', FALSE)
         )
         OR (
-          ASN_MATCH("exp_type", '(?i)^(?:^nis_soss$)')
+          COALESCE("exp_type" = 'nis_soss', FALSE)
           AND NOT (
             COALESCE(ASN_NISSOSS_CALIBRATED("exp_type", "filter"), FALSE)
           )
@@ -79,7 +112,7 @@ WITH x AS (
       )
       AND NOT (
         (
-          ASN_MATCH("exp_type", '(?i)^(?:^nrs_brightobj$)')
+          COALESCE("exp_type" = 'nrs_brightobj', FALSE)
           AND NOT (
             COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
           )

@@ -16,7 +16,9 @@ WITH x AS (
     END AS ks3,
     CASE
       WHEN NOT (
-        ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)')
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
       )
       THEN "fxd_slit"
     END AS k4,
@@ -43,9 +45,14 @@ WITH x AS (
     "obs_id" AS k10,
     "act_id" AS k11,
     "obs_num" AS r0,
-    CASE WHEN ASN_MATCH("fxd_slit", '(?i)^(?:^s200a1|s200a2$)') THEN "fxd_slit" END AS r1,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS r1,
     NOT (
-      ASN_MATCH("dms_note", '(?i)^(?:^wfsc_los_jitter$)')
+      COALESCE("dms_note" = 'wfsc_los_jitter', FALSE)
     )
     AND (
       NOT "subarray" IS NULL
@@ -65,10 +72,19 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_image|mir_image|nis_image|fgs_image|nrs_mimf$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'nrc_image')
+          OR STARTS_WITH("exp_type", 'mir_image')
+          OR STARTS_WITH("exp_type", 'nis_image')
+          OR STARTS_WITH("exp_type", 'fgs_image')
+          OR "exp_type" = 'nrs_mimf'
+        ),
+        FALSE
+      )
     )
     AND (
-      NOT "patttype" IS NULL AND ASN_MATCH("patttype", '(?i)^(?:^wfsc$)')
+      NOT "patttype" IS NULL AND COALESCE("patttype" = 'wfsc', FALSE)
     )
     AND (
       NOT "detector" IS NULL

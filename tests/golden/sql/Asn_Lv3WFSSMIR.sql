@@ -39,10 +39,10 @@ WITH x AS (
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^mir_wfss$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_wfss', FALSE)
     )
     AND (
-      NOT "filter" IS NULL AND ASN_MATCH("filter", '(?i)^(?:^P750L$)')
+      NOT "filter" IS NULL AND COALESCE("filter" = 'p750l', FALSE)
     ) AS ok0,
     COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
     "obs_num" AS obs_num_value

@@ -40,10 +40,13 @@ WITH x AS (
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nis_wfss$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nis_wfss', FALSE)
     )
     AND (
-      NOT "filter" IS NULL AND ASN_MATCH("filter", '(?i)^(?:^gr150r|gr150c$)')
+      NOT "filter" IS NULL
+      AND COALESCE((
+        STARTS_WITH("filter", 'gr150r') OR "filter" = 'gr150c'
+      ), FALSE)
     )
     AND (
       NOT "pupil" IS NULL

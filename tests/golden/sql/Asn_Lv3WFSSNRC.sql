@@ -40,10 +40,13 @@ WITH x AS (
       )
     )
     AND (
-      NOT "exp_type" IS NULL AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_wfss$)')
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_wfss', FALSE)
     )
     AND (
-      NOT "pupil" IS NULL AND ASN_MATCH("pupil", '(?i)^(?:^GRISMR|GRISMC$)')
+      NOT "pupil" IS NULL
+      AND COALESCE((
+        STARTS_WITH("pupil", 'grismr') OR "pupil" = 'grismc'
+      ), FALSE)
     )
     AND (
       NOT "filter" IS NULL

@@ -27,12 +27,11 @@ WITH x AS (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
       AND (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -50,29 +49,40 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-slitless|mir_lrs-fixedslit$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_lrs-slitless') OR "exp_type" = 'mir_lrs-fixedslit'
+        ),
+        FALSE
+      )
     ) AS ok0,
     (
       (
         NOT "bkgdtarg" IS NULL
         AND NOT (
           (
-            ASN_MATCH("pntgtype", '(?i)^(?:^science$)')
+            COALESCE("pntgtype" = 'science', FALSE)
             AND (
-              ASN_MATCH("tsovisit", '(?i)^(?:^t$)')
-              OR ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsimage|nrc_tsgrism|nrs_brightobj$)')
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
             )
           )
         )
       )
       AND (
         NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nirspec$)')
-          OR ASN_MATCH("filter", '(?i)^(?:^opaque$)')
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
         )
         AND NOT (
-          ASN_MATCH("detector", '(?i)^(?:^nrcblong$)')
-          AND ASN_MATCH("exp_type", '(?i)^(?:^nrc_tsgrism$)')
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
         )
         AND NOT (
           ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
@@ -90,9 +100,14 @@ WITH x AS (
     )
     AND (
       NOT "exp_type" IS NULL
-      AND ASN_MATCH("exp_type", '(?i)^(?:^mir_lrs-slitless|mir_lrs-fixedslit$)')
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_lrs-slitless') OR "exp_type" = 'mir_lrs-fixedslit'
+        ),
+        FALSE
+      )
     ) AS ok1,
-    ASN_MATCH("exp_type", '(?i)^(?:^mir_taconfirm$)') AND (
+    COALESCE("exp_type" = 'mir_taconfirm', FALSE) AND (
       NOT "obs_id" IS NULL
     ) AS ok2
   FROM run_items
