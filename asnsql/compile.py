@@ -41,6 +41,7 @@ from functools import lru_cache
 from sqlglot import exp
 
 from .errors import CompileError
+from .sqlcache import cached_sql
 from .model import (
     AttrTest,
     CandidateTest,
@@ -53,7 +54,7 @@ from .model import (
     Rule,
 )
 
-__all__ = ["compile_rule", "rule_sql", "condition_sql", "PREDICATE_ARGUMENTS"]
+__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "condition_sql", "PREDICATE_ARGUMENTS"]
 
 DIALECT = "duckdb"
 
@@ -97,7 +98,7 @@ def _and(*conds: exp.Expression) -> exp.Expression:
     conds = [c for c in conds if c is not None and not _is_literal_bool(c, True)]
     if not conds:
         return exp.true()
-    return exp.and_(*conds) if len(conds) > 1 else conds[0]
+    return exp.and_(*conds, copy=False) if len(conds) > 1 else conds[0]
 
 
 def _or(*conds: exp.Expression) -> exp.Expression:
@@ -106,7 +107,7 @@ def _or(*conds: exp.Expression) -> exp.Expression:
         return exp.false()
     if any(_is_literal_bool(c, True) for c in conds):
         return exp.true()
-    return exp.or_(*conds) if len(conds) > 1 else conds[0]
+    return exp.or_(*conds, copy=False) if len(conds) > 1 else conds[0]
 
 
 def _not(cond: exp.Expression) -> exp.Expression:
@@ -136,7 +137,7 @@ def _case(*whens: tuple[exp.Expression, exp.Expression],
 
 
 def _alias(e: exp.Expression, name: str) -> exp.Expression:
-    return exp.alias_(e, name, quoted=False)
+    return exp.alias_(e, name, quoted=False, copy=False)
 
 
 def wrap_pattern(patterns: tuple[str, ...]) -> str:
@@ -365,9 +366,14 @@ class _RuleQuery:
             cols.append(_alias(x.value("obs_num"), "obs_num_value"))
         for column in self.owner_columns():
             cols.append(_alias(x.value(column), self.own(column)))
-        where = _and(x.condition(self.rule.where),
-                     *[x.key_ok(k) for k in self.keys + self.records if not k.roles])
-        return exp.select(*cols).from_("run_items").where(where)
+        return exp.select(*cols).from_("run_items", copy=False).where(self.eligible(), copy=False)
+
+    def eligible(self) -> exp.Expression:
+        """Conditions every member of the rule meets (the top ``where`` and the keys of all
+        roles)."""
+        x = self.x
+        return _and(x.condition(self.rule.where),
+                    *[x.key_ok(k) for k in self.keys + self.records if not k.roles])
 
     def cte_e(self) -> exp.Select:
         """Rows in some role; one row per file name and run (the reference's item identity)."""
@@ -375,8 +381,8 @@ class _RuleQuery:
         first = exp.Window(this=exp.RowNumber(),
                            partition_by=[_col("run"), _col("filename")],
                            order=exp.Order(expressions=[exp.Ordered(this=_col("pos"))]))
-        return (exp.select("*").from_("x").where(any_ok)
-                .qualify(_eq(first, _num(1))))
+        return (exp.select("*").from_("x", copy=False).where(any_ok, copy=False)
+                .qualify(_eq(first, _num(1)), copy=False))
 
     def value_cols(self, table: str) -> list[exp.Expression]:
         """Key and record values of a member row (for found values)."""
@@ -433,7 +439,7 @@ class _RuleQuery:
         """Add ``phase``: 0 for the main pass, else the replay that added the member."""
         phase = _case((exp.GTE(this=_col("pos", row), expression=_col("created", assoc)),
                        _num(0)), default=self.role_phase_case(role_ix.copy()))
-        return query.select(_alias(phase, "phase"))
+        return query.select(_alias(phase, "phase"), copy=False)
 
     def role_name_case(self, ix: exp.Expression) -> exp.Expression:
         return _case(*[(_eq(ix, _num(i)), _lit(r.name)) for i, r in enumerate(self.roles)])
@@ -483,10 +489,10 @@ class _RuleQuery:
             _col("run", assoc), _col("gid", assoc), _col("created", assoc),
             _alias(members_agg, "members"),
             _alias(exp.Array(expressions=found), "found"))
-            .from_(assoc)
+            .from_(assoc, copy=False)
             .join(m, on=_and(_eq(_col("run", m), _col("run", assoc)),
-                             _eq(_col("gid", m), _col("gid", assoc))))
-            .group_by(_col("run", assoc), _col("gid", assoc), _col("created", assoc)))
+                             _eq(_col("gid", m), _col("gid", assoc))), copy=False)
+            .group_by(_col("run", assoc), _col("gid", assoc), _col("created", assoc), copy=False))
 
     # --- per_group ---------------------------------------------------------------------------
 
@@ -501,8 +507,8 @@ class _RuleQuery:
         # v: distinct key vectors of exposures that can start an association
         v = (exp.select(_col("run"), *self.key_cols(all_keys),
                         _alias(exp.Min(this=_col("pos")), "first_pos"))
-             .from_("e").where(forms)
-             .group_by(_col("run"), *self.key_cols(all_keys)))
+             .from_("e", copy=False).where(forms, copy=False)
+             .group_by(_col("run"), *self.key_cols(all_keys), copy=False))
         # g: maximal vectors (no other vector refines them)
         refines = []
         more = []
@@ -511,18 +517,18 @@ class _RuleQuery:
             refines.append(exp.Paren(this=_or(_is_null(vk), self.same_key(i, "w", "v"))))
             more.append(_and(_is_null(vk), _not_null(wk)))
         if self.loose:
-            sub = (exp.select(_num(1)).from_(exp.alias_(exp.to_table("v"), "w"))
+            sub = (exp.select(_num(1)).from_(exp.alias_(exp.to_table("v"), "w"), copy=False)
                    .where(_and(self.fixed_join("w", "v"), *refines,
-                               exp.Paren(this=_or(*more)))))
-            g = (exp.select("v.*").from_("v")
-                 .where(exp.Not(this=exp.Exists(this=sub))))
+                               exp.Paren(this=_or(*more))), copy=False))
+            g = (exp.select("v.*").from_("v", copy=False)
+                 .where(exp.Not(this=exp.Exists(this=sub)), copy=False))
         else:
-            g = exp.select("*").from_("v")
+            g = exp.select("*").from_("v", copy=False)
         # p: first row of each partition of fixed keys; gc: creation row of each group
         p = (exp.select(_col("run"), *self.key_cols(self.fixed),
                         _alias(exp.Min(this=_col("pos")), "part_first"))
-             .from_("e").where(forms)
-             .group_by(_col("run"), *self.key_cols(self.fixed)))
+             .from_("e", copy=False).where(forms, copy=False)
+             .group_by(_col("run"), *self.key_cols(self.fixed), copy=False))
         first_in_part = exp.Window(this=exp.Min(this=_col("first_pos", "g")),
                                    partition_by=[_col("run", "g"),
                                                  *self.key_cols(self.fixed, "g")])
@@ -532,9 +538,9 @@ class _RuleQuery:
         gid = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
             exp.Ordered(this=_col(c)) for c in ["run", "created"]] + [
             exp.Ordered(this=_col(self.k(i))) for i in all_keys]))
-        gc0 = (exp.select("g.*", _alias(created, "created")).from_("g")
-               .join("p", on=self.fixed_join("g", "p")))
-        gc = exp.select("*", _alias(gid, "gid")).from_(exp.alias_(exp.Subquery(this=gc0), "c"))
+        gc0 = (exp.select("g.*", _alias(created, "created")).from_("g", copy=False)
+               .join("p", on=self.fixed_join("g", "p"), copy=False))
+        gc = exp.select("*", _alias(gid, "gid")).from_(exp.alias_(exp.Subquery(this=gc0), "c"), copy=False)
         # m1: members through group roles (compatible keys; timing when not replayed)
         parts = []
         for i in group_roles:
@@ -546,8 +552,8 @@ class _RuleQuery:
         m1 = (exp.select(_col("run", "gc"), _col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
                          *self.value_cols("e"),
                          _alias(self.role_index_case("e", group_roles), "role_ix"))
-              .from_("gc").join("e", on=self.fixed_join("e", "gc"))
-              .where(_or(*parts)))
+              .from_("gc", copy=False).join("e", on=self.fixed_join("e", "gc"), copy=False)
+              .where(_or(*parts), copy=False))
         m1 = self.with_phase(m1, "gc", "e", self.role_index_case("e", group_roles))
         # role index must be the first group role that accepts the row for this group
         ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("v", v), ("g", g), ("p", p),
@@ -563,7 +569,7 @@ class _RuleQuery:
                 whens.append((_and(*cond), _num(i)))
             m1 = (exp.select(_col("run", "gc"), _col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
                              *self.value_cols("e"), _alias(_case(*whens), "role_ix"))
-                  .from_("gc").join("e", on=self.fixed_join("e", "gc")).where(_or(*parts)))
+                  .from_("gc", copy=False).join("e", on=self.fixed_join("e", "gc"), copy=False).where(_or(*parts), copy=False))
             m1 = self.with_phase(m1, "gc", "e", _case(*whens))
         ctes.append(("m1", m1))
         members = "m1"
@@ -574,41 +580,41 @@ class _RuleQuery:
                 raise CompileError(f"rule {rule.name}: joins 'same_obs_num' needs a record "
                                    "named obs_num")
             r = self.rec(obs_rec[0])
-            obs = (exp.select(_col("gid", "m1"), _alias(_col(r, "e"), "obs")).distinct()
-                   .from_("m1").join("gc", on=_eq(_col("gid", "gc"), _col("gid", "m1")))
+            obs = (exp.select(_col("gid", "m1"), _alias(_col(r, "e"), "obs")).distinct(copy=False)
+                   .from_("m1", copy=False).join("gc", on=_eq(_col("gid", "gc"), _col("gid", "m1")), copy=False)
                    .join("e", on=_and(_eq(_col("run", "e"), _col("run", "gc")),
-                                      _eq(_col("pos", "e"), _col("pos", "m1"))))
-                   .where(_not_null(_col(r, "e"))))
+                                      _eq(_col("pos", "e"), _col("pos", "m1"))), copy=False)
+                   .where(_not_null(_col(r, "e")), copy=False))
             ctes.append(("obs", obs))
             parts = []
             for i in obs_roles:
                 role = self.roles[i]
                 cond = [_col(self.ok(i), "e"), self.compat("e", "gc", role),
-                        exp.Exists(this=exp.select(_num(1)).from_("obs").where(_and(
+                        exp.Exists(this=exp.select(_num(1)).from_("obs", copy=False).where(_and(
                             _eq(_col("gid", "obs"), _col("gid", "gc")),
-                            _eq(_col("obs", "obs"), _col("obs_num_value", "e")))))]
+                            _eq(_col("obs", "obs"), _col("obs_num_value", "e"))), copy=False))]
                 if role.replay == "none":
                     cond.append(exp.GTE(this=_col("pos", "e"), expression=_col("created", "gc")))
                 parts.append(exp.Paren(this=_and(*cond)))
             m2 = (exp.select(_col("run", "gc"), _col("gid", "gc"), _col("pos", "e"), _col("exptype", "e"),
                              *self.value_cols("e"),
                              _alias(self.role_index_case("e", obs_roles), "role_ix"))
-                  .from_("gc").join("e", on=self.fixed_join("e", "gc"))
-                  .where(_or(*parts)))
+                  .from_("gc", copy=False).join("e", on=self.fixed_join("e", "gc"), copy=False)
+                  .where(_or(*parts), copy=False))
             m2 = self.with_phase(m2, "gc", "e", self.role_index_case("e", obs_roles))
             ctes.append(("m2", m2))
-            both = exp.union(exp.select("*").from_("m1"), exp.select("*").from_("m2"),
+            both = exp.union(exp.select("*").from_("m1", copy=False), exp.select("*").from_("m2", copy=False),
                              distinct=False)
             first_role = exp.Window(this=exp.RowNumber(),
                                     partition_by=[_col("run"), _col("gid"), _col("pos")],
                                     order=exp.Order(expressions=[exp.Ordered(this=_col("role_ix"))]))
-            m = (exp.select("*").from_(exp.alias_(exp.Subquery(this=both), "u"))
-                 .qualify(_eq(first_role, _num(1))))
+            m = (exp.select("*").from_(exp.alias_(exp.Subquery(this=both), "u"), copy=False)
+                 .qualify(_eq(first_role, _num(1)), copy=False))
             ctes.append(("m", m))
             members = "m"
         final = self.final_select("gc", members)
         for name, query in ctes:
-            final = final.with_(name, as_=query)
+            final = final.with_(name, as_=query, copy=False)
         return final
 
     # --- per_science ------------------------------------------------------------------------
@@ -637,19 +643,19 @@ class _RuleQuery:
         first_phase = _case(*[(_col(self.ok(i)), _num(_PHASE[r.replay]))
                               for i, r in enumerate(self.roles)])
         e1 = exp.select("*", _alias(first_role, "first_role"),
-                        _alias(first_phase, "first_phase")).from_("e")
+                        _alias(first_phase, "first_phase")).from_("e", copy=False)
         is_owner = exp.In(this=_col("first_role"), expressions=[_num(i) for i in own])
-        s_ = exp.select("*").from_("e1").where(is_owner)
+        s_ = exp.select("*").from_("e1", copy=False).where(is_owner, copy=False)
         creating = [i for i in attach if self.roles[i].creates]
         first_is_science = _eq(exp.func("arg_min", _col("exptype"), _col("pos")),
                                _lit("science"))
         pa = (exp.select(_col("run"), *self.key_cols(self.fixed),
                          _alias(exp.Min(this=_col("pos")), "first_attach"),
                          _alias(first_is_science, "first_science"))
-              .from_("e1")
+              .from_("e1", copy=False)
               .where(exp.In(this=_col("first_role"),
-                            expressions=[_num(i) for i in creating] or [_num(-1)]))
-              .group_by(_col("run"), *self.key_cols(self.fixed)))
+                            expressions=[_num(i) for i in creating] or [_num(-1)]), copy=False)
+              .group_by(_col("run"), *self.key_cols(self.fixed), copy=False))
         partition = [_col("run", "s"), *self.key_cols(self.fixed, "s")]
         first_owner = exp.Window(this=exp.Min(this=_col("pos", "s")), partition_by=partition)
         joins_attached = _and(_eq(_col("pos", "s"), first_owner),
@@ -674,27 +680,27 @@ class _RuleQuery:
                             *[_alias(_col(self.own(c), "s"), self.own(c))
                               for c in self.owner_columns()],
                             _alias(created, "created"), _alias(_col("pos", "s"), "gid"))
-                 .from_("s").join("pa", on=self.fixed_join("s", "pa"), join_type="left"))
+                 .from_("s", copy=False).join("pa", on=self.fixed_join("s", "pa"), join_type="left", copy=False))
         # attach-only associations: no owner in the group, or the first exposure is an
         # attached one that the rule calls science
-        earlier_owner = (exp.select(_num(1)).from_("s")
+        earlier_owner = (exp.select(_num(1)).from_("s", copy=False)
                          .where(_and(self.fixed_join("s", "pa"),
                                      _or(_not(_col("first_science", "pa")),
                                          exp.LT(this=_col("pos", "s"),
-                                                expression=_col("first_attach", "pa"))))))
+                                                expression=_col("first_attach", "pa")))), copy=False))
         orphan = (exp.select(_col("run", "pa"), *self.key_cols(self.fixed, "pa"),
                              *orphan_vector,
                              *[_alias(null.copy(), self.own(c)) for c in self.owner_columns()],
                              _alias(_col("first_attach", "pa"), "created"),
                              _alias(exp.Neg(this=exp.Paren(this=exp.Add(
                                  this=_col("first_attach", "pa"), expression=_num(1)))), "gid"))
-                  .from_("pa")
-                  .where(exp.Not(this=exp.Exists(this=earlier_owner))))
+                  .from_("pa", copy=False)
+                  .where(exp.Not(this=exp.Exists(this=earlier_owner)), copy=False))
         names = (["run"] + [c.name for c in self.key_cols(self.fixed)]
                  + [v.alias for v in vector] + [self.own(c) for c in self.owner_columns()]
                  + ["created", "gid"])
-        assoc = exp.union(exp.select(*[_col(n) for n in names]).from_("owned"),
-                          exp.select(*[_col(n) for n in names]).from_("orphan"),
+        assoc = exp.union(exp.select(*[_col(n) for n in names]).from_("owned", copy=False),
+                          exp.select(*[_col(n) for n in names]).from_("orphan", copy=False),
                           distinct=False)
         # members: the owner itself, and attached exposures compatible with the association
         own_m = (exp.select(_col("run", "a"), _col("gid", "a"), _col("pos", "e1"),
@@ -702,20 +708,20 @@ class _RuleQuery:
                             *self.value_cols("e1"),
                             _alias(_col("first_role", "e1"), "role_ix"),
                             _alias(_num(0), "phase"))
-                 .from_(exp.alias_(exp.to_table("assoc"), "a"))
+                 .from_(exp.alias_(exp.to_table("assoc"), "a"), copy=False)
                  .join("e1", on=_and(_eq(_col("run", "e1"), _col("run", "a")),
-                                     _eq(_col("pos", "e1"), _col("gid", "a")))))
+                                     _eq(_col("pos", "e1"), _col("gid", "a"))), copy=False))
         ctes = [("x", self.cte_x()), ("e", self.cte_e()), ("e1", e1), ("s", s_), ("pa", pa),
                 ("owned", owned), ("orphan", orphan), ("assoc", assoc)]
         if attach:
             ctes += self.attached_members(attach, attach_only)
-            m = exp.union(own_m, exp.select("*").from_("att"), distinct=False)
+            m = exp.union(own_m, exp.select("*").from_("att", copy=False), distinct=False)
         else:
             m = own_m
         ctes.append(("m", m))
         final = self.final_select("assoc", "m")
         for name, query in ctes:
-            final = final.with_(name, as_=query)
+            final = final.with_(name, as_=query, copy=False)
         return final
 
     def attached_members(self, attach: list[int], attach_only: list[int]):
@@ -750,10 +756,10 @@ class _RuleQuery:
                            _col("exptype", "e1"),
                            *self.value_cols("e1"), _alias(role_ix, "role_ix"),
                            _alias(phase, "phase"))
-                .from_(exp.alias_(exp.to_table("assoc"), "a"))
-                .join("e1", on=self.fixed_join("e1", "a"))
-                .where(_or(*parts)))
-        att = exp.select("*").from_("cand")
+                .from_(exp.alias_(exp.to_table("assoc"), "a"), copy=False)
+                .join("e1", on=self.fixed_join("e1", "a"), copy=False)
+                .where(_or(*parts), copy=False))
+        att = exp.select("*").from_("cand", copy=False)
         for i in attach_only:
             # A key of attached roles only locks to the first exposure attached.
             roles = [j for j, r in enumerate(self.roles) if _applies(self.keys[i], r)]
@@ -766,7 +772,7 @@ class _RuleQuery:
                                              exp.Ordered(this=_col("pos"))]),
                 spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                                     end="UNBOUNDED", end_side="FOLLOWING"))
-            att = att.qualify(_or(_not(applies), _eq(_col(self.k(i)), first)))
+            att = att.qualify(_or(_not(applies), _eq(_col(self.k(i)), first)), copy=False)
         return [("cand", cand), ("att", att)]
 
 
@@ -792,6 +798,31 @@ def compile_rule(rule: Rule) -> exp.Select:
     return query.per_science() if rule.product == "per_science" else query.per_group()
 
 
+def prefilter_sql(rules) -> str:
+    """See :func:`_prefilter_sql` (cached on disk, :mod:`asnsql.sqlcache`)."""
+    rules = [r for r in rules if r.product in ("per_group", "per_science")]
+    return cached_sql("prefilter " + repr(rules), lambda: _prefilter_sql(rules))
+
+
+def _prefilter_sql(rules) -> str:
+    """One query counting, for each rule, the run rows that could be members.
+
+    A rule whose count is zero has no association; the generator skips its query. The
+    count uses the rule's necessary conditions only (:meth:`_RuleQuery.eligible` and one
+    of its roles), so it never skips a rule that has members.
+    """
+    counts = []
+    for rule in rules:
+        if rule.product not in ("per_group", "per_science"):
+            continue
+        query = _RuleQuery(rule)
+        roles = [query.role_ok(r) for r in query.roles]
+        counts.append(exp.alias_(
+            exp.func("count_if", _and(query.eligible(), exp.Paren(this=_or(*roles)))),
+            exp.to_identifier(rule.name, quoted=True)))
+    return exp.select(*counts).from_("run_items", copy=False).sql(dialect=DIALECT, copy=False)
+
+
 @lru_cache(maxsize=512)
 def rule_sql(rule: Rule, pretty: bool = True) -> str:
     """Return the DuckDB SQL text of :func:`compile_rule` (what ``asnsql explain`` prints).
@@ -801,4 +832,6 @@ def rule_sql(rule: Rule, pretty: bool = True) -> str:
     """
     if rule.product == "none":
         return f"-- {rule.name} makes no association of its own.\n-- {rule.doc}\n"
-    return compile_rule(rule).sql(dialect=DIALECT, pretty=pretty)
+    return cached_sql(f"rule {pretty} {rule!r}",
+                      lambda: compile_rule(rule).sql(dialect=DIALECT, pretty=pretty,
+                                                     copy=False))

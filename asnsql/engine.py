@@ -6,6 +6,7 @@ Every other module hands SQL (text or sqlglot expressions) and bound parameters 
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from .errors import QueryError
@@ -94,6 +95,36 @@ class Engine:
         """Run a query and return the first column of the first row (or ``None``)."""
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+    def dicts_parallel(self, queries: list, workers: int | None = None) -> list[list[dict]]:
+        """Run independent read-only queries on several cursors at once.
+
+        DuckDB plans and runs each query without holding the GIL, so small queries (one per
+        rule) overlap on several cores. Results come back in the order of ``queries``.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        texts = [self._sql(q) for q in queries]
+        if self.tracer is not None:
+            for text in texts:
+                self.tracer(text, None)
+        workers = workers or min(len(texts), os.cpu_count() or 1, 8)
+        if workers <= 1 or len(texts) <= 1:
+            return [self.dicts(text) for text in texts]
+
+        def run(text: str) -> list[dict]:
+            cursor = self.con.cursor()
+            try:
+                result = cursor.execute(text)
+                names = [d[0] for d in result.description]
+                return [dict(zip(names, row)) for row in result.fetchall()]
+            except self._duckdb.Error as err:
+                raise QueryError(str(err).strip()) from None
+            finally:
+                cursor.close()
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(run, texts))
 
     def arrow(self, sql, params: Any = None):
         """Run a query and return a pyarrow Table."""

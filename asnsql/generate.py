@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import assemble
-from .compile import rule_sql
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError
 from .model import Ruleset
 from .pool import PoolInfo, load_pools, pool_table
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
+from .sqlcache import prefilter_text, rule_text
 
 __all__ = ["generate", "generate_batch", "Options", "Result", "orphan_table",
            "run_generator", "run_batch"]
@@ -33,9 +33,9 @@ _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 #: Pool values assembly needs (raw strings; NULL when the pool lacks the column): member
 #: names and metadata, and the finalisation hooks' inputs (spec sections 8.5, 9.4).
 _ITEM_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
-                 "item_ami", "item_coron", "item_tso", "bkgdtarg", "dithptin", "numdthpt",
-                 "patt_num", "subpxpts", "subpxpns", "fxd_slit", "expspcin", "instrume",
-                 "filter", "band", "pupil", "grating")
+                 "bkgdtarg", "dithptin", "numdthpt", "patt_num", "subpxpts", "subpxpns",
+                 "fxd_slit", "expspcin", "instrume", "filter", "band", "pupil", "grating")
+_ITEM_FLAGS = ("item_ami", "item_coron", "item_tso", "science_pointing")
 
 
 @dataclass
@@ -127,10 +127,12 @@ def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
                        | {r["created"] for r in rows})
     if not positions:
         return {}
-    cols = ", ".join(f'"{c}"' for c in _ITEM_COLUMNS)
-    query = (f"SELECT pos, {cols}, asn_science_pointing(pntgtype, exp_type) "
-             "AS science_pointing FROM pool WHERE pos IN (SELECT unnest($p))")
-    return {r["pos"]: r for r in engine.dicts(query, {"p": positions})}
+    cols = ", ".join([f'p."{c}"' for c in _ITEM_COLUMNS] + [f'd."{c}"' for c in _ITEM_FLAGS])
+    # The positions travel as one text value: DuckDB converts a list parameter value by
+    # value (trying pandas types for each), which is slow for long lists.
+    query = (f"SELECT p.pos, {cols} FROM pool AS p JOIN pool_defined AS d USING (pos) "
+             "WHERE p.pos IN (SELECT unnest(string_split($p, ',')::BIGINT[]))")
+    return {r["pos"]: r for r in engine.dicts(query, {"p": ",".join(map(str, positions))})}
 
 
 def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
@@ -163,10 +165,10 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
                        pool_format=options.pool_format, names=names, columns=columns,
                        split_programs=options.split_programs)
     runs = _make_runs(engine, infos, options)
-    rows: list[dict] = []
-    for rule in rules:
-        if rule.product != "none":
-            rows += engine.dicts(rule_sql(rule, pretty=False))
+    counts = engine.dicts(prefilter_text(rules))[0]
+    active = [r for r in rules if r.product != "none" and counts.get(r.name)]
+    rows = [row for result in engine.dicts_parallel([rule_text(r) for r in active])
+            for row in result]
     items = _items(engine, rows)
     version_id = _version_id(options.version_id)
     asns = assemble.build(rows, {r.name: r for r in rules}, {r.run: r for r in runs}, items,

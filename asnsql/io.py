@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -146,7 +145,7 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     if not fresh and not folder.is_dir():
         raise OutputError(f"output path {folder} exists and is not a folder")
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.asnsql-", dir=parent))
+        staging = _staging_folder(parent, folder.name)
     except OSError as err:
         raise OutputError(f"cannot write in {parent}: {err.strerror or err}") from None
     written: list[Path] = []
@@ -176,6 +175,21 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def _staging_folder(parent: Path, name: str) -> Path:
+    """A new hidden folder in ``parent`` (plain mkdir: on some file systems files are much
+    slower to create in the private folders ``tempfile.mkdtemp`` makes)."""
+    import secrets
+
+    for _ in range(100):
+        path = parent / f".{name}.asnsql-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise OSError(f"cannot make a staging folder in {parent}")
 
 
 def load_asn(source: Any, validate_schema: bool = True) -> dict:

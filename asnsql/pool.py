@@ -12,11 +12,11 @@ Tables made:
                    processing order), ``fields`` (normalised values: stripped, lower-cased,
                    ``'null'`` for empty cells) and ``defined`` (the same, EMPTY values NULL)
 ``pool``           ``pool_id``, ``src``, ``pos``, ``lineno``, the columns the rules read
-                   (VARCHAR, normalised; NULL when a pool lacks the column), and derived
-                   ``base_exptype`` (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso``
-                   (spec 7.3)
+                   (VARCHAR, normalised; NULL when a pool lacks the column)
 ``pool_defined``   the same columns as *defined* values (NULL for the EMPTY strings of spec
-                   section 1.3), which the rule queries read
+                   section 1.3), which the rule queries read, and derived ``base_exptype``
+                   (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso`` and
+                   ``science_pointing`` (spec 7.3)
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlglot import exp
-
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError, QueryError
 from .resources import sql_statements
+from .sqlcache import cached_sql
 from .ruleset import STANDARD_COLUMNS
 
 __all__ = ["PoolInfo", "load_pool", "load_pools", "pool_table", "REQUIRED_COLUMNS"]
@@ -43,9 +42,6 @@ REQUIRED_COLUMNS = ("filename", "exp_type", "program")
 RESERVED_COLUMNS = ("pos", "lineno", "src", "pool_id", "base_exptype", "item_ami",
                     "item_coron", "item_tso", "run", "cand_id", "cand_type", "cand_kind")
 
-#: Pool values read directly by the reference (not through its EMPTY-aware lookups), kept
-#: raw in ``pool`` for naming and finalisation.
-_DERIVED = ("base_exptype", "item_ami", "item_coron", "item_tso")
 
 
 @dataclass
@@ -241,6 +237,8 @@ def _to_arrow(table: Any):
 
 def _load_table(engine: Engine, source: _Source, table: Any) -> None:
     """A table in memory: the header line is its column names, rows follow as lines."""
+    from sqlglot import exp
+
     import pyarrow as pa
 
     if engine.is_relation(table):
@@ -288,7 +286,7 @@ def _read_headers(engine: Engine, sources: list[_Source]) -> None:
             raise PoolError(f"{where} has column(s) {', '.join(clash)}, names asnsql "
                             "reserves for its own use; rename them in the pool")
         source.header, source.header_line = names, line
-    engine.execute("CREATE OR REPLACE TEMP TABLE pool_sources (src INTEGER, name VARCHAR, "
+    engine.execute("CREATE OR REPLACE TABLE pool_sources (src INTEGER, name VARCHAR, "
                    "path VARCHAR, header VARCHAR[], header_line BIGINT)")
     engine.con.executemany("INSERT INTO pool_sources VALUES (?, ?, ?, ?, ?)",
                            [(s.src, s.name, s.path, s.header, s.header_line)
@@ -324,22 +322,36 @@ def _check_names(names: list[str], where: str) -> None:
                         "(names are compared case-insensitively)")
 
 
-def _c(name: str) -> exp.Column:
+def _c(name: str):
+    from sqlglot import exp
+
     return exp.column(name, quoted=True)
 
 
-def _ident(name: str) -> exp.Identifier:
+def _ident(name: str):
+    from sqlglot import exp
+
     return exp.to_identifier(name, quoted=True)
 
 
 def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> None:
     """Create ``pool`` and ``pool_defined`` from ``pool_rows`` (one statement each)."""
+    script = cached_sql(f"pool tables {split_programs} {columns!r}",
+                        lambda: _tables_sql(columns, split_programs))
+    for statement in script.split(";\n"):
+        engine.execute(statement)
+
+
+def _tables_sql(columns: list[str], split_programs: bool) -> str:
+    """The statements of :func:`_make_tables`, as SQL text."""
+    from sqlglot import exp
+
+    statements = []
     index = exp.select(_c("src"), *[
         exp.alias_(exp.func("list_position", _c("header"), exp.Literal.string(c)),
                    _ident(f"i_{c}")) for c in columns]).from_("pool_sources")
-    engine.execute(exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
-                              expression=index,
-                              properties=exp.Properties(expressions=[exp.TemporaryProperty()])))
+    statements.append(exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
+                                 expression=index))
 
     def extract(values: str, column: str) -> exp.Expression:
         return exp.Anonymous(this="list_extract", expressions=[
@@ -367,6 +379,13 @@ def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> No
                 .with_("w", as_=wide).with_("units", as_=units))
     else:
         base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
+    statements.append(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
+                                 expression=base))
+    defined = (exp.select(exp.column("pool_id", table="p"), exp.column("pos", table="p"),
+                          *[exp.alias_(extract("defined", c), _ident(c)) for c in columns])
+               .from_(exp.alias_(exp.to_table("pool"), "p"))
+               .join(exp.alias_(exp.to_table("pool_rows"), "r"), on="p.pos = r.pos")
+               .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
     derived = exp.select(
         "*",
         exp.alias_(exp.func("asn_base_exptype", _c("pntgtype"), _c("exp_type"), _c("is_psf"),
@@ -376,17 +395,12 @@ def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> No
                             _c("pupil"), _c("detector")), "item_coron"),
         exp.alias_(exp.func("asn_item_tso", _c("pntgtype"), _c("exp_type"), _c("tsovisit")),
                    "item_tso"),
-    ).from_(base.subquery("b"))
-    engine.execute(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
-                              expression=derived))
-    defined = (exp.select(exp.column("pool_id", table="p"), exp.column("pos", table="p"),
-                          *[exp.alias_(extract("defined", c), _ident(c)) for c in columns],
-                          *[exp.column(d, table="p") for d in _DERIVED])
-               .from_(exp.alias_(exp.to_table("pool"), "p"))
-               .join(exp.alias_(exp.to_table("pool_rows"), "r"), on="p.pos = r.pos")
-               .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
-    engine.execute(exp.Create(this=exp.to_table("pool_defined"), kind="TABLE", replace=True,
-                              expression=defined))
+        exp.alias_(exp.func("asn_science_pointing", _c("pntgtype"), _c("exp_type")),
+                   "science_pointing"),
+    ).from_(defined.subquery("d"))
+    statements.append(exp.Create(this=exp.to_table("pool_defined"), kind="TABLE",
+                                 replace=True, expression=derived))
+    return ";\n".join(s.sql(dialect="duckdb") for s in statements)
 
 
 def _infos(engine: Engine, sources: list[_Source], split_programs: bool) -> list[PoolInfo]:

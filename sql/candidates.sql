@@ -7,7 +7,7 @@
 -- Python-literal text of a list of 2-tuples, e.g. [('o001', 'observation')]; a plain integer
 -- n stands for the candidate (n, 'unknown'), as Python's literal_eval reads it; any other
 -- text (e.g. 'null') names no candidate.
-CREATE OR REPLACE TEMP TABLE candidate_entries AS
+CREATE OR REPLACE TABLE candidate_entries AS
 WITH lists AS (
     SELECT pool_id, pos, replace(asn_candidate, '"', '''') AS text FROM pool
     WHERE starts_with(ltrim(asn_candidate), '[')
@@ -36,7 +36,7 @@ LIMIT 5;
 -- name: candidate_order
 -- Candidate processing order per pool unit: types by first appearance, ids within a type
 -- by first appearance (spec section 6.2.1).
-CREATE OR REPLACE TEMP TABLE candidate_order AS
+CREATE OR REPLACE TABLE candidate_order AS
 WITH firsts AS (
     SELECT pool_id, cid, ctype, min(pos * 100000 + idx) AS first_id,
            min(min(pos * 100000 + idx)) OVER (PARTITION BY pool_id, ctype) AS first_type
@@ -47,14 +47,14 @@ SELECT pool_id, cid, ctype,
 FROM firsts;
 
 -- name: chosen_candidates_all
-CREATE OR REPLACE TEMP TABLE chosen_candidates AS
+CREATE OR REPLACE TABLE chosen_candidates AS
 SELECT pool_id, cid, ctype, seq FROM candidate_order;
 
 -- name: chosen_candidates_ids
 -- -i ID ...: the ids in the order given, each with the first type (in processing order)
 -- that lists it; with --DMS, also the background candidates of the rows whose asn_candidate
 -- text contains one of the ids (spec section 6.2.1).
-CREATE OR REPLACE TEMP TABLE chosen_candidates AS
+CREATE OR REPLACE TABLE chosen_candidates AS
 WITH wanted AS (
     SELECT unnest($ids) AS cid, unnest(range(1, len($ids) + 1)) AS ord
 ),
@@ -83,7 +83,7 @@ FROM backgrounds;
 -- name: runs
 -- One run per chosen candidate of each pool unit, and one discovery run per unit ($discover);
 -- runs are numbered in the reference's order: discovery first, then candidates.
-CREATE OR REPLACE TEMP TABLE runs AS
+CREATE OR REPLACE TABLE runs AS
 WITH all_runs AS (
     SELECT pool_id, 0 AS seq, 'discover' AS cand_kind, 'a3001' AS cand_id,
            'discovered' AS cand_type
@@ -99,7 +99,7 @@ FROM all_runs;
 -- The rows of each run: a candidate run holds the rows of its pool unit whose raw
 -- asn_candidate text contains the candidate id as a substring (QUIRK, spec section 6.2.2);
 -- the discovery run holds every row of its unit.
-CREATE OR REPLACE TEMP TABLE run_rows AS
+CREATE OR REPLACE TABLE run_rows AS
 SELECT r.run, p.pos
 FROM runs AS r JOIN pool AS p ON p.pool_id = r.pool_id
 WHERE r.cand_kind = 'discover' OR contains(p.asn_candidate, r.cand_id);
@@ -108,7 +108,7 @@ WHERE r.cand_kind = 'discover' OR contains(p.asn_candidate, r.cand_id);
 -- What the rule queries read: one row per (run, row) with defined values; asn_candidate is
 -- rewritten to the run's single candidate (spec section 6.2.2), unchanged in discovery.
 -- A view, so that each rule's conditions on the exposure filter pool_defined first.
-CREATE OR REPLACE TEMP VIEW run_items AS
+CREATE OR REPLACE VIEW run_items AS
 SELECT rr.run, r.cand_id, r.cand_type, r.cand_kind,
        CASE WHEN r.cand_kind = 'candidate'
             THEN '[(''' || r.cand_id || ''', ''' || r.cand_type || ''')]'

@@ -12,27 +12,26 @@ CREATE OR REPLACE MACRO asn_value(v) AS
 CREATE OR REPLACE MACRO asn_match(v, wrapped_pattern) AS
     coalesce(regexp_matches(v, wrapped_pattern), false);
 
--- §7.1 Base exposure type of an exposure.
+-- §7.1 Base exposure type of an exposure. Arguments are defined values (NULL when undefined).
 CREATE OR REPLACE MACRO asn_base_exptype(pntgtype, exp_type, is_psf, is_imprt, bkgdtarg) AS
     CASE
-        WHEN asn_value(pntgtype) IS NOT NULL AND asn_value(pntgtype) <> 'science'
-            THEN asn_value(pntgtype)
-        WHEN asn_value(exp_type) IS NULL THEN NULL
-        WHEN asn_value(exp_type) IN ('mir_darkall', 'mir_darkimg', 'mir_darkmrs', 'nis_dark',
+        WHEN pntgtype IS NOT NULL AND pntgtype <> 'science' THEN pntgtype
+        WHEN exp_type IS NULL THEN NULL
+        WHEN exp_type IN ('mir_darkall', 'mir_darkimg', 'mir_darkmrs', 'nis_dark',
                                      'nrc_dark', 'nrs_dark') THEN 'dark'
-        WHEN asn_value(exp_type) IN ('mir_flatimage', 'mir_flatmrs', 'mir_flatimage-ext',
+        WHEN exp_type IN ('mir_flatimage', 'mir_flatmrs', 'mir_flatimage-ext',
                                      'mir_flatmrs-ext', 'nrc_flat') THEN 'flat'
-        WHEN asn_value(exp_type) IN ('mir_tacq', 'mir_taconfirm', 'nis_tacq', 'nis_taconfirm',
+        WHEN exp_type IN ('mir_tacq', 'mir_taconfirm', 'nis_tacq', 'nis_taconfirm',
                                      'nrc_tacq', 'nrc_taconfirm', 'nrs_confirm', 'nrs_msata',
                                      'nrs_tacq', 'nrs_taconfirm', 'nrs_taslit', 'nrs_wata')
             THEN 'target_acquisition'
-        WHEN asn_value(exp_type) IN ('nis_focus', 'nis_lamp', 'nrc_focus', 'nrc_led',
+        WHEN exp_type IN ('nis_focus', 'nis_lamp', 'nrc_focus', 'nrc_led',
                                      'nrs_focus', 'nrs_image', 'nrs_lamp') THEN 'engineering'
-        WHEN asn_value(exp_type) = 'nrs_autoflat' THEN 'autoflat'
-        WHEN asn_value(exp_type) = 'nrs_autowave' THEN 'autowave'
-        WHEN asn_value(is_psf) IS NOT NULL THEN 'psf'
-        WHEN asn_value(is_imprt) IS NOT NULL THEN 'imprint'
-        WHEN asn_value(bkgdtarg) IS NOT NULL THEN 'background'
+        WHEN exp_type = 'nrs_autoflat' THEN 'autoflat'
+        WHEN exp_type = 'nrs_autowave' THEN 'autowave'
+        WHEN is_psf IS NOT NULL THEN 'psf'
+        WHEN is_imprt IS NOT NULL THEN 'imprint'
+        WHEN bkgdtarg IS NOT NULL THEN 'background'
         ELSE 'science'
     END;
 
@@ -48,27 +47,28 @@ CREATE OR REPLACE MACRO asn_exptype_level3(base, exp_type) AS base;
 CREATE OR REPLACE MACRO asn_exptype_level3_aux(base, exp_type) AS
     CASE WHEN base = 'target_acquisition' THEN base ELSE 'science' END;
 
--- §7.3 Integration ("...ints") products: the exposure-level part of the test. The pointing
--- and exposure type are read directly (raw values), as the reference does.
+-- §7.3 Integration ("...ints") products: the exposure-level part of the test. The reference
+-- reads the pointing and exposure type directly (raw values); with defined values (NULL for
+-- the EMPTY strings) the results are the same, since every value tested for is defined.
 CREATE OR REPLACE MACRO asn_science_pointing(pntgtype, exp_type) AS
     coalesce(pntgtype = 'science', false)
     AND coalesce(exp_type NOT IN ('mir_tacq', 'mir_taconfirm', 'nis_taconfirm', 'nis_tacq',
                                   'nrc_taconfirm', 'nrc_tacq', 'nrs_confirm', 'nrs_msata',
                                   'nrs_taconfirm', 'nrs_tacq', 'nrs_taslit', 'nrs_verify',
-                                  'nrs_wata'), false);
+                                  'nrs_wata'), true);
 CREATE OR REPLACE MACRO asn_item_ami(pntgtype, exp_type) AS
-    asn_science_pointing(pntgtype, exp_type) AND coalesce(asn_value(exp_type) = 'nis_ami', false);
+    asn_science_pointing(pntgtype, exp_type) AND coalesce(exp_type = 'nis_ami', false);
 CREATE OR REPLACE MACRO asn_item_coron(pntgtype, exp_type, subarray, pupil, detector) AS
     asn_science_pointing(pntgtype, exp_type)
-    AND coalesce(asn_value(exp_type) IN ('mir_4qpm', 'mir_lyot', 'nrc_coron'), false)
+    AND coalesce(exp_type IN ('mir_4qpm', 'mir_lyot', 'nrc_coron'), false)
     AND NOT coalesce(exp_type = 'nrc_coron' AND subarray = 'full'
                      AND ((pupil = 'maskbar' AND detector IN ('nrca1', 'nrca2', 'nrca3'))
                           OR (pupil = 'maskrnd' AND detector IN ('nrca1', 'nrca3', 'nrca4'))),
                      false);
 CREATE OR REPLACE MACRO asn_item_tso(pntgtype, exp_type, tsovisit) AS
     asn_science_pointing(pntgtype, exp_type)
-    AND (coalesce(asn_value(tsovisit) = 't', false)
-         OR coalesce(asn_value(exp_type) IN ('nrc_tsimage', 'nrc_tsgrism', 'nrs_brightobj'),
+    AND (coalesce(tsovisit = 't', false)
+         OR coalesce(exp_type IN ('nrc_tsimage', 'nrc_tsgrism', 'nrs_brightobj'),
                      false));
 
 -- §7.4 Instrument validity helpers. Arguments are defined values: NULL when undefined

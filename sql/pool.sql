@@ -16,7 +16,7 @@ CREATE OR REPLACE MACRO asn_unquote(v) AS
          THEN replace(trim(v)[2:-2], '""', '"') ELSE v END;
 
 -- name: create_lines
-CREATE OR REPLACE TEMP TABLE pool_lines (src INTEGER, lineno BIGINT, fields VARCHAR[]);
+CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, fields VARCHAR[]);
 
 -- name: text_lines
 -- Text pools as numbered lines: comment lines (first non-blank character '#') and blank
@@ -56,7 +56,7 @@ LIMIT 3;
 -- name: pool_rows
 -- One row per exposure with a global row number `pos` (processing order), its values
 -- normalised (spec section 1.1) and their defined versions (EMPTY as NULL, spec 1.3).
-CREATE OR REPLACE TEMP TABLE pool_rows AS
+CREATE OR REPLACE TABLE pool_rows AS
 WITH normal AS (
     SELECT l.src, l.lineno,
            list_transform(l.fields, v -> asn_normalise(asn_unquote(v))) AS fields

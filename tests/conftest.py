@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests compile SQL afresh: no on-disk SQL cache (asnsql.sqlcache), unless a test asks.
+os.environ["ASNSQL_CACHE"] = "off"
 EXAMPLE_POOL = ROOT / "examples" / "jw88600_20171108T051731_pool.csv"
 
 
