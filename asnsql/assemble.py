@@ -127,32 +127,42 @@ def _integrations(rule: Rule, item: dict, found: dict[str, list[str]]) -> bool:
     return coron or bool(item["item_ami"]) or tso
 
 
-def _member(rule: Rule, run: RunInfo, m: dict, item: dict, found) -> Member:
+def _member(rule: Rule, run: RunInfo, exptype: str, item: dict, found) -> Member:
     ints = _integrations(rule, item, found)
     exposerr = item["exposerr"]
     if rule.level == 2:
         member = Member(expname=naming.level2_member_name(item["filename"], ints),
-                        exptype=m["exptype"], exposerr=exposerr)
+                        exptype=exptype, exposerr=exposerr)
     else:
         member = Member(expname=naming.level3_member_name(item["filename"], item["exp_type"],
-                                                          m["exptype"], ints),
-                        exptype=m["exptype"], exposerr=exposerr,
+                                                          exptype, ints),
+                        exptype=exptype, exposerr=exposerr,
                         asn_candidate=(run.asn_candidate if run.kind == "candidate"
                                        else item["asn_candidate"]))
     member.item = item
     return member
 
 
-def build(rows: list[dict], rules: dict[str, Rule], runs: dict[int, RunInfo],
+def decode_found(text: str) -> dict[str, list[str]]:
+    """Found values as the rule queries encode them (see :mod:`asnsql.compile`)."""
+    found: dict[str, list[str]] = {}
+    if text:
+        for part in text.split("\x1e"):
+            name, _, values = part.partition("=")
+            found[name] = values.split("\x1f") if values else []
+    return found
+
+
+def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
           items: dict[int, dict], pool_names: dict[int, str],
           version_id: str | None) -> list[Association]:
     """Turn the rule queries' rows into associations, in the reference's creation order.
 
     Parameters
     ----------
-    rows : list of dict
-        Rows of the compiled rule queries (``rule``, ``run``, ``created``, ``members``,
-        ``found``).
+    rows : iterable of tuple
+        Rows of the compiled rule queries, one per member: ``(rule, run, gid, created, pos,
+        role, exptype, phase, found)`` (:mod:`asnsql.compile`).
     rules : dict
         Rule name -> Rule.
     runs : dict
@@ -171,21 +181,27 @@ def build(rows: list[dict], rules: dict[str, Rule], runs: dict[int, RunInfo],
         In creation order (discovered first, then candidates; within a run by creating row,
         then rule registry order).
     """
-    asns = []
+    groups: dict[tuple, list] = {}
     for row in rows:
-        rule = rules[row["rule"]]
-        run = runs[row["run"]]
-        found = {f["name"]: list(f["values"]) for f in row["found"]}
+        groups.setdefault((row[0], row[1], row[2]), []).append(row)
+    asns = []
+    for (rule_name, run_id, _gid), group in groups.items():
+        rule = rules[rule_name]
+        run = runs[run_id]
+        found = decode_found(group[0][8])
+        group.sort(key=lambda r: (r[7], r[4]))      # member order: main pass, then replays
         members = []
-        for m in row["members"]:
-            member = _member(rule, run, m, items[m["pos"]], found)
-            if any(x["expname"] == member["expname"] and x["exptype"] == member["exptype"]
-                   for x in members):
+        seen = set()
+        for row in group:
+            member = _member(rule, run, row[6], items[row[4]], found)
+            key = (member["expname"], member["exptype"])
+            if key in seen:
                 continue   # spec section 4.2: an equal member is not added twice
+            seen.add(key)
             members.append(member)
-        creator = items[row["created"]] if row["created"] in items else items[
-            row["members"][0]["pos"]]
-        asn = Association(rule=rule, run=run, created=row["created"], members=members,
+        created = group[0][3]
+        creator = items.get(created) or items[group[0][4]]
+        asn = Association(rule=rule, run=run, created=created, members=members,
                           found=found, creator=creator)
         asn.data = _data(asn, pool_names[run.pool_id], version_id)
         asns.append(asn)

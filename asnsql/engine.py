@@ -96,7 +96,7 @@ class Engine:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
-    def dicts_parallel(self, queries: list, workers: int | None = None) -> list[list[dict]]:
+    def rows_parallel(self, queries: list, workers: int | None = None) -> list[list[tuple]]:
         """Run independent read-only queries on several cursors at once.
 
         DuckDB plans and runs each query without holding the GIL, so small queries (one per
@@ -110,14 +110,12 @@ class Engine:
                 self.tracer(text, None)
         workers = workers or min(len(texts), os.cpu_count() or 1, 8)
         if workers <= 1 or len(texts) <= 1:
-            return [self.dicts(text) for text in texts]
+            return [self.rows(text) for text in texts]
 
-        def run(text: str) -> list[dict]:
+        def run(text: str) -> list[tuple]:
             cursor = self.con.cursor()
             try:
-                result = cursor.execute(text)
-                names = [d[0] for d in result.description]
-                return [dict(zip(names, row)) for row in result.fetchall()]
+                return cursor.execute(text).fetchall()
             except self._duckdb.Error as err:
                 raise QueryError(str(err).strip()) from None
             finally:

@@ -123,8 +123,7 @@ def _make_runs(engine: Engine, infos: list[PoolInfo], options: Options) -> list[
 
 
 def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
-    positions = sorted({m["pos"] for r in rows for m in r["members"]}
-                       | {r["created"] for r in rows})
+    positions = sorted({r[4] for r in rows} | {r[3] for r in rows})
     if not positions:
         return {}
     cols = ", ".join([f'p."{c}"' for c in _ITEM_COLUMNS] + [f'd."{c}"' for c in _ITEM_FLAGS])
@@ -167,7 +166,7 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     runs = _make_runs(engine, infos, options)
     counts = engine.dicts(prefilter_text(rules))[0]
     active = [r for r in rules if r.product != "none" and counts.get(r.name)]
-    rows = [row for result in engine.dicts_parallel([rule_text(r) for r in active])
+    rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
             for row in result]
     items = _items(engine, rows)
     version_id = _version_id(options.version_id)

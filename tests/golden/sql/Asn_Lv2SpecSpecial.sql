@@ -244,6 +244,12 @@ WITH x AS (
     "created",
     "gid"
   FROM orphan
+), e1a AS (
+  SELECT
+    *
+  FROM e1
+  WHERE
+    "ok0"
 ), cand AS (
   SELECT
     "a"."run",
@@ -371,7 +377,7 @@ WITH x AS (
       )
     END AS phase
   FROM assoc AS a
-  JOIN e1
+  JOIN e1a AS e1
     ON "e1"."run" = "a"."run"
     AND "e1"."k0" = "a"."k0"
     AND "e1"."k2" = "a"."k2"
@@ -458,103 +464,296 @@ SELECT
   "assoc"."run",
   "assoc"."gid",
   "assoc"."created",
-  ARRAY_AGG(
-    {'pos': "m"."pos", 'role': CASE WHEN "m"."role_ix" = 0 THEN 'imprint' WHEN "m"."role_ix" = 1 THEN 'science' END, 'exptype': CASE
-      WHEN "m"."role_ix" = 0 AND "m"."exptype" = 'science'
-      THEN 'imprint'
-      ELSE "m"."exptype"
-    END, 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
-  ) AS members,
-  [
-    {'name': 'program', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'is_tso', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'instrument', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-          NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'detector', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-          NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'opt_elem', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-          NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'opt_elem2', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-          NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'fxd_slit', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-          NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'subarray', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-          NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'channel', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-          NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'slit', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
-          NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'exp_type', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k10") FILTER(WHERE
-          NOT "m"."k10" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'mosaic_tile', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k11") FILTER(WHERE
-          NOT "m"."k11" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )}
-  ] AS found
+  "m"."pos",
+  CASE WHEN "m"."role_ix" = 0 THEN 'imprint' WHEN "m"."role_ix" = 1 THEN 'science' END AS role,
+  CASE
+    WHEN "m"."role_ix" = 0 AND "m"."exptype" = 'science'
+    THEN 'imprint'
+    ELSE "m"."exptype"
+  END AS exptype,
+  "m"."phase",
+  "fv"."found"
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
-GROUP BY
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created"
+JOIN (
+  SELECT
+    "m"."run",
+    "m"."gid",
+    CASE
+      WHEN CHR(30) IS NULL
+      OR (
+        'program=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'is_tso=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'instrument=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'detector=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'opt_elem=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'opt_elem2=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'fxd_slit=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'subarray=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'channel=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
+                NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'slit=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
+                NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'exp_type=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k10") FILTER(WHERE
+                NOT "m"."k10" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'mosaic_tile=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k11") FILTER(WHERE
+                NOT "m"."k11" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      THEN NULL
+      ELSE CONCAT_WS(
+        CHR(30),
+        'program=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'is_tso=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'instrument=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'detector=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'opt_elem=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'opt_elem2=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'fxd_slit=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'subarray=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'channel=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
+                NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'slit=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
+                NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'exp_type=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k10") FILTER(WHERE
+                NOT "m"."k10" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'mosaic_tile=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k11") FILTER(WHERE
+                NOT "m"."k11" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      )
+    END AS found
+  FROM m
+  GROUP BY
+    "m"."run",
+    "m"."gid"
+) AS fv
+  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"

@@ -183,6 +183,12 @@ WITH x AS (
     "created",
     "gid"
   FROM orphan
+), e1a AS (
+  SELECT
+    *
+  FROM e1
+  WHERE
+    "ok0" OR "ok1"
 ), cand AS (
   SELECT
     "a"."run",
@@ -276,7 +282,7 @@ WITH x AS (
       )
     END AS phase
   FROM assoc AS a
-  JOIN e1
+  JOIN e1a AS e1
     ON "e1"."run" = "a"."run"
     AND "e1"."k0" = "a"."k0"
     AND (
@@ -332,57 +338,145 @@ SELECT
   "assoc"."run",
   "assoc"."gid",
   "assoc"."created",
-  ARRAY_AGG(
-    {'pos': "m"."pos", 'role': CASE
-      WHEN "m"."role_ix" = 0
-      THEN 'direct_image'
-      WHEN "m"."role_ix" = 1
-      THEN 'other'
-      WHEN "m"."role_ix" = 2
-      THEN 'science'
-    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
-  ) AS members,
-  [
-    {'name': 'program', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-        []
-      )
-    )},
-    {'name': 'is_tso', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-        []
-      )
-    )},
-    {'name': 'target', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-          NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-        []
-      )
-    )},
-    {'name': 'instrument', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-          NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-        []
-      )
-    )},
-    {'name': 'detector', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-          NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-        []
-      )
-    )}
-  ] AS found
+  "m"."pos",
+  CASE
+    WHEN "m"."role_ix" = 0
+    THEN 'direct_image'
+    WHEN "m"."role_ix" = 1
+    THEN 'other'
+    WHEN "m"."role_ix" = 2
+    THEN 'science'
+  END AS role,
+  "m"."exptype" AS exptype,
+  "m"."phase",
+  "fv"."found"
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
-GROUP BY
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created"
+JOIN (
+  SELECT
+    "m"."run",
+    "m"."gid",
+    CASE
+      WHEN CHR(30) IS NULL
+      OR (
+        'program=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'is_tso=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'target=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'instrument=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'detector=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      THEN NULL
+      ELSE CONCAT_WS(
+        CHR(30),
+        'program=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'is_tso=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'target=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'instrument=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'detector=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      )
+    END AS found
+  FROM m
+  GROUP BY
+    "m"."run",
+    "m"."gid"
+) AS fv
+  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"

@@ -367,90 +367,253 @@ SELECT
   "gc"."run",
   "gc"."gid",
   "gc"."created",
-  ARRAY_AGG(
-    {'pos': "m"."pos", 'role': CASE
-      WHEN "m"."role_ix" = 0
-      THEN 'member'
-      WHEN "m"."role_ix" = 1
-      THEN 'target_acquisition'
-    END, 'exptype': "m"."exptype", 'phase': "m"."phase"} ORDER BY "m"."phase", "m"."pos"
-  ) AS members,
-  [
-    {'name': 'program', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-          NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'instrument', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-          NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
-        []
-      )
-    )},
-    {'name': 'opt_elem', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-          NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'opt_elem2', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-          NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'fxd_slit', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-          NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'subarray', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-          NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'target', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-          NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'patttype_spectarg', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-          NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'obs_num', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
-          NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )},
-    {'name': 'fxd_slit2', 'values': LIST_SORT(
-      COALESCE(
-        ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
-          NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
-        []
-      )
-    )}
-  ] AS found
+  "m"."pos",
+  CASE
+    WHEN "m"."role_ix" = 0
+    THEN 'member'
+    WHEN "m"."role_ix" = 1
+    THEN 'target_acquisition'
+  END AS role,
+  "m"."exptype" AS exptype,
+  "m"."phase",
+  "fv"."found"
 FROM gc
 JOIN m
   ON "m"."run" = "gc"."run" AND "m"."gid" = "gc"."gid"
-GROUP BY
-  "gc"."run",
-  "gc"."gid",
-  "gc"."created"
+JOIN (
+  SELECT
+    "m"."run",
+    "m"."gid",
+    CASE
+      WHEN CHR(30) IS NULL
+      OR (
+        'program=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'instrument=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'opt_elem=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'opt_elem2=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'fxd_slit=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'subarray=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'target=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'patttype_spectarg=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'obs_num=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
+                NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      OR (
+        'fxd_slit2=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
+                NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      ) IS NULL
+      THEN NULL
+      ELSE CONCAT_WS(
+        CHR(30),
+        'program=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
+                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'instrument=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'opt_elem=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'opt_elem2=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'fxd_slit=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'subarray=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'target=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'patttype_spectarg=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'obs_num=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
+                NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        ),
+        'fxd_slit2=' || ARRAY_TO_STRING(
+          LIST_SORT(
+            COALESCE(
+              ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
+                NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
+              []
+            )
+          ),
+          CHR(31)
+        )
+      )
+    END AS found
+  FROM m
+  GROUP BY
+    "m"."run",
+    "m"."gid"
+) AS fv
+  ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
