@@ -82,10 +82,19 @@ class Association:
     run: RunInfo
     created: int
     members: list[dict]
-    found: dict[str, list[str]]
+    found_text: str
     creator: dict
     sequence: int = 0
     data: dict = field(default_factory=dict)
+
+    _found: dict | None = None
+
+    @property
+    def found(self) -> dict[str, list[str]]:
+        """Key name -> values found in the members (decoded on first use)."""
+        if self._found is None:
+            self._found = decode_found(self.found_text)
+        return self._found
 
     @property
     def level(self) -> int:
@@ -117,18 +126,18 @@ def _constraints_text(rule: Rule, found: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _integrations(rule: Rule, item: dict, found: dict[str, list[str]]) -> bool:
+def _integrations(rule: Rule, item: dict, tso_locked: bool) -> bool:
     """Spec section 7.3: coronagraphy, AMI or TSO (some rules never use integrations)."""
     coron = bool(item["item_coron"]) and rule.integrations
     tso = bool(item["item_tso"])
-    if rule.level == 2 and not tso and "t" in found.get("is_tso", []):
+    if rule.level == 2 and not tso and tso_locked:
         # An association locked to TSVISIT=T names every science member "...ints".
         tso = bool(item["science_pointing"])
     return coron or bool(item["item_ami"]) or tso
 
 
-def _member(rule: Rule, run: RunInfo, exptype: str, item: dict, found) -> Member:
-    ints = _integrations(rule, item, found)
+def _member(rule: Rule, run: RunInfo, exptype: str, item: dict, tso_locked: bool) -> Member:
+    ints = _integrations(rule, item, tso_locked)
     exposerr = item["exposerr"]
     if rule.level == 2:
         member = Member(expname=naming.level2_member_name(item["filename"], ints),
@@ -153,9 +162,29 @@ def decode_found(text: str) -> dict[str, list[str]]:
     return found
 
 
+def can_be_valid(rule: Rule, run: RunInfo) -> bool:
+    """Whether the rule's validity tests can pass for the run's candidate type.
+
+    Tests that depend on the candidate type alone (spec sections 8.1, 9.5) decide before
+    any association is built: e.g. Level-2 associations of a group candidate, or any of the
+    discovery pass, are never valid.
+    """
+    ctype = run.cand_type.lower() if run.kind == "candidate" else "discovered"
+    tests = rule.validity
+    if "allowed_candidates" in tests and ctype not in ("observation", "background"):
+        return False
+    if "is_type_mosaic" in tests and ctype != "mosaic":
+        return False
+    if "is_type_observation" in tests and ctype != "observation":
+        return False
+    if "is_not_group" in tests and ctype == "group":
+        return False
+    return True
+
+
 def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
           items: dict[int, dict], pool_names: dict[int, str],
-          version_id: str | None) -> list[Association]:
+          version_id: str | None, only_valid: bool = False) -> list[Association]:
     """Turn the rule queries' rows into associations, in the reference's creation order.
 
     Parameters
@@ -174,6 +203,9 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         Pool unit -> ``asn_pool`` value.
     version_id : str or None
         ``version_id`` value.
+    only_valid : bool
+        Skip associations whose candidate type alone makes them invalid
+        (:func:`can_be_valid`); finalisation would drop them.
 
     Returns
     -------
@@ -188,12 +220,15 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
     for (rule_name, run_id, _gid), group in groups.items():
         rule = rules[rule_name]
         run = runs[run_id]
-        found = decode_found(group[0][8])
+        if only_valid and not can_be_valid(rule, run):
+            continue
+        found_text = group[0][8] or ""
+        tso_locked = rule.level == 2 and "is_tso=t" in found_text
         group.sort(key=lambda r: (r[7], r[4]))      # member order: main pass, then replays
         members = []
         seen = set()
         for row in group:
-            member = _member(rule, run, row[6], items[row[4]], found)
+            member = _member(rule, run, row[6], items[row[4]], tso_locked)
             key = (member["expname"], member["exptype"])
             if key in seen:
                 continue   # spec section 4.2: an equal member is not added twice
@@ -202,7 +237,7 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         created = group[0][3]
         creator = items.get(created) or items[group[0][4]]
         asn = Association(rule=rule, run=run, created=created, members=members,
-                          found=found, creator=creator)
+                          found_text=found_text, creator=creator)
         asn.data = _data(asn, pool_names[run.pool_id], version_id)
         asns.append(asn)
     asns.sort(key=lambda a: a.order_key)
@@ -224,7 +259,7 @@ def _data(asn: Association, pool_name: str, version_id: str | None) -> dict:
         "code_version": CODE_VERSION,
         "degraded_status": degraded,
         "program": program,
-        "constraints": _constraints_text(rule, asn.found),
+        "constraints": None,        # filled in by to_dicts, for the associations kept
         "asn_id": acid,
     }
     if rule.level == 2:
@@ -385,7 +420,8 @@ def _nod_split(asn: Association) -> list[Association]:
                 new_members.append(other.copy_as(exptype="background"))
         new_members += others
         copy = Association(rule=asn.rule, run=asn.run, created=asn.created,
-                           members=new_members, found=asn.found, creator=asn.creator)
+                           members=new_members, found_text=asn.found_text,
+                           creator=asn.creator)
         copy.data = dict(asn.data)
         copy.data["products"] = [{"name": naming.stem_without_suffix(sci["expname"]),
                                   "members": new_members}]
@@ -615,6 +651,8 @@ def to_dicts(asns: list[Association]) -> list[AssociationDict]:
     """Association dicts with their file name stems."""
     out = []
     for asn in asns:
+        if asn.data["constraints"] is None:
+            asn.data["constraints"] = _constraints_text(asn.rule, asn.found)
         d = AssociationDict(asn.data)
         d.name = naming.association_name(asn.data["program"], asn.asn_id,
                                          asn.data["asn_type"], asn.sequence,

@@ -171,12 +171,16 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     items = _items(engine, rows)
     version_id = _version_id(options.version_id)
     asns = assemble.build(rows, {r.name: r for r in rules}, {r.run: r for r in runs}, items,
-                          {i.pool_id: i.name for i in infos}, version_id)
+                          {i.pool_id: i.name for i in infos}, version_id,
+                          only_valid=options.finalize)
     by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
     for asn in asns:
         by_pool[asn.run.pool_id].append(asn)
     results = []
     wanted = [i.lower() for i in options.ids or []]
+    unit_rows: dict[int, list[int]] = {i.pool_id: [] for i in infos}
+    for pool_id, pos in engine.rows("SELECT pool_id, pos FROM pool ORDER BY pos"):
+        unit_rows[pool_id].append(pos)
     for info in infos:
         unit = by_pool[info.pool_id]
         if options.finalize and unit:
@@ -193,10 +197,7 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
             # background candidates added for them took part in generation only.
             unit = [a for a in unit if any(i in a.asn_id for i in wanted)]
         used = assemble.member_positions(unit)
-        first = engine.scalar("SELECT min(pos) FROM pool WHERE pool_id = $id",
-                              {"id": info.pool_id})
-        orphans = [] if first is None else [
-            p for p in range(first, first + info.rows) if p not in used]
+        orphans = [p for p in unit_rows[info.pool_id] if p not in used]
         results.append(Result(assemble.to_dicts(unit), info,
                               [r for r in runs if r.pool_id == info.pool_id], orphans))
     return results

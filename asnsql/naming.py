@@ -106,8 +106,12 @@ def stem_without_suffix(expname: str, keep_parent: bool = False) -> str:
     With ``keep_parent``, the folder part is kept, as the reference's Level-2 product name
     does (``Path(expname).parent / Path(expname).stem``).
     """
-    path = PurePath(expname)
-    stem = str(path.parent / path.stem) if keep_parent else path.stem
+    head, _, name = expname.rpartition("/")
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    if keep_parent and head:
+        parent = str(PurePath(head))
+        stem = stem if parent == "." else f"{parent}/{stem}"
     return remove_suffix(stem)[0]
 
 
