@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import assemble
 from .engine import Engine
@@ -23,8 +23,8 @@ from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
 from .sqlcache import prefilter_text, rule_text
 
-__all__ = ["generate", "generate_batch", "Options", "Result", "orphan_table",
-           "run_generator", "run_batch"]
+__all__ = ["generate", "generate_batch", "iter_batch", "Options", "Result", "orphan_table",
+           "run_generator", "run_batch", "CHUNK_ROWS"]
 
 _TUPLE = r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)"
 _LIST = r"\[\s*(?:" + _TUPLE + r"\s*(?:,\s*" + _TUPLE + r"\s*)*,?)?\s*\]"
@@ -88,10 +88,9 @@ def _version_id(value: str | None) -> str | None:
     return value
 
 
-def _make_runs(engine: Engine, infos: list[PoolInfo], options: Options) -> list[assemble.RunInfo]:
-    """Build tables ``runs``, ``run_rows`` and view ``run_items`` (spec section 6.2)."""
+def _candidates(engine: Engine, infos: list[PoolInfo], options: Options) -> None:
+    """Build the candidate tables of every pool unit (spec section 6.2.1)."""
     statements = sql_statements("candidates.sql")
-    want_all, want_discover = options.mode()
     bad = engine.rows(statements["bad_candidates"], {"list": _LIST_PLAIN})
     if bad:
         info = next(i for i in infos if i.pool_id == bad[0][0])
@@ -112,8 +111,16 @@ def _make_runs(engine: Engine, infos: list[PoolInfo], options: Options) -> list[
                               stacklevel=4)
     else:
         engine.execute(statements["chosen_candidates_all"])
+
+
+def _chunk_runs(engine: Engine, options: Options, first: int,
+                last: int) -> list[assemble.RunInfo]:
+    """Build ``runs``, ``run_rows`` and ``run_items`` for pool units ``first..last``."""
+    statements = sql_statements("candidates.sql")
+    want_all, want_discover = options.mode()
     engine.execute(statements["runs"], {"discover": want_discover,
-                                        "candidates": bool(want_all or options.ids)})
+                                        "candidates": bool(want_all or options.ids),
+                                        "first": first, "last": last})
     engine.execute(statements["run_rows"])
     engine.execute(statements["run_items"])
     return [assemble.RunInfo(run=run, kind=kind, cand_id=cid, cand_type=ctype, order=seq,
@@ -132,6 +139,89 @@ def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
     query = (f"SELECT p.pos, {cols} FROM pool AS p JOIN pool_defined AS d USING (pos) "
              "WHERE p.pos IN (SELECT unnest(string_split($p, ',')::BIGINT[]))")
     return {r["pos"]: r for r in engine.dicts(query, {"p": ",".join(map(str, positions))})}
+
+
+#: Pool rows generated together at most (pool units are never split): bounds memory on
+#: archive pools while keeping every query set-based.
+CHUNK_ROWS = 200_000
+
+
+def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
+               options: Options | None = None, names: list | None = None,
+               chunk_rows: int = CHUNK_ROWS) -> Iterator[Result]:
+    """Run the generator on many pools, yielding one :class:`Result` per pool unit.
+
+    Pool units (pools, or programs with ``split_programs``) are generated in chunks of at
+    most ``chunk_rows`` rows, so memory stays bounded on archive pools; each chunk runs the
+    same set-based queries. See :func:`run_batch` for the parameters.
+    """
+    options = options or Options()
+    options.mode()
+    rules = rules or default_ruleset()
+    columns = set(STANDARD_COLUMNS) | {c for r in rules for c in _rule_columns(r)}
+    infos = load_pools(engine, pools, delimiter=options.delimiter,
+                       pool_format=options.pool_format, names=names, columns=columns,
+                       split_programs=options.split_programs)
+    _candidates(engine, infos, options)
+    version_id = _version_id(options.version_id)
+    by_name = {r.name: r for r in rules}
+    pool_names = {i.pool_id: i.name for i in infos}
+    chunk: list[PoolInfo] = []
+    size = 0
+    for info in infos + [None]:
+        if info is not None and (not chunk or size + info.rows <= chunk_rows):
+            chunk.append(info)
+            size += info.rows
+            continue
+        yield from _generate_chunk(engine, chunk, rules, by_name, pool_names, options,
+                                   version_id)
+        chunk, size = ([info], info.rows) if info is not None else ([], 0)
+
+
+def _generate_chunk(engine, infos, rules, by_name, pool_names, options, version_id):
+    if not infos:
+        return
+    runs = _chunk_runs(engine, options, infos[0].pool_id, infos[-1].pool_id)
+    counts = engine.dicts(prefilter_text(rules))[0]
+    active = [r for r in rules if r.product != "none" and counts.get(r.name)]
+    rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
+            for row in result]
+    items = _items(engine, rows)
+    asns = assemble.build(rows, by_name, {r.run: r for r in runs}, items, pool_names,
+                          version_id, only_valid=options.finalize)
+    del rows, items
+    by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
+    for asn in asns:
+        by_pool[asn.run.pool_id].append(asn)
+    del asns
+    wanted = [i.lower() for i in options.ids or []]
+    unit_rows: dict[int, list[int]] = {i.pool_id: [] for i in infos}
+    for pool_id, pos in engine.rows(
+            "SELECT pool_id, pos FROM pool WHERE pool_id BETWEEN $first AND $last ORDER BY pos",
+            {"first": infos[0].pool_id, "last": infos[-1].pool_id}):
+        unit_rows[pool_id].append(pos)
+    runs_by_pool: dict[int, list[assemble.RunInfo]] = {}
+    for run in runs:
+        runs_by_pool.setdefault(run.pool_id, []).append(run)
+    for info in infos:
+        unit = by_pool.pop(info.pool_id)
+        if options.finalize and unit:
+            unit = assemble.finalize(unit)
+        else:
+            # Without finalisation nothing is dropped, but the reference refuses to write an
+            # association that fails its validity tests (spec section 12.1, --no-finalize).
+            unit = assemble.number_unfinalized(unit, resequenced=options.mode()[1])
+            unit = [a for a in unit if assemble.is_valid(a)]
+        if options.merge:
+            unit = assemble.merge_level2(unit)
+        if options.dms and wanted:
+            # Only the associations of the ids asked for (spec section 6.2.5); the
+            # background candidates added for them took part in generation only.
+            unit = [a for a in unit if any(i in a.asn_id for i in wanted)]
+        used = assemble.member_positions(unit)
+        orphans = [p for p in unit_rows[info.pool_id] if p not in used]
+        yield Result(assemble.to_dicts(unit), info, runs_by_pool.get(info.pool_id, []),
+                     orphans)
 
 
 def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
@@ -156,51 +246,7 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         One per pool unit (per pool, or per program with ``split_programs``), each as if
         that pool had been processed alone.
     """
-    options = options or Options()
-    options.mode()
-    rules = rules or default_ruleset()
-    columns = set(STANDARD_COLUMNS) | {c for r in rules for c in _rule_columns(r)}
-    infos = load_pools(engine, pools, delimiter=options.delimiter,
-                       pool_format=options.pool_format, names=names, columns=columns,
-                       split_programs=options.split_programs)
-    runs = _make_runs(engine, infos, options)
-    counts = engine.dicts(prefilter_text(rules))[0]
-    active = [r for r in rules if r.product != "none" and counts.get(r.name)]
-    rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
-            for row in result]
-    items = _items(engine, rows)
-    version_id = _version_id(options.version_id)
-    asns = assemble.build(rows, {r.name: r for r in rules}, {r.run: r for r in runs}, items,
-                          {i.pool_id: i.name for i in infos}, version_id,
-                          only_valid=options.finalize)
-    by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
-    for asn in asns:
-        by_pool[asn.run.pool_id].append(asn)
-    results = []
-    wanted = [i.lower() for i in options.ids or []]
-    unit_rows: dict[int, list[int]] = {i.pool_id: [] for i in infos}
-    for pool_id, pos in engine.rows("SELECT pool_id, pos FROM pool ORDER BY pos"):
-        unit_rows[pool_id].append(pos)
-    for info in infos:
-        unit = by_pool[info.pool_id]
-        if options.finalize and unit:
-            unit = assemble.finalize(unit)
-        else:
-            # Without finalisation nothing is dropped, but the reference refuses to write an
-            # association that fails its validity tests (spec section 12.1, --no-finalize).
-            unit = assemble.number_unfinalized(unit, resequenced=options.mode()[1])
-            unit = [a for a in unit if assemble.is_valid(a)]
-        if options.merge:
-            unit = assemble.merge_level2(unit)
-        if options.dms and wanted:
-            # Only the associations of the ids asked for (spec section 6.2.5); the
-            # background candidates added for them took part in generation only.
-            unit = [a for a in unit if any(i in a.asn_id for i in wanted)]
-        used = assemble.member_positions(unit)
-        orphans = [p for p in unit_rows[info.pool_id] if p not in used]
-        results.append(Result(assemble.to_dicts(unit), info,
-                              [r for r in runs if r.pool_id == info.pool_id], orphans))
-    return results
+    return list(iter_batch(engine, pools, rules, options, names))
 
 
 def _rule_columns(rule) -> set[str]:

@@ -81,8 +81,9 @@ SELECT pool_id, cid, 'background' AS ctype,
 FROM backgrounds;
 
 -- name: runs
--- One run per chosen candidate of each pool unit, and one discovery run per unit ($discover);
--- runs are numbered in the reference's order: discovery first, then candidates.
+-- One run per chosen candidate of each pool unit from $first to $last, and one discovery run
+-- per unit ($discover); runs are numbered in the reference's order: discovery first, then
+-- candidates.
 CREATE OR REPLACE TABLE runs AS
 WITH all_runs AS (
     SELECT pool_id, 0 AS seq, 'discover' AS cand_kind, 'a3001' AS cand_id,
@@ -93,7 +94,8 @@ WITH all_runs AS (
 )
 SELECT row_number() OVER (ORDER BY pool_id, seq)::INTEGER AS run, pool_id, seq,
        cand_kind, cand_id, cand_type
-FROM all_runs;
+FROM all_runs
+WHERE pool_id BETWEEN $first AND $last;
 
 -- name: run_rows
 -- The rows of each run: a candidate run holds the rows of its pool unit whose raw

@@ -12,7 +12,7 @@ CREATE OR REPLACE MACRO asn_normalise(v) AS
     CASE WHEN v IS NULL OR trim(v) = '' THEN 'null' ELSE lower(trim(v)) END;
 -- A field in double quotes loses them ("" inside stands for one quote).
 CREATE OR REPLACE MACRO asn_unquote(v) AS
-    CASE WHEN regexp_matches(trim(v), '^".*"$') AND length(trim(v)) >= 2
+    CASE WHEN starts_with(trim(v), '"') AND ends_with(trim(v), '"') AND length(trim(v)) >= 2
          THEN replace(trim(v)[2:-2], '""', '"') ELSE v END;
 
 -- name: create_lines
@@ -35,7 +35,10 @@ numbered AS (
     SELECT src, unnest(lines) AS line, unnest(range(1, len(lines) + 1)) AS lineno
     FROM content
 )
-SELECT src, lineno, regexp_extract_all(line || $delim, $field_pattern, 1)
+SELECT src, lineno,
+       CASE WHEN contains(line, '"')              -- quoted fields: split outside quotes
+            THEN regexp_extract_all(line || $delim, $field_pattern, 1)
+            ELSE string_split(line, $delim) END
 FROM numbered
 WHERE NOT regexp_matches(line, '^\s*#') AND trim(line) <> '';
 
@@ -59,7 +62,8 @@ LIMIT 3;
 CREATE OR REPLACE TABLE pool_rows AS
 WITH normal AS (
     SELECT l.src, l.lineno,
-           list_transform(l.fields, v -> asn_normalise(asn_unquote(v))) AS fields
+           list_transform(l.fields, v -> asn_normalise(
+               CASE WHEN contains(v, '"') THEN asn_unquote(v) ELSE v END)) AS fields
     FROM pool_lines AS l JOIN pool_sources AS f USING (src)
     WHERE l.lineno > f.header_line
 )
