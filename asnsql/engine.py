@@ -45,6 +45,7 @@ class Engine:
             self.con = duckdb.connect(database, read_only=read_only)
         except duckdb.Error as err:
             raise QueryError(f"cannot open DuckDB database {database}: {err}") from None
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.run_script(sql_text("macros.sql"))
             self.run_script(sql_statements("pool.sql")["macros"])

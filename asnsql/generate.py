@@ -136,7 +136,7 @@ def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
     cols = ", ".join([f'p."{c}"' for c in _ITEM_COLUMNS] + [f'd."{c}"' for c in _ITEM_FLAGS])
     # The positions travel as one text value: DuckDB converts a list parameter value by
     # value (trying pandas types for each), which is slow for long lists.
-    query = (f"SELECT p.pos, {cols} FROM pool AS p JOIN pool_defined AS d USING (pos) "
+    query = (f"SELECT p.pos, {cols} FROM pool_raw AS p JOIN pool_defined AS d USING (pos) "
              "WHERE p.pos IN (SELECT unnest(string_split($p, ',')::BIGINT[]))")
     return {r["pos"]: r for r in engine.dicts(query, {"p": ",".join(map(str, positions))})}
 
@@ -144,6 +144,8 @@ def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
 #: Pool rows generated together at most (pool units are never split): bounds memory on
 #: archive pools while keeping every query set-based.
 CHUNK_ROWS = 200_000
+#: Pools up to this size first count which rules can have members (and skip the others).
+PREFILTER_ROWS = 20_000
 
 
 def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
@@ -182,8 +184,12 @@ def _generate_chunk(engine, infos, rules, by_name, pool_names, options, version_
     if not infos:
         return
     runs = _chunk_runs(engine, options, infos[0].pool_id, infos[-1].pool_id)
-    counts = engine.dicts(prefilter_text(rules))[0]
-    active = [r for r in rules if r.product != "none" and counts.get(r.name)]
+    active = [r for r in rules if r.product != "none"]
+    if sum(i.rows for i in infos) <= PREFILTER_ROWS:
+        # On small pools, skipping the rules with no possible member saves more than the
+        # count costs.
+        counts = engine.dicts(prefilter_text(rules))[0]
+        active = [r for r in active if counts.get(r.name)]
     rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
             for row in result]
     items = _items(engine, rows)

@@ -11,8 +11,9 @@ Tables made:
 ``pool_rows``      one row per exposure: ``src``, ``lineno``, ``pos`` (global row number, the
                    processing order), ``fields`` (normalised values: stripped, lower-cased,
                    ``'null'`` for empty cells) and ``defined`` (the same, EMPTY values NULL)
-``pool``           ``pool_id``, ``src``, ``pos``, ``lineno``, the columns the rules read
-                   (VARCHAR, normalised; NULL when a pool lacks the column)
+``pool``           ``pool_id``, ``src``, ``pos``, ``lineno``, ``program`` and
+                   ``asn_candidate`` as read (NULL when a pool lacks the column)
+``pool_raw``       (view) ``pos``, ``src`` and every column the rules read, as read
 ``pool_defined``   the same columns as *defined* values (NULL for the EMPTY strings of spec
                    section 1.3), which the rule queries read, and derived ``base_exptype``
                    (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso`` and
@@ -171,7 +172,7 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
             where = f"pool file {source.path}" if source.path else f"pool {source.name}"
             warnings.warn(f"{where} has no asn_candidate column (an older pool): only "
                           "discovered associations can be made", AsnsqlWarning, stacklevel=3)
-    engine.execute(sql_statements("pool.sql")["pool_rows"])
+    engine.run_script(sql_statements("pool.sql")["pool_rows"])
     columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | {"asn_candidate"})
     _make_tables(engine, columns, split_programs)
     return _infos(engine, sources, split_programs)
@@ -181,18 +182,15 @@ def _load_text(engine: Engine, files: list[_Source], delimiter: str) -> None:
     if len(delimiter) != 1 or delimiter in '"\n\r#':
         raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
                         "than a quote, '#' or a line break")
-    paths = [f.path for f in files]
-    if len(set(paths)) != len(paths):
-        raise PoolError("a pool file is given twice: " + ", ".join(
-            sorted({p for p in paths if paths.count(p) > 1})))
-    try:
-        engine.execute(sql_statements("pool.sql")["text_lines"],
-                       {"paths": paths, "srcs": [f.src for f in files], "delim": delimiter,
-                        "field_pattern": _field_pattern(delimiter)})
-    except QueryError as err:
-        which = paths[0] if len(paths) == 1 else "one of " + ", ".join(paths)
-        raise PoolError(f"pool file {which} cannot be read as text ({err}); pools are "
-                        f"{delimiter!r}-delimited text, or give --pool-format") from None
+    statement = sql_statements("pool.sql")["text_lines"]
+    for source in files:
+        try:
+            engine.execute(statement, {"path": source.path, "src": source.src,
+                                       "delim": delimiter,
+                                       "field_pattern": _field_pattern(delimiter)})
+        except QueryError as err:
+            raise PoolError(f"pool file {source.path} cannot be read as text ({err}); pools "
+                            f"are {delimiter!r}-delimited text, or give --pool-format") from None
 
 
 def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,
@@ -358,11 +356,18 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
             exp.column(values, table="r", quoted=True), exp.column(f"i_{column}", table="i",
                                                                     quoted=True)])
 
+    # pool: the row's unit and the raw values the candidate runs read.
     wide = (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"),
                        exp.column("lineno", table="r"),
-                       *[exp.alias_(extract("fields", c), _ident(c)) for c in columns])
+                       *[exp.alias_(extract("fields", c), _ident(c))
+                         for c in ("program", "asn_candidate")])
             .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
             .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+    # pool_raw: every column the rules read, as read (a view: computed for the rows asked).
+    raw = (exp.select(exp.column("pos", table="r"), exp.column("src", table="r"),
+                      *[exp.alias_(extract("fields", c), _ident(c)) for c in columns])
+           .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
+           .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
     if split_programs:
         # One pool unit per (source, program), numbered by first appearance.
         pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
@@ -381,10 +386,20 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
         base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
     statements.append(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
                                  expression=base))
+    statements.append(exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True,
+                                 expression=raw))
+    # The EMPTY test runs once per value as a list transform: one expression per column
+    # would cost more to plan than to run on a typical pool.
+    defined_rows = exp.select(
+        exp.column("pos"), exp.column("src"),
+        exp.alias_(exp.func("list_transform", exp.column("fields"),
+                            exp.Lambda(this=exp.func("asn_value", exp.column("v")),
+                                       expressions=[exp.to_identifier("v")])),
+                   "defined")).from_("pool_rows")
     defined = (exp.select(exp.column("pool_id", table="p"), exp.column("pos", table="p"),
                           *[exp.alias_(extract("defined", c), _ident(c)) for c in columns])
                .from_(exp.alias_(exp.to_table("pool"), "p"))
-               .join(exp.alias_(exp.to_table("pool_rows"), "r"), on="p.pos = r.pos")
+               .join(exp.alias_(defined_rows.subquery(), "r"), on="p.pos = r.pos")
                .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
     derived = exp.select(
         "*",

@@ -19,27 +19,20 @@ CREATE OR REPLACE MACRO asn_unquote(v) AS
 CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, fields VARCHAR[]);
 
 -- name: text_lines
--- Text pools as numbered lines: comment lines (first non-blank character '#') and blank
--- lines dropped, each line split on the delimiter outside double quotes. DuckDB's own CSV
--- comment option also cuts lines at a '#' inside a value (e.g. '#TODO'), so the split is
--- done here. $paths and $srcs list the files and their source numbers.
+-- A text pool as numbered lines: comment lines (first non-blank character '#') and blank
+-- lines dropped, each line split on the delimiter outside double quotes. The file is read
+-- as one column of lines, in order; DuckDB's CSV parsing is not used, because its comment
+-- option also cuts lines at a '#' inside a value (e.g. '#TODO').
 INSERT INTO pool_lines
-WITH files AS (
-    SELECT unnest($paths) AS path, unnest($srcs) AS src
-),
-content AS (
-    SELECT f.src, string_split(replace(t.content, chr(13), ''), chr(10)) AS lines
-    FROM read_text($paths) AS t JOIN files AS f ON f.path = t.filename
-),
-numbered AS (
-    SELECT src, unnest(lines) AS line, unnest(range(1, len(lines) + 1)) AS lineno
-    FROM content
-)
-SELECT src, lineno,
+SELECT $src, lineno,
        CASE WHEN contains(line, '"')              -- quoted fields: split outside quotes
             THEN regexp_extract_all(line || $delim, $field_pattern, 1)
             ELSE string_split(line, $delim) END
-FROM numbered
+FROM (
+    SELECT row_number() OVER () AS lineno, rtrim(line, chr(13)) AS line
+    FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '',
+                  escape = '', header = false, auto_detect = false)
+)
 WHERE NOT regexp_matches(line, '^\s*#') AND trim(line) <> '';
 
 -- name: headers
@@ -57,18 +50,14 @@ ORDER BY l.src, l.lineno
 LIMIT 3;
 
 -- name: pool_rows
--- One row per exposure with a global row number `pos` (processing order), its values
--- normalised (spec section 1.1) and their defined versions (EMPTY as NULL, spec 1.3).
+-- One row per exposure with a global row number `pos` (processing order) and its values
+-- normalised (spec section 1.1); the staging lines are dropped.
 CREATE OR REPLACE TABLE pool_rows AS
-WITH normal AS (
-    SELECT l.src, l.lineno,
-           list_transform(l.fields, v -> asn_normalise(
-               CASE WHEN contains(v, '"') THEN asn_unquote(v) ELSE v END)) AS fields
-    FROM pool_lines AS l JOIN pool_sources AS f USING (src)
-    WHERE l.lineno > f.header_line
-)
-SELECT src, lineno,
-       row_number() OVER (ORDER BY src, lineno) - 1 AS pos,
-       fields,
-       list_transform(fields, v -> asn_value(v)) AS defined
-FROM normal;
+SELECT l.src, l.lineno,
+       row_number() OVER (ORDER BY l.src, l.lineno) - 1 AS pos,
+       list_transform(l.fields, v -> coalesce(nullif(trim(lower(
+           CASE WHEN contains(v, '"') THEN asn_unquote(v) ELSE v END)), ''), 'null'))
+           AS fields
+FROM pool_lines AS l JOIN pool_sources AS f USING (src)
+WHERE l.lineno > f.header_line;
+DROP TABLE pool_lines;

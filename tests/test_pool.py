@@ -33,8 +33,8 @@ def test_values_are_normalised(tmp_path):
                     'b_uncal.fits|"1|2"||x\n')
     with Engine() as engine, pytest.warns(AsnsqlWarning, match="no asn_candidate"):
         info = load_pool(engine, pool)
-        rows = engine.rows("SELECT pos, lineno, filename, program, exp_type, exposerr "
-                           "FROM pool ORDER BY pos")
+        rows = engine.rows("SELECT pos, lineno, filename, r.program, exp_type, exposerr "
+                           "FROM pool_raw AS r JOIN pool USING (pos, src) ORDER BY pos")
         own = pool_table(engine, info)
     assert info.columns == ["filename", "program", "exp_type", "note"]
     assert rows == [(0, 5, "a_uncal.fits", "623", "nrc_image", None),
@@ -49,8 +49,8 @@ def test_batch_load_keeps_pools_apart(tmp_path):
                    [["z", "f1", "2", "e"], ["w", "f2", "2", "e"]])
     with Engine() as engine, pytest.warns(AsnsqlWarning):
         infos = load_pools(engine, [a, b])
-        rows = engine.rows("SELECT pool_id, pos, filename, program, exp_type FROM pool "
-                           "ORDER BY pos")
+        rows = engine.rows("SELECT pool_id, pos, filename, p.program, exp_type "
+                           "FROM pool_raw JOIN pool AS p USING (pos, src) ORDER BY pos")
     assert [(i.pool_id, i.name, i.rows) for i in infos] == [(0, "a.csv", 1), (1, "b.csv", 2)]
     assert rows == [(0, 0, "x", "1", "y"), (1, 1, "f1", "2", "z"), (1, 2, "f2", "2", "w")]
 
