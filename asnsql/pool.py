@@ -252,9 +252,11 @@ def _load_table(engine: Engine, source: _Source, table: Any) -> None:
     try:
         engine.execute("INSERT INTO pool_lines VALUES ($src, 1, $names)",
                        {"src": source.src, "names": names})
-        fields = exp.Array(expressions=[exp.func("coalesce", exp.column(f"c{i}"),
-                                                 exp.Literal.string(""))
-                                        for i in range(len(names))])
+        # normalised as text pools are: stripped, lower-cased, 'null' for empty cells
+        fields = exp.Array(expressions=[
+            exp.func("coalesce", exp.func("nullif", exp.func("trim", exp.Lower(
+                this=exp.column(f"c{i}"))), exp.Literal.string("")), exp.Literal.string("null"))
+            for i in range(len(names))])
         select = exp.select(exp.Literal.number(source.src), exp.column("lineno"),
                             fields).from_("pool_arrow")
         engine.execute(exp.insert(select, "pool_lines"))
@@ -270,7 +272,8 @@ def _read_headers(engine: Engine, sources: list[_Source]) -> None:
         if source.src not in headers:
             raise PoolError(f"{where} has no header line and no rows")
         line, fields = headers[source.src]
-        names = [_unquote(n).strip().lower() for n in fields]
+        # (header fields come normalised: an empty name reads as 'null')
+        names = ["" if n == "null" else _unquote(n).strip().lower() for n in fields]
         if len(names) < 2:
             raise PoolError(f"{where}, line {line}: the header has one column; is the file "
                             "'|'-delimited? (use -d or --pool-format)")

@@ -20,20 +20,36 @@ CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, fields VARCHAR[]
 
 -- name: text_lines
 -- A text pool as numbered lines: comment lines (first non-blank character '#') and blank
--- lines dropped, each line split on the delimiter outside double quotes. The file is read
+-- lines dropped, each line split on the delimiter outside double quotes and normalised
+-- (spec section 1.1: stripped, lower-cased, 'null' for an empty field). The file is read
 -- as one column of lines, in order; DuckDB's CSV parsing is not used, because its comment
--- option also cuts lines at a '#' inside a value (e.g. '#TODO').
+-- option also cuts lines at a '#' inside a value (e.g. '#TODO'). Stripping and unquoting
+-- run only on the lines that need them.
 INSERT INTO pool_lines
-SELECT $src, lineno,
-       CASE WHEN contains(line, '"')              -- quoted fields: split outside quotes
-            THEN regexp_extract_all(line || $delim, $field_pattern, 1)
-            ELSE string_split(line, $delim) END
-FROM (
-    SELECT row_number() OVER () AS lineno, rtrim(line, chr(13)) AS line
+WITH numbered AS (
+    SELECT row_number() OVER () AS lineno, line
     FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '',
                   escape = '', header = false, auto_detect = false)
+),
+kept AS (
+    SELECT lineno, lower(replace(line, chr(13), '')) AS line FROM numbered
+    WHERE NOT starts_with(ltrim(line), '#') AND trim(line) <> ''
 )
-WHERE NOT regexp_matches(line, '^\s*#') AND trim(line) <> '';
+SELECT $src, lineno,
+       CASE
+           WHEN contains(line, '"')              -- quoted fields: split outside quotes
+               THEN list_transform(regexp_extract_all(line || $delim, $field_pattern, 1),
+                                   v -> coalesce(nullif(trim(asn_unquote(v)), ''), 'null'))
+           WHEN contains(line, ' ' || $delim) OR contains(line, $delim || ' ')
+                OR contains(line, chr(9) || $delim) OR contains(line, $delim || chr(9))
+                OR starts_with(line, ' ') OR ends_with(line, ' ')
+                OR starts_with(line, chr(9)) OR ends_with(line, chr(9))
+               THEN list_transform(string_split(line, $delim),      -- blanks to strip
+                                   v -> coalesce(nullif(trim(v), ''), 'null'))
+           ELSE list_transform(string_split(line, $delim),
+                               v -> CASE WHEN v = '' THEN 'null' ELSE v END)
+       END
+FROM kept;
 
 -- name: headers
 -- The first line of each source is its header.
@@ -50,14 +66,10 @@ ORDER BY l.src, l.lineno
 LIMIT 3;
 
 -- name: pool_rows
--- One row per exposure with a global row number `pos` (processing order) and its values
--- normalised (spec section 1.1); the staging lines are dropped.
+-- One row per exposure with a global row number `pos` (processing order) and its
+-- normalised values; the staging lines are dropped.
 CREATE OR REPLACE TABLE pool_rows AS
-SELECT l.src, l.lineno,
-       row_number() OVER (ORDER BY l.src, l.lineno) - 1 AS pos,
-       list_transform(l.fields, v -> coalesce(nullif(trim(lower(
-           CASE WHEN contains(v, '"') THEN asn_unquote(v) ELSE v END)), ''), 'null'))
-           AS fields
+SELECT l.src, l.lineno, row_number() OVER (ORDER BY l.src, l.lineno) - 1 AS pos, l.fields
 FROM pool_lines AS l JOIN pool_sources AS f USING (src)
 WHERE l.lineno > f.header_line;
 DROP TABLE pool_lines;
