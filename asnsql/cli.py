@@ -137,7 +137,7 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format)
-    with Engine() as engine:
+    with Engine.for_pools([pool]) as engine:
         result = run_generator(engine, pool, rules, options)
         extra = {}
         if save_orphans:

@@ -16,6 +16,11 @@ __all__ = ["Engine"]
 
 Tracer = Callable[[str, Any], None]
 
+#: Pool files larger than this (bytes, in total) are processed on a scratch database file.
+LARGE_POOL_BYTES = 64 * 1024 * 1024
+#: DuckDB's memory limit for such runs.
+LARGE_MEMORY_LIMIT = "2GB"
+
 
 class Engine:
     """A DuckDB connection with asnsql's macros installed.
@@ -36,15 +41,28 @@ class Engine:
     """
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
-                 tracer: Tracer | None = None):
+                 tracer: Tracer | None = None, memory_limit: str | None = None):
         import duckdb
 
         self._duckdb = duckdb
         self.tracer = tracer
+        self._scratch: str | None = None
+        if database == "scratch":
+            # A database file that lets DuckDB keep large pools on disk (deleted on close).
+            import tempfile
+
+            folder = os.environ.get("ASNSQL_TMPDIR") or tempfile.gettempdir()
+            fd, self._scratch = tempfile.mkstemp(prefix="asnsql-", suffix=".duckdb",
+                                                 dir=folder)
+            os.close(fd)
+            os.unlink(self._scratch)
+            database = self._scratch
         try:
             self.con = duckdb.connect(database, read_only=read_only)
         except duckdb.Error as err:
             raise QueryError(f"cannot open DuckDB database {database}: {err}") from None
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
         self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.run_script(sql_text("macros.sql"))
@@ -152,8 +170,33 @@ class Engine:
         return isinstance(obj, self._duckdb.DuckDBPyRelation)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and delete a scratch database)."""
         self.con.close()
+        if self._scratch:
+            for path in (self._scratch, self._scratch + ".wal"):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+            self._scratch = None
+
+    @classmethod
+    def for_pools(cls, pools: list, tracer: Tracer | None = None) -> "Engine":
+        """An engine suited to the pools: in memory, or on a scratch file for large ones.
+
+        Pool files larger than :data:`LARGE_POOL_BYTES` in total are loaded into a scratch
+        database file with a memory limit, so DuckDB keeps what does not fit on disk.
+        """
+        size = 0
+        for pool in pools:
+            if isinstance(pool, (str, os.PathLike)):
+                try:
+                    size += os.path.getsize(pool)
+                except OSError:
+                    pass
+        if size > LARGE_POOL_BYTES:
+            return cls("scratch", tracer=tracer, memory_limit=LARGE_MEMORY_LIMIT)
+        return cls(tracer=tracer)
 
     def __enter__(self):
         return self

@@ -336,7 +336,7 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     """
     opts = Options(**options)
     own = engine is None
-    engine = engine or Engine(tracer=tracer)
+    engine = engine or Engine.for_pools([pool], tracer=tracer)
     try:
         return run_generator(engine, pool, rules, opts).associations
     finally:
@@ -363,7 +363,7 @@ def generate_batch(pools: list, rules: Ruleset | None = None, *,
     """
     opts = Options(**options)
     own = engine is None
-    engine = engine or Engine()
+    engine = engine or Engine.for_pools(pools)
     try:
         out: dict[str, list[dict]] = {}
         for result in run_batch(engine, pools, rules, opts):
