@@ -53,6 +53,31 @@ class _GreedyOption(click.Option):
         return result
 
 
+class _Progress:
+    """A progress bar on stderr for long runs; silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 50_000:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="pool rows", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def _warn_to_stderr(message, category, filename, lineno, file=None, line=None):
     prefix = "warning" if issubclass(category, AsnsqlWarning) else category.__name__
     click.echo(f"asnsql: {prefix}: {message}", err=True)
@@ -104,12 +129,16 @@ def cli():
 @click.option("-r", "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="Extra rule file (asnsql YAML); repeatable.")
 @click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
-              show_default=True, help="Association file format.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "jsonl", "parquet"]),
+              default="json", show_default=True,
+              help="json/yaml: a file per association (as asn_generate); jsonl: one "
+                   "associations.jsonl; parquet: associations/products/members tables.")
+@click.option("--by-program", is_flag=True,
+              help="Take each program of an archive pool as a pool of its own.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
-             orphans_whole_pool, rule_files, ignore_default, fmt, quiet):
+             orphans_whole_pool, rule_files, ignore_default, fmt, by_program, quiet):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -136,9 +165,9 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
         warnings.warn("--no-merge is deprecated: not merging is the default", AsnsqlWarning)
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
-                      delimiter=delimiter, pool_format=pool_format)
-    with Engine.for_pools([pool]) as engine:
-        result = run_generator(engine, pool, rules, options)
+                      delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
+    with Engine.for_pools([pool]) as engine, _Progress(enabled=not quiet) as progress:
+        result = run_generator(engine, pool, rules, options, progress=progress)
         extra = {}
         if save_orphans:
             from .generate import orphan_table

@@ -150,12 +150,14 @@ PREFILTER_ROWS = 20_000
 
 def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
                options: Options | None = None, names: list | None = None,
-               chunk_rows: int = CHUNK_ROWS) -> Iterator[Result]:
+               chunk_rows: int = CHUNK_ROWS,
+               progress: Callable[[int, int], None] | None = None) -> Iterator[Result]:
     """Run the generator on many pools, yielding one :class:`Result` per pool unit.
 
     Pool units (pools, or programs with ``split_programs``) are generated in chunks of at
     most ``chunk_rows`` rows, so memory stays bounded on archive pools; each chunk runs the
-    same set-based queries. See :func:`run_batch` for the parameters.
+    same set-based queries. See :func:`run_batch` for the parameters; ``progress`` is
+    called as ``progress(rows_done, rows_total)`` after loading and after each chunk.
     """
     options = options or Options()
     options.mode()
@@ -168,6 +170,10 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     version_id = _version_id(options.version_id)
     by_name = {r.name: r for r in rules}
     pool_names = {i.pool_id: i.name for i in infos}
+    total = sum(i.rows for i in infos)
+    done = 0
+    if progress:
+        progress(0, total)
     chunk: list[PoolInfo] = []
     size = 0
     for info in infos + [None]:
@@ -177,6 +183,9 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
             continue
         yield from _generate_chunk(engine, chunk, rules, by_name, pool_names, options,
                                    version_id)
+        done += size
+        if progress:
+            progress(done, total)
         chunk, size = ([info], info.rows) if info is not None else ([], 0)
 
 
@@ -231,7 +240,8 @@ def _generate_chunk(engine, infos, rules, by_name, pool_names, options, version_
 
 
 def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
-              options: Options | None = None, names: list | None = None) -> list[Result]:
+              options: Options | None = None, names: list | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[Result]:
     """Run the generator on many pools in one pass, on an open engine.
 
     Parameters
@@ -252,7 +262,7 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         One per pool unit (per pool, or per program with ``split_programs``), each as if
         that pool had been processed alone.
     """
-    return list(iter_batch(engine, pools, rules, options, names))
+    return list(iter_batch(engine, pools, rules, options, names, progress=progress))
 
 
 def _rule_columns(rule) -> set[str]:
@@ -280,13 +290,15 @@ def _rule_columns(rule) -> set[str]:
 
 
 def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
-                  options: Options | None = None) -> Result:
+                  options: Options | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Result:
     """Run the generator on one pool (see :func:`run_batch`).
 
     With ``split_programs``, the programs' results are joined into one :class:`Result`.
     """
     options = options or Options()
-    results = run_batch(engine, [pool], rules, options, names=[options.pool_name])
+    results = run_batch(engine, [pool], rules, options, names=[options.pool_name],
+                        progress=progress)
     if len(results) == 1:
         return results[0]
     merged = Result([a for r in results for a in r.associations], results[0].pool,

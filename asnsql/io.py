@@ -122,7 +122,10 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
         Each with a ``.name`` file stem.
     folder : path
         Destination; created if missing (its parent must exist).
-    fmt : {'json', 'yaml'}
+    fmt : {'json', 'yaml', 'jsonl', 'parquet'}
+        ``json``/``yaml``: one file per association (the reference's layout); ``jsonl``: one
+        file ``associations.jsonl``, an association per line; ``parquet``: the tables
+        ``associations``, ``products`` and ``members`` (:mod:`asnsql.tables`).
     extra : dict, optional
         Other files to write with them, name -> text (e.g. the orphan table).
 
@@ -137,6 +140,8 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
         When the folder cannot be created or written.
     """
     folder = Path(folder)
+    if fmt not in ("json", "yaml", "jsonl", "parquet"):
+        raise OutputError(f"unknown output format {fmt!r}; use json, yaml, jsonl or parquet")
     suffix = ".json" if fmt == "json" else ".yaml"
     fresh = not folder.exists()
     parent = folder.parent if fresh else folder
@@ -151,10 +156,19 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     written: list[Path] = []
     try:
         names = []
-        for asn in associations:
-            name = getattr(asn, "name", None) or "association"
-            names.append(name + suffix)
-            (staging / (name + suffix)).write_text(dumps(asn, fmt), encoding="utf-8")
+        if fmt == "jsonl":
+            from .tables import write_jsonl
+
+            names.append(write_jsonl(associations, staging / "associations.jsonl").name)
+        elif fmt == "parquet":
+            from .tables import write_parquet
+
+            names += [p.name for p in write_parquet(list(associations), staging)]
+        else:
+            for asn in associations:
+                name = getattr(asn, "name", None) or "association"
+                names.append(name + suffix)
+                (staging / (name + suffix)).write_text(dumps(asn, fmt), encoding="utf-8")
         for name, text in (extra or {}).items():
             names.append(name)
             (staging / name).write_text(text, encoding="utf-8")

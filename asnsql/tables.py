@@ -1,0 +1,157 @@
+"""Associations as relational tables, for ETL (one file instead of one per association).
+
+Three tables, as pyarrow Tables (written as Parquet, or loaded into DuckDB):
+
+``associations``  one row per association: ``association`` (the file stem), ``asn_type``,
+                  ``asn_rule``, ``asn_id``, ``candidate_type``, ``program``, ``target``,
+                  ``version_id``, ``code_version``, ``degraded_status``, ``constraints``,
+                  ``pool`` (``asn_pool``), ``level`` (2 or 3)
+``products``      ``association``, ``product`` (0-based position), ``name``
+``members``       ``association``, ``product``, ``member`` (position), ``expname``,
+                  ``exptype``, ``exposerr``, ``asn_candidate``, ``pool_row`` (the pool row
+                  number, NULL for catalog members), and ``has_exposerr`` /
+                  ``has_asn_candidate`` (whether the member carries the key)
+
+:func:`from_tables` rebuilds the association dicts exactly as ``generate`` writes them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .assemble import AssociationDict
+
+__all__ = ["to_tables", "from_tables", "write_parquet", "write_jsonl", "TABLES"]
+
+TABLES = ("associations", "products", "members")
+
+_LEVEL2_KEYS = ("asn_type", "asn_rule", "version_id", "code_version", "degraded_status",
+                "program", "constraints", "asn_id", "asn_pool", "target", "products")
+_LEVEL3_KEYS = ("asn_type", "asn_rule", "version_id", "code_version", "degraded_status",
+                "program", "constraints", "asn_id", "target", "asn_pool", "products")
+
+
+def _level(asn: dict) -> int:
+    keys = list(asn)
+    return 3 if keys.index("target") < keys.index("asn_pool") else 2
+
+
+def to_tables(associations, candidate_types: dict | None = None) -> dict:
+    """Turn association dicts into the three tables.
+
+    Parameters
+    ----------
+    associations : iterable of AssociationDict
+        As :func:`asnsql.generate` returns them (``.name`` is the file stem).
+    candidate_types : dict, optional
+        ``asn_id`` -> candidate type, to fill ``candidate_type``.
+
+    Returns
+    -------
+    dict of pyarrow.Table
+        ``associations``, ``products`` and ``members``.
+    """
+    import pyarrow as pa
+
+    candidate_types = candidate_types or {}
+    a_cols: dict[str, list] = {k: [] for k in (
+        "association", "asn_type", "asn_rule", "asn_id", "candidate_type", "program", "target",
+        "version_id", "code_version", "degraded_status", "constraints", "pool", "level")}
+    p_cols: dict[str, list] = {k: [] for k in ("association", "product", "name")}
+    m_cols: dict[str, list] = {k: [] for k in (
+        "association", "product", "member", "expname", "exptype", "exposerr", "asn_candidate",
+        "pool_row", "has_exposerr", "has_asn_candidate")}
+    for asn in associations:
+        name = getattr(asn, "name", "")
+        a_cols["association"].append(name)
+        for key in ("asn_type", "asn_rule", "asn_id", "program", "target", "version_id",
+                    "code_version", "degraded_status", "constraints"):
+            a_cols[key].append(asn.get(key))
+        a_cols["candidate_type"].append(candidate_types.get(asn.get("asn_id")))
+        a_cols["pool"].append(asn.get("asn_pool"))
+        a_cols["level"].append(_level(asn))
+        for p_index, product in enumerate(asn["products"]):
+            p_cols["association"].append(name)
+            p_cols["product"].append(p_index)
+            p_cols["name"].append(product["name"])
+            for m_index, member in enumerate(product["members"]):
+                item = getattr(member, "item", None)
+                m_cols["association"].append(name)
+                m_cols["product"].append(p_index)
+                m_cols["member"].append(m_index)
+                m_cols["expname"].append(member["expname"])
+                m_cols["exptype"].append(member["exptype"])
+                m_cols["exposerr"].append(member.get("exposerr"))
+                m_cols["asn_candidate"].append(member.get("asn_candidate"))
+                m_cols["pool_row"].append(item["pos"] if item else None)
+                m_cols["has_exposerr"].append("exposerr" in member)
+                m_cols["has_asn_candidate"].append("asn_candidate" in member)
+    string = pa.string()
+    types = {"level": pa.int8(), "product": pa.int32(), "member": pa.int32(),
+             "pool_row": pa.int64(), "has_exposerr": pa.bool_(),
+             "has_asn_candidate": pa.bool_()}
+    return {name: pa.table({k: pa.array(v, type=types.get(k, string)) for k, v in cols.items()})
+            for name, cols in (("associations", a_cols), ("products", p_cols),
+                               ("members", m_cols))}
+
+
+def from_tables(associations, products, members) -> list[AssociationDict]:
+    """Rebuild association dicts from the three tables (inverse of :func:`to_tables`).
+
+    Parameters
+    ----------
+    associations, products, members : pyarrow.Table (or anything with ``to_pylist``)
+
+    Returns
+    -------
+    list of AssociationDict
+        In the order of ``associations``, with keys in the order the reference writes.
+    """
+    by_product: dict[tuple, list] = {}
+    for m in sorted(members.to_pylist(), key=lambda r: (r["association"], r["product"],
+                                                       r["member"])):
+        member = {"expname": m["expname"], "exptype": m["exptype"]}
+        if m["has_exposerr"]:
+            member["exposerr"] = m["exposerr"]
+        if m["has_asn_candidate"]:
+            member["asn_candidate"] = m["asn_candidate"]
+        by_product.setdefault((m["association"], m["product"]), []).append(member)
+    by_association: dict[str, list] = {}
+    for p in sorted(products.to_pylist(), key=lambda r: (r["association"], r["product"])):
+        by_association.setdefault(p["association"], []).append(
+            {"name": p["name"], "members": by_product.get((p["association"], p["product"]),
+                                                          [])})
+    out = []
+    for a in associations.to_pylist():
+        values = dict(a, asn_pool=a["pool"], products=by_association.get(a["association"], []))
+        keys = _LEVEL3_KEYS if a["level"] == 3 else _LEVEL2_KEYS
+        asn = AssociationDict((k, values[k]) for k in keys)
+        asn.name = a["association"]
+        out.append(asn)
+    return out
+
+
+def write_parquet(associations, folder, candidate_types: dict | None = None) -> list[Path]:
+    """Write the three tables as ``<table>.parquet`` files in ``folder``."""
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    tables = to_tables(associations, candidate_types)
+    paths = []
+    for name in TABLES:
+        path = folder / f"{name}.parquet"
+        pq.write_table(tables[name], path)
+        paths.append(path)
+    return paths
+
+
+def write_jsonl(associations, path) -> Path:
+    """Write one association per line: ``{"name": <file stem>, "association": {...}}``."""
+    path = Path(path)
+    with open(path, "w", encoding="utf-8") as out:
+        for asn in associations:
+            out.write(json.dumps({"name": getattr(asn, "name", ""), "association": asn},
+                                 separators=(",", ":")))
+            out.write("\n")
+    return path
