@@ -16,7 +16,8 @@ __all__ = ["Engine"]
 
 Tracer = Callable[[str, Any], None]
 
-#: Pool files larger than this (bytes, in total) are processed on a scratch database file.
+#: Pool files larger than this (bytes, in total) run with a memory limit (see
+#: :meth:`Engine.for_pools`).
 LARGE_POOL_BYTES = 64 * 1024 * 1024
 #: DuckDB's memory limit for such runs.
 LARGE_MEMORY_LIMIT = "2GB"
@@ -33,6 +34,10 @@ class Engine:
         Open an existing database file read-only.
     tracer : callable, optional
         Called as ``tracer(sql, params)`` before every statement is run.
+    memory_limit : str, optional
+        DuckDB's ``memory_limit`` (e.g. ``"2GB"``). Beyond it DuckDB moves table data and
+        intermediate results to a private temporary folder (under ``$ASNSQL_TMPDIR`` or the
+        system's temporary folder), deleted on :meth:`close`.
 
     Raises
     ------
@@ -46,23 +51,18 @@ class Engine:
 
         self._duckdb = duckdb
         self.tracer = tracer
-        self._scratch: str | None = None
-        if database == "scratch":
-            # A database file that lets DuckDB keep large pools on disk (deleted on close).
-            import tempfile
-
-            folder = os.environ.get("ASNSQL_TMPDIR") or tempfile.gettempdir()
-            fd, self._scratch = tempfile.mkstemp(prefix="asnsql-", suffix=".duckdb",
-                                                 dir=folder)
-            os.close(fd)
-            os.unlink(self._scratch)
-            database = self._scratch
+        self._spill: str | None = None
         try:
             self.con = duckdb.connect(database, read_only=read_only)
         except duckdb.Error as err:
             raise QueryError(f"cannot open DuckDB database {database}: {err}") from None
         if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            import tempfile
+
+            self._spill = tempfile.mkdtemp(prefix="asnsql-",
+                                           dir=os.environ.get("ASNSQL_TMPDIR") or None)
+            self.con.execute("SET memory_limit = $limit", {"limit": memory_limit})
+            self.con.execute("SET temp_directory = $folder", {"folder": self._spill})
         self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.run_script(sql_text("macros.sql"))
@@ -170,22 +170,21 @@ class Engine:
         return isinstance(obj, self._duckdb.DuckDBPyRelation)
 
     def close(self) -> None:
-        """Close the connection (and delete a scratch database)."""
+        """Close the connection (and delete the temporary folder of a memory limit)."""
         self.con.close()
-        if self._scratch:
-            for path in (self._scratch, self._scratch + ".wal"):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-            self._scratch = None
+        if self._spill:
+            import shutil
+
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
 
     @classmethod
     def for_pools(cls, pools: list, tracer: Tracer | None = None) -> "Engine":
-        """An engine suited to the pools: in memory, or on a scratch file for large ones.
+        """An in-memory engine suited to the pools.
 
-        Pool files larger than :data:`LARGE_POOL_BYTES` in total are loaded into a scratch
-        database file with a memory limit, so DuckDB keeps what does not fit on disk.
+        Pool files larger than :data:`LARGE_POOL_BYTES` in total get the memory limit
+        :data:`LARGE_MEMORY_LIMIT`: DuckDB then keeps what does not fit in a temporary
+        folder, so an archive pool of a million rows stays within a few GB.
         """
         size = 0
         for pool in pools:
@@ -195,7 +194,7 @@ class Engine:
                 except OSError:
                     pass
         if size > LARGE_POOL_BYTES:
-            return cls("scratch", tracer=tracer, memory_limit=LARGE_MEMORY_LIMIT)
+            return cls(tracer=tracer, memory_limit=LARGE_MEMORY_LIMIT)
         return cls(tracer=tracer)
 
     def __enter__(self):

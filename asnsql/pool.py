@@ -41,7 +41,8 @@ REQUIRED_COLUMNS = ("filename", "exp_type", "program")
 
 #: Names asnsql adds to the pool tables; a pool may not use them.
 RESERVED_COLUMNS = ("pos", "lineno", "src", "pool_id", "base_exptype", "item_ami",
-                    "item_coron", "item_tso", "run", "cand_id", "cand_type", "cand_kind")
+                    "item_coron", "item_tso", "science_pointing", "run", "cand_id",
+                    "cand_type", "cand_kind", "raw_program", "raw_asn_candidate", "n_fields")
 
 
 
@@ -90,6 +91,7 @@ class _Source:
     path: str | None
     header: list[str] = field(default_factory=list)
     header_line: int = 0
+    delim: str = "|"
 
 
 def _field_pattern(delimiter: str) -> str:
@@ -146,66 +148,63 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
         lacks ``filename``, ``exp_type`` or ``program`` (the file, line and column named).
     """
     names = list(names or [None] * len(pools))
+    if len(delimiter) != 1 or delimiter in '"\n\r#':
+        raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
+                        "than a quote, '#' or a line break")
     engine.execute(sql_statements("pool.sql")["create_lines"])
     sources: list[_Source] = []
-    text_files: list[_Source] = []
+    offset = 0
     for src, (pool, name) in enumerate(zip(pools, names)):
         if isinstance(pool, (str, os.PathLike)):
             path = str(pool)
             if not Path(path).is_file():
                 raise PoolError(f"pool file {path} does not exist (or is not a file)")
-            source = _Source(src, Path(path).name, path)
+            source = _Source(src, Path(path).name, path, delim=delimiter)
             if pool_format is None or pool_format in ("ascii", "ascii.basic", "basic"):
-                text_files.append(source)
+                _load_text(engine, source, offset)
             else:
-                _load_astropy(engine, source, path, pool_format, delimiter)
+                _load_astropy(engine, source, path, pool_format, offset)
         else:
             source = _Source(src, name or "pool", None)
-            _load_table(engine, source, pool)
+            _load_table(engine, source, pool, offset)
+        offset += engine.scalar(sql_statements("pool.sql")["source_rows"], {"src": src})
         sources.append(source)
-    if text_files:
-        _load_text(engine, text_files, delimiter)
     _read_headers(engine, sources)
+    engine.run_script(sql_statements("pool.sql")["pool_rows"])
+    columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | {"asn_candidate"})
+    _make_tables(engine, columns, split_programs)
     _check_ragged(engine, sources)
     for source in sources:
         if "asn_candidate" not in source.header:
             where = f"pool file {source.path}" if source.path else f"pool {source.name}"
             warnings.warn(f"{where} has no asn_candidate column (an older pool): only "
                           "discovered associations can be made", AsnsqlWarning, stacklevel=3)
-    engine.run_script(sql_statements("pool.sql")["pool_rows"])
-    columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | {"asn_candidate"})
-    _make_tables(engine, columns, split_programs)
     return _infos(engine, sources, split_programs)
 
 
-def _load_text(engine: Engine, files: list[_Source], delimiter: str) -> None:
-    if len(delimiter) != 1 or delimiter in '"\n\r#':
-        raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
-                        "than a quote, '#' or a line break")
-    statement = sql_statements("pool.sql")["text_lines"]
-    for source in files:
-        try:
-            engine.execute(statement, {"path": source.path, "src": source.src,
-                                       "delim": delimiter,
-                                       "field_pattern": _field_pattern(delimiter)})
-        except QueryError as err:
-            raise PoolError(f"pool file {source.path} cannot be read as text ({err}); pools "
-                            f"are {delimiter!r}-delimited text, or give --pool-format") from None
+def _load_text(engine: Engine, source: _Source, offset: int) -> None:
+    try:
+        engine.execute(sql_statements("pool.sql")["text_lines"],
+                       {"path": source.path, "src": source.src, "offset": offset,
+                        "delim": source.delim, "field_pattern": _field_pattern(source.delim)})
+    except QueryError as err:
+        raise PoolError(f"pool file {source.path} cannot be read as text ({err}); pools "
+                        f"are {source.delim!r}-delimited text, or give --pool-format") from None
 
 
 def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,
-                  delimiter: str) -> None:
+                  offset: int) -> None:
     from astropy.table import Table
 
     kwargs = {"format": pool_format}
     if pool_format.startswith("ascii") and pool_format != "ascii.ecsv":
-        kwargs["delimiter"] = delimiter     # as asn_generate passes its -d
+        kwargs["delimiter"] = source.delim  # as asn_generate passes its -d
     try:
         table = Table.read(path, **kwargs)
     except Exception as err:  # astropy raises many types for unreadable files
         raise PoolError(f"pool file {path} cannot be read as {pool_format!r}: "
                         f"{type(err).__name__}: {err}") from None
-    _load_table(engine, source, table)
+    _load_table(engine, source, table, offset)
 
 
 def _to_arrow(table: Any):
@@ -233,7 +232,7 @@ def _to_arrow(table: Any):
     return None
 
 
-def _load_table(engine: Engine, source: _Source, table: Any) -> None:
+def _load_table(engine: Engine, source: _Source, table: Any, offset: int) -> None:
     """A table in memory: the header line is its column names, rows follow as lines."""
     from sqlglot import exp
 
@@ -248,9 +247,10 @@ def _load_table(engine: Engine, source: _Source, table: Any) -> None:
     names = [str(n) for n in arrow.column_names]
     cols = {f"c{i}": arrow.column(i).cast(pa.string()) for i in range(len(names))}
     cols["lineno"] = pa.array(range(2, arrow.num_rows + 2), type=pa.int64())
+    cols["pos"] = pa.array(range(offset, offset + arrow.num_rows), type=pa.int64())
     engine.register("pool_arrow", pa.table(cols))
     try:
-        engine.execute("INSERT INTO pool_lines VALUES ($src, 1, $names)",
+        engine.execute("INSERT INTO pool_lines VALUES ($src, 1, NULL, NULL, $names)",
                        {"src": source.src, "names": names})
         # normalised as text pools are: stripped, lower-cased, 'null' for empty cells
         fields = exp.Array(expressions=[
@@ -258,7 +258,7 @@ def _load_table(engine: Engine, source: _Source, table: Any) -> None:
                 this=exp.column(f"c{i}"))), exp.Literal.string("")), exp.Literal.string("null"))
             for i in range(len(names))])
         select = exp.select(exp.Literal.number(source.src), exp.column("lineno"),
-                            fields).from_("pool_arrow")
+                            exp.column("pos"), exp.Null(), fields).from_("pool_arrow")
         engine.execute(exp.insert(select, "pool_lines"))
     finally:
         engine.unregister("pool_arrow")
@@ -288,9 +288,9 @@ def _read_headers(engine: Engine, sources: list[_Source]) -> None:
                             "reserves for its own use; rename them in the pool")
         source.header, source.header_line = names, line
     engine.execute("CREATE OR REPLACE TABLE pool_sources (src INTEGER, name VARCHAR, "
-                   "path VARCHAR, header VARCHAR[], header_line BIGINT)")
-    engine.con.executemany("INSERT INTO pool_sources VALUES (?, ?, ?, ?, ?)",
-                           [(s.src, s.name, s.path, s.header, s.header_line)
+                   "path VARCHAR, header VARCHAR[], header_line BIGINT, delim VARCHAR)")
+    engine.con.executemany("INSERT INTO pool_sources VALUES (?, ?, ?, ?, ?, ?)",
+                           [(s.src, s.name, s.path, s.header, s.header_line, s.delim)
                             for s in sources])
 
 
@@ -336,7 +336,7 @@ def _ident(name: str):
 
 
 def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> None:
-    """Create ``pool`` and ``pool_defined`` from ``pool_rows`` (one statement each)."""
+    """Create ``pool_index``, ``pool_defined``, ``pool`` and ``pool_raw`` from ``pool_rows``."""
     script = cached_sql(f"pool tables {split_programs} {columns!r}",
                         lambda: _tables_sql(columns, split_programs))
     for statement in script.split(";\n"):
@@ -344,7 +344,11 @@ def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> No
 
 
 def _tables_sql(columns: list[str], split_programs: bool) -> str:
-    """The statements of :func:`_make_tables`, as SQL text."""
+    """The statements of :func:`_make_tables`, as SQL text.
+
+    Each row is split once, into ``pool_defined``; ``pool`` (the row's unit and raw
+    ``program`` and ``asn_candidate``) is taken from there.
+    """
     from sqlglot import exp
 
     statements = []
@@ -354,56 +358,32 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
     statements.append(exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
                                  expression=index))
 
-    def extract(values: str, column: str) -> exp.Expression:
+    def extract(column: str, values: str = "fields") -> exp.Expression:
         return exp.Anonymous(this="list_extract", expressions=[
-            exp.column(values, table="r", quoted=True), exp.column(f"i_{column}", table="i",
-                                                                    quoted=True)])
+            exp.column(values, table="r", quoted=True),
+            exp.column(f"i_{column}", table="i", quoted=True)])
 
-    # pool: the row's unit and the raw values the candidate runs read.
-    wide = (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"),
-                       exp.column("lineno", table="r"),
-                       *[exp.alias_(extract("fields", c), _ident(c))
-                         for c in ("program", "asn_candidate")])
-            .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
-            .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
-    # pool_raw: every column the rules read, as read (a view: computed for the rows asked).
-    raw = (exp.select(exp.column("pos", table="r"), exp.column("src", table="r"),
-                      *[exp.alias_(extract("fields", c), _ident(c)) for c in columns])
-           .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
-           .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
-    if split_programs:
-        # One pool unit per (source, program), numbered by first appearance.
-        pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
-            exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
-        units = exp.select(_c("src"), _c("program"),
-                           exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
-                                      "pool_id")).from_(
-            exp.select(_c("src"), _c("program"),
-                       exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
-            .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
-        base = (exp.select(exp.column("pool_id", table="u"), "w.*")
-                .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
-                                 on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
-                .with_("w", as_=wide).with_("units", as_=units))
-    else:
-        base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
-    statements.append(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
-                                 expression=base))
-    statements.append(exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True,
-                                 expression=raw))
-    # The EMPTY test runs once per value as a list transform: one expression per column
-    # would cost more to plan than to run on a typical pool.
-    defined_rows = exp.select(
-        exp.column("pos"), exp.column("src"),
-        exp.alias_(exp.func("list_transform", exp.column("fields"),
-                            exp.Lambda(this=exp.func("asn_value", exp.column("v")),
-                                       expressions=[exp.to_identifier("v")])),
-                   "defined")).from_("pool_rows")
-    defined = (exp.select(exp.column("pool_id", table="p"), exp.column("pos", table="p"),
-                          *[exp.alias_(extract("defined", c), _ident(c)) for c in columns])
-               .from_(exp.alias_(exp.to_table("pool"), "p"))
-               .join(exp.alias_(defined_rows.subquery(), "r"), on="p.pos = r.pos")
-               .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+    def split_rows(*projections, rows: exp.Expression = exp.to_table("pool_rows")) -> exp.Select:
+        return (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"),
+                           *projections)
+                .from_(exp.alias_(rows, "r"))
+                .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+
+    # pool_defined: every column the rules read as *defined* values, with the raw program
+    # and asn_candidate (for ``pool``) and the derived flags. The EMPTY test runs once per
+    # value as a list transform (cheaper than one expression per column).
+    with_defined = exp.select("*", exp.alias_(
+        exp.func("list_transform", exp.column("fields"),
+                 exp.Lambda(this=exp.func("asn_value", exp.column("v")),
+                            expressions=[exp.to_identifier("v")])),
+        "defined")).from_("pool_rows").subquery()
+    defined = split_rows(
+        exp.column("lineno", table="r"),
+        exp.alias_(exp.func("len", exp.column("fields", table="r", quoted=True)), "n_fields"),
+        exp.alias_(extract("program"), "raw_program"),
+        exp.alias_(extract("asn_candidate"), "raw_asn_candidate"),
+        *[exp.alias_(extract(c, "defined"), _ident(c)) for c in columns],
+        rows=with_defined)
     derived = exp.select(
         "*",
         exp.alias_(exp.func("asn_base_exptype", _c("pntgtype"), _c("exp_type"), _c("is_psf"),
@@ -418,6 +398,33 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
     ).from_(defined.subquery("d"))
     statements.append(exp.Create(this=exp.to_table("pool_defined"), kind="TABLE",
                                  replace=True, expression=derived))
+    # pool: the row's unit and the raw values the candidate runs read.
+    wide = exp.select(_c("src"), _c("pos"), _c("lineno"),
+                      exp.alias_(_c("raw_program"), "program"),
+                      exp.alias_(_c("raw_asn_candidate"), "asn_candidate")).from_("pool_defined")
+    if split_programs:
+        # One pool unit per (source, program), numbered by first appearance.
+        pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
+            exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
+        units = exp.select(_c("src"), _c("program"),
+                           exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
+                                      "pool_id")).from_(
+            exp.select(_c("src"), _c("program"),
+                       exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
+            .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
+        base = (exp.select(exp.column("pool_id", table="u"), "w.*")
+                .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
+                                 on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
+                .order_by(exp.column("pos", table="w"))
+                .with_("w", as_=wide).with_("units", as_=units))
+    else:
+        base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
+    statements.append(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
+                                 expression=base))
+    # pool_raw: every column the rules read, as read (a view: split for the rows asked).
+    raw = split_rows(*[exp.alias_(extract(c), _ident(c)) for c in columns])
+    statements.append(exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True,
+                                 expression=raw))
     return ";\n".join(s.sql(dialect="duckdb") for s in statements)
 
 

@@ -128,6 +128,7 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3) -> dict:
         best = None
         for i in range(repeats):
             out = work / "corpus" / folder.name / str(i)
+            out.parent.mkdir(parents=True, exist_ok=True)
             t0 = time.perf_counter()
             subprocess.run([_python(), "-m", "asnsql", "generate", str(folder / f"{folder.name}.csv"),
                             "-p", str(out), "-q", "--version-id", "v0"],

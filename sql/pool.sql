@@ -15,16 +15,27 @@ CREATE OR REPLACE MACRO asn_unquote(v) AS
     CASE WHEN starts_with(trim(v), '"') AND ends_with(trim(v), '"') AND length(trim(v)) >= 2
          THEN replace(trim(v)[2:-2], '""', '"') ELSE v END;
 
+-- Split a stored line (see text_lines) into its normalised fields; rows stored already
+-- split (quoted or padded fields, table sources) keep their list.
+CREATE OR REPLACE MACRO asn_fields(line, fields, delim) AS
+    CASE WHEN fields IS NOT NULL THEN fields
+         ELSE list_transform(string_split(line, delim), v -> CASE WHEN v = '' THEN 'null' ELSE v END)
+    END;
+
 -- name: create_lines
-CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, fields VARCHAR[]);
+-- Every kept line of every source: the header (pos NULL) and the rows (pos: global row
+-- number, the processing order). A row is kept as its lower-cased text (`line`) when
+-- splitting it on the delimiter gives its values, else as its normalised values (`fields`).
+CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, pos BIGINT, line VARCHAR,
+                                    fields VARCHAR[]);
 
 -- name: text_lines
 -- A text pool as numbered lines: comment lines (first non-blank character '#') and blank
--- lines dropped, each line split on the delimiter outside double quotes and normalised
--- (spec section 1.1: stripped, lower-cased, 'null' for an empty field). The file is read
--- as one column of lines, in order; DuckDB's CSV parsing is not used, because its comment
--- option also cuts lines at a '#' inside a value (e.g. '#TODO'). Stripping and unquoting
--- run only on the lines that need them.
+-- lines dropped; the first line left is the header. The file is read as one column of
+-- lines, in order; DuckDB's CSV parsing is not used, because its comment option also cuts
+-- lines at a '#' inside a value (e.g. '#TODO'). Lines with quoted fields are split outside
+-- the quotes and lines with blanks around values are stripped here (spec section 1.1);
+-- the others stay text and are split when read (asn_fields), which keeps large pools small.
 INSERT INTO pool_lines
 WITH numbered AS (
     SELECT row_number() OVER () AS lineno, line
@@ -32,44 +43,61 @@ WITH numbered AS (
                   escape = '', header = false, auto_detect = false)
 ),
 kept AS (
-    SELECT lineno, lower(replace(line, chr(13), '')) AS line FROM numbered
-    WHERE NOT starts_with(ltrim(line), '#') AND trim(line) <> ''
+    -- (a line not starting with a blank is blank only when empty, and a comment when it
+    -- starts with '#': the trims run on the few lines that start with a blank)
+    SELECT lineno,
+           lower(CASE WHEN contains(line, chr(13)) THEN replace(line, chr(13), '')
+                      ELSE line END) AS line
+    FROM numbered
+    WHERE CASE WHEN starts_with(line, ' ')
+               THEN NOT starts_with(ltrim(line), '#') AND trim(line) <> ''
+               ELSE line <> '' AND NOT starts_with(line, '#') END
+),
+ranked AS (
+    -- (numbered as they come: the filter keeps the file's order)
+    SELECT row_number() OVER () AS k, lineno, line,
+           contains(line, '"') AS quoted,
+           contains(line, ' ' || $delim) OR contains(line, $delim || ' ')
+               OR contains(line, chr(9) || $delim) OR contains(line, $delim || chr(9))
+               OR starts_with(line, ' ') OR ends_with(line, ' ')
+               OR starts_with(line, chr(9)) OR ends_with(line, chr(9)) AS padded
+    FROM kept
 )
 SELECT $src, lineno,
+       CASE WHEN k > 1 THEN $offset + k - 2 END,
+       CASE WHEN k > 1 AND NOT quoted AND NOT padded THEN line END,
        CASE
-           WHEN contains(line, '"')              -- quoted fields: split outside quotes
+           WHEN quoted                           -- quoted fields: split outside quotes
                THEN list_transform(regexp_extract_all(line || $delim, $field_pattern, 1),
                                    v -> coalesce(nullif(trim(asn_unquote(v)), ''), 'null'))
-           WHEN contains(line, ' ' || $delim) OR contains(line, $delim || ' ')
-                OR contains(line, chr(9) || $delim) OR contains(line, $delim || chr(9))
-                OR starts_with(line, ' ') OR ends_with(line, ' ')
-                OR starts_with(line, chr(9)) OR ends_with(line, chr(9))
-               THEN list_transform(string_split(line, $delim),      -- blanks to strip
+           WHEN padded                           -- blanks to strip
+               THEN list_transform(string_split(line, $delim),
                                    v -> coalesce(nullif(trim(v), ''), 'null'))
-           ELSE list_transform(string_split(line, $delim),
-                               v -> CASE WHEN v = '' THEN 'null' ELSE v END)
+           WHEN k = 1 THEN asn_fields(line, NULL, $delim)
        END
-FROM kept;
+FROM ranked;
+
+-- name: source_rows
+-- Number of rows (header excluded) a source has.
+SELECT count(pos) FROM pool_lines WHERE src = $src;
 
 -- name: headers
 -- The first line of each source is its header.
-SELECT src, lineno, fields FROM pool_lines
-QUALIFY row_number() OVER (PARTITION BY src ORDER BY lineno) = 1
-ORDER BY src;
+SELECT src, lineno, fields FROM pool_lines WHERE pos IS NULL ORDER BY src;
 
 -- name: ragged
--- Rows whose number of fields differs from the header's.
-SELECT l.src, l.lineno, len(l.fields) AS n, len(f.header) AS expected
-FROM pool_lines AS l JOIN pool_sources AS f USING (src)
-WHERE l.lineno > f.header_line AND len(l.fields) <> len(f.header)
-ORDER BY l.src, l.lineno
+-- Rows whose number of fields differs from the header's (counted when pool_defined was
+-- made, which splits every row once).
+SELECT d.src, d.lineno, d.n_fields AS n, len(f.header) AS expected
+FROM pool_defined AS d JOIN pool_sources AS f USING (src)
+WHERE d.n_fields <> len(f.header)
+ORDER BY d.src, d.lineno
 LIMIT 3;
 
 -- name: pool_rows
--- One row per exposure with a global row number `pos` (processing order) and its
--- normalised values; the staging lines are dropped.
-CREATE OR REPLACE TABLE pool_rows AS
-SELECT l.src, l.lineno, row_number() OVER (ORDER BY l.src, l.lineno) - 1 AS pos, l.fields
+-- One row per exposure: its source, line number, global row number `pos` and normalised
+-- values `fields` (a view: lines are split when read).
+CREATE OR REPLACE VIEW pool_rows AS
+SELECT l.src, l.lineno, l.pos, asn_fields(l.line, l.fields, f.delim) AS fields
 FROM pool_lines AS l JOIN pool_sources AS f USING (src)
-WHERE l.lineno > f.header_line;
-DROP TABLE pool_lines;
+WHERE l.pos IS NOT NULL;
