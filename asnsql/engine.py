@@ -169,6 +169,18 @@ class Engine:
         """Whether ``obj`` is a DuckDB relation."""
         return isinstance(obj, self._duckdb.DuckDBPyRelation)
 
+    def worker(self) -> "Engine":
+        """An engine on the same database for another thread (a DuckDB cursor).
+
+        Close it before this engine; closing it leaves the database open.
+        """
+        other = object.__new__(Engine)
+        other._duckdb = self._duckdb
+        other.tracer = self.tracer
+        other._spill = None
+        other.con = self.con.cursor()
+        return other
+
     def close(self) -> None:
         """Close the connection (and delete the temporary folder of a memory limit)."""
         self.con.close()

@@ -9,7 +9,10 @@ every pool as grouped rows, and :mod:`asnsql.assemble` spells them out, pool by 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
+import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -142,8 +145,9 @@ def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
 
 
 #: Pool rows generated together at most (pool units are never split): bounds memory on
-#: archive pools while keeping every query set-based.
-CHUNK_ROWS = 200_000
+#: archive pools while keeping every query set-based; one chunk is assembled while the next
+#: one's queries run.
+CHUNK_ROWS = 100_000
 #: Pools up to this size first count which rules can have members (and skip the others).
 PREFILTER_ROWS = 20_000
 
@@ -174,50 +178,132 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     done = 0
     if progress:
         progress(0, total)
-    chunk: list[PoolInfo] = []
+    chunks: list[list[PoolInfo]] = [[]]
     size = 0
-    for info in infos + [None]:
-        if info is not None and (not chunk or size + info.rows <= chunk_rows):
-            chunk.append(info)
-            size += info.rows
-            continue
-        yield from _generate_chunk(engine, chunk, rules, by_name, pool_names, options,
-                                   version_id)
-        done += size
-        if progress:
-            progress(done, total)
-        chunk, size = ([info], info.rows) if info is not None else ([], 0)
+    for info in infos:
+        if chunks[-1] and size + info.rows > chunk_rows:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(info)
+        size += info.rows
+    chunks = [c for c in chunks if c]
+    threads = None
+    if len(chunks) > 1:
+        # Many chunks: each rule query on one thread, the rules side by side on the cores
+        # (less contention than every query on every core).
+        threads = engine.scalar("SELECT current_setting('threads')")
+        engine.execute("SET threads = 1")
+    try:
+        for chunk, fetched in _fetch_chunks(engine, chunks, rules, options):
+            with _gc_paused():
+                results = _assemble_chunk(fetched, chunk, by_name, pool_names, options,
+                                          version_id)
+            yield from results
+            done += sum(i.rows for i in chunk)
+            if progress:
+                progress(done, total)
+    finally:
+        if threads is not None:
+            engine.execute("SET threads = $n", {"n": threads})
 
 
-def _generate_chunk(engine, infos, rules, by_name, pool_names, options, version_id):
-    if not infos:
+_gc_lock = threading.Lock()
+_gc_state = {"depth": 0, "was_enabled": False}
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector while a chunk's objects are made.
+
+    Assembly makes millions of small dicts and tuples, none in reference cycles; with the
+    collector on, each of its full passes walks all of them again, which more than doubles
+    the time of large runs. Pauses nest and may overlap across threads; the collector
+    resumes (if it was on) when the last one ends.
+    """
+    with _gc_lock:
+        if _gc_state["depth"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["depth"] -= 1
+            if _gc_state["depth"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
+
+
+@dataclass
+class _Fetched:
+    """What the database gives for one chunk of pool units (see :func:`_fetch_chunk`)."""
+
+    runs: list[assemble.RunInfo]
+    rows: list[tuple]
+    items: dict[int, dict]
+    unit_rows: dict[int, list[int]]
+
+
+def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options) -> _Fetched:
+    """Run a chunk's queries: its candidate runs, every rule, and the members' pool values."""
+    with _gc_paused():
+        runs = _chunk_runs(engine, options, infos[0].pool_id, infos[-1].pool_id)
+        active = [r for r in rules if r.product != "none"]
+        if sum(i.rows for i in infos) <= PREFILTER_ROWS:
+            # On small pools, skipping the rules with no possible member saves more than
+            # the count costs.
+            counts = engine.dicts(prefilter_text(rules))[0]
+            active = [r for r in active if counts.get(r.name)]
+        rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
+                for row in result]
+        items = _items(engine, rows)
+        unit_rows: dict[int, list[int]] = {i.pool_id: [] for i in infos}
+        for pool_id, pos in engine.rows(
+                "SELECT pool_id, pos FROM pool WHERE pool_id BETWEEN $first AND $last "
+                "ORDER BY pos", {"first": infos[0].pool_id, "last": infos[-1].pool_id}):
+            unit_rows[pool_id].append(pos)
+    return _Fetched(runs, rows, items, unit_rows)
+
+
+def _fetch_chunks(engine: Engine, chunks: list[list[PoolInfo]], rules,
+                  options: Options) -> Iterator[tuple[list[PoolInfo], _Fetched]]:
+    """Each chunk with its query results; the next chunk's queries run on a worker thread
+    while the caller assembles the current one (DuckDB works without the GIL)."""
+    if len(chunks) <= 1:
+        for chunk in chunks:
+            yield chunk, _fetch_chunk(engine, chunk, rules, options)
         return
-    runs = _chunk_runs(engine, options, infos[0].pool_id, infos[-1].pool_id)
-    active = [r for r in rules if r.product != "none"]
-    if sum(i.rows for i in infos) <= PREFILTER_ROWS:
-        # On small pools, skipping the rules with no possible member saves more than the
-        # count costs.
-        counts = engine.dicts(prefilter_text(rules))[0]
-        active = [r for r in active if counts.get(r.name)]
-    rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
-            for row in result]
-    items = _items(engine, rows)
-    asns = assemble.build(rows, by_name, {r.run: r for r in runs}, items, pool_names,
-                          version_id, only_valid=options.finalize)
-    del rows, items
+    from concurrent.futures import ThreadPoolExecutor
+
+    worker = engine.worker()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_fetch_chunk, worker, chunks[0], rules, options)
+            for i, chunk in enumerate(chunks):
+                fetched = future.result()
+                if i + 1 < len(chunks):
+                    future = pool.submit(_fetch_chunk, worker, chunks[i + 1], rules, options)
+                yield chunk, fetched
+                del fetched
+    finally:
+        worker.close()
+
+
+def _assemble_chunk(fetched: _Fetched, infos: list[PoolInfo], by_name, pool_names,
+                    options: Options, version_id) -> list[Result]:
+    """Associations of a chunk's pool units, finalised, one :class:`Result` per unit."""
+    runs = fetched.runs
+    asns = assemble.build(fetched.rows, by_name, {r.run: r for r in runs}, fetched.items,
+                          pool_names, version_id, only_valid=options.finalize)
     by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
     for asn in asns:
         by_pool[asn.run.pool_id].append(asn)
     del asns
     wanted = [i.lower() for i in options.ids or []]
-    unit_rows: dict[int, list[int]] = {i.pool_id: [] for i in infos}
-    for pool_id, pos in engine.rows(
-            "SELECT pool_id, pos FROM pool WHERE pool_id BETWEEN $first AND $last ORDER BY pos",
-            {"first": infos[0].pool_id, "last": infos[-1].pool_id}):
-        unit_rows[pool_id].append(pos)
     runs_by_pool: dict[int, list[assemble.RunInfo]] = {}
     for run in runs:
         runs_by_pool.setdefault(run.pool_id, []).append(run)
+    results = []
     for info in infos:
         unit = by_pool.pop(info.pool_id)
         if options.finalize and unit:
@@ -234,9 +320,10 @@ def _generate_chunk(engine, infos, rules, by_name, pool_names, options, version_
             # background candidates added for them took part in generation only.
             unit = [a for a in unit if any(i in a.asn_id for i in wanted)]
         used = assemble.member_positions(unit)
-        orphans = [p for p in unit_rows[info.pool_id] if p not in used]
-        yield Result(assemble.to_dicts(unit), info, runs_by_pool.get(info.pool_id, []),
-                     orphans)
+        orphans = [p for p in fetched.unit_rows[info.pool_id] if p not in used]
+        results.append(Result(assemble.to_dicts(unit), info,
+                              runs_by_pool.get(info.pool_id, []), orphans))
+    return results
 
 
 def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,

@@ -1,0 +1,49 @@
+"""Batch generation: many pools in one pass, split into chunks, equals each pool alone."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+from asnsql import generate
+from asnsql.engine import Engine
+from asnsql.generate import Options, iter_batch
+
+from .conftest import corpus_dir
+
+POOLS = ["jw00711_20181027T043250_pool", "pool_image_nircam", "pool_wfs",
+         "jw82600_20171108T041350_pool", "pool_018_all_exptypes"]
+
+
+def _paths():
+    paths = [corpus_dir() / p / f"{p}.csv" for p in POOLS]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        pytest.fail(f"corpus pools missing: {missing}")
+    return paths
+
+
+def _canon(asns):
+    return sorted(json.dumps(a, sort_keys=True) for a in asns)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 300])
+def test_chunks_equal_pools_alone(chunk_rows):
+    """Chunked batch runs (next chunk queried on a worker thread) lose and add nothing."""
+    paths = _paths()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = [_canon(generate(p, version_id="v0")) for p in paths]
+        engine = Engine()
+        try:
+            results = list(iter_batch(engine, paths, options=Options(version_id="v0"),
+                                      chunk_rows=chunk_rows))
+            threads = engine.scalar("SELECT current_setting('threads')")
+        finally:
+            engine.close()
+    assert [_canon(r.associations) for r in results] == alone
+    assert len(results) == len(paths)
+    assert threads == Engine().scalar("SELECT current_setting('threads')"), \
+        "the engine's thread setting is restored after a chunked run"
