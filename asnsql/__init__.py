@@ -6,29 +6,37 @@ The public API; see the README for the three uses (command line, ad-hoc SQL, ETL
 from .errors import (
     AsnsqlError,
     AsnsqlWarning,
+    AssociationError,
     CompileError,
     OutputError,
     PoolError,
     QueryError,
     RuleError,
 )
-from .generate import generate
+from .generate import generate, generate_batch
 from .io import load_asn, write_associations
 from .ruleset import default_ruleset, load_rules
+from .session import connect
+from .tables import from_tables, to_tables
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsnsqlError",
     "AsnsqlWarning",
+    "AssociationError",
     "CompileError",
     "OutputError",
     "PoolError",
     "QueryError",
     "RuleError",
+    "connect",
     "default_ruleset",
+    "from_tables",
     "generate",
+    "generate_batch",
     "load_asn",
     "load_rules",
+    "to_tables",
     "write_associations",
 ]

@@ -35,6 +35,7 @@ How the reference's sequential, stateful matching becomes set operations (spec s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlglot import exp
@@ -53,7 +54,8 @@ from .model import (
     Rule,
 )
 
-__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "condition_sql", "PREDICATE_ARGUMENTS"]
+__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "condition_sql", "rule_checks",
+           "checks_sql", "checks_text", "RuleCheck", "PREDICATE_ARGUMENTS"]
 
 DIALECT = "duckdb"
 
@@ -287,6 +289,197 @@ class _Exprs:
 def condition_sql(rule: Rule, cond: Condition) -> str:
     """DuckDB SQL text of a condition of ``rule`` (for messages and ``asnsql why``)."""
     return _Exprs(rule).condition(cond).sql(DIALECT)
+
+
+# --- checks: a rule's conditions one by one (asnsql why) -------------------------------------
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One condition of a rule that an exposure must meet, for explanations.
+
+    Attributes
+    ----------
+    label : str
+        What is expected, in words (``exp_type matches nrc_image|nrc_tacq``).
+    columns : tuple of str
+        The pool columns (or derived values such as ``base_exptype``) the check reads.
+    test : sqlglot.exp.Expression
+        A never-NULL boolean over ``run_items``.
+    """
+
+    label: str
+    columns: tuple[str, ...]
+    test: exp.Expression
+
+
+def _describe(rule: Rule, cond: Condition) -> str:
+    """A condition in words (the rule file's vocabulary)."""
+    if isinstance(cond, Composite):
+        inner = "; ".join(_describe(rule, c) for c in cond.children)
+        return {"all": f"all of ({inner})", "any": f"any of ({inner})",
+                "not_any": f"none of ({inner})", "not_all": f"not all of ({inner})"}[cond.op] \
+            if len(cond.children) > 1 or cond.op != "all" else inner
+    if isinstance(cond, AttrTest):
+        what = " or ".join(cond.sources)
+        if cond.op == "defined":
+            text = f"{what} {'is not' if cond.negate else 'is'} defined"
+        elif cond.op == "match":
+            text = f"{what} matches {'|'.join(cond.patterns)}"
+        else:
+            text = f"{what} does not contain {cond.patterns[0]}"
+        return text + (" (or is undefined)" if cond.optional else "")
+    if isinstance(cond, ExptypeTest):
+        what = "base exposure type" if cond.base else f"{rule.exptype} exptype"
+        return f"{what} {'is not' if cond.negate else 'is'} one of {', '.join(cond.values)}"
+    if isinstance(cond, PredicateTest):
+        from .model import PREDICATES
+
+        text = PREDICATES.get(cond.name, cond.name)
+        return f"{cond.name}: {text}" if cond.expect else f"not {cond.name}: {text}"
+    if isinstance(cond, CandidateTest):
+        return (f"candidate type {'is not' if cond.negate else 'is'} one of "
+                f"{', '.join(cond.types)}")
+    return repr(cond)
+
+
+def _key_label(rule: Rule, key: Key) -> str:
+    """A key's own test in words (value required, pattern, when it applies)."""
+    what = " or ".join(key.sources)
+    label = f"{key.name}: {what} " + ("matches " + "|".join(key.match) if key.match
+                                      else "is defined")
+    if key.optional:
+        label += " (or is undefined)"
+    if key.when is not None:
+        label += f" when {_describe(rule, key.when)}"
+    if key.constant_when is not None:
+        label += f", unless {_describe(rule, key.constant_when)}"
+    return label
+
+
+def _columns(rule: Rule, cond: Condition | None) -> tuple[str, ...]:
+    """Columns a condition reads, in first-use order."""
+    out: list[str] = []
+
+    def walk(c):
+        if c is None:
+            return
+        if isinstance(c, Composite):
+            for child in c.children:
+                walk(child)
+        elif isinstance(c, AttrTest):
+            out.extend(c.sources)
+        elif isinstance(c, ExptypeTest):
+            out.extend(["base_exptype"] if c.base else ["base_exptype", "exp_type"])
+        elif isinstance(c, PredicateTest):
+            out.extend(PREDICATE_ARGUMENTS.get(c.name, ("exp_type", "pntgtype")))
+        elif isinstance(c, CandidateTest):
+            out.append("cand_type")
+
+    walk(cond)
+    return tuple(dict.fromkeys(out))
+
+
+def _flatten(cond: Condition | None) -> list[Condition]:
+    if cond is None:
+        return []
+    if isinstance(cond, Composite) and cond.op == "all":
+        return [c for child in cond.children for c in _flatten(child)]
+    return [cond]
+
+
+def rule_checks(rule: Rule) -> list[RuleCheck]:
+    """A rule's conditions on one exposure, in the order a reviewer reads the rule file.
+
+    The top ``where`` condition split at its ``all`` nodes, then each key that applies to
+    every role (a value the members must have), then "takes one of the roles". An exposure
+    passing every check can be a member of the rule's associations (finalisation and
+    validity tests may still drop them).
+    """
+    x = _Exprs(rule)
+    checks = [RuleCheck(_describe(rule, c), _columns(rule, c), x.condition(c))
+              for c in _flatten(rule.where)]
+    keys = [k for k in rule.keys if k.lock] + list(rule.record)
+    for key in keys:
+        if key.roles:
+            continue
+        test = x.key_ok(key)
+        if _is_literal_bool(test, True):
+            continue
+        checks.append(RuleCheck(_key_label(rule, key),
+                                tuple(key.sources) + _columns(rule, key.when), test))
+    query = _RuleQuery(rule) if rule.product in ("per_group", "per_science") else None
+    if query is not None and rule.roles:
+        parts, columns = [], []
+        for role in rule.roles:
+            needs = [_describe(rule, role.when)] if role.when is not None else []
+            columns += _columns(rule, role.when)
+            for key in keys:
+                if key.roles and role.name in key.roles \
+                        and not _is_literal_bool(x.key_ok(key), True):
+                    needs.append(_key_label(rule, key))
+                    columns += list(key.sources) + list(_columns(rule, key.when))
+            parts.append(role.name + (f" ({'; '.join(needs)})" if needs else ""))
+        checks.append(RuleCheck(f"takes a role: {' or '.join(parts)}",
+                                tuple(dict.fromkeys(columns)),
+                                exp.Paren(this=_or(*[query.role_ok(r) for r in rule.roles]))))
+    return checks
+
+
+def checks_text(rule: Rule) -> str:
+    """The checks of :func:`rule_checks` as commented SQL (``asnsql explain --checks``)."""
+    out = [f"-- {rule.name}: the conditions asnsql why evaluates, in order"]
+    for i, check in enumerate(rule_checks(rule), start=1):
+        out.append(f"-- check {i}: {check.label}")
+        out.append(check.test.sql(dialect=DIALECT, pretty=True) + ";")
+    return "\n".join(out) + "\n"
+
+
+def _values_text(columns: tuple[str, ...]) -> exp.Expression:
+    """``col=value, ...`` of the row (``undefined`` for an EMPTY value)."""
+    parts = [exp.DPipe(this=_lit(f"{c}="), expression=exp.func(
+        "coalesce", exp.cast(_col(c), "VARCHAR"), _lit("undefined"))) for c in columns]
+    if not parts:
+        return _lit("")
+    return exp.func("concat_ws", _lit(", "), *parts)
+
+
+def checks_sql(rules, best_only: bool = False) -> str:
+    """One query evaluating every check of every rule on chosen pool rows.
+
+    It reads ``run_items`` rows whose ``pos`` is in the list parameter ``$positions`` and
+    returns, per (row, rule, run): ``pos, rule_index, rule, run, cand_id, cand_type, n``
+    (number of checks), ``failed`` (1-based index of the first failing check, 0 when all
+    pass), ``passed`` (checks passed before it) and ``value_text`` (the values the failing
+    check read). With ``best_only``, one row per pool row: the rule and run that came
+    closest (most checks passed, then registry order).
+    """
+    rules = [r for r in rules if r.product in ("per_group", "per_science")]
+    parts = []
+    for rule in rules:
+        checks = rule_checks(rule)
+        tests = exp.Array(expressions=[c.test.copy() for c in checks])
+        values = exp.Array(expressions=[_values_text(c.columns) for c in checks])
+        parts.append(exp.select(
+            _col("pos"), _alias(_num(rule.index), "rule_index"),
+            _alias(_lit(rule.name), "rule"), _col("run"), _col("cand_id"), _col("cand_type"),
+            _alias(tests, "checks"), _alias(values, "vals"))
+            .from_("run_items").where("pos IN (SELECT unnest($positions))"))
+    if not parts:
+        return ("SELECT NULL::BIGINT AS pos, NULL::INTEGER AS rule_index, NULL AS rule, "
+                "NULL::INTEGER AS run, NULL AS cand_id, NULL AS cand_type, 0 AS n, "
+                "0 AS failed, 0 AS passed, NULL AS value_text WHERE false")
+    union = parts[0]
+    for part in parts[1:]:
+        union = exp.union(union, part, distinct=False)
+    first = "coalesce(list_position(checks, false), 0)"
+    outer = (f"SELECT pos, rule_index, rule, run, cand_id, cand_type, len(checks) AS n, "
+             f"{first} AS failed, "
+             f"CASE WHEN {first} = 0 THEN len(checks) ELSE {first} - 1 END AS passed, "
+             f"CASE WHEN {first} > 0 THEN vals[{first}] END AS value_text FROM t")
+    if best_only:
+        outer = (f"SELECT * FROM ({outer}) QUALIFY row_number() OVER (PARTITION BY pos "
+                 "ORDER BY passed DESC, failed = 0 DESC, rule_index, run) = 1")
+    return f"WITH t AS ({union.sql(dialect=DIALECT)}) {outer} ORDER BY pos, rule_index, run"
 
 
 # --- the rule query -------------------------------------------------------------------------

@@ -145,7 +145,7 @@ class Engine:
 
     def arrow(self, sql, params: Any = None):
         """Run a query and return a pyarrow Table."""
-        return self.execute(sql, params).fetch_arrow_table()
+        return self.execute(sql, params).to_arrow_table()
 
     # --- tables ------------------------------------------------------------------------------
 
@@ -168,6 +168,35 @@ class Engine:
     def is_relation(self, obj) -> bool:
         """Whether ``obj`` is a DuckDB relation."""
         return isinstance(obj, self._duckdb.DuckDBPyRelation)
+
+    def statements(self, sql: str) -> list[tuple[str, str]]:
+        """Split SQL text into statements with DuckDB's parser.
+
+        Returns
+        -------
+        list of (str, str)
+            ``(type, text)`` per statement; ``type`` is DuckDB's statement type name
+            (``SELECT``, ``CREATE``, ``COPY``...).
+
+        Raises
+        ------
+        QueryError
+            When the text does not parse (DuckDB's message).
+        """
+        try:
+            found = self.con.extract_statements(sql)
+        except self._duckdb.Error as err:
+            raise QueryError(str(err).strip()) from None
+        return [(s.type.name, s.query) for s in found]
+
+    def attach(self, path: str, alias: str, read_only: bool = True) -> None:
+        """Attach a DuckDB database file under ``alias`` (read-only by default)."""
+        from sqlglot import exp
+
+        target = exp.Literal.string(str(path)).sql(dialect="duckdb")
+        name = exp.to_identifier(alias, quoted=True).sql(dialect="duckdb")
+        mode = " (READ_ONLY)" if read_only else ""
+        self.execute(f"ATTACH {target} AS {name}{mode}")
 
     def worker(self) -> "Engine":
         """An engine on the same database for another thread (a DuckDB cursor).

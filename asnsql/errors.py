@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "AsnsqlError",
     "AsnsqlWarning",
+    "AssociationError",
     "CompileError",
     "OutputError",
     "PoolError",
@@ -69,6 +70,13 @@ class OutputError(AsnsqlError, OSError):
     """Associations could not be written; nothing was left half-written."""
 
     exit_code = 5
+
+
+class AssociationError(AsnsqlError, ValueError):
+    """An association given as input cannot be read, is not an association, or fails its
+    schema (the file and every problem, with its JSON path, are named)."""
+
+    exit_code = 6
 
 
 class AsnsqlWarning(UserWarning):

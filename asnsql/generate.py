@@ -478,19 +478,34 @@ def generate_batch(pools: list, rules: Ruleset | None = None, *,
             engine.close()
 
 
-def orphan_table(engine: Engine, info: PoolInfo, positions) -> str:
+def orphan_table(engine: Engine, info: PoolInfo, positions, notes: dict | None = None) -> str:
     """The given pool rows as a ``|``-delimited table (``--save-orphans``).
 
     Columns are the pool's own, values as read (lower-cased, empty cells as ``null``), as
-    ``asn_generate --save-orphans`` writes them.
+    ``asn_generate --save-orphans`` writes them. With ``notes`` (``pos`` ->
+    :class:`asnsql.why.RuleVerdict`, see :func:`asnsql.why.closest_rules`), two more
+    columns: ``asn_closest_rule`` and ``asn_why`` (its first failing condition and the
+    values read; ``|`` in them written as ``/``).
     """
     import io
 
     from astropy.table import Table
 
+    positions = list(positions)
     rows = pool_table(engine, info, positions) if positions else []
-    table = Table(rows=rows or None, names=info.columns,
-                  dtype=None if rows else [str] * len(info.columns))
+    names = list(info.columns)
+    if notes is not None:
+        names += ["asn_closest_rule", "asn_why"]
+        extra = []
+        for pos in positions:
+            verdict = notes.get(pos)
+            if verdict is None:
+                extra.append(("null", "no rule's candidate runs hold this row"))
+            else:
+                extra.append((verdict.rule, verdict.describe().replace("|", "/")))
+        rows = [tuple(row) + more for row, more in zip(rows, extra)]
+    table = Table(rows=rows or None, names=names,
+                  dtype=None if rows else [str] * len(names))
     buffer = io.StringIO()
     table.write(buffer, format="ascii", delimiter="|")
     return buffer.getvalue()

@@ -14,9 +14,10 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import OutputError
+from .errors import AssociationError, OutputError
 
-__all__ = ["dumps", "write_associations", "load_asn", "validate", "schema", "SCHEMAS"]
+__all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate", "schema",
+           "SCHEMAS"]
 
 #: JSON Schemas (draft 4) of Level-2b and Level-3 associations with the reference's required
 #: fields (spec section 11.3): ``products``, each with ``members``, each with ``expname``
@@ -191,6 +192,47 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     return written
 
 
+def write_file_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write one file whole or not at all: a temporary file beside it, then a rename.
+
+    Parameters
+    ----------
+    path : path
+        The destination (replaced if it exists; its folder must exist).
+    data : str or bytes
+        Text (written as UTF-8) or bytes.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        When the folder is missing or not writable; the destination is then unchanged.
+    """
+    import secrets
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    tmp = path.parent / f".{path.name}.asnsql-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {err.strerror or err}; nothing was written") \
+            from None
+    return path
+
+
 def _staging_folder(parent: Path, name: str) -> Path:
     """A new hidden folder in ``parent`` (plain mkdir: on some file systems files are much
     slower to create in the private folders ``tempfile.mkdtemp`` makes)."""
@@ -223,7 +265,7 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
 
     Raises
     ------
-    OutputError
+    AssociationError
         When the source cannot be read, parsed or validated (every schema error listed).
 
     Notes
@@ -244,7 +286,7 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as err:
-            raise OutputError(f"cannot read association {path}: {err.strerror or err}") from None
+            raise AssociationError(f"cannot read association {path}: {err.strerror or err}") from None
     else:
         text = source
     if isinstance(text, bytes):
@@ -259,9 +301,9 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
         except yaml.YAMLError:
             data = None
     if not isinstance(data, dict):
-        raise OutputError(f"{name} is not an association (JSON or YAML mapping expected)")
+        raise AssociationError(f"{name} is not an association (JSON or YAML mapping expected)")
     if validate_schema:
         errors = validate(data)
         if errors:
-            raise OutputError(f"{name} is not a valid association: " + "; ".join(errors))
+            raise AssociationError(f"{name} is not a valid association: " + "; ".join(errors))
     return data

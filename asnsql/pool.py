@@ -239,7 +239,7 @@ def _load_table(engine: Engine, source: _Source, table: Any, offset: int) -> Non
     import pyarrow as pa
 
     if engine.is_relation(table):
-        table = table.fetch_arrow_table() if hasattr(table, "fetch_arrow_table") else table.arrow()
+        table = table.to_arrow_table()
     arrow = _to_arrow(table)
     if arrow is None:
         raise PoolError(f"cannot read a pool from a {type(table).__name__}; give a file path, "

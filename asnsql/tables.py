@@ -2,14 +2,15 @@
 
 Three tables, as pyarrow Tables (written as Parquet, or loaded into DuckDB):
 
-``associations``  one row per association: ``association`` (the file stem), ``asn_type``,
+``associations``  one row per association: ``association`` (the file stem), ``file_name``
+                  (as ``generate`` writes it), ``asn_type``,
                   ``asn_rule``, ``asn_id``, ``candidate_type``, ``program``, ``target``,
                   ``version_id``, ``code_version``, ``degraded_status``, ``constraints``,
                   ``pool`` (``asn_pool``), ``level`` (2 or 3)
-``products``      ``association``, ``product`` (0-based position), ``name``
-``members``       ``association``, ``product``, ``member`` (position), ``expname``,
+``products``      ``association``, ``pool``, ``product`` (0-based position), ``name``
+``members``       ``association``, ``pool``, ``product``, ``member`` (position), ``expname``,
                   ``exptype``, ``exposerr``, ``asn_candidate``, ``pool_row`` (the pool row
-                  number, NULL for catalog members), and ``has_exposerr`` /
+                  number, from 0, NULL for catalog members), and ``has_exposerr`` /
                   ``has_asn_candidate`` (whether the member carries the key)
 
 :func:`from_tables` rebuilds the association dicts exactly as ``generate`` writes them.
@@ -37,7 +38,7 @@ def _level(asn: dict) -> int:
     return 3 if keys.index("target") < keys.index("asn_pool") else 2
 
 
-def to_tables(associations, candidate_types: dict | None = None) -> dict:
+def to_tables(associations, candidate_types: dict | None = None, row_offset: int = 0) -> dict:
     """Turn association dicts into the three tables.
 
     Parameters
@@ -46,6 +47,9 @@ def to_tables(associations, candidate_types: dict | None = None) -> dict:
         As :func:`asnsql.generate` returns them (``.name`` is the file stem).
     candidate_types : dict, optional
         ``asn_id`` -> candidate type, to fill ``candidate_type``.
+    row_offset : int
+        Subtracted from each member's global row number, to number ``pool_row`` from 0
+        within its pool when several pools were loaded together.
 
     Returns
     -------
@@ -56,35 +60,39 @@ def to_tables(associations, candidate_types: dict | None = None) -> dict:
 
     candidate_types = candidate_types or {}
     a_cols: dict[str, list] = {k: [] for k in (
-        "association", "asn_type", "asn_rule", "asn_id", "candidate_type", "program", "target",
+        "association", "file_name", "asn_type", "asn_rule", "asn_id", "candidate_type", "program", "target",
         "version_id", "code_version", "degraded_status", "constraints", "pool", "level")}
-    p_cols: dict[str, list] = {k: [] for k in ("association", "product", "name")}
+    p_cols: dict[str, list] = {k: [] for k in ("association", "pool", "product", "name")}
     m_cols: dict[str, list] = {k: [] for k in (
-        "association", "product", "member", "expname", "exptype", "exposerr", "asn_candidate",
-        "pool_row", "has_exposerr", "has_asn_candidate")}
+        "association", "pool", "product", "member", "expname", "exptype", "exposerr",
+        "asn_candidate", "pool_row", "has_exposerr", "has_asn_candidate")}
     for asn in associations:
         name = getattr(asn, "name", "")
+        pool = asn.get("asn_pool")
         a_cols["association"].append(name)
+        a_cols["file_name"].append(f"{name}.json")
         for key in ("asn_type", "asn_rule", "asn_id", "program", "target", "version_id",
                     "code_version", "degraded_status", "constraints"):
             a_cols[key].append(asn.get(key))
         a_cols["candidate_type"].append(candidate_types.get(asn.get("asn_id")))
-        a_cols["pool"].append(asn.get("asn_pool"))
+        a_cols["pool"].append(pool)
         a_cols["level"].append(_level(asn))
         for p_index, product in enumerate(asn["products"]):
             p_cols["association"].append(name)
+            p_cols["pool"].append(pool)
             p_cols["product"].append(p_index)
             p_cols["name"].append(product["name"])
             for m_index, member in enumerate(product["members"]):
                 item = getattr(member, "item", None)
                 m_cols["association"].append(name)
+                m_cols["pool"].append(pool)
                 m_cols["product"].append(p_index)
                 m_cols["member"].append(m_index)
                 m_cols["expname"].append(member["expname"])
                 m_cols["exptype"].append(member["exptype"])
                 m_cols["exposerr"].append(member.get("exposerr"))
                 m_cols["asn_candidate"].append(member.get("asn_candidate"))
-                m_cols["pool_row"].append(item["pos"] if item else None)
+                m_cols["pool_row"].append(item["pos"] - row_offset if item else None)
                 m_cols["has_exposerr"].append("exposerr" in member)
                 m_cols["has_asn_candidate"].append("asn_candidate" in member)
     string = pa.string()
@@ -109,22 +117,24 @@ def from_tables(associations, products, members) -> list[AssociationDict]:
         In the order of ``associations``, with keys in the order the reference writes.
     """
     by_product: dict[tuple, list] = {}
-    for m in sorted(members.to_pylist(), key=lambda r: (r["association"], r["product"],
-                                                       r["member"])):
+    for m in sorted(members.to_pylist(), key=lambda r: (str(r.get("pool")), r["association"],
+                                                       r["product"], r["member"])):
         member = {"expname": m["expname"], "exptype": m["exptype"]}
         if m["has_exposerr"]:
             member["exposerr"] = m["exposerr"]
         if m["has_asn_candidate"]:
             member["asn_candidate"] = m["asn_candidate"]
-        by_product.setdefault((m["association"], m["product"]), []).append(member)
-    by_association: dict[str, list] = {}
-    for p in sorted(products.to_pylist(), key=lambda r: (r["association"], r["product"])):
-        by_association.setdefault(p["association"], []).append(
-            {"name": p["name"], "members": by_product.get((p["association"], p["product"]),
-                                                          [])})
+        by_product.setdefault((m.get("pool"), m["association"], m["product"]), []).append(member)
+    by_association: dict[tuple, list] = {}
+    for p in sorted(products.to_pylist(), key=lambda r: (str(r.get("pool")), r["association"],
+                                                        r["product"])):
+        key = (p.get("pool"), p["association"])
+        by_association.setdefault(key, []).append(
+            {"name": p["name"], "members": by_product.get(key + (p["product"],), [])})
     out = []
     for a in associations.to_pylist():
-        values = dict(a, asn_pool=a["pool"], products=by_association.get(a["association"], []))
+        products_ = by_association.get((a["pool"], a["association"]), [])
+        values = dict(a, asn_pool=a["pool"], products=products_)
         keys = _LEVEL3_KEYS if a["level"] == 3 else _LEVEL2_KEYS
         asn = AssociationDict((k, values[k]) for k in keys)
         asn.name = a["association"]

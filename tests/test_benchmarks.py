@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from asnsql import generate
 from benchmarks.archive import make_archive_pool
-from benchmarks.run import bench_scale, render
+from benchmarks.run import _BATCH, _child, bench_scale, render
 
 
 def test_scale_smoke(corpus, tmp_path):
@@ -17,6 +17,17 @@ def test_scale_smoke(corpus, tmp_path):
     text = render({"date": "today", "commit": "x", "machine": "m", "scale": rows,
                    "targets": {}})
     assert "| rows | programs |" in text
+
+
+def test_batch_child_runs(corpus, tmp_path):
+    """The corpus benchmark's child script (the public batch API) runs on a few pools."""
+    small = tmp_path / "corpus"
+    small.mkdir()
+    for name in ("pool_wfs", "pool_image_nircam"):
+        (small / name).mkdir()
+        (small / name / f"{name}.csv").write_bytes((corpus / name / f"{name}.csv").read_bytes())
+    result = _child(_BATCH, str(small))
+    assert result["pools"] == 2 and result["associations"] > 0
 
 
 def _products(asns):

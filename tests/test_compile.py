@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from asnsql.compile import compile_rule, rule_sql, wrap_pattern
+from asnsql.compile import checks_text, compile_rule, rule_sql, wrap_pattern
 from asnsql.ruleset import default_ruleset
 
 GOLDEN = Path(__file__).parent / "golden" / "sql"
@@ -23,6 +23,20 @@ def test_golden_sql(rule, request):
         path.write_text(text)
     assert path.exists(), f"no snapshot {path.name}: run pytest --update-golden and review"
     assert text == path.read_text(), f"{rule.name} compiles differently from {path.name}"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.product != "none"], ids=lambda r: r.name)
+def test_golden_checks(rule, request):
+    """The conditions `asnsql why` evaluates, per rule, reviewed as a snapshot."""
+    path = GOLDEN.parent / "checks" / f"{rule.name}.sql"
+    text = checks_text(rule)
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    assert path.exists(), f"no snapshot {path.name}: run pytest --update-golden and review"
+    assert text == path.read_text(), f"{rule.name} checks differ from {path.name}"
+    for statement in text.split(";\n")[:-1]:
+        sqlglot.parse_one(statement, read="duckdb")
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.product != "none"], ids=lambda r: r.name)

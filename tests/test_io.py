@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from asnsql import OutputError, generate, load_asn, write_associations
+from asnsql import AssociationError, OutputError, generate, load_asn, write_associations
 from asnsql.assemble import AssociationDict
 from asnsql.io import dumps, validate
 
@@ -72,10 +72,10 @@ def test_load_asn_from_path_file_and_text(tmp_path):
 def test_load_asn_rejects_non_associations(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"products": [{"members": [{"expname": "a"}]}]}')
-    with pytest.raises(OutputError, match=r"\$.products\[0\].members\[0\]: 'exptype'"):
+    with pytest.raises(AssociationError, match=r"\$.products\[0\].members\[0\]: 'exptype'"):
         load_asn(bad)
     bad.write_text("[1, 2]")
-    with pytest.raises(OutputError, match="not an association"):
+    with pytest.raises(AssociationError, match="not an association"):
         load_asn(bad)
 
 

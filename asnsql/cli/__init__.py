@@ -1,4 +1,4 @@
-"""The ``asnsql`` command line; the only module that imports click.
+"""The ``asnsql`` command line; the only package that imports click.
 
 Each command turns its options into one library call and formats the result. Errors
 (:class:`~asnsql.errors.AsnsqlError`) become one line on stderr and a non-zero exit code,
@@ -7,6 +7,7 @@ in one place (:func:`main`).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from collections import Counter
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .errors import AsnsqlError, AsnsqlWarning
+from ..errors import AsnsqlError, AsnsqlWarning
 
 __all__ = ["main", "cli"]
 
@@ -135,10 +136,14 @@ def cli():
                    "associations.jsonl; parquet: associations/products/members tables.")
 @click.option("--by-program", is_flag=True,
               help="Take each program of an archive pool as a pool of its own.")
+@click.option("--db", "database", type=click.Path(dir_okay=False),
+              help="Also store the pool and its associations in this DuckDB database "
+                   "(created if missing; a pool of the same file name is replaced).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
-             orphans_whole_pool, rule_files, ignore_default, fmt, by_program, quiet):
+             orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
+             quiet):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -149,11 +154,12 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
       asnsql generate examples/jw88600_20171108T051731_pool.csv -p out/ --version-id v0
       asnsql generate pool.csv --discover --dry-run
       asnsql generate pool.csv -i o001 c1000 --DMS --save-orphans
+      asnsql generate pool.csv -p out/ --db archive.duckdb
     """
-    from .generate import Options, run_generator
-    from .engine import Engine
-    from .io import write_associations
-    from .ruleset import load_rules
+    from ..generate import Options, run_generator
+    from ..engine import Engine
+    from ..io import write_associations
+    from ..ruleset import load_rules
 
     if sum([bool(ids), discover, all_candidates]) > 1:
         raise click.UsageError("-i/--ids, --discover and --all-candidates are mutually "
@@ -170,15 +176,33 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
         result = run_generator(engine, pool, rules, options, progress=progress)
         extra = {}
         if save_orphans:
-            from .generate import orphan_table
+            from ..generate import orphan_table
 
-            rows = (engine.rows("SELECT pos FROM pool ORDER BY pos") if orphans_whole_pool
-                    else result.orphans)
-            rows = [r[0] if isinstance(r, tuple) else r for r in rows]
-            extra[save_orphans] = orphan_table(engine, result.pool, rows)
-    associations = result.associations
-    if not dry_run:
-        write_associations(associations, path, fmt=fmt, extra=extra)
+            if orphans_whole_pool:
+                # QUIRK (reference): the whole pool, as asn_generate writes it.
+                rows = [r[0] for r in engine.rows("SELECT pos FROM pool ORDER BY pos")]
+                extra[save_orphans] = orphan_table(engine, result.pool, rows)
+            else:
+                from ..why import closest_rules
+
+                notes = closest_rules(engine, rules, options, result.orphans)
+                extra[save_orphans] = orphan_table(engine, result.pool, result.orphans,
+                                                   notes=notes)
+        associations = result.associations
+        session = None
+        if database:
+            from ..session import Session
+
+            session = Session(database, write=True)
+        try:
+            with (session.transaction() if session else contextlib.nullcontext()):
+                if session:
+                    session.store(engine, [result.pool], [result])
+                if not dry_run:
+                    write_associations(associations, path, fmt=fmt, extra=extra)
+        finally:
+            if session:
+                session.close()
     if not quiet:
         counts = Counter(a["asn_type"] for a in associations)
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
@@ -193,16 +217,19 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
 @click.option("-r", "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="Extra rule file (asnsql YAML); repeatable.")
 @click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
-def explain(rule, rule_files, ignore_default):
+@click.option("--checks", is_flag=True,
+              help="Print the rule's conditions one by one, as `asnsql why` evaluates them.")
+def explain(rule, rule_files, ignore_default, checks):
     """Print the SQL that RULE compiles to (every rule without RULE).
 
     \b
     Examples:
       asnsql explain Asn_Lv2Image
       asnsql explain Lv3Image
+      asnsql explain Lv3Image --checks
     """
-    from .compile import rule_sql
-    from .ruleset import load_rules
+    from ..compile import checks_text, rule_sql
+    from ..ruleset import load_rules
 
     ruleset = load_rules(list(rule_files), include_default=not ignore_default)
     if rule:
@@ -214,6 +241,10 @@ def explain(rule, rule_files, ignore_default):
     else:
         chosen = list(ruleset)
     for r in chosen:
+        if checks:
+            if r.product != "none":
+                click.echo(checks_text(r))
+            continue
         click.echo(f"-- {r.name} ({r.asn_type}): {r.doc}")
         click.echo(rule_sql(r).rstrip() + ("" if r.product == "none" else ";"))
         click.echo()
@@ -230,10 +261,25 @@ def list_rules(rule_files, ignore_default):
     Example:
       asnsql rules -r my_rules.yaml
     """
-    from .ruleset import load_rules
+    from ..ruleset import load_rules
 
     for r in load_rules(list(rule_files), include_default=not ignore_default):
         click.echo(f"{r.name:28s} {r.asn_type:14s} {r.doc}")
+
+
+#: Modules of this package that define more commands (each has a ``commands`` list).
+_COMMAND_MODULES = ("sql", "from_list", "make_pool", "edit", "gather", "diff", "validate")
+
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        for command in importlib.import_module(f"{__name__}.{name}").commands:
+            cli.add_command(command)
+
+
+_register()
 
 
 def main(argv=None) -> int:

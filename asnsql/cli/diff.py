@@ -1,0 +1,3 @@
+"""``asnsql diff`` (not written yet)."""
+
+commands: list = []

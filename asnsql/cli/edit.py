@@ -1,0 +1,3 @@
+"""``asnsql edit`` (not written yet)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""``asnsql from-list`` (not written yet)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""``asnsql gather`` (not written yet)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""``asnsql make-pool`` (not written yet)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""``asnsql validate`` (not written yet)."""
+
+commands: list = []

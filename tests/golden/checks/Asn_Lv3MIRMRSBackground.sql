@@ -1,0 +1,45 @@
+-- Asn_Lv3MIRMRSBackground: the conditions asnsql why evaluates, in order
+-- check 1: is_imprt is not defined
+"is_imprt" IS NULL;
+-- check 2: program: program is defined
+(
+  NOT "program" IS NULL
+);
+-- check 3: instrument: instrume is defined
+(
+  NOT "instrume" IS NULL
+);
+-- check 4: takes a role: member (none of (all of (pntgtype matches science; any of (tsovisit matches t; exp_type matches nrc_tsimage|nrc_tsgrism|nrs_brightobj))); target: targetid is defined, unless asn_candidate matches \[\('c\d{4}', 'direct_image'\)\]; exp_type: exp_type matches mir_mrs; bkgdtarg: bkgdtarg matches T; obs_num: obs_num is defined) or target_acquisition (base exposure type is one of target_acquisition)
+(
+  (
+    NOT (
+      (
+        COALESCE("pntgtype" = 'science', FALSE)
+        AND (
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
+        )
+      )
+    )
+    AND (
+      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      OR (
+        NOT "targetid" IS NULL
+      )
+    )
+    AND (
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
+    )
+    AND (
+      NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
+    )
+  )
+  OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+);

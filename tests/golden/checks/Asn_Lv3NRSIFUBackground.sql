@@ -1,0 +1,58 @@
+-- Asn_Lv3NRSIFUBackground: the conditions asnsql why evaluates, in order
+-- check 1: is_imprt is not defined
+"is_imprt" IS NULL;
+-- check 2: program: program is defined
+(
+  NOT "program" IS NULL
+);
+-- check 3: instrument: instrume is defined
+(
+  NOT "instrume" IS NULL
+);
+-- check 4: takes a role: member (all of (none of (all of (pntgtype matches science; any of (tsovisit matches t; exp_type matches nrc_tsimage|nrc_tsgrism|nrs_brightobj))); nrsifu_valid: NIRSpec IFU detector/grating/filter combination is valid); target: targetid is defined when level3_aux exptype is not one of background, unless asn_candidate matches \[\('c\d{4}', 'direct_image'\)\]; bkgdtarg: bkgdtarg matches T; allowed_bkgdtarg: exp_type matches nrs_ifu; opt_elem: grating is defined; obs_num: obs_num is defined) or target_acquisition (base exposure type is one of target_acquisition)
+(
+  (
+    (
+      NOT (
+        (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
+          )
+        )
+      )
+      AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+    )
+    AND (
+      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      OR (
+        NOT (
+          NOT (
+            COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('background'), FALSE)
+          )
+        )
+        OR (
+          NOT "targetid" IS NULL
+        )
+      )
+    )
+    AND (
+      NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
+    )
+    AND (
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
+    )
+    AND (
+      NOT "grating" IS NULL
+    )
+  )
+  OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+);
