@@ -132,7 +132,7 @@ class Session:
             "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views() "
             "WHERE NOT internal")}
 
-    def _put(self, table: str, data, replace_where: tuple[str, str] | None = None) -> None:
+    def _put(self, table: str, data) -> None:
         """Append an Arrow table to ``table`` (created on first use), by column name."""
         self.engine.register("_asnsql_in", data)
         try:
