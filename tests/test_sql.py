@@ -281,3 +281,10 @@ def test_help_has_examples():
     for command in ([], ["sql"], ["why"], ["generate"]):
         out = _run(command + ["--help"])
         assert "Examples:" in out, command
+
+
+def test_explain_checks_lists_what_why_evaluates():
+    out = _run(["explain", "Asn_Lv2Image", "--checks"])
+    labels = [ln for ln in out.splitlines() if ln.startswith("-- check ")]
+    assert labels[0].startswith("-- check 1: none of (detector matches nirspec")
+    assert labels[-1].startswith(f"-- check {len(labels)}: takes a role:")
