@@ -286,7 +286,11 @@ def main(argv=None) -> int:
     """Run the command line; return the exit code (errors as one line on stderr)."""
     warnings.showwarning = _warn_to_stderr
     try:
-        cli.main(args=argv, prog_name="asnsql", standalone_mode=False)
+        # Without standalone mode, click returns the code a command exits with
+        # (ctx.exit(n)) and the command's return value otherwise.
+        code = cli.main(args=argv, prog_name="asnsql", standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code
     except click.exceptions.Abort:
         click.echo("asnsql: aborted", err=True)
         return 130
