@@ -159,6 +159,17 @@ def decode_found(text: str) -> dict[str, list[str]]:
     return found
 
 
+def _locked_tso(found_text: str) -> bool:
+    """Whether the ``is_tso`` key locked to exactly ``t`` (spec section 7.3: ``== 't'``;
+    ``true``, as make-pool writes FITS logicals, is not ``t``)."""
+    at = found_text.find("is_tso=t")
+    if at < 0:
+        return False
+    end = at + len("is_tso=t")
+    return (at == 0 or found_text[at - 1] == "\x1e") and \
+        (end == len(found_text) or found_text[end] in "\x1e\x1f")
+
+
 def can_be_valid(rule: Rule, run: RunInfo) -> bool:
     """Whether the rule's validity tests can pass for the run's candidate type.
 
@@ -220,7 +231,7 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         if only_valid and not can_be_valid(rule, run):
             continue
         found_text = group[0][8] or ""
-        tso_locked = rule.level == 2 and "is_tso=t" in found_text
+        tso_locked = rule.level == 2 and _locked_tso(found_text)
         group.sort(key=lambda r: (r[7], r[4]))      # member order: main pass, then replays
         members = []
         seen = set()
