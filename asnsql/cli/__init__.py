@@ -93,6 +93,10 @@ def cli():
     Examples:
       asnsql generate jw00623_20220802t123456_pool.csv -p out/
       asnsql generate pool.csv --version-id v0 -i o001 c1000
+      asnsql sql pool.csv "SELECT exp_type, count(*) FROM pool GROUP BY ALL"
+      asnsql why pool.csv jw00623001001_02101_00001_mirimage_rate.fits
+      asnsql from-list -o my_asn.json --product-name mosaic *_cal.fits
+      asnsql diff truth/ out/
       asnsql explain Asn_Lv3Image
       asnsql rules
     """
