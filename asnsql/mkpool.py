@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import io
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -74,7 +75,9 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
     asn_candidate : str or sequence of (str, str), optional
         Candidates added to every row after the row's own ``('o<OBSERVTN>', 'observation')``:
         pairs such as ``[('c1000', 'background')]``, or the same list as text (kept as
-        written, as asn_make_pool splices it).
+        written, as asn_make_pool splices it). Unlike the reference, which splices any text
+        blindly, text must be a list of (id, type) pairs (surrounding blanks are dropped),
+        and ``[]`` or empty text adds nothing (the reference writes ``[(...), ]``).
     dms_note : str, optional
         Value of the ``dms_note`` column (default empty).
     is_imprt : str, optional
@@ -303,7 +306,11 @@ def _read_header(datum, ext, extname, extver):
     if path.is_dir():
         raise PoolError(f"{name}: is a folder, not a FITS file")
     try:
-        header = fits.getheader(path, **kwargs)
+        with warnings.catch_warnings():
+            # astropy reports damaged files as warnings before failing; the error below
+            # says it in one line.
+            warnings.simplefilter("ignore")
+            header = fits.getheader(path, **kwargs)
     except (KeyError, IndexError):
         raise PoolError(f"{name}: {_hdu_wanted(ext, extname, extver)} not found; name an HDU "
                         "the file has") from None

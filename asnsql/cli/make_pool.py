@@ -11,7 +11,8 @@ import click
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--asn-candidate", metavar="TEXT",
               help="Candidates added to every row after its observation candidate, as a "
-                   "list of (id, type) pairs, e.g. \"[('c1000', 'background')]\".")
+                   "list of (id, type) pairs, e.g. \"[('c1000', 'background')]\"; "
+                   "'[]' or empty adds nothing.")
 @click.option("--dms-note", default="", help="Value of the dms_note column (default empty).")
 @click.option("--is-imprt", default="f", show_default=True,
               help="Value of the is_imprt column (t marks NIRSpec imprint exposures).")
