@@ -16,8 +16,8 @@ from typing import Any, Iterable
 
 from .errors import AssociationError, OutputError
 
-__all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate", "schema",
-           "SCHEMAS"]
+__all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate",
+           "validate_file", "schema", "SCHEMAS"]
 
 #: JSON Schemas (draft 4) of Level-2b and Level-3 associations with the reference's required
 #: fields (spec section 11.3): ``products``, each with ``members``, each with ``expname``
@@ -97,6 +97,60 @@ def validate(data: Any, level: str | None = None) -> list[str]:
                              for p in err.absolute_path)
         errors.append(f"{path}: {err.message}")
     return errors
+
+
+def validate_file(path: str | os.PathLike, level: str | None = None,
+                  strict: bool = False) -> list[str]:
+    """Every problem of one association file (``asnsql validate``).
+
+    Parameters
+    ----------
+    path : path
+        A JSON file (YAML for ``.yaml`` / ``.yml``).
+    level : {'level2b', 'level3'}, optional
+        As for :func:`validate`.
+    strict : bool
+        Also report member exptypes outside :data:`asnsql.fromlist.KNOWN_EXPTYPES` and
+        expnames with a folder (members are found beside the association file).
+
+    Returns
+    -------
+    list of str
+        ``$.json.path: message`` each (``$`` for the whole file: unreadable, not JSON);
+        empty when the file is a valid association.
+    """
+    from pathlib import PurePath
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return [f"$: cannot read: {getattr(err, 'strerror', None) or err}"]
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            return [f"$: not YAML: {' '.join(str(err).split())}"]
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError as err:
+            return [f"$: not JSON: {err}"]
+    problems = validate(data, level)
+    if strict and not problems:
+        from .fromlist import KNOWN_EXPTYPES
+
+        for i, product in enumerate(data["products"]):
+            for j, member in enumerate(product["members"]):
+                where = f"$.products[{i}].members[{j}]"
+                if member["exptype"] not in KNOWN_EXPTYPES:
+                    problems.append(f"{where}.exptype: unknown exptype {member['exptype']!r}")
+                if str(PurePath(member["expname"]).parent) != ".":
+                    problems.append(f"{where}.expname: {member['expname']!r} has a folder; "
+                                    "members are found relative to the association file")
+    return problems
 
 
 def dumps(data: dict, fmt: str = "json") -> str:

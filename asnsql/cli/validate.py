@@ -14,44 +14,6 @@ class _Invalid(click.ClickException):
         click.echo(f"asnsql: {self.message}", err=True)
 
 
-def _problems(path: str, level: str | None, strict: bool) -> list[str]:
-    """Every problem of one file, each ``$.json.path: message`` (``$`` for the whole file)."""
-    import json
-    from pathlib import Path, PurePath
-
-    from ..io import validate
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return [f"$: cannot read: {getattr(err, 'strerror', None) or err}"]
-    if Path(path).suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            return [f"$: not YAML: {' '.join(str(err).split())}"]
-    else:
-        try:
-            data = json.loads(text)
-        except ValueError as err:
-            return [f"$: not JSON: {err}"]
-    problems = validate(data, level)
-    if strict and not problems:
-        from ..fromlist import KNOWN_EXPTYPES
-
-        for i, product in enumerate(data["products"]):
-            for j, member in enumerate(product["members"]):
-                where = f"$.products[{i}].members[{j}]"
-                if member["exptype"] not in KNOWN_EXPTYPES:
-                    problems.append(f"{where}.exptype: unknown exptype {member['exptype']!r}")
-                if str(PurePath(member["expname"]).parent) != ".":
-                    problems.append(f"{where}.expname: {member['expname']!r} has a folder; "
-                                    "members are found relative to the association file")
-    return problems
-
-
 @click.command(name="validate")
 @click.argument("associations", nargs=-1, required=True, type=click.Path(dir_okay=False),
                 metavar="ASSOCIATION...")
@@ -74,9 +36,11 @@ def validate_command(associations, level, strict, quiet):
       asnsql validate -q --level level3 my_asn.json
       asnsql validate --strict mosaic_asn.json
     """
+    from ..io import validate_file
+
     invalid = 0
     for path in associations:
-        problems = _problems(path, level, strict)
+        problems = validate_file(path, level, strict)
         if problems:
             invalid += 1
             for problem in problems:
