@@ -7,7 +7,6 @@ that is renamed over the original, so the original is kept until the new file is
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from pathlib import Path, PurePath
@@ -54,21 +53,17 @@ def read(path: str | os.PathLike) -> dict:
     -----
     ``asn_edit`` (jwst 3.0.0) also requires ``.json`` and JSON text, but checks no schema.
     """
-    from .io import validate
+    from .io import parse_text, read_text, validate
 
     path = Path(path)
     if path.suffix != ".json":
         raise AssociationError(f"{path} is not an association file: asnsql edit reads .json "
                                "files only")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = getattr(err, "strerror", None) or err
-        raise AssociationError(f"cannot read association {path}: {reason}") from None
-    try:
-        data = json.loads(text)
-    except ValueError as err:
-        raise AssociationError(f"{path} is not JSON: {err}") from None
+    text, problem = read_text(path)
+    if problem is None:
+        data, problem = parse_text(text, ("json",))
+    if problem is not None:
+        raise AssociationError(f"{path}: {problem}")
     if not isinstance(data, dict):
         raise AssociationError(f"{path} is not an association (a JSON object with products "
                                "expected)")

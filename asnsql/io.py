@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from .errors import AssociationError, OutputError
 
 __all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate",
-           "validate_file", "schema", "SCHEMAS"]
+           "validate_file", "read_text", "parse_text", "schema", "SCHEMAS"]
 
 #: JSON Schemas (draft 4) of Level-2b and Level-3 associations with the reference's required
 #: fields (spec section 11.3): ``products``, each with ``members``, each with ``expname``
@@ -99,6 +99,34 @@ def validate(data: Any, level: str | None = None) -> list[str]:
     return errors
 
 
+def read_text(path: str | os.PathLike) -> tuple[str | None, str | None]:
+    """A file's text, or ``(None, problem)``: ``cannot read: <reason>``."""
+    try:
+        return Path(path).read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as err:
+        return None, f"cannot read: {getattr(err, 'strerror', None) or err}"
+
+
+def parse_text(text: str, formats: tuple[str, ...] = ("json", "yaml")) -> tuple[Any, str | None]:
+    """Parse association text, trying ``formats`` in order; ``(data, None)`` or
+    ``(None, problem)`` with the last format's error (``not JSON: ...``)."""
+    problem = None
+    for fmt in formats:
+        if fmt == "json":
+            try:
+                return json.loads(text), None
+            except ValueError as err:
+                problem = f"not JSON: {err}"
+        else:
+            import yaml
+
+            try:
+                return yaml.safe_load(text), None
+            except yaml.YAMLError as err:
+                problem = f"not YAML: {' '.join(str(err).split())}"
+    return None, problem
+
+
 def validate_file(path: str | os.PathLike, level: str | None = None,
                   strict: bool = False) -> list[str]:
     """Every problem of one association file (``asnsql validate``).
@@ -121,23 +149,12 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
     """
     from pathlib import PurePath
 
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return [f"$: cannot read: {getattr(err, 'strerror', None) or err}"]
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            return [f"$: not YAML: {' '.join(str(err).split())}"]
-    else:
-        try:
-            data = json.loads(text)
-        except ValueError as err:
-            return [f"$: not JSON: {err}"]
+    text, problem = read_text(path)
+    if problem is None:
+        yaml_file = Path(path).suffix.lower() in (".yaml", ".yml")
+        data, problem = parse_text(text, ("yaml",) if yaml_file else ("json",))
+    if problem is not None:
+        return [f"$: {problem}"]
     problems = validate(data, level)
     if strict and not problems:
         from .fromlist import KNOWN_EXPTYPES
@@ -335,25 +352,15 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
         name = getattr(source, "name", name)
     elif isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
                                              and not source.lstrip().startswith(("{", "["))):
-        path = Path(source)
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise AssociationError(f"cannot read association {path}: {err.strerror or err}") from None
+        name = str(source)
+        text, problem = read_text(source)
+        if problem is not None:
+            raise AssociationError(f"{name}: {problem}")
     else:
         text = source
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    try:
-        data = json.loads(text)
-    except ValueError:
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
-            data = None
+    data, _ = parse_text(text)
     if not isinstance(data, dict):
         raise AssociationError(f"{name} is not an association (JSON or YAML mapping expected)")
     if validate_schema:
