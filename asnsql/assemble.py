@@ -230,7 +230,8 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         run = runs[run_id]
         if only_valid and not can_be_valid(rule, run):
             continue
-        found_text = group[0][8] or ""
+        # one row of the association carries its found values (asnsql.compile)
+        found_text = next((r[8] for r in group if r[8] is not None), "")
         tso_locked = rule.level == 2 and _locked_tso(found_text)
         group.sort(key=lambda r: (r[7], r[4]))      # member order: main pass, then replays
         members = []

@@ -12,6 +12,8 @@ EMPTY strings of spec section 1.3), ``pos`` (pool row number), ``base_exptype`` 
     rule VARCHAR, run INTEGER, gid BIGINT, created BIGINT,
     pos BIGINT, role VARCHAR, exptype VARCHAR, phase INTEGER, found VARCHAR
 
+``found`` is set on one member row of each association (NULL on the others).
+
 ``created`` is the pool row at which the reference would create the association (it orders
 associations, spec section 6.6); ``phase`` is 0 for members added in the main pass, 1 and 2
 for those added by the EXISTING / NONSCIENCE replays (it orders members).
@@ -240,6 +242,26 @@ class _Exprs:
             return _not(test) if cond.negate else test
         raise CompileError(f"rule {self.rule.name}: cannot compile condition {cond!r}")
 
+    def necessary(self, cond: Condition | None) -> exp.Expression | None:
+        """A condition on the pool row alone that every row passing ``cond`` passes.
+
+        Parts that read the run's candidate are left out (``None`` stands for true), so the
+        result can filter pool rows before they are paired with runs.
+        """
+        if cond is None:
+            return None
+        if not _run_dependent(cond):
+            return self.condition(cond)
+        if isinstance(cond, Composite) and cond.op in ("all", "any"):
+            parts = [self.necessary(c) for c in cond.children]
+            if cond.op == "all":
+                parts = [p for p in parts if p is not None]
+                return exp.Paren(this=_and(*parts)) if parts else None
+            if any(p is None for p in parts):
+                return None
+            return exp.Paren(this=_or(*parts))
+        return None
+
     # --- keys -------------------------------------------------------------------------------
 
     def key_value(self, key: Key) -> exp.Expression:
@@ -284,6 +306,26 @@ class _Exprs:
         if key.constant_when is not None:
             checks = [exp.Paren(this=_or(self.condition(key.constant_when), *checks))]
         return checks[0]
+
+
+#: ``run_items`` columns that depend on the run (the candidate), not on the pool row alone.
+_RUN_COLUMNS = frozenset({"asn_candidate", "cand_id", "cand_type", "cand_kind"})
+
+
+def _run_dependent(cond: Condition | None) -> bool:
+    """Whether a condition reads a value that depends on the run (the candidate)."""
+    if cond is None:
+        return False
+    if isinstance(cond, Composite):
+        return any(_run_dependent(c) for c in cond.children)
+    if isinstance(cond, AttrTest):
+        return bool(_RUN_COLUMNS.intersection(cond.sources))
+    return isinstance(cond, CandidateTest)
+
+
+def _key_run_dependent(key: Key) -> bool:
+    return (bool(_RUN_COLUMNS.intersection(key.sources)) or _run_dependent(key.when)
+            or _run_dependent(key.constant_when))
 
 
 def condition_sql(rule: Rule, cond: Condition) -> str:
@@ -542,6 +584,25 @@ class _RuleQuery:
         checks += [self.x.key_ok(k) for k in self.keys if k.roles and role.name in k.roles]
         return _and(*checks)
 
+    def role_necessary(self, role: Role) -> exp.Expression | None:
+        """:meth:`role_ok` without its parts that read the run (``None``: no test left)."""
+        checks = [self.x.necessary(role.when)]
+        checks += [self.x.key_ok(k) for k in self.keys
+                   if k.roles and role.name in k.roles and not _key_run_dependent(k)]
+        checks = [c for c in checks if c is not None and not _is_literal_bool(c, True)]
+        return _and(*checks) if checks else None
+
+    def some_role(self) -> exp.Expression | None:
+        """A test on the pool row alone that every row taking some role passes.
+
+        Added to the ``x`` filter, it lets DuckDB drop the rows no role can take before
+        they are paired with the runs (the roles' own tests come later, per run).
+        """
+        parts = [self.role_necessary(r) for r in self.roles]
+        if not parts or any(p is None for p in parts):
+            return None
+        return exp.Paren(this=_or(*parts))
+
     def cte_x(self) -> exp.Select:
         """Exposure-level columns of every row that passes the rule's top conditions."""
         x = self.x
@@ -558,7 +619,8 @@ class _RuleQuery:
             cols.append(_alias(x.value("obs_num"), "obs_num_value"))
         for column in self.owner_columns():
             cols.append(_alias(x.value(column), self.own(column)))
-        return exp.select(*cols).from_("run_items", copy=False).where(self.eligible(), copy=False)
+        return exp.select(*cols).from_("run_items", copy=False).where(
+            _and(self.eligible(), self.some_role()), copy=False)
 
     def eligible(self) -> exp.Expression:
         """Conditions every member of the rule meets (the top ``where`` and the keys of all
@@ -649,7 +711,8 @@ class _RuleQuery:
     def final_select(self, assoc: str, members: str) -> exp.Select:
         """One row per member: the association (rule, run, gid, created), the member (pos,
         role, exptype, phase) and the association's found values, encoded as text:
-        ``name=v1<US>v2<RS>name=...`` (US = chr(31), RS = chr(30)).
+        ``name=v1<US>v2<RS>name=...`` (US = chr(31), RS = chr(30)), on the row of the
+        association's first member only (NULL on the others).
 
         Flat rows reach Python many times faster than nested lists of structs.
         """
@@ -658,13 +721,19 @@ class _RuleQuery:
         named: dict[str, list] = {}
         for i, key in enumerate(self.keys):
             roles = [j for j, r in enumerate(self.roles) if _applies(key, r)]
-            named.setdefault(key.name, []).append((self.k(i), roles))
+            named.setdefault(key.name, []).append((self.k(i), roles, i in self.fixed))
         for i, key in enumerate(self.records):
             roles = [j for j, r in enumerate(self.roles) if _applies(key, r)]
-            named.setdefault(key.name, []).append((self.rec(i), roles))
+            named.setdefault(key.name, []).append((self.rec(i), roles, False))
         parts = []
         for name, sources in named.items():
-            column, roles = sources[0]    # the reference reads the first node of a name
+            column, roles, fixed = sources[0]    # the reference reads the first node of a name
+            if fixed:
+                # Every member joined on this key's value, which is never undefined: the
+                # one value of the association.
+                parts.append(exp.DPipe(this=_lit(name + "="),
+                                       expression=exp.AnyValue(this=_col(column, m))))
+                continue
             values = exp.ArrayAgg(this=exp.Distinct(expressions=[_col(column, m)]))
             cond = _and(_not_null(_col(column, m)),
                         exp.In(this=ix.copy(), expressions=[_num(j) for j in roles]))
@@ -672,8 +741,15 @@ class _RuleQuery:
             values = exp.func("list_sort", exp.func("coalesce", values, exp.Array(expressions=[])))
             parts.append(exp.DPipe(this=_lit(name + "="), expression=exp.func(
                 "array_to_string", values, exp.func("chr", _num(31)))))
-        found = exp.func("concat_ws", exp.func("chr", _num(30)), *parts) if parts else _lit("")
-        fv = (exp.select(_col("run", m), _col("gid", m), _alias(found, "found"))
+        # Each part is text, never NULL (an empty list joins to ''), so a plain ``||``
+        # chain does what concat_ws would, in a much smaller expression.
+        found = _lit("")
+        for n, part in enumerate(parts):
+            found = part if n == 0 else exp.DPipe(
+                this=exp.DPipe(this=found, expression=exp.func("chr", _num(30))),
+                expression=part)
+        fv = (exp.select(_col("run", m), _col("gid", m), _alias(found, "found"),
+                         _alias(exp.Min(this=_col("pos", m)), "found_pos"))
               .from_(m, copy=False)
               .group_by(_col("run", m), _col("gid", m), copy=False))
         return (exp.select(
@@ -681,7 +757,10 @@ class _RuleQuery:
             _col("run", assoc), _col("gid", assoc), _col("created", assoc),
             _col("pos", m), _alias(self.role_name_case(ix.copy()), "role"),
             _alias(self.role_exptype_case(ix.copy(), _col("exptype", m)), "exptype"),
-            _col("phase", m), _col("found", "fv"))
+            _col("phase", m),
+            # on one member row of each association only: the text is the same for all
+            _alias(_case((_eq(_col("pos", m), _col("found_pos", "fv")),
+                          _col("found", "fv"))), "found"))
             .from_(assoc, copy=False)
             .join(m, on=_and(_eq(_col("run", m), _col("run", assoc)),
                              _eq(_col("gid", m), _col("gid", assoc))), copy=False)

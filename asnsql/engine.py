@@ -12,7 +12,7 @@ from typing import Any, Callable
 from .errors import QueryError
 from .resources import sql_statements, sql_text
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "Pending"]
 
 Tracer = Callable[[str, Any], None]
 
@@ -20,7 +20,30 @@ Tracer = Callable[[str, Any], None]
 #: :meth:`Engine.for_pools`).
 LARGE_POOL_BYTES = 64 * 1024 * 1024
 #: DuckDB's memory limit for such runs.
-LARGE_MEMORY_LIMIT = "2GB"
+LARGE_MEMORY_LIMIT = "3GB"
+
+
+class Pending:
+    """A query that has run on its own cursor, its result not yet fetched
+    (:meth:`Engine.run_parallel`)."""
+
+    def __init__(self, cursor, error_type):
+        self._cursor = cursor
+        self._error = error_type
+
+    def fetch(self) -> list[tuple]:
+        """The rows as tuples (once); the cursor is closed."""
+        try:
+            return self._cursor.fetchall()
+        except self._error as err:
+            raise QueryError(str(err).strip()) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
 
 
 class Engine:
@@ -115,33 +138,92 @@ class Engine:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
-    def rows_parallel(self, queries: list, workers: int | None = None) -> list[list[tuple]]:
+    def rows_parallel(self, queries: list, workers: int | None = None,
+                      seconds: list | None = None) -> list[list[tuple]]:
         """Run independent read-only queries on several cursors at once.
 
-        DuckDB plans and runs each query without holding the GIL, so small queries (one per
-        rule) overlap on several cores. Results come back in the order of ``queries``.
+        Results come back in the order of ``queries`` (see :meth:`run_parallel`).
         """
+        return [result.fetch() for result in self.run_parallel(queries, workers, seconds)]
+
+    def run_parallel(self, queries: list, workers: int | None = None,
+                     seconds: list | None = None) -> list["Pending"]:
+        """Run independent read-only queries on several cursors at once; fetch later.
+
+        DuckDB runs each query without holding the GIL, so small queries (one per rule)
+        overlap on several cores. The results stay in DuckDB until fetched
+        (:meth:`Pending.fetch`, in any thread): turning them into Python tuples needs the
+        GIL, and can then happen where the interpreter has time. The queries are started
+        in the order given, so put the longest first.
+
+        Parameters
+        ----------
+        queries : list
+            SQL text or sqlglot expressions, or ``(sql, params)`` pairs.
+        workers : int, optional
+            Threads (default: the cores, at most 8).
+        seconds : list, optional
+            Filled with each query's wall time (same order as ``queries``).
+
+        Returns
+        -------
+        list of Pending
+            One per query, in the order of ``queries``.
+
+        Raises
+        ------
+        QueryError
+            With DuckDB's message when a query fails (the other results are discarded).
+        """
+        import time
         from concurrent.futures import ThreadPoolExecutor
 
-        texts = [self._sql(q) for q in queries]
+        jobs = [(self._sql(q[0]), q[1]) if isinstance(q, tuple) else (self._sql(q), None)
+                for q in queries]
         if self.tracer is not None:
-            for text in texts:
-                self.tracer(text, None)
-        workers = workers or min(len(texts), os.cpu_count() or 1, 8)
-        if workers <= 1 or len(texts) <= 1:
-            return [self.rows(text) for text in texts]
+            for text, params in jobs:
+                self.tracer(text, params)
+        workers = workers or min(len(jobs), os.cpu_count() or 1, 8)
+        timings = [0.0] * len(jobs)
 
-        def run(text: str) -> list[tuple]:
+        def run(index: int) -> Pending:
+            text, params = jobs[index]
+            start = time.perf_counter()
             cursor = self.con.cursor()
             try:
-                return cursor.execute(text).fetchall()
+                cursor.execute(text, params) if params is not None else cursor.execute(text)
             except self._duckdb.Error as err:
+                cursor.close()
                 raise QueryError(str(err).strip()) from None
             finally:
-                cursor.close()
+                timings[index] = time.perf_counter() - start
+            return Pending(cursor, self._duckdb.Error)
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(run, texts))
+        if workers <= 1 or len(jobs) <= 1:
+            results = []
+            try:
+                for i in range(len(jobs)):
+                    results.append(run(i))
+            except QueryError:
+                for done in results:
+                    done.close()
+                raise
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(run, i) for i in range(len(jobs))]
+            results, failure = [], None
+            for future in futures:
+                try:
+                    results.append(future.result())
+                except QueryError as err:
+                    failure = failure or err
+            if failure is not None:
+                for done in results:
+                    done.close()
+                raise failure
+        if seconds is not None:
+            seconds[:] = timings
+        return results
 
     def arrow(self, sql, params: Any = None):
         """Run a query and return a pyarrow Table."""

@@ -114,34 +114,36 @@ def _candidates(engine: Engine, infos: list[PoolInfo], options: Options) -> None
                               stacklevel=4)
     else:
         engine.execute(statements["chosen_candidates_all"])
+    want_all, want_discover = options.mode()
+    engine.execute(statements["runs_all"], {"discover": want_discover,
+                                            "candidates": bool(want_all or options.ids)})
+    engine.execute(statements["run_rows_all"])
 
 
 def _chunk_runs(engine: Engine, options: Options, first: int,
                 last: int) -> list[assemble.RunInfo]:
-    """Build ``runs``, ``run_rows`` and ``run_items`` for pool units ``first..last``."""
+    """Build ``runs``, ``run_rows`` and ``run_items`` for pool units ``first..last`` (their
+    slice of the runs :func:`_candidates` made)."""
     statements = sql_statements("candidates.sql")
-    want_all, want_discover = options.mode()
-    engine.execute(statements["runs"], {"discover": want_discover,
-                                        "candidates": bool(want_all or options.ids),
-                                        "first": first, "last": last})
-    engine.execute(statements["run_rows"])
-    engine.execute(statements["run_items"])
-    return [assemble.RunInfo(run=run, kind=kind, cand_id=cid, cand_type=ctype, order=seq,
+    engine.execute(statements["runs"], {"first": first, "last": last})
+    runs = [assemble.RunInfo(run=run, kind=kind, cand_id=cid, cand_type=ctype, order=seq,
                              pool_id=pool_id)
             for run, pool_id, seq, kind, cid, ctype in engine.rows(
                 "SELECT run, pool_id, seq, cand_kind, cand_id, cand_type FROM runs ORDER BY run")]
+    engine.execute(statements["run_rows"], {"lo": runs[0].run if runs else 0,
+                                            "hi": runs[-1].run if runs else -1})
+    engine.execute(statements["run_items"])
+    return runs
 
 
-def _items(engine: Engine, rows: list[dict]) -> dict[int, dict]:
-    positions = sorted({r[4] for r in rows} | {r[3] for r in rows})
-    if not positions:
-        return {}
+def _items_query(first: int, last: int) -> tuple[str, dict]:
+    """The pool values assembly needs, for every row of pool units ``first..last``:
+    ``pool_id, pos`` and :data:`_ITEM_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by row."""
     cols = ", ".join([f'p."{c}"' for c in _ITEM_COLUMNS] + [f'd."{c}"' for c in _ITEM_FLAGS])
-    # The positions travel as one text value: DuckDB converts a list parameter value by
-    # value (trying pandas types for each), which is slow for long lists.
-    query = (f"SELECT p.pos, {cols} FROM pool_raw AS p JOIN pool_defined AS d USING (pos) "
-             "WHERE p.pos IN (SELECT unnest(string_split($p, ',')::BIGINT[]))")
-    return {r["pos"]: r for r in engine.dicts(query, {"p": ",".join(map(str, positions))})}
+    query = (f"SELECT u.pool_id, u.pos, {cols} FROM pool AS u "
+             "JOIN pool_raw AS p USING (pos) JOIN pool_defined AS d USING (pos) "
+             "WHERE u.pool_id BETWEEN $first AND $last ORDER BY u.pos")
+    return query, {"first": first, "last": last}
 
 
 #: Pool rows generated together at most (pool units are never split): bounds memory on
@@ -234,35 +236,66 @@ def _gc_paused():
                 gc.enable()
 
 
-@dataclass
 class _Fetched:
-    """What the database gives for one chunk of pool units (see :func:`_fetch_chunk`)."""
+    """What the database gives for one chunk of pool units (see :func:`_fetch_chunk`).
 
-    runs: list[assemble.RunInfo]
-    rows: list[tuple]
-    items: dict[int, dict]
-    unit_rows: dict[int, list[int]]
+    The queries have run; their rows become Python values on first use (:meth:`load`), in
+    the thread that assembles the chunk, while the next chunk's queries run.
+    """
+
+    def __init__(self, runs: list[assemble.RunInfo], rules, items, infos: list[PoolInfo]):
+        self.runs = runs
+        self._rules = rules
+        self._items = items
+        self._units = [i.pool_id for i in infos]
+        self.rows: list[tuple] = []
+        self.items: dict[int, dict] = {}
+        self.unit_rows: dict[int, list[int]] = {}
+
+    def load(self) -> "_Fetched":
+        """Fetch the rule rows and the rows' pool values."""
+        self.rows = [row for pending in self._rules for row in pending.fetch()]
+        keys = ("pos",) + _ITEM_COLUMNS + _ITEM_FLAGS
+        self.unit_rows = {pool_id: [] for pool_id in self._units}
+        for row in self._items.fetch():
+            self.items[row[1]] = dict(zip(keys, row[1:]))
+            self.unit_rows[row[0]].append(row[1])
+        return self
+
+    def close(self) -> None:
+        """Release results not fetched (after an error)."""
+        for pending in self._rules:
+            pending.close()
+        self._items.close()
 
 
-def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options) -> _Fetched:
-    """Run a chunk's queries: its candidate runs, every rule, and the members' pool values."""
+def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options,
+                 costs: dict[str, float] | None = None) -> _Fetched:
+    """Run a chunk's queries: its candidate runs, every rule, and the rows' pool values.
+
+    The rule queries and the pool values query run side by side on the cores, the longest
+    first (``costs``: rule name -> seconds its query took on the previous chunk, updated).
+    """
+    costs = {} if costs is None else costs
     with _gc_paused():
-        runs = _chunk_runs(engine, options, infos[0].pool_id, infos[-1].pool_id)
+        first, last = infos[0].pool_id, infos[-1].pool_id
+        runs = _chunk_runs(engine, options, first, last)
         active = [r for r in rules if r.product != "none"]
         if sum(i.rows for i in infos) <= PREFILTER_ROWS:
             # On small pools, skipping the rules with no possible member saves more than
             # the count costs.
             counts = engine.dicts(prefilter_text(rules))[0]
             active = [r for r in active if counts.get(r.name)]
-        rows = [row for result in engine.rows_parallel([rule_text(r) for r in active])
-                for row in result]
-        items = _items(engine, rows)
-        unit_rows: dict[int, list[int]] = {i.pool_id: [] for i in infos}
-        for pool_id, pos in engine.rows(
-                "SELECT pool_id, pos FROM pool WHERE pool_id BETWEEN $first AND $last "
-                "ORDER BY pos", {"first": infos[0].pool_id, "last": infos[-1].pool_id}):
-            unit_rows[pool_id].append(pos)
-    return _Fetched(runs, rows, items, unit_rows)
+        names = [r.name for r in active] + ["(items)"]
+        queries = [rule_text(r) for r in active] + [_items_query(first, last)]
+        order = sorted(range(len(queries)), key=lambda i: -costs.get(names[i], 0.0))
+        seconds: list[float] = []
+        pending = engine.run_parallel([queries[i] for i in order], seconds=seconds)
+        by_index = dict(zip(order, pending))
+        for i, took in zip(order, seconds):
+            costs[names[i]] = took
+    return _Fetched(runs, [by_index[i] for i in range(len(active))], by_index[len(active)],
+                    infos)
 
 
 def _fetch_chunks(engine: Engine, chunks: list[list[PoolInfo]], rules,
@@ -276,13 +309,15 @@ def _fetch_chunks(engine: Engine, chunks: list[list[PoolInfo]], rules,
     from concurrent.futures import ThreadPoolExecutor
 
     worker = engine.worker()
+    costs: dict[str, float] = {}
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(_fetch_chunk, worker, chunks[0], rules, options)
+            future = pool.submit(_fetch_chunk, worker, chunks[0], rules, options, costs)
             for i, chunk in enumerate(chunks):
                 fetched = future.result()
                 if i + 1 < len(chunks):
-                    future = pool.submit(_fetch_chunk, worker, chunks[i + 1], rules, options)
+                    future = pool.submit(_fetch_chunk, worker, chunks[i + 1], rules, options,
+                                         costs)
                 yield chunk, fetched
                 del fetched
     finally:
@@ -292,6 +327,10 @@ def _fetch_chunks(engine: Engine, chunks: list[list[PoolInfo]], rules,
 def _assemble_chunk(fetched: _Fetched, infos: list[PoolInfo], by_name, pool_names,
                     options: Options, version_id) -> list[Result]:
     """Associations of a chunk's pool units, finalised, one :class:`Result` per unit."""
+    try:
+        fetched.load()
+    finally:
+        fetched.close()
     runs = fetched.runs
     asns = assemble.build(fetched.rows, by_name, {r.run: r for r in runs}, fetched.items,
                           pool_names, version_id, only_valid=options.finalize)

@@ -80,11 +80,11 @@ SELECT pool_id, cid, 'background' AS ctype,
        1000000 + row_number() OVER (PARTITION BY pool_id ORDER BY first_id) AS seq
 FROM backgrounds;
 
--- name: runs
--- One run per chosen candidate of each pool unit from $first to $last, and one discovery run
--- per unit ($discover); runs are numbered in the reference's order: discovery first, then
--- candidates.
-CREATE OR REPLACE TABLE runs AS
+-- name: runs_all
+-- One run per chosen candidate of each pool unit, and one discovery run per unit
+-- ($discover); runs are numbered in the reference's order: discovery first, then
+-- candidates. Built once; each chunk of pool units takes its slice (runs, run_rows).
+CREATE OR REPLACE TABLE runs_all AS
 WITH all_runs AS (
     SELECT pool_id, 0 AS seq, 'discover' AS cand_kind, 'a3001' AS cand_id,
            'discovered' AS cand_type
@@ -94,17 +94,28 @@ WITH all_runs AS (
 )
 SELECT row_number() OVER (ORDER BY pool_id, seq)::INTEGER AS run, pool_id, seq,
        cand_kind, cand_id, cand_type
-FROM all_runs
-WHERE pool_id BETWEEN $first AND $last;
+FROM all_runs;
 
--- name: run_rows
+-- name: run_rows_all
 -- The rows of each run: a candidate run holds the rows of its pool unit whose raw
 -- asn_candidate text contains the candidate id as a substring (QUIRK, spec section 6.2.2);
--- the discovery run holds every row of its unit.
-CREATE OR REPLACE TABLE run_rows AS
+-- the discovery run holds every row of its unit. Ordered by run, so that a chunk's slice
+-- reads only its own part.
+CREATE OR REPLACE TABLE run_rows_all AS
 SELECT r.run, p.pos
-FROM runs AS r JOIN pool AS p ON p.pool_id = r.pool_id
-WHERE r.cand_kind = 'discover' OR contains(p.asn_candidate, r.cand_id);
+FROM runs_all AS r JOIN pool AS p ON p.pool_id = r.pool_id
+WHERE r.cand_kind = 'discover' OR contains(p.asn_candidate, r.cand_id)
+ORDER BY r.run, p.pos;
+
+-- name: runs
+-- The runs of pool units $first to $last.
+CREATE OR REPLACE TABLE runs AS
+SELECT * FROM runs_all WHERE pool_id BETWEEN $first AND $last;
+
+-- name: run_rows
+-- The rows of runs $lo to $hi (the runs of one chunk of pool units).
+CREATE OR REPLACE TABLE run_rows AS
+SELECT run, pos FROM run_rows_all WHERE run BETWEEN $lo AND $hi;
 
 -- name: run_items
 -- What the rule queries read: one row per (run, row) with defined values; asn_candidate is

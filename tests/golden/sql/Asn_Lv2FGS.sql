@@ -10,17 +10,22 @@ WITH x AS (
     COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS ok0
   FROM run_items
   WHERE
-    NOT (
-      ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+    (
+      NOT (
+        ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+      )
+      AND (
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE((
+          STARTS_WITH("exp_type", 'fgs_image') OR "exp_type" = 'fgs_focus'
+        ), FALSE)
+      )
     )
     AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      NOT "exp_type" IS NULL
-      AND COALESCE((
-        STARTS_WITH("exp_type", 'fgs_image') OR "exp_type" = 'fgs_focus'
-      ), FALSE)
+      COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     )
 ), e AS (
   SELECT
@@ -143,7 +148,7 @@ SELECT
   CASE WHEN "m"."role_ix" = 0 THEN 'science' END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -151,79 +156,17 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) || CHR(30) || 'exp_type=' || ANY_VALUE("m"."k2") AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

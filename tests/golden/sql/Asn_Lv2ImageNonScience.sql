@@ -10,38 +10,43 @@ WITH x AS (
   FROM run_items
   WHERE
     (
-      COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-      OR COALESCE(
-        (
-          STARTS_WITH("exp_type", 'mir_coroncal')
-          OR STARTS_WITH("exp_type", 'nis_focus')
-          OR STARTS_WITH("exp_type", 'nrc_focus')
-          OR STARTS_WITH("exp_type", 'nrs_focus')
-          OR STARTS_WITH("exp_type", 'nrs_image')
-          OR STARTS_WITH("exp_type", 'mir_tacq')
-          OR STARTS_WITH("exp_type", 'mir_taconfirm')
-          OR STARTS_WITH("exp_type", 'nis_taconfirm')
-          OR STARTS_WITH("exp_type", 'nis_tacq')
-          OR STARTS_WITH("exp_type", 'nrc_taconfirm')
-          OR STARTS_WITH("exp_type", 'nrc_tacq')
-          OR STARTS_WITH("exp_type", 'nrs_confirm')
-          OR STARTS_WITH("exp_type", 'nrs_msata')
-          OR STARTS_WITH("exp_type", 'nrs_taconfirm')
-          OR STARTS_WITH("exp_type", 'nrs_tacq')
-          OR STARTS_WITH("exp_type", 'nrs_taslit')
-          OR STARTS_WITH("exp_type", 'nrs_verify')
-          OR "exp_type" = 'nrs_wata'
-        ),
-        FALSE
+      (
+        COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+        OR COALESCE(
+          (
+            STARTS_WITH("exp_type", 'mir_coroncal')
+            OR STARTS_WITH("exp_type", 'nis_focus')
+            OR STARTS_WITH("exp_type", 'nrc_focus')
+            OR STARTS_WITH("exp_type", 'nrs_focus')
+            OR STARTS_WITH("exp_type", 'nrs_image')
+            OR STARTS_WITH("exp_type", 'mir_tacq')
+            OR STARTS_WITH("exp_type", 'mir_taconfirm')
+            OR STARTS_WITH("exp_type", 'nis_taconfirm')
+            OR STARTS_WITH("exp_type", 'nis_tacq')
+            OR STARTS_WITH("exp_type", 'nrc_taconfirm')
+            OR STARTS_WITH("exp_type", 'nrc_tacq')
+            OR STARTS_WITH("exp_type", 'nrs_confirm')
+            OR STARTS_WITH("exp_type", 'nrs_msata')
+            OR STARTS_WITH("exp_type", 'nrs_taconfirm')
+            OR STARTS_WITH("exp_type", 'nrs_tacq')
+            OR STARTS_WITH("exp_type", 'nrs_taslit')
+            OR STARTS_WITH("exp_type", 'nrs_verify')
+            OR "exp_type" = 'nrs_wata'
+          ),
+          FALSE
+        )
+        OR (
+          COALESCE("exp_type" = 'nrs_msaspec', FALSE)
+          AND COALESCE("msastate" = 'primarypark_allopen', FALSE)
+          AND COALESCE("grating" = 'mirror', FALSE)
+        )
       )
-      OR (
-        COALESCE("exp_type" = 'nrs_msaspec', FALSE)
-        AND COALESCE("msastate" = 'primarypark_allopen', FALSE)
-        AND COALESCE("grating" = 'mirror', FALSE)
+      AND (
+        NOT "program" IS NULL
       )
     )
     AND (
-      NOT "program" IS NULL
+      COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     )
 ), e AS (
   SELECT
@@ -157,7 +162,7 @@ SELECT
   CASE WHEN "m"."role_ix" = 0 THEN 'science' END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -165,57 +170,17 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

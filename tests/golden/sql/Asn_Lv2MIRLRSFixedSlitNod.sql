@@ -43,6 +43,34 @@ WITH x AS (
     (
       NOT "program" IS NULL
     )
+    AND (
+      (
+        (
+          COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+          AND COALESCE("patttype" = 'along-slit-nod', FALSE)
+        )
+        AND (
+          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
+        )
+        AND (
+          NOT "patt_num" IS NULL
+        )
+      )
+      OR (
+        (
+          COALESCE("patttype" = 'along-slit-nod', FALSE)
+        )
+        AND (
+          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
+        )
+        AND (
+          NOT "patt_num" IS NULL
+        )
+      )
+      OR (
+        COALESCE("exp_type" = 'mir_taconfirm', FALSE)
+      )
+    )
 ), e AS (
   SELECT
     *
@@ -378,7 +406,7 @@ SELECT
     ELSE "m"."exptype"
   END AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -386,123 +414,44 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+            NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
+          []
         )
-      ) IS NULL
-      OR (
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'patt_num=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+            NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'patt_num=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'is_current_patt_num=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+            NOT "m"."k4" IS NULL AND "m"."role_ix" IN (1)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_current_patt_num=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (1)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'patt_num=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_current_patt_num=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (1)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

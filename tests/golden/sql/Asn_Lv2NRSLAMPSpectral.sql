@@ -13,40 +13,45 @@ WITH x AS (
   FROM run_items
   WHERE
     (
-      COALESCE(ASN_NRSLAMP_VALID("detector", "grating", "opmode", "lamp"), FALSE)
+      (
+        COALESCE(ASN_NRSLAMP_VALID("detector", "grating", "opmode", "lamp"), FALSE)
+        AND (
+          NOT (
+            COALESCE("opmode" = 'msaspec', FALSE)
+          )
+          OR (
+            COALESCE("opmode" = 'msaspec', FALSE) AND NOT "msametfl" IS NULL
+          )
+        )
+        AND NOT (
+          COALESCE("grating" = 'mirror', FALSE)
+          OR COALESCE("opmode" = 'grating-only', FALSE)
+          OR COALESCE("lamp" = 'nolamp', FALSE)
+        )
+      )
       AND (
-        NOT (
-          COALESCE("opmode" = 'msaspec', FALSE)
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nrs_autoflat')
+            OR STARTS_WITH("exp_type", 'nrs_autowave')
+            OR "exp_type" = 'nrs_lamp'
+          ),
+          FALSE
         )
-        OR (
-          COALESCE("opmode" = 'msaspec', FALSE) AND NOT "msametfl" IS NULL
-        )
       )
-      AND NOT (
-        COALESCE("grating" = 'mirror', FALSE)
-        OR COALESCE("opmode" = 'grating-only', FALSE)
-        OR COALESCE("lamp" = 'nolamp', FALSE)
+      AND (
+        NOT "filter" IS NULL AND COALESCE("filter" = 'opaque', FALSE)
+      )
+      AND (
+        NOT "lamp" IS NULL
       )
     )
     AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      NOT "exp_type" IS NULL
-      AND COALESCE(
-        (
-          STARTS_WITH("exp_type", 'nrs_autoflat')
-          OR STARTS_WITH("exp_type", 'nrs_autowave')
-          OR "exp_type" = 'nrs_lamp'
-        ),
-        FALSE
-      )
-    )
-    AND (
-      NOT "filter" IS NULL AND COALESCE("filter" = 'opaque', FALSE)
-    )
-    AND (
-      NOT "lamp" IS NULL
+      COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     )
 ), e AS (
   SELECT
@@ -191,7 +196,7 @@ SELECT
   CASE WHEN "m"."role_ix" = 0 THEN 'science' END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -199,123 +204,17 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'lamp=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'lamp=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) || CHR(30) || 'exp_type=' || ANY_VALUE("m"."k2") || CHR(30) || 'opt_elem=' || ANY_VALUE("m"."k3") || CHR(30) || 'lamp=' || ANY_VALUE("m"."k4") AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

@@ -300,7 +300,7 @@ SELECT
   CASE WHEN "m1"."role_ix" = 0 THEN 'member' END AS role,
   "m1"."exptype" AS exptype,
   "m1"."phase",
-  "fv"."found"
+  CASE WHEN "m1"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM gc
 JOIN m1
   ON "m1"."run" = "gc"."run" AND "m1"."gid" = "gc"."gid"
@@ -308,299 +308,62 @@ JOIN (
   SELECT
     "m1"."run",
     "m1"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k0") FILTER(WHERE
-                NOT "m1"."k0" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m1"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m1"."k1") FILTER(WHERE
+            NOT "m1"."k1" IS NULL AND "m1"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k1") FILTER(WHERE
-                NOT "m1"."k1" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'instrument=' || ANY_VALUE("m1"."k2") || CHR(30) || 'detector=' || ANY_VALUE("m1"."k3") || CHR(30) || 'opt_elem=' || ANY_VALUE("m1"."k4") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m1"."k5") FILTER(WHERE
+            NOT "m1"."k5" IS NULL AND "m1"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k2") FILTER(WHERE
-                NOT "m1"."k2" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m1"."k6") FILTER(WHERE
+            NOT "m1"."k6" IS NULL AND "m1"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'detector=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k3") FILTER(WHERE
-                NOT "m1"."k3" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m1"."k7") FILTER(WHERE
+            NOT "m1"."k7" IS NULL AND "m1"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k4") FILTER(WHERE
-                NOT "m1"."k4" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m1"."k8") FILTER(WHERE
+            NOT "m1"."k8" IS NULL AND "m1"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'opt_elem2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k5") FILTER(WHERE
-                NOT "m1"."k5" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m1"."k9") FILTER(WHERE
+            NOT "m1"."k9" IS NULL AND "m1"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'fxd_slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k6") FILTER(WHERE
-                NOT "m1"."k6" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'subarray=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k7") FILTER(WHERE
-                NOT "m1"."k7" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'channel=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k8") FILTER(WHERE
-                NOT "m1"."k8" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k9") FILTER(WHERE
-                NOT "m1"."k9" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k10") FILTER(WHERE
-                NOT "m1"."k10" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'msametfl=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k11") FILTER(WHERE
-                NOT "m1"."k11" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'expspcin=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k12") FILTER(WHERE
-                NOT "m1"."k12" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k0") FILTER(WHERE
-                NOT "m1"."k0" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k1") FILTER(WHERE
-                NOT "m1"."k1" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k2") FILTER(WHERE
-                NOT "m1"."k2" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'detector=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k3") FILTER(WHERE
-                NOT "m1"."k3" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k4") FILTER(WHERE
-                NOT "m1"."k4" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k5") FILTER(WHERE
-                NOT "m1"."k5" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'fxd_slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k6") FILTER(WHERE
-                NOT "m1"."k6" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'subarray=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k7") FILTER(WHERE
-                NOT "m1"."k7" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'channel=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k8") FILTER(WHERE
-                NOT "m1"."k8" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k9") FILTER(WHERE
-                NOT "m1"."k9" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k10") FILTER(WHERE
-                NOT "m1"."k10" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'msametfl=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k11") FILTER(WHERE
-                NOT "m1"."k11" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'expspcin=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m1"."k12") FILTER(WHERE
-                NOT "m1"."k12" IS NULL AND "m1"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) || CHR(30) || 'exp_type=' || ANY_VALUE("m1"."k10") || CHR(30) || 'msametfl=' || ANY_VALUE("m1"."k11") || CHR(30) || 'expspcin=' || ANY_VALUE("m1"."k12") AS found,
+    MIN("m1"."pos") AS found_pos
   FROM m1
   GROUP BY
     "m1"."run",

@@ -26,50 +26,55 @@ WITH x AS (
   WHERE
     (
       (
-        NOT (
-          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+        (
+          NOT (
+            COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+          )
+          AND NOT (
+            COALESCE("detector" = 'nrcblong', FALSE)
+            AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          )
+          AND NOT (
+            ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+          )
         )
-        AND NOT (
-          COALESCE("detector" = 'nrcblong', FALSE)
-          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
-        )
-        AND NOT (
-          ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+        AND (
+          COALESCE(
+            (
+              STARTS_WITH("exp_type", 'mir_lrs-fixedslit')
+              OR STARTS_WITH("exp_type", 'mir_lrs-slitless')
+              OR STARTS_WITH("exp_type", 'mir_mrs')
+              OR STARTS_WITH("exp_type", 'mir_wfss')
+              OR STARTS_WITH("exp_type", 'nis_soss')
+              OR STARTS_WITH("exp_type", 'nis_wfss')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR STARTS_WITH("exp_type", 'nrc_wfss')
+              OR STARTS_WITH("exp_type", 'nrs_fixedslit')
+              OR STARTS_WITH("exp_type", 'nrs_ifu')
+              OR STARTS_WITH("exp_type", 'nrs_msaspec')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
+          AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+          AND NOT "is_imprt" IS NULL
         )
       )
       AND (
-        COALESCE(
-          (
-            STARTS_WITH("exp_type", 'mir_lrs-fixedslit')
-            OR STARTS_WITH("exp_type", 'mir_lrs-slitless')
-            OR STARTS_WITH("exp_type", 'mir_mrs')
-            OR STARTS_WITH("exp_type", 'mir_wfss')
-            OR STARTS_WITH("exp_type", 'nis_soss')
-            OR STARTS_WITH("exp_type", 'nis_wfss')
-            OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-            OR STARTS_WITH("exp_type", 'nrc_wfss')
-            OR STARTS_WITH("exp_type", 'nrs_fixedslit')
-            OR STARTS_WITH("exp_type", 'nrs_ifu')
-            OR STARTS_WITH("exp_type", 'nrs_msaspec')
-            OR "exp_type" = 'nrs_brightobj'
-          ),
-          FALSE
-        )
-        AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
-        AND NOT "is_imprt" IS NULL
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
+      AND (
+        NOT "detector" IS NULL
+      )
+      AND (
+        NOT COALESCE("filter", "band") IS NULL
       )
     )
     AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      NOT "detector" IS NULL
-    )
-    AND (
-      NOT COALESCE("filter", "band") IS NULL
+      COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     )
 ), e AS (
   SELECT
@@ -253,7 +258,7 @@ SELECT
   CASE WHEN "m"."role_ix" = 0 THEN 'science' END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -261,233 +266,62 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'instrument=' || ANY_VALUE("m"."k2") || CHR(30) || 'detector=' || ANY_VALUE("m"."k3") || CHR(30) || 'opt_elem=' || ANY_VALUE("m"."k4") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+            NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+            NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'detector=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+            NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
+            NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'opt_elem2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
+            NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'fxd_slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'subarray=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'channel=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-                NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
-                NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'detector=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'fxd_slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'subarray=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'channel=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-                NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
-                NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

@@ -38,23 +38,44 @@ WITH x AS (
     COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2
   FROM run_items
   WHERE
-    COALESCE((
-      STARTS_WITH("exp_type", 'nrc_wfss') OR "exp_type" = 'nrc_image'
-    ), FALSE)
-    AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
-      OR (
-        NOT "targetid" IS NULL
+    (
+      COALESCE((
+        STARTS_WITH("exp_type", 'nrc_wfss') OR "exp_type" = 'nrc_image'
+      ), FALSE)
+      AND (
+        NOT "program" IS NULL
+      )
+      AND (
+        ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+        OR (
+          NOT "targetid" IS NULL
+        )
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
+      AND (
+        NOT "detector" IS NULL
       )
     )
     AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      NOT "detector" IS NULL
+      (
+        COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nis_image')
+            OR STARTS_WITH("exp_type", 'nrc_image')
+            OR "exp_type" = 'mir_image'
+          ),
+          FALSE
+        )
+        AND NOT (
+          COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
+        )
+      )
+      OR NOT (
+        COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
+      )
+      OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     )
 ), e AS (
   SELECT
@@ -349,7 +370,7 @@ SELECT
   END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -357,123 +378,17 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
+            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          []
         )
-      ) IS NULL
-      OR (
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'target=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'detector=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'is_tso=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'target=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'detector=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) || CHR(30) || 'target=' || ANY_VALUE("m"."k2") || CHR(30) || 'instrument=' || ANY_VALUE("m"."k3") || CHR(30) || 'detector=' || ANY_VALUE("m"."k4") AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

@@ -36,17 +36,40 @@ WITH x AS (
   FROM run_items
   WHERE
     (
-      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
-      AND (
-        COALESCE(
-          (
-            STARTS_WITH("exp_type", 'nis_wfss')
-            OR STARTS_WITH("exp_type", 'nrc_wfss')
-            OR "exp_type" = 'mir_wfss'
-          ),
-          FALSE
+      (
+        ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+        AND (
+          COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nis_wfss')
+              OR STARTS_WITH("exp_type", 'nrc_wfss')
+              OR "exp_type" = 'mir_wfss'
+            ),
+            FALSE
+          )
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nis_image')
+              OR STARTS_WITH("exp_type", 'nrc_image')
+              OR "exp_type" = 'mir_image'
+            ),
+            FALSE
+          )
         )
-        OR COALESCE(
+      )
+      AND (
+        ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+        OR (
+          NOT "targetid" IS NULL
+        )
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
+    )
+    AND (
+      (
+        COALESCE(
           (
             STARTS_WITH("exp_type", 'nis_image')
             OR STARTS_WITH("exp_type", 'nrc_image')
@@ -54,16 +77,14 @@ WITH x AS (
           ),
           FALSE
         )
+        AND NOT (
+          COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
+        )
       )
-    )
-    AND (
-      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
-      OR (
-        NOT "targetid" IS NULL
+      OR NOT (
+        COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
       )
-    )
-    AND (
-      NOT "instrume" IS NULL
+      OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     )
 ), e AS (
   SELECT
@@ -295,7 +316,7 @@ SELECT
   END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM assoc
 JOIN m
   ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
@@ -303,57 +324,8 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'target=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'target=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+    'target=' || ANY_VALUE("m"."k0") || CHR(30) || 'instrument=' || ANY_VALUE("m"."k1") AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",

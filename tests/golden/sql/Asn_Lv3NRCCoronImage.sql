@@ -64,12 +64,42 @@ WITH x AS (
     "obs_num" AS obs_num_value
   FROM run_items
   WHERE
-    "is_imprt" IS NULL
-    AND (
-      NOT "program" IS NULL
+    (
+      "is_imprt" IS NULL
+      AND (
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
     )
     AND (
-      NOT "instrume" IS NULL
+      (
+        NOT (
+          NOT "bkgdtarg" IS NULL OR COALESCE("is_psf" = 't', FALSE)
+        )
+        AND (
+          NOT "subarray" IS NULL
+        )
+        AND (
+          NOT (
+            COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE)
+          )
+          OR (
+            NOT "targetid" IS NULL
+          )
+        )
+        AND (
+          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
+        )
+        AND (
+          NOT "channel" IS NULL AND COALESCE("channel" = 'short', FALSE)
+        )
+        AND (
+          NOT "subarray" IS NULL AND COALESCE("subarray" = 'full', FALSE)
+        )
+      )
+      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
     )
 ), e AS (
   SELECT
@@ -358,7 +388,7 @@ SELECT
   END AS role,
   "m"."exptype" AS exptype,
   "m"."phase",
-  "fv"."found"
+  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
 FROM gc
 JOIN m
   ON "m"."run" = "gc"."run" AND "m"."gid" = "gc"."gid"
@@ -366,255 +396,89 @@ JOIN (
   SELECT
     "m"."run",
     "m"."gid",
-    CASE
-      WHEN CHR(30) IS NULL
-      OR (
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
-              []
-            )
-          ),
-          CHR(31)
+    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'instrument=' || ANY_VALUE("m"."k1") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
+            NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
+            NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
+            NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'opt_elem2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
+            NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'fxd_slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'target=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
+            NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'subarray=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
+            NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'target=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
+            NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
+            NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'channel=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-                NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
+      ),
+      CHR(31)
+    ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
+            NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
+          []
         )
-      ) IS NULL
-      OR (
-        'obs_num=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
-                NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      OR (
-        'fxd_slit2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
-                NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      ) IS NULL
-      THEN NULL
-      ELSE CONCAT_WS(
-        CHR(30),
-        'program=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k0") FILTER(WHERE
-                NOT "m"."k0" IS NULL AND "m"."role_ix" IN (0, 1)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'instrument=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-                NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-                NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'opt_elem2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-                NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'fxd_slit=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-                NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'subarray=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-                NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'target=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-                NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'exp_type=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-                NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'channel=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-                NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'obs_num=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
-                NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        ),
-        'fxd_slit2=' || ARRAY_TO_STRING(
-          LIST_SORT(
-            COALESCE(
-              ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
-                NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
-              []
-            )
-          ),
-          CHR(31)
-        )
-      )
-    END AS found
+      ),
+      CHR(31)
+    ) AS found,
+    MIN("m"."pos") AS found_pos
   FROM m
   GROUP BY
     "m"."run",
