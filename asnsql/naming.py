@@ -51,6 +51,9 @@ straylight straylightstep superbias superbiasstep targ_centroid targcentroidstep
 tsophotometrystep tweakreg tweakregstep uncal wavecorrstep wfscmb wfscombine wfscombinestep
 wfsscontamstep white_light whitelightstep whtlt x1d x1dints
 """.split())
+#: A separator and a known suffix ending the name (longest alternatives first).
+_SUFFIX_AT_END = re.compile("[_-](?:" + "|".join(
+    re.escape(s) for s in sorted(KNOWN_SUFFIXES, key=len, reverse=True)) + r")\Z")
 
 #: Exposure types whose Level-3 member is a ``cal`` product (spec section 7.5).
 LEVEL2B_EXPTYPES = frozenset("""
@@ -62,6 +65,16 @@ nrc_tsgrism nrc_wfss nrs_fixedslit nrs_ifu nrs_msaspec nrs_brightobj
 """.split())
 
 _LEVEL1B = re.compile(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)")
+
+
+def _level1b_parts(filename: str) -> tuple[str, str] | None:
+    """``(path, extension)`` of a ``path_uncal.extension`` name, else ``None``."""
+    at = filename.rfind("_uncal.")
+    if at >= 1 and len(filename) > at + 7 and "\n" not in filename:
+        # the common case: the last "_uncal." is the one the greedy pattern takes
+        return filename[:at], filename[at + 6:]
+    match = _LEVEL1B.match(filename)
+    return None if match is None else (match["path"], match["extension"])
 
 
 def is_defined(value) -> bool:
@@ -93,11 +106,12 @@ def remove_suffix(name: str) -> tuple[str, str]:
     >>> remove_suffix("abc")
     ('abc', '')
     """
-    for cut in range(1, len(name)):
-        rest = name[cut:]
-        if rest[0] in "_-" and rest[1:] in KNOWN_SUFFIXES:
-            return name[:cut], rest[0]
-    return name, ""
+    # The leftmost separator (not the first character) followed by a known suffix that
+    # ends the name.
+    found = _SUFFIX_AT_END.search(name, 1)
+    if found is None:
+        return name, ""
+    return name[:found.start()], name[found.start()]
 
 
 def stem_without_suffix(expname: str, keep_parent: bool = False) -> str:
@@ -120,19 +134,19 @@ def level2_member_name(filename: str, integrations: bool) -> str:
 
     Names without ``_uncal.`` are kept unchanged (spec section 10.5).
     """
-    match = _LEVEL1B.match(filename)
-    if match is None:
+    parts = _level1b_parts(filename)
+    if parts is None:
         return filename
     suffix = "rateints" if integrations else "rate"
-    return f"{match['path']}_{suffix}{match['extension']}"
+    return f"{parts[0]}_{suffix}{parts[1]}"
 
 
 def level3_member_name(filename: str, exp_type: str | None, exptype: str,
                        integrations: bool) -> str:
     """Level-3 member name: ``x1d`` for backgrounds, ``cal`` for Level-2b exposure types,
     else ``rate``; ``ints`` appended for integration products (spec section 10.5)."""
-    match = _LEVEL1B.match(filename)
-    if match is None:
+    parts = _level1b_parts(filename)
+    if parts is None:
         return filename
     if exptype == "background":
         suffix = "x1d"
@@ -142,7 +156,7 @@ def level3_member_name(filename: str, exp_type: str | None, exptype: str,
         suffix = "rate"
     if integrations:
         suffix += "ints"
-    return f"{match['path']}_{suffix}{match['extension']}"
+    return f"{parts[0]}_{suffix}{parts[1]}"
 
 
 def level2_product_name(members: list[dict]) -> str:

@@ -89,3 +89,37 @@ def test_association_name():
             == "jw00632-o003_myver_image2_00001_asn")
     assert naming.association_name("00623", "a3001", "image3", 12, None) == (
         "jw00623-a3001_image3_00012_asn")
+
+
+# --- the fast paths agree with the definitions they replace -------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["jw01", "a", "_", "-", ".", "uncal", "_uncal.", ".fits", "rate",
+                           "cal", "calints", "x1d", "ami-oi", "nrca1", "/dir/"])
+
+
+def _remove_suffix_by_definition(name):
+    # the shortest prefix whose rest is "_" or "-" and one known suffix (spec 10.6)
+    for cut in range(1, len(name)):
+        if name[cut] in "_-" and name[cut + 1:] in naming.KNOWN_SUFFIXES:
+            return name[:cut], name[cut]
+    return name, ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_remove_suffix_matches_definition(name):
+    assert naming.remove_suffix(name) == _remove_suffix_by_definition(name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_level1b_parts_match_pattern(name):
+    import re
+
+    # the reference's pattern for a Level-1b name (spec section 10.5)
+    match = re.match(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)", name)
+    expected = None if match is None else (match["path"], match["extension"])
+    assert naming._level1b_parts(name) == expected
