@@ -138,14 +138,6 @@ class Engine:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
-    def rows_parallel(self, queries: list, workers: int | None = None,
-                      seconds: list | None = None) -> list[list[tuple]]:
-        """Run independent read-only queries on several cursors at once.
-
-        Results come back in the order of ``queries`` (see :meth:`run_parallel`).
-        """
-        return [result.fetch() for result in self.run_parallel(queries, workers, seconds)]
-
     def run_parallel(self, queries: list, workers: int | None = None,
                      seconds: list | None = None) -> list["Pending"]:
         """Run independent read-only queries on several cursors at once; fetch later.

@@ -47,3 +47,22 @@ def test_chunks_equal_pools_alone(chunk_rows):
     assert len(results) == len(paths)
     assert threads == Engine().scalar("SELECT current_setting('threads')"), \
         "the engine's thread setting is restored after a chunked run"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_run_parallel_keeps_order_and_reports_failures(workers):
+    """Results come back in the order given, whatever order the cursors finish in; a failing
+    query raises QueryError with DuckDB's message, the other results released."""
+    from asnsql.errors import QueryError
+
+    with Engine() as engine:
+        queries = [f"SELECT {n} AS n, count(*) FROM range({n * 1000})" for n in (5, 1, 3)]
+        queries.append(("SELECT $x::INTEGER + 1", {"x": 41}))
+        seconds: list[float] = []
+        results = [p.fetch() for p in engine.run_parallel(queries, workers=workers,
+                                                          seconds=seconds)]
+        assert results == [[(5, 5000)], [(1, 1000)], [(3, 3000)], [(42,)]]
+        assert len(seconds) == 4 and all(s >= 0 for s in seconds)
+        with pytest.raises(QueryError, match="no_such_table"):
+            engine.run_parallel(["SELECT 1", "SELECT * FROM no_such_table"],
+                                workers=workers)
