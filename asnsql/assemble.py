@@ -170,29 +170,9 @@ def _locked_tso(found_text: str) -> bool:
         (end == len(found_text) or found_text[end] in "\x1e\x1f")
 
 
-def can_be_valid(rule: Rule, run: RunInfo) -> bool:
-    """Whether the rule's validity tests can pass for the run's candidate type.
-
-    Tests that depend on the candidate type alone (spec sections 8.1, 9.5) decide before
-    any association is built: e.g. Level-2 associations of a group candidate, or any of the
-    discovery pass, are never valid.
-    """
-    ctype = run.cand_type.lower() if run.kind == "candidate" else "discovered"
-    tests = rule.validity
-    if "allowed_candidates" in tests and ctype not in ("observation", "background"):
-        return False
-    if "is_type_mosaic" in tests and ctype != "mosaic":
-        return False
-    if "is_type_observation" in tests and ctype != "observation":
-        return False
-    if "is_not_group" in tests and ctype == "group":
-        return False
-    return True
-
-
 def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
           items: dict[int, dict], pool_names: dict[int, str],
-          version_id: str | None, only_valid: bool = False) -> list[Association]:
+          version_id: str | None) -> list[Association]:
     """Turn the rule queries' rows into associations, in the reference's creation order.
 
     Parameters
@@ -211,9 +191,6 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         Pool unit -> ``asn_pool`` value.
     version_id : str or None
         ``version_id`` value.
-    only_valid : bool
-        Skip associations whose candidate type alone makes them invalid
-        (:func:`can_be_valid`); finalisation would drop them.
 
     Returns
     -------
@@ -228,8 +205,6 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
     for (rule_name, run_id, _gid), group in groups.items():
         rule = rules[rule_name]
         run = runs[run_id]
-        if only_valid and not can_be_valid(rule, run):
-            continue
         # one row of the association carries its found values (asnsql.compile)
         found_text = next((r[8] for r in group if r[8] is not None), "")
         tso_locked = rule.level == 2 and _locked_tso(found_text)

@@ -14,6 +14,10 @@ EMPTY strings of spec section 1.3), ``pos`` (pool row number), ``base_exptype`` 
 
 ``found`` is set on one member row of each association (NULL on the others).
 
+With ``finalized`` (the default, as ``generate`` finalises), a rule whose validity tests
+need certain candidate types (:data:`asnsql.model.CANDIDATE_TYPE_TESTS`) reads only the
+runs of those types: the others could only make associations that finalisation drops.
+
 ``created`` is the pool row at which the reference would create the association (it orders
 associations, spec section 6.6); ``phase`` is 0 for members added in the main pass, 1 and 2
 for those added by the EXISTING / NONSCIENCE replays (it orders members).
@@ -45,6 +49,7 @@ from sqlglot import exp
 from .errors import CompileError
 from .sqlcache import cached_sql
 from .model import (
+    CANDIDATE_TYPE_TESTS,
     AttrTest,
     CandidateTest,
     Composite,
@@ -542,11 +547,12 @@ def _is_fixed(key: Key) -> bool:
 
 
 class _RuleQuery:
-    def __init__(self, rule: Rule):
+    def __init__(self, rule: Rule, finalized: bool = True):
         if rule.product not in ("per_group", "per_science"):
             raise CompileError(f"rule {rule.name} makes no associations (product: "
                                f"{rule.product})")
         self.rule = rule
+        self.finalized = finalized
         self.x = _Exprs(rule)
         self.keys = [k for k in rule.keys if k.lock]
         self.records = list(rule.record)
@@ -620,7 +626,23 @@ class _RuleQuery:
         for column in self.owner_columns():
             cols.append(_alias(x.value(column), self.own(column)))
         return exp.select(*cols).from_("run_items", copy=False).where(
-            _and(self.eligible(), self.some_role()), copy=False)
+            _and(self.eligible(), self.some_role(), self.valid_runs()), copy=False)
+
+    def valid_runs(self) -> exp.Expression | None:
+        """With finalisation, the runs whose candidate type lets the rule's associations
+        pass its validity tests (:data:`asnsql.model.CANDIDATE_TYPE_TESTS`); ``None``:
+        every run."""
+        tests = [CANDIDATE_TYPE_TESTS[t] for t in self.rule.validity
+                 if t in CANDIDATE_TYPE_TESTS]
+        if not self.finalized or not tests:
+            return None
+        ctype = _case((_eq(_col("cand_kind"), _lit("candidate")),
+                       _fn("lower", _col("cand_type"))), default=_lit("discovered"))
+        checks = []
+        for allowed, types in tests:
+            within = exp.In(this=ctype.copy(), expressions=[_lit(t) for t in types])
+            checks.append(within if allowed else _not(within))
+        return _and(*checks)
 
     def eligible(self) -> exp.Expression:
         """Conditions every member of the rule meets (the top ``where`` and the keys of all
@@ -1054,13 +1076,17 @@ class _RuleQuery:
         return [("e1a", e1a), ("cand", cand), ("att", att)]
 
 
-def compile_rule(rule: Rule) -> exp.Select:
+def compile_rule(rule: Rule, finalized: bool = True) -> exp.Select:
     """Compile one rule into a DuckDB query (a sqlglot expression).
 
     Parameters
     ----------
     rule : Rule
         A rule whose ``product`` is ``per_group`` or ``per_science``.
+    finalized : bool
+        The associations will be finalised: leave out the runs whose candidate type fails
+        the rule's validity tests (:meth:`_RuleQuery.valid_runs`). ``False`` for
+        ``--no-finalize``, which numbers every association created.
 
     Returns
     -------
@@ -1072,7 +1098,7 @@ def compile_rule(rule: Rule) -> exp.Select:
     CompileError
         When the rule cannot be compiled (no association-forming role, unknown operator).
     """
-    query = _RuleQuery(rule)
+    query = _RuleQuery(rule, finalized)
     return query.per_science() if rule.product == "per_science" else query.per_group()
 
 
@@ -1102,7 +1128,7 @@ def _prefilter_sql(rules) -> str:
 
 
 @lru_cache(maxsize=512)
-def rule_sql(rule: Rule, pretty: bool = True) -> str:
+def rule_sql(rule: Rule, pretty: bool = True, finalized: bool = True) -> str:
     """Return the DuckDB SQL text of :func:`compile_rule` (what ``asnsql explain`` prints).
 
     Results are cached per rule: rules are immutable, and building the sqlglot tree costs
@@ -1110,6 +1136,6 @@ def rule_sql(rule: Rule, pretty: bool = True) -> str:
     """
     if rule.product == "none":
         return f"-- {rule.name} makes no association of its own.\n-- {rule.doc}\n"
-    return cached_sql(f"rule {pretty} {rule!r}",
-                      lambda: compile_rule(rule).sql(dialect=DIALECT, pretty=pretty,
-                                                     copy=False))
+    return cached_sql(f"rule {pretty} {finalized} {rule!r}",
+                      lambda: compile_rule(rule, finalized).sql(dialect=DIALECT,
+                                                                pretty=pretty, copy=False))

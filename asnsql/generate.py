@@ -287,7 +287,7 @@ def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options,
             counts = engine.dicts(prefilter_text(rules))[0]
             active = [r for r in active if counts.get(r.name)]
         names = [r.name for r in active] + ["(items)"]
-        queries = [rule_text(r) for r in active] + [_items_query(first, last)]
+        queries = [rule_text(r, finalized=options.finalize) for r in active] + [_items_query(first, last)]
         order = sorted(range(len(queries)), key=lambda i: -costs.get(names[i], 0.0))
         seconds: list[float] = []
         pending = engine.run_parallel([queries[i] for i in order], seconds=seconds)
@@ -333,7 +333,7 @@ def _assemble_chunk(fetched: _Fetched, infos: list[PoolInfo], by_name, pool_name
         fetched.close()
     runs = fetched.runs
     asns = assemble.build(fetched.rows, by_name, {r.run: r for r in runs}, fetched.items,
-                          pool_names, version_id, only_valid=options.finalize)
+                          pool_names, version_id)
     by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
     for asn in asns:
         by_pool[asn.run.pool_id].append(asn)

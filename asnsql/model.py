@@ -47,6 +47,7 @@ __all__ = [
     "PRODUCT_NAMES",
     "REPLAYS",
     "VALIDITY_TESTS",
+    "CANDIDATE_TYPE_TESTS",
     "FINALIZE_HOOKS",
     "PREDICATES",
 ]
@@ -106,6 +107,18 @@ VALIDITY_TESTS = {
     "is_type_mosaic": "the candidate type is mosaic",
     "is_type_observation": "the candidate type is observation",
     "is_not_group": "the candidate type is not group",
+}
+
+#: The part of each validity test decided by the run's candidate type alone: test name ->
+#: ``(allowed, types)``: the (lower-case) candidate type must be one of ``types`` when
+#: ``allowed``, none of them otherwise. The discovery pass has type ``discovered``. A run
+#: failing one of these never yields a valid association of the rule, so with finalisation
+#: the rule's query leaves it out (spec sections 8.1, 9.5).
+CANDIDATE_TYPE_TESTS = {
+    "allowed_candidates": (True, ("observation", "background")),
+    "is_type_mosaic": (True, ("mosaic",)),
+    "is_type_observation": (True, ("observation",)),
+    "is_not_group": (False, ("group",)),
 }
 
 #: Finalisation hooks (spec sections 8.5, 9.4).

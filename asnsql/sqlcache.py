@@ -75,14 +75,15 @@ def cached_sql(key: str, build: Callable[[], str]) -> str:
     return text
 
 
-def rule_text(rule, pretty: bool = False) -> str:
-    """The SQL of a rule: from the cache, or compiled (importing sqlglot only then)."""
+def rule_text(rule, pretty: bool = False, finalized: bool = True) -> str:
+    """The SQL of a rule (:func:`asnsql.compile.rule_sql`): from the cache, or compiled
+    (importing sqlglot only then)."""
     def build():
         from .compile import rule_sql
 
-        return rule_sql(rule, pretty=pretty)
+        return rule_sql(rule, pretty=pretty, finalized=finalized)
 
-    return cached_sql(f"rule {pretty} {rule!r}", build)
+    return cached_sql(f"rule {pretty} {finalized} {rule!r}", build)
 
 
 def prefilter_text(rules) -> str:

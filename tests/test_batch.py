@@ -66,3 +66,37 @@ def test_run_parallel_keeps_order_and_reports_failures(workers):
         with pytest.raises(QueryError, match="no_such_table"):
             engine.run_parallel(["SELECT 1", "SELECT * FROM no_such_table"],
                                 workers=workers)
+
+
+@pytest.mark.parametrize("rule_name, finalized, expected", [
+    # Level 2 needs an observation or background candidate (allowed_candidates).
+    ("Asn_Lv2Image", True, {("candidate", "observation")}),
+    ("Asn_Lv2Image", False, {("candidate", "observation"), ("candidate", "mosaic"),
+                             ("candidate", "unknown"), ("discover", "discovered")}),
+    # Mosaics only from mosaic candidates (is_type_mosaic).
+    ("Asn_Lv3ImageMosaic", True, {("candidate", "mosaic")}),
+    # No candidate-type test: every run.
+    ("Asn_Lv3Image", True, {("candidate", "observation"), ("candidate", "mosaic"),
+                            ("candidate", "unknown"), ("discover", "discovered")}),
+])
+def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_name,
+                                                                   finalized, expected):
+    """With finalisation a rule query leaves out the runs whose candidate type fails the
+    rule's validity tests; without it (``--no-finalize``) it reads them all."""
+    import sys
+
+    from asnsql.pool import load_pools
+    from asnsql.ruleset import default_ruleset
+    from asnsql.sqlcache import rule_text
+
+    gen = sys.modules["asnsql.generate"]
+    pool = corpus / "pool_001_candidates" / "pool_001_candidates.csv"
+    rule = default_ruleset().get(rule_name)
+    with Engine() as engine:
+        infos = load_pools(engine, [pool])
+        gen._candidates(engine, infos, Options())
+        gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
+        kinds = engine.rows(f"SELECT DISTINCT r.cand_kind, r.cand_type "
+                            f"FROM ({rule_text(rule, finalized=finalized)}) AS q "
+                            "JOIN runs AS r USING (run)")
+    assert set(kinds) == expected

@@ -48,6 +48,7 @@ WITH x AS (
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
 ), e AS (
   SELECT
     *

@@ -71,6 +71,7 @@ WITH x AS (
         COALESCE("exp_type" = 'mir_taconfirm', FALSE)
       )
     )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
 ), e AS (
   SELECT
     *

@@ -48,58 +48,61 @@ WITH x AS (
   WHERE
     (
       (
+        (
+          NOT (
+            COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+          )
+          AND NOT (
+            COALESCE("detector" = 'nrcblong', FALSE)
+            AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          )
+          AND NOT (
+            ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+          )
+        )
+        AND COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
+      )
+      AND (
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
+      AND (
+        NOT "detector" IS NULL
+      )
+      AND (
+        NOT COALESCE("filter", "band") IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_fixedslit', FALSE)
+      )
+      AND (
         NOT (
-          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+          COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
         )
-        AND NOT (
-          COALESCE("detector" = 'nrcblong', FALSE)
-          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
-        )
-        AND NOT (
-          ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+        OR (
+          NOT "expspcin" IS NULL
         )
       )
-      AND COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
-    )
-    AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      NOT "detector" IS NULL
-    )
-    AND (
-      NOT COALESCE("filter", "band") IS NULL
-    )
-    AND (
-      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_fixedslit', FALSE)
-    )
-    AND (
-      NOT (
-        COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+      AND (
+        NOT (
+          COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+        )
+        OR (
+          NOT "numdthpt" IS NULL
+        )
       )
-      OR (
-        NOT "expspcin" IS NULL
+      AND (
+        NOT (
+          COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+        )
+        OR (
+          NOT COALESCE("subpxpns", "subpxpts") IS NULL
+        )
       )
     )
-    AND (
-      NOT (
-        COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
-      )
-      OR (
-        NOT "numdthpt" IS NULL
-      )
-    )
-    AND (
-      NOT (
-        COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
-      )
-      OR (
-        NOT COALESCE("subpxpns", "subpxpts") IS NULL
-      )
-    )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
 ), e AS (
   SELECT
     *

@@ -29,43 +29,46 @@ WITH x AS (
   WHERE
     (
       (
-        NOT (
-          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+        (
+          NOT (
+            COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+          )
+          AND NOT (
+            COALESCE("detector" = 'nrcblong', FALSE)
+            AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          )
+          AND NOT (
+            ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+          )
         )
-        AND NOT (
-          COALESCE("detector" = 'nrcblong', FALSE)
-          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
-        )
-        AND NOT (
-          ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
-        )
+        AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
       )
-      AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+      AND (
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
+      AND (
+        NOT "detector" IS NULL
+      )
+      AND (
+        NOT COALESCE("filter", "band") IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
+      )
+      AND (
+        NOT "patttype" IS NULL
+        AND COALESCE((
+          STARTS_WITH("patttype", '2-point-nod') OR "patttype" = '4-point-nod'
+        ), FALSE)
+      )
+      AND (
+        NOT "mostilno" IS NULL
+      )
     )
-    AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      NOT "detector" IS NULL
-    )
-    AND (
-      NOT COALESCE("filter", "band") IS NULL
-    )
-    AND (
-      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
-    )
-    AND (
-      NOT "patttype" IS NULL
-      AND COALESCE((
-        STARTS_WITH("patttype", '2-point-nod') OR "patttype" = '4-point-nod'
-      ), FALSE)
-    )
-    AND (
-      NOT "mostilno" IS NULL
-    )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
 ), e AS (
   SELECT
     *

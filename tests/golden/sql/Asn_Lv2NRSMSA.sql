@@ -28,38 +28,41 @@ WITH x AS (
   FROM run_items
   WHERE
     (
-      NOT (
-        COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+      (
+        NOT (
+          COALESCE("detector" = 'nirspec', FALSE) OR COALESCE("filter" = 'opaque', FALSE)
+        )
+        AND NOT (
+          COALESCE("detector" = 'nrcblong', FALSE)
+          AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+        )
+        AND NOT (
+          ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+        )
       )
-      AND NOT (
-        COALESCE("detector" = 'nrcblong', FALSE)
-        AND COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+      AND (
+        NOT "program" IS NULL
       )
-      AND NOT (
-        ASN_MATCH("visitype", '(?i)^(?:^.+wfsc.+$)')
+      AND (
+        NOT "instrume" IS NULL
+      )
+      AND (
+        NOT "detector" IS NULL
+      )
+      AND (
+        NOT COALESCE("filter", "band") IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_msaspec', FALSE)
+      )
+      AND (
+        NOT "msametfl" IS NULL
+      )
+      AND (
+        NOT "expspcin" IS NULL
       )
     )
-    AND (
-      NOT "program" IS NULL
-    )
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      NOT "detector" IS NULL
-    )
-    AND (
-      NOT COALESCE("filter", "band") IS NULL
-    )
-    AND (
-      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_msaspec', FALSE)
-    )
-    AND (
-      NOT "msametfl" IS NULL
-    )
-    AND (
-      NOT "expspcin" IS NULL
-    )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
 ), e AS (
   SELECT
     *

@@ -126,6 +126,7 @@ WITH x AS (
       )
       OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
     )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('mosaic')
 ), e AS (
   SELECT
     *

@@ -144,6 +144,9 @@ WITH x AS (
       )
       OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
     )
+    AND NOT (
+      CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('group')
+    )
 ), e AS (
   SELECT
     *
