@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from . import naming
@@ -31,15 +32,23 @@ MULTI_OBS_CANDIDATE_TYPES = ("group", "background", "mosaic")
 
 class Member(dict):
     """A product member as written (``expname``, ``exptype``...), remembering the pool
-    values of its exposure in ``item`` (the reference's Member.item), which finalisation
-    reads."""
+    values of its exposure in ``item`` (the reference's Member.item, ``None`` for members
+    made in finalisation), which finalisation reads."""
 
-    item: dict | None = None
+    # (a slot, not an instance dict: archive runs make millions of members)
+    __slots__ = ("item",)
 
     def copy_as(self, **changes) -> "Member":
         member = Member(self, **changes)
         member.item = self.item
         return member
+
+
+def _made_member(expname: str, exptype: str) -> Member:
+    """A member made in finalisation, of no pool row."""
+    member = Member(expname=expname, exptype=exptype)
+    member.item = None
+    return member
 
 
 class AssociationDict(dict):
@@ -123,32 +132,6 @@ def _constraints_text(rule: Rule, found_text: str) -> str:
     return f"{rule.name}: {values}" if values else rule.name
 
 
-def _integrations(rule: Rule, item: dict, tso_locked: bool) -> bool:
-    """Spec section 7.3: coronagraphy, AMI or TSO (some rules never use integrations)."""
-    coron = bool(item["item_coron"]) and rule.integrations
-    tso = bool(item["item_tso"])
-    if rule.level == 2 and not tso and tso_locked:
-        # An association locked to TSVISIT=T names every science member "...ints".
-        tso = bool(item["science_pointing"])
-    return coron or bool(item["item_ami"]) or tso
-
-
-def _member(rule: Rule, run: RunInfo, exptype: str, item: dict, tso_locked: bool) -> Member:
-    ints = _integrations(rule, item, tso_locked)
-    exposerr = item["exposerr"]
-    if rule.level == 2:
-        member = Member(expname=naming.level2_member_name(item["filename"], ints),
-                        exptype=exptype, exposerr=exposerr)
-    else:
-        member = Member(expname=naming.level3_member_name(item["filename"], item["exp_type"],
-                                                          exptype, ints),
-                        exptype=exptype, exposerr=exposerr,
-                        asn_candidate=(run.asn_candidate if run.kind == "candidate"
-                                       else item["asn_candidate"]))
-    member.item = item
-    return member
-
-
 def decode_found(text: str) -> dict[str, list[str]]:
     """Found values as the rule queries encode them (see :mod:`asnsql.compile`)."""
     found: dict[str, list[str]] = {}
@@ -198,42 +181,83 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         In creation order (discovered first, then candidates; within a run by creating row,
         then rule registry order).
     """
-    groups: dict[tuple, list] = {}
+    groups: defaultdict[tuple, list] = defaultdict(list)
     for row in rows:
-        groups.setdefault((row[0], row[1], row[2]), []).append(row)
+        groups[row[:3]].append(row)
     asns = []
     for (rule_name, run_id, _gid), group in groups.items():
         rule = rules[rule_name]
         run = runs[run_id]
         # one row of the association carries its found values (asnsql.compile)
-        found_text = next((r[8] for r in group if r[8] is not None), "")
-        tso_locked = rule.level == 2 and _locked_tso(found_text)
-        group.sort(key=lambda r: (r[7], r[4]))      # member order: main pass, then replays
-        members = []
-        seen = set()
+        found_text = ""
         for row in group:
-            member = _member(rule, run, row[6], items[row[4]], tso_locked)
-            key = (member["expname"], member["exptype"])
-            if key in seen:
-                continue   # spec section 4.2: an equal member is not added twice
-            seen.add(key)
-            members.append(member)
+            if row[8] is not None:
+                found_text = row[8]
+                break
+        if len(group) > 1:
+            group.sort(key=_MEMBER_ORDER)      # member order: main pass, then replays
+        members, degraded = _members(rule, run, group, items,
+                                     rule.level == 2 and _locked_tso(found_text))
         created = group[0][3]
         creator = items.get(created) or items[group[0][4]]
         asn = Association(rule=rule, run=run, created=created, members=members,
                           found_text=found_text, creator=creator)
-        asn.data = _data(asn, pool_names[run.pool_id], version_id)
+        asn.data = _data(asn, pool_names[run.pool_id], version_id, degraded)
         asns.append(asn)
-    asns.sort(key=lambda a: a.order_key)
+    asns.sort(key=_CREATION_ORDER)
     return asns
 
 
-def _data(asn: Association, pool_name: str, version_id: str | None) -> dict:
+#: Member rows in the order their members are added: main pass, then replays; by row.
+_MEMBER_ORDER = itemgetter(7, 4)
+_CREATION_ORDER = attrgetter("order_key")
+
+
+def _members(rule: Rule, run: RunInfo, group: list[tuple], items: dict[int, dict],
+             tso_locked: bool) -> tuple[list[Member], bool]:
+    """The members of one association from its rows (in member order), and whether one of
+    them has an exposure error (spec sections 4.2, 7.3, 10.5).
+
+    A member's name takes ``ints`` for coronagraphy (rules that use integrations), AMI or
+    TSO exposures; in a Level-2 association locked to ``TSVISIT=T`` every science-pointing
+    member does too. An equal member (name and type) is not added twice.
+    """
+    level2 = rule.level == 2
+    coron_ints = rule.integrations
+    candidate = run.asn_candidate if run.kind == "candidate" else None
+    members: list[Member] = []
+    seen = set()
+    degraded = False
+    for row in group:
+        item = items[row[4]]
+        exptype = row[6]
+        ints = bool((coron_ints and item["item_coron"]) or item["item_ami"] or item["item_tso"]
+                    or (level2 and tso_locked and item["science_pointing"]))
+        if level2:
+            expname = naming.level2_member_name(item["filename"], ints)
+        else:
+            expname = naming.level3_member_name(item["filename"], item["exp_type"], exptype,
+                                                ints)
+        key = (expname, exptype)
+        if key in seen:
+            continue
+        seen.add(key)
+        exposerr = item["exposerr"]
+        if level2:
+            member = Member(expname=expname, exptype=exptype, exposerr=exposerr)
+        else:
+            member = Member(expname=expname, exptype=exptype, exposerr=exposerr,
+                            asn_candidate=candidate or item["asn_candidate"])
+        member.item = item
+        members.append(member)
+        if not degraded and exposerr not in naming.EMPTY:
+            degraded = True
+    return members, degraded
+
+
+def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bool) -> dict:
     rule, run = asn.rule, asn.run
     acid = run.cand_id if run.kind == "candidate" else "a3001"
-    degraded = DEGRADED_OK
-    if any(naming.is_defined(m.get("exposerr")) for m in asn.members):
-        degraded = DEGRADED_NOT_OK
     program = str(asn.creator["program"]).rjust(5, "0")
     prefix = "candidate" if run.kind == "candidate" else "discover"
     data: dict[str, Any] = {
@@ -241,7 +265,7 @@ def _data(asn: Association, pool_name: str, version_id: str | None) -> dict:
         "asn_rule": f"{prefix}_{rule.name}",
         "version_id": version_id,
         "code_version": CODE_VERSION,
-        "degraded_status": degraded,
+        "degraded_status": DEGRADED_NOT_OK if degraded else DEGRADED_OK,
         "program": program,
         "constraints": None,        # filled in by to_dicts, for the associations kept
         "asn_id": acid,
@@ -459,9 +483,9 @@ def _wfss_catalog(asn: Association, parallel: bool) -> bool:
     chosen = _closest_direct(science[0], directs, parallel)
     root = naming.level3_product_name("default", asn.data["program"], asn.asn_id, asn.found,
                                       opt=_direct_image_opt(chosen.item))
-    members.append(Member(expname=root + "_i2d.fits", exptype="direct_image"))
-    members.append(Member(expname=root + "_cat.ecsv", exptype="sourcecat"))
-    members.append(Member(expname=root + "_segm.fits", exptype="segmap"))
+    members.append(_made_member(root + "_i2d.fits", "direct_image"))
+    members.append(_made_member(root + "_cat.ecsv", "sourcecat"))
+    members.append(_made_member(root + "_segm.fits", "segmap"))
     return True
 
 

@@ -164,6 +164,9 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     most ``chunk_rows`` rows, so memory stays bounded on archive pools; each chunk runs the
     same set-based queries. See :func:`run_batch` for the parameters; ``progress`` is
     called as ``progress(rows_done, rows_total)`` after loading and after each chunk.
+
+    Python's cyclic garbage collector is paused until the iteration ends or the generator
+    is closed (reference counting still frees memory as usual).
     """
     options = options or Options()
     options.mode()
@@ -196,14 +199,17 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         threads = engine.scalar("SELECT current_setting('threads')")
         engine.execute("SET threads = 1")
     try:
-        for chunk, fetched in _fetch_chunks(engine, chunks, rules, options):
-            with _gc_paused():
+        # The collector stays paused while the results are handed out too: re-enabled
+        # between chunks, its next pass would walk every object of the chunk again.
+        with _gc_paused():
+            for chunk, fetched in _fetch_chunks(engine, chunks, rules, options):
                 results = _assemble_chunk(fetched, chunk, by_name, pool_names, options,
                                           version_id)
-            yield from results
-            done += sum(i.rows for i in chunk)
-            if progress:
-                progress(done, total)
+                yield from results
+                del results
+                done += sum(i.rows for i in chunk)
+                if progress:
+                    progress(done, total)
     finally:
         if threads is not None:
             engine.execute("SET threads = $n", {"n": threads})
