@@ -183,15 +183,7 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     done = 0
     if progress:
         progress(0, total)
-    chunks: list[list[PoolInfo]] = [[]]
-    size = 0
-    for info in infos:
-        if chunks[-1] and size + info.rows > chunk_rows:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(info)
-        size += info.rows
-    chunks = [c for c in chunks if c]
+    chunks = _chunks(infos, chunk_rows)
     threads = None
     if len(chunks) > 1:
         # Many chunks: each rule query on one thread, the rules side by side on the cores
@@ -213,6 +205,25 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     finally:
         if threads is not None:
             engine.execute("SET threads = $n", {"n": threads})
+
+
+def _chunks(infos: list[PoolInfo], chunk_rows: int) -> list[list[PoolInfo]]:
+    """Pool units in chunks of at most ``chunk_rows`` rows (a larger unit alone).
+
+    The first chunks are smaller (an eighth of the size, then doubling): nothing else runs
+    while the first chunk's queries do, so a small one starts assembly early.
+    """
+    chunks: list[list[PoolInfo]] = [[]]
+    limit = max(1, chunk_rows // 8)
+    size = 0
+    for info in infos:
+        if chunks[-1] and size + info.rows > limit:
+            chunks.append([])
+            size = 0
+            limit = min(chunk_rows, limit * 2)
+        chunks[-1].append(info)
+        size += info.rows
+    return [c for c in chunks if c]
 
 
 _gc_lock = threading.Lock()

@@ -100,3 +100,19 @@ def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_na
                             f"FROM ({rule_text(rule, finalized=finalized)}) AS q "
                             "JOIN runs AS r USING (run)")
     assert set(kinds) == expected
+
+
+def test_chunks_start_small_and_keep_units_whole():
+    """Chunks grow from an eighth of the limit to the limit; a unit is never split."""
+    import sys
+
+    from asnsql.pool import PoolInfo
+
+    gen = sys.modules["asnsql.generate"]
+    infos = [PoolInfo(pool_id=i, name="p", path=None, columns=(), rows=rows,
+                      has_candidates=True) for i, rows in enumerate([10] * 60 + [500, 10])]
+    chunks = gen._chunks(infos, 80)
+    assert [u.pool_id for c in chunks for u in c] == list(range(62))
+    sizes = [sum(u.rows for u in c) for c in chunks]
+    assert sizes[:4] == [10, 20, 40, 80]
+    assert max(sizes[:-2]) <= 80 and sizes[-2:] == [500, 10]
