@@ -21,7 +21,7 @@ from . import assemble
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError
 from .model import Ruleset
-from .pool import PoolInfo, load_pools, pool_table
+from .pool import RAW_COLUMNS, PoolInfo, load_pools, pool_table
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
 from .sqlcache import prefilter_text, rule_text
@@ -35,9 +35,6 @@ _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 
 #: Pool values assembly needs (raw strings; NULL when the pool lacks the column): member
 #: names and metadata, and the finalisation hooks' inputs (spec sections 8.5, 9.4).
-_ITEM_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
-                 "bkgdtarg", "dithptin", "numdthpt", "patt_num", "subpxpts", "subpxpns",
-                 "fxd_slit", "expspcin", "instrume", "filter", "band", "pupil", "grating")
 _ITEM_FLAGS = ("item_ami", "item_coron", "item_tso", "science_pointing")
 
 
@@ -138,10 +135,11 @@ def _chunk_runs(engine: Engine, options: Options, first: int,
 
 def _items_query(first: int, last: int) -> tuple[str, dict]:
     """The pool values assembly needs, for every row of pool units ``first..last``:
-    ``pool_id, pos`` and :data:`_ITEM_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by row."""
-    cols = ", ".join([f'p."{c}"' for c in _ITEM_COLUMNS] + [f'd."{c}"' for c in _ITEM_FLAGS])
+    ``pool_id, pos`` and :data:`RAW_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by row."""
+    cols = ", ".join([f'd."raw_{c}"' for c in RAW_COLUMNS]
+                     + [f'd."{c}"' for c in _ITEM_FLAGS])
     query = (f"SELECT u.pool_id, u.pos, {cols} FROM pool AS u "
-             "JOIN pool_raw AS p USING (pos) JOIN pool_defined AS d USING (pos) "
+             "JOIN pool_defined AS d USING (pos) "
              "WHERE u.pool_id BETWEEN $first AND $last ORDER BY u.pos")
     return query, {"first": first, "last": last}
 
@@ -272,7 +270,7 @@ class _Fetched:
     def load(self) -> "_Fetched":
         """Fetch the rule rows and the rows' pool values."""
         self.rows = [row for pending in self._rules for row in pending.fetch()]
-        keys = ("pos",) + _ITEM_COLUMNS + _ITEM_FLAGS
+        keys = ("pos",) + RAW_COLUMNS + _ITEM_FLAGS
         self.unit_rows = {pool_id: [] for pool_id in self._units}
         for row in self._items.fetch():
             self.items[row[1]] = dict(zip(keys, row[1:]))

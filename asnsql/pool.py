@@ -17,7 +17,9 @@ Tables made:
 ``pool_defined``   the same columns as *defined* values (NULL for the EMPTY strings of spec
                    section 1.3), which the rule queries read, and derived ``base_exptype``
                    (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso`` and
-                   ``science_pointing`` (spec 7.3)
+                   ``science_pointing`` (spec 7.3); and ``raw_<column>``, the
+                   :data:`RAW_COLUMNS` as read (made in the same pass, which splits each
+                   line once)
 """
 
 from __future__ import annotations
@@ -34,10 +36,16 @@ from .resources import sql_statements
 from .sqlcache import cached_sql
 from .ruleset import STANDARD_COLUMNS
 
-__all__ = ["PoolInfo", "load_pool", "load_pools", "pool_table", "REQUIRED_COLUMNS"]
+__all__ = ["PoolInfo", "load_pool", "load_pools", "pool_table", "REQUIRED_COLUMNS",
+           "RAW_COLUMNS"]
 
 #: Columns without which no association can be made (a PoolError names them).
 REQUIRED_COLUMNS = ("filename", "exp_type", "program")
+#: Columns whose values as read (not only as defined) ``pool_defined`` keeps, as
+#: ``raw_<column>``: what assembly writes into members and finalisation reads.
+RAW_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
+               "bkgdtarg", "dithptin", "numdthpt", "patt_num", "subpxpts", "subpxpns",
+               "fxd_slit", "expspcin", "instrume", "filter", "band", "pupil", "grating")
 
 #: Names asnsql adds to the pool tables; a pool may not use them.
 RESERVED_COLUMNS = ("pos", "lineno", "src", "pool_id", "base_exptype", "item_ami",
@@ -171,7 +179,7 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
         sources.append(source)
     _read_headers(engine, sources)
     engine.run_script(sql_statements("pool.sql")["pool_rows"])
-    columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | {"asn_candidate"})
+    columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | set(RAW_COLUMNS))
     _make_tables(engine, columns, split_programs)
     _check_ragged(engine, sources)
     for source in sources:
@@ -369,8 +377,8 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
                 .from_(exp.alias_(rows, "r"))
                 .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
 
-    # pool_defined: every column the rules read as *defined* values, with the raw program
-    # and asn_candidate (for ``pool``) and the derived flags. The EMPTY test runs once per
+    # pool_defined: every column the rules read as *defined* values, the RAW_COLUMNS as
+    # read (``pool`` takes program and asn_candidate from them) and the derived flags. The EMPTY test runs once per
     # value as a list transform (cheaper than one expression per column).
     with_defined = exp.select("*", exp.alias_(
         exp.func("list_transform", exp.column("fields"),
@@ -380,8 +388,7 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
     defined = split_rows(
         exp.column("lineno", table="r"),
         exp.alias_(exp.func("len", exp.column("fields", table="r", quoted=True)), "n_fields"),
-        exp.alias_(extract("program"), "raw_program"),
-        exp.alias_(extract("asn_candidate"), "raw_asn_candidate"),
+        *[exp.alias_(extract(c), _ident(f"raw_{c}")) for c in RAW_COLUMNS],
         *[exp.alias_(extract(c, "defined"), _ident(c)) for c in columns],
         rows=with_defined)
     derived = exp.select(
