@@ -32,13 +32,19 @@ class Pending:
         self._error = error_type
 
     def fetch(self) -> list[tuple]:
-        """The rows as tuples (once); the cursor is closed."""
+        """The rows as tuples (once); the cursor is closed.
+
+        Values are converted column by column (through NumPy: several times faster than
+        row by row for large results), so columns must be of scalar types: a list or
+        struct column would come back as a NumPy array.
+        """
         try:
-            return self._cursor.fetchall()
+            columns = self._cursor.fetchnumpy()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
         finally:
             self.close()
+        return list(zip(*[values.tolist() for values in columns.values()]))
 
     def close(self) -> None:
         if self._cursor is not None:
