@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -163,8 +164,9 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     same set-based queries. See :func:`run_batch` for the parameters; ``progress`` is
     called as ``progress(rows_done, rows_total)`` after loading and after each chunk.
 
-    Python's cyclic garbage collector is paused until the iteration ends or the generator
-    is closed (reference counting still frees memory as usual).
+    Until the iteration ends or the generator is closed, Python's cyclic garbage collector
+    is paused (reference counting still frees memory as usual) and the thread switch
+    interval is :data:`BATCH_SWITCH_INTERVAL` (see :func:`_batch_settings`).
     """
     options = options or Options()
     options.mode()
@@ -189,9 +191,9 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         threads = engine.scalar("SELECT current_setting('threads')")
         engine.execute("SET threads = 1")
     try:
-        # The collector stays paused while the results are handed out too: re-enabled
-        # between chunks, its next pass would walk every object of the chunk again.
-        with _gc_paused():
+        # The settings hold while the results are handed out too: re-enabled between
+        # chunks, the collector's next pass would walk every object of the chunk again.
+        with _batch_settings():
             for chunk, fetched in _fetch_chunks(engine, chunks, rules, options):
                 results = _assemble_chunk(fetched, chunk, by_name, pool_names, options,
                                           version_id)
@@ -224,31 +226,40 @@ def _chunks(infos: list[PoolInfo], chunk_rows: int) -> list[list[PoolInfo]]:
     return [c for c in chunks if c]
 
 
-_gc_lock = threading.Lock()
-_gc_state = {"depth": 0, "was_enabled": False}
+_batch_lock = threading.Lock()
+_batch_state: dict[str, Any] = {"depth": 0, "gc_was_enabled": False, "switch": None}
+#: The interpreter's thread switch interval (seconds) while a batch runs.
+BATCH_SWITCH_INTERVAL = 0.0002
 
 
 @contextlib.contextmanager
-def _gc_paused():
-    """Pause Python's cyclic garbage collector while a chunk's objects are made.
+def _batch_settings():
+    """Interpreter settings for batch generation: the cyclic garbage collector paused and
+    a short thread switch interval. Settings nest and may overlap across threads; the
+    previous ones come back when the last use ends.
 
     Assembly makes millions of small dicts and tuples, none in reference cycles; with the
-    collector on, each of its full passes walks all of them again, which more than doubles
-    the time of large runs. Pauses nest and may overlap across threads; the collector
-    resumes (if it was on) when the last one ends.
+    collector on, each of its passes walks all of them again, which more than doubles the
+    time of large runs. A DuckDB query running on another thread takes the GIL briefly
+    between its tasks (to check for Ctrl-C); with the default interval (5 ms) it waits that
+    long each time while assembly holds the GIL, which slows the queries several times.
     """
-    with _gc_lock:
-        if _gc_state["depth"] == 0:
-            _gc_state["was_enabled"] = gc.isenabled()
+    with _batch_lock:
+        if _batch_state["depth"] == 0:
+            _batch_state["gc_was_enabled"] = gc.isenabled()
             gc.disable()
-        _gc_state["depth"] += 1
+            _batch_state["switch"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_batch_state["switch"], BATCH_SWITCH_INTERVAL))
+        _batch_state["depth"] += 1
     try:
         yield
     finally:
-        with _gc_lock:
-            _gc_state["depth"] -= 1
-            if _gc_state["depth"] == 0 and _gc_state["was_enabled"]:
-                gc.enable()
+        with _batch_lock:
+            _batch_state["depth"] -= 1
+            if _batch_state["depth"] == 0:
+                sys.setswitchinterval(_batch_state["switch"])
+                if _batch_state["gc_was_enabled"]:
+                    gc.enable()
 
 
 class _Fetched:
@@ -292,7 +303,7 @@ def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options,
     first (``costs``: rule name -> seconds its query took on the previous chunk, updated).
     """
     costs = {} if costs is None else costs
-    with _gc_paused():
+    with _batch_settings():
         first, last = infos[0].pool_id, infos[-1].pool_id
         runs = _chunk_runs(engine, options, first, last)
         active = [r for r in rules if r.product != "none"]

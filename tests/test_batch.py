@@ -116,3 +116,23 @@ def test_chunks_start_small_and_keep_units_whole():
     sizes = [sum(u.rows for u in c) for c in chunks]
     assert sizes[:4] == [10, 20, 40, 80]
     assert max(sizes[:-2]) <= 80 and sizes[-2:] == [500, 10]
+
+
+def test_batch_settings_restore_the_interpreter():
+    """Batch settings (collector paused, short switch interval) nest, and the previous
+    settings come back when the last use ends, also after an error."""
+    import gc
+    import sys
+
+    gen = sys.modules["asnsql.generate"]
+    before = sys.getswitchinterval()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with gen._batch_settings():
+            with gen._batch_settings():
+                assert not gc.isenabled()
+                assert sys.getswitchinterval() == pytest.approx(gen.BATCH_SWITCH_INTERVAL)
+            assert not gc.isenabled()
+            raise RuntimeError("stop")
+    assert gc.isenabled()
+    assert sys.getswitchinterval() == before
