@@ -191,13 +191,17 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
 
 
 def _load_text(engine: Engine, source: _Source, offset: int) -> None:
+    statements = sql_statements("pool.sql")
     try:
-        engine.execute(sql_statements("pool.sql")["text_lines"],
-                       {"path": source.path, "src": source.src, "offset": offset,
-                        "delim": source.delim, "field_pattern": _field_pattern(source.delim)})
+        engine.execute(statements["text_lines"], {"path": source.path, "delim": source.delim})
+        engine.execute(statements["text_rows"],
+                       {"src": source.src, "offset": offset, "delim": source.delim,
+                        "field_pattern": _field_pattern(source.delim)})
     except QueryError as err:
         raise PoolError(f"pool file {source.path} cannot be read as text ({err}); pools "
                         f"are {source.delim!r}-delimited text, or give --pool-format") from None
+    finally:
+        engine.execute("DROP TABLE IF EXISTS pool_text")
 
 
 def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,

@@ -36,32 +36,36 @@ CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, pos BIGINT, line
 -- lines at a '#' inside a value (e.g. '#TODO'). Lines with quoted fields are split outside
 -- the quotes and lines with blanks around values are stripped here (spec section 1.1);
 -- the others stay text and are split when read (asn_fields), which keeps large pools small.
-INSERT INTO pool_lines
-WITH numbered AS (
-    SELECT row_number() OVER () AS lineno, line
+-- First every line is lower-cased and classified, in parallel, into pool_text (kept in
+-- file order: its rowid is the line number less one); then pool_lines numbers the rows.
+CREATE OR REPLACE TEMP TABLE pool_text AS
+WITH lowered AS (
+    SELECT lower(CASE WHEN contains(line, chr(13)) THEN replace(line, chr(13), '')
+                      ELSE line END) AS line,
+           -- (a line not starting with a blank is blank only when empty, and a comment
+           -- when it starts with '#': the trims run on the few lines that start with one)
+           CASE WHEN starts_with(line, ' ')
+                THEN NOT starts_with(ltrim(line), '#') AND trim(line) <> ''
+                ELSE line <> '' AND NOT starts_with(line, '#') END AS kept
     FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '',
                   escape = '', header = false, auto_detect = false)
-),
-kept AS (
-    -- (a line not starting with a blank is blank only when empty, and a comment when it
-    -- starts with '#': the trims run on the few lines that start with a blank)
-    SELECT lineno,
-           lower(CASE WHEN contains(line, chr(13)) THEN replace(line, chr(13), '')
-                      ELSE line END) AS line
-    FROM numbered
-    WHERE CASE WHEN starts_with(line, ' ')
-               THEN NOT starts_with(ltrim(line), '#') AND trim(line) <> ''
-               ELSE line <> '' AND NOT starts_with(line, '#') END
-),
-ranked AS (
-    -- (numbered as they come: the filter keeps the file's order)
-    SELECT row_number() OVER () AS k, lineno, line,
-           contains(line, '"') AS quoted,
-           contains(line, ' ' || $delim) OR contains(line, $delim || ' ')
-               OR contains(line, chr(9) || $delim) OR contains(line, $delim || chr(9))
-               OR starts_with(line, ' ') OR ends_with(line, ' ')
-               OR starts_with(line, chr(9)) OR ends_with(line, chr(9)) AS padded
-    FROM kept
+)
+SELECT line, kept,
+       kept AND contains(line, '"') AS quoted,
+       kept AND (contains(line, ' ' || $delim) OR contains(line, $delim || ' ')
+                 OR contains(line, chr(9) || $delim) OR contains(line, $delim || chr(9))
+                 OR starts_with(line, ' ') OR ends_with(line, ' ')
+                 OR starts_with(line, chr(9)) OR ends_with(line, chr(9))) AS padded
+FROM lowered;
+
+-- name: text_rows
+-- The kept lines of pool_text numbered: the header (pos NULL), then the rows.
+INSERT INTO pool_lines
+WITH ranked AS (
+    -- (numbered as they come: the scan keeps the file's order)
+    SELECT row_number() OVER () AS k, rowid + 1 AS lineno, line, quoted, padded
+    FROM pool_text
+    WHERE kept
 )
 SELECT $src, lineno,
        CASE WHEN k > 1 THEN $offset + k - 2 END,
