@@ -94,7 +94,7 @@ class Association:
     found_text: str
     creator: dict
     sequence: int = 0
-    data: dict = field(default_factory=dict)
+    data: AssociationDict = field(default_factory=AssociationDict)
 
     _found: dict | None = None
 
@@ -260,7 +260,7 @@ def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bo
     acid = run.cand_id if run.kind == "candidate" else "a3001"
     program = str(asn.creator["program"]).rjust(5, "0")
     prefix = "candidate" if run.kind == "candidate" else "discover"
-    data: dict[str, Any] = {
+    data = AssociationDict({
         "asn_type": rule.asn_type,
         "asn_rule": f"{prefix}_{rule.name}",
         "version_id": version_id,
@@ -269,7 +269,7 @@ def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bo
         "program": program,
         "constraints": None,        # filled in by to_dicts, for the associations kept
         "asn_id": acid,
-    }
+    })
     if rule.level == 2:
         data["asn_pool"] = pool_name
         data["target"] = asn.creator["targetid"]
@@ -430,7 +430,7 @@ def _nod_split(asn: Association) -> list[Association]:
         copy = Association(rule=asn.rule, run=asn.run, created=asn.created,
                            members=new_members, found_text=asn.found_text,
                            creator=asn.creator)
-        copy.data = dict(asn.data)
+        copy.data = AssociationDict(asn.data)
         copy.data["products"] = [{"name": naming.stem_without_suffix(sci["expname"]),
                                   "members": new_members}]
         out.append(copy)
@@ -659,13 +659,13 @@ def to_dicts(asns: list[Association]) -> list[AssociationDict]:
     """Association dicts with their file name stems."""
     out = []
     for asn in asns:
-        if asn.data["constraints"] is None:
-            asn.data["constraints"] = _constraints_text(asn.rule, asn.found_text)
-        d = AssociationDict(asn.data)
-        d.name = naming.association_name(asn.data["program"], asn.asn_id,
-                                         asn.data["asn_type"], asn.sequence,
-                                         asn.data["version_id"])
-        out.append(d)
+        data = asn.data
+        if data["constraints"] is None:
+            data["constraints"] = _constraints_text(asn.rule, asn.found_text)
+        data.name = naming.association_name(data["program"], data["asn_id"],
+                                            data["asn_type"], asn.sequence,
+                                            data["version_id"])
+        out.append(data)
     return out
 
 

@@ -148,7 +148,7 @@ def _items_query(first: int, last: int) -> tuple[str, dict]:
 #: Pool rows generated together at most (pool units are never split): bounds memory on
 #: archive pools while keeping every query set-based; one chunk is assembled while the next
 #: one's queries run.
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 150_000
 #: Pools up to this size first count which rules can have members (and skip the others).
 PREFILTER_ROWS = 20_000
 

@@ -7,6 +7,7 @@ and spell them as jwst 3.0.0 does.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePath
 
 __all__ = [
@@ -167,9 +168,15 @@ def level2_product_name(members: list[dict]) -> str:
     return "undefined"
 
 
+@lru_cache(maxsize=4096)
+def _escape(value: str) -> str:
+    return re.escape(value)
+
+
 def _escaped(values) -> list[str]:
-    # The reference stores found values through re.escape (spec section 2.2).
-    return [re.escape(str(v)) for v in values]
+    # The reference stores found values through re.escape (spec section 2.2); the same few
+    # values (instruments, filters...) come back in every association.
+    return [_escape(str(v)) for v in values]
 
 
 def _joined_sorted(values) -> str:
