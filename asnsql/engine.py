@@ -31,14 +31,17 @@ class Pending:
         self._cursor = cursor
         self._error = error_type
 
-    def fetch(self) -> list[tuple]:
+    def fetch(self, columnar: bool = False) -> list[tuple]:
         """The rows as tuples (once); the cursor is closed.
 
-        Values are converted column by column (through NumPy: several times faster than
-        row by row for large results), so columns must be of scalar types: a list or
-        struct column would come back as a NumPy array.
+        With ``columnar``, values are converted column by column through NumPy: several
+        times faster than row by row for large results, but it imports NumPy (0.1 s), and
+        columns must be of scalar types (a list or struct column would come back as a
+        NumPy array).
         """
         try:
+            if not columnar:
+                return self._cursor.fetchall()
             columns = self._cursor.fetchnumpy()
         except self._error as err:
             raise QueryError(str(err).strip()) from None

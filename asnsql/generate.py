@@ -274,16 +274,18 @@ class _Fetched:
         self._rules = rules
         self._items = items
         self._units = [i.pool_id for i in infos]
+        # (large chunks: results converted column by column, Pending.fetch)
+        self._columnar = sum(i.rows for i in infos) > PREFILTER_ROWS
         self.rows: list[tuple] = []
         self.items: dict[int, dict] = {}
         self.unit_rows: dict[int, list[int]] = {}
 
     def load(self) -> "_Fetched":
         """Fetch the rule rows and the rows' pool values."""
-        self.rows = [row for pending in self._rules for row in pending.fetch()]
+        self.rows = [row for pending in self._rules for row in pending.fetch(self._columnar)]
         keys = ("pos",) + RAW_COLUMNS + _ITEM_FLAGS
         self.unit_rows = {pool_id: [] for pool_id in self._units}
-        for row in self._items.fetch():
+        for row in self._items.fetch(self._columnar):
             self.items[row[1]] = dict(zip(keys, row[1:]))
             self.unit_rows[row[0]].append(row[1])
         return self

@@ -68,6 +68,22 @@ def test_run_parallel_keeps_order_and_reports_failures(workers):
                                 workers=workers)
 
 
+def test_columnar_fetch_gives_the_same_rows():
+    """Column-by-column conversion (large chunks) gives the rows, NULLs and types that
+    row-by-row conversion gives."""
+    query = ("SELECT * FROM (VALUES (1, 'a', true, 2::BIGINT), (NULL, NULL, NULL, NULL), "
+             "(3, 'c', false, NULL)) AS t(i, s, b, n) ORDER BY i NULLS LAST")
+    with Engine() as engine:
+        plain, columnar = engine.run_parallel([query, query], workers=1)
+        rows, converted = plain.fetch(), columnar.fetch(columnar=True)
+    assert converted == rows == [(1, "a", True, 2), (3, "c", False, None),
+                                 (None, None, None, None)]
+    assert [type(v) for v in converted[0]] == [int, str, bool, int]
+    with Engine() as engine:
+        (empty,) = engine.run_parallel(["SELECT 1 AS x WHERE false"], workers=1)
+        assert empty.fetch(columnar=True) == []
+
+
 @pytest.mark.parametrize("rule_name, finalized, expected", [
     # Level 2 needs an observation or background candidate (allowed_candidates).
     ("Asn_Lv2Image", True, {("candidate", "observation")}),
