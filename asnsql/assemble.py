@@ -16,7 +16,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from . import naming
-from .model import Rule
+from .model import CANDIDATE_TYPE_TESTS, Rule
 
 __all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "finalize",
            "is_valid", "member_positions", "merge_level2", "number_unfinalized", "prune",
@@ -290,28 +290,24 @@ def _candidate_type(asn: Association) -> str:
 
 
 def is_valid(asn: Association) -> bool:
-    """The rule's validity tests (spec sections 4.3, 8.1, 9.5)."""
+    """The rule's validity tests (spec sections 4.3, 8.1, 9.5); the parts decided by the
+    candidate type alone are :data:`asnsql.model.CANDIDATE_TYPE_TESTS`."""
     members = asn.product()["members"]
     types = [m["exptype"] for m in members]
     ctype = _candidate_type(asn)
     for test in asn.rule.validity:
+        if test in CANDIDATE_TYPE_TESTS:
+            allowed, candidate_types = CANDIDATE_TYPE_TESTS[test]
+            if (ctype in candidate_types) != allowed:
+                return False
         if test == "has_science" and "science" not in types:
             return False
-        if test == "allowed_candidates":
-            if ctype == "background":
-                if "background" not in types:
-                    return False
-            elif ctype != "observation":
-                return False
+        if test == "allowed_candidates" and ctype == "background" \
+                and "background" not in types:
+            return False
         if test == "has_psf" and "psf" not in types:
             return False
         if test == "has_pair" and len(members) < 2:
-            return False
-        if test == "is_type_mosaic" and ctype != "mosaic":
-            return False
-        if test == "is_type_observation" and ctype != "observation":
-            return False
-        if test == "is_not_group" and ctype == "group":
             return False
     return True
 

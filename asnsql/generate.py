@@ -34,8 +34,9 @@ _TUPLE = r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)"
 _LIST = r"\[\s*(?:" + _TUPLE + r"\s*(?:,\s*" + _TUPLE + r"\s*)*,?)?\s*\]"
 _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 
-#: Pool values assembly needs (raw strings; NULL when the pool lacks the column): member
-#: names and metadata, and the finalisation hooks' inputs (spec sections 8.5, 9.4).
+#: Derived flags assembly needs (member names, spec section 7.3), beside the raw values of
+#: :data:`asnsql.pool.RAW_COLUMNS` (member names and metadata, and the finalisation
+#: hooks' inputs, spec sections 8.5, 9.4).
 _ITEM_FLAGS = ("item_ami", "item_coron", "item_tso", "science_pointing")
 
 
