@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from sqlglot import exp
 
@@ -61,7 +62,7 @@ from .model import (
     Rule,
 )
 
-__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "condition_sql", "rule_checks",
+__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "screen_sql", "SCREEN_COLUMNS", "condition_sql", "rule_checks",
            "checks_sql", "checks_text", "RuleCheck", "PREDICATE_ARGUMENTS"]
 
 DIALECT = "duckdb"
@@ -247,18 +248,21 @@ class _Exprs:
             return _not(test) if cond.negate else test
         raise CompileError(f"rule {self.rule.name}: cannot compile condition {cond!r}")
 
-    def necessary(self, cond: Condition | None) -> exp.Expression | None:
-        """A condition on the pool row alone that every row passing ``cond`` passes.
+    def necessary(self, cond: Condition | None,
+                  usable: Callable[[Condition], bool] | None = None) -> exp.Expression | None:
+        """A condition that every row passing ``cond`` passes, made of the parts of ``cond``
+        that are ``usable`` (``None`` stands for true).
 
-        Parts that read the run's candidate are left out (``None`` stands for true), so the
-        result can filter pool rows before they are paired with runs.
+        By default the usable parts are those on the pool row alone (not on the run's
+        candidate), so the result can filter pool rows before they are paired with runs.
         """
         if cond is None:
             return None
-        if not _run_dependent(cond):
+        usable = usable or _row_only
+        if usable(cond):
             return self.condition(cond)
         if isinstance(cond, Composite) and cond.op in ("all", "any"):
-            parts = [self.necessary(c) for c in cond.children]
+            parts = [self.necessary(c, usable) for c in cond.children]
             if cond.op == "all":
                 parts = [p for p in parts if p is not None]
                 return exp.Paren(this=_and(*parts)) if parts else None
@@ -326,6 +330,27 @@ def _run_dependent(cond: Condition | None) -> bool:
     if isinstance(cond, AttrTest):
         return bool(_RUN_COLUMNS.intersection(cond.sources))
     return isinstance(cond, CandidateTest)
+
+
+def _row_only(cond: Condition) -> bool:
+    return not _run_dependent(cond)
+
+
+def _reads_only(cond: Condition | None, columns: frozenset[str]) -> bool:
+    """Whether every test of a condition reads only ``columns`` of ``run_items``."""
+    if cond is None:
+        return True
+    if isinstance(cond, Composite):
+        return all(_reads_only(c, columns) for c in cond.children)
+    if isinstance(cond, AttrTest):
+        return columns.issuperset(cond.sources)
+    if isinstance(cond, ExptypeTest):
+        return {"base_exptype", "exp_type"} <= columns
+    if isinstance(cond, PredicateTest):
+        return columns.issuperset(PREDICATE_ARGUMENTS[cond.name])
+    if isinstance(cond, CandidateTest):
+        return "cand_type" in columns
+    return False
 
 
 def _key_run_dependent(key: Key) -> bool:
@@ -608,6 +633,33 @@ class _RuleQuery:
         if not parts or any(p is None for p in parts):
             return None
         return exp.Paren(this=_or(*parts))
+
+    def screen(self, columns: frozenset[str]) -> exp.Expression | None:
+        """A test on ``columns`` alone that every member row of the rule passes: its top
+        conditions, keys and roles reduced to their parts that read only ``columns``, and
+        the runs' candidate types (:meth:`valid_runs`); ``None``: no such part."""
+        def usable(cond):
+            return _reads_only(cond, columns)
+
+        def keys_ok(keys):
+            return [self.x.key_ok(k) for k in keys if columns.issuperset(k.sources)
+                    and usable(k.when) and usable(k.constant_when)]
+
+        parts = [self.x.necessary(self.rule.where, usable), self.valid_runs()]
+        parts += keys_ok([k for k in self.keys + self.records if not k.roles])
+        roles = []
+        for role in self.roles:
+            checks = [self.x.necessary(role.when, usable)]
+            checks += keys_ok([k for k in self.keys if k.roles and role.name in k.roles])
+            checks = [c for c in checks if c is not None and not _is_literal_bool(c, True)]
+            if not checks:
+                roles = []          # this role reads other columns only: no test
+                break
+            roles.append(_and(*checks))
+        if roles:
+            parts.append(exp.Paren(this=_or(*roles)))
+        parts = [p for p in parts if p is not None and not _is_literal_bool(p, True)]
+        return _and(*parts) if parts else None
 
     def cte_x(self) -> exp.Select:
         """Exposure-level columns of every row that passes the rule's top conditions."""
@@ -1125,6 +1177,38 @@ def _prefilter_sql(rules) -> str:
             exp.func("count_if", _and(query.eligible(), exp.Paren(this=_or(*roles)))),
             exp.to_identifier(rule.name, quoted=True)))
     return exp.select(*counts).from_("run_items", copy=False).sql(dialect=DIALECT, copy=False)
+
+
+#: ``run_items`` columns with few distinct values in a chunk of an archive pool, which
+#: :func:`screen_sql` reads.
+SCREEN_COLUMNS = frozenset(
+    """exp_type base_exptype instrume pntgtype detector subarray visitype tsovisit is_psf
+    is_imprt bkgdtarg opmode lamp filter pupil grating fxd_slit channel band cand_kind
+    cand_type""".split())
+
+
+@lru_cache(maxsize=16)
+def screen_sql(rules: tuple[Rule, ...], finalized: bool = True) -> str:
+    """One query telling, for each rule, whether the run items of a chunk can hold one of
+    its members (a boolean column named after the rule); the generator skips the others.
+
+    Each rule's conditions are reduced to their parts on :data:`SCREEN_COLUMNS`
+    (:meth:`_RuleQuery.screen`, a necessary condition) and evaluated on the distinct
+    combinations of those columns, a few hundred rows per chunk: much cheaper than counting
+    the rows that pass the full conditions (:func:`prefilter_sql`), and it never skips a
+    rule that has members.
+    """
+    tests = []
+    for rule in rules:
+        if rule.product not in ("per_group", "per_science"):
+            continue
+        test = _RuleQuery(rule, finalized).screen(SCREEN_COLUMNS)
+        tests.append(exp.alias_(exp.func("bool_or", test) if test is not None else exp.true(),
+                                exp.to_identifier(rule.name, quoted=True)))
+    combos = (exp.select(*[_col(c) for c in sorted(SCREEN_COLUMNS)]).distinct()
+              .from_("run_items"))
+    return exp.select(*tests).from_(combos.subquery("combos")).sql(dialect=DIALECT,
+                                                                    pretty=True)
 
 
 @lru_cache(maxsize=512)

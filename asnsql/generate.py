@@ -25,7 +25,7 @@ from .model import Ruleset
 from .pool import RAW_COLUMNS, PoolInfo, load_pools, pool_table
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
-from .sqlcache import prefilter_text, rule_text
+from .sqlcache import prefilter_text, rule_text, screen_text
 
 __all__ = ["generate", "generate_batch", "iter_batch", "Options", "Result", "orphan_table",
            "run_generator", "run_batch", "CHUNK_ROWS"]
@@ -315,6 +315,10 @@ def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options,
             # the count costs.
             counts = engine.dicts(prefilter_text(rules))[0]
             active = [r for r in active if counts.get(r.name)]
+        elif active:
+            # On large ones, a test on a few columns' value combinations skips some.
+            possible = engine.dicts(screen_text(active, options.finalize))[0]
+            active = [r for r in active if possible[r.name]]
         names = [r.name for r in active] + ["(items)"]
         queries = [rule_text(r, finalized=options.finalize) for r in active] + [_items_query(first, last)]
         order = sorted(range(len(queries)), key=lambda i: -costs.get(names[i], 0.0))

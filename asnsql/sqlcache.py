@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["cached_sql", "cache_dir", "rule_text", "prefilter_text"]
+__all__ = ["cached_sql", "cache_dir", "rule_text", "prefilter_text", "screen_text"]
 
 
 def cache_dir() -> Path | None:
@@ -96,3 +96,15 @@ def prefilter_text(rules) -> str:
         return prefilter_sql(rules)
 
     return cached_sql("prefilter " + repr(rules), build)
+
+
+def screen_text(rules, finalized: bool = True) -> str:
+    """The SQL of :func:`asnsql.compile.screen_sql`, from the cache when possible."""
+    rules = tuple(r for r in rules if r.product in ("per_group", "per_science"))
+
+    def build():
+        from .compile import screen_sql
+
+        return screen_sql(rules, finalized)
+
+    return cached_sql(f"screen {finalized} {rules!r}", build)

@@ -29,9 +29,14 @@ def _canon(asns):
     return sorted(json.dumps(a, sort_keys=True) for a in asns)
 
 
-@pytest.mark.parametrize("chunk_rows", [1, 300])
-def test_chunks_equal_pools_alone(chunk_rows):
-    """Chunked batch runs (next chunk queried on a worker thread) lose and add nothing."""
+@pytest.mark.parametrize("chunk_rows, screened", [(1, False), (300, False), (300, True)])
+def test_chunks_equal_pools_alone(chunk_rows, screened, monkeypatch):
+    """Chunked batch runs (next chunk queried on a worker thread) lose and add nothing;
+    nor does the screen that large chunks use to skip rules (here on small ones)."""
+    import sys
+
+    if screened:
+        monkeypatch.setattr(sys.modules["asnsql.generate"], "PREFILTER_ROWS", 0)
     paths = _paths()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -152,3 +157,38 @@ def test_batch_settings_restore_the_interpreter():
             raise RuntimeError("stop")
     assert gc.isenabled()
     assert sys.getswitchinterval() == before
+
+
+#: Pools with many kinds of exposure (imaging, spectroscopy, coronagraphy, TSO, WFSS...).
+SCREEN_POOLS = ["mega_pool", "pool_018_all_exptypes", "pool_001_candidates",
+                "pool_013_coron_nircam", "pool_021_tso", "pool_034_wfss_parallel",
+                "pool_024c_nirspec_fss_nods", "pool_017_spec_nirspec_lv2imprint"]
+
+
+def test_screen_never_skips_a_rule_with_members(corpus):
+    """The per-chunk screen (a rule's conditions on a few columns, over their distinct
+    value combinations) skips rules on corpus pools, and never one whose query has rows."""
+    import sys
+
+    from asnsql.pool import load_pools
+    from asnsql.ruleset import default_ruleset
+    from asnsql.sqlcache import rule_text, screen_text
+
+    gen = sys.modules["asnsql.generate"]
+    rules = [r for r in default_ruleset() if r.product != "none"]
+    skipped = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in SCREEN_POOLS:
+            with Engine() as engine:
+                infos = load_pools(engine, [corpus / name / f"{name}.csv"])
+                gen._candidates(engine, infos, Options())
+                gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
+                for finalized in (True, False):
+                    possible = engine.dicts(screen_text(rules, finalized))[0]
+                    for rule in rules:
+                        if not possible[rule.name]:
+                            skipped += 1
+                            rows = engine.rows(rule_text(rule, finalized=finalized))
+                            assert not rows, f"{name}: {rule.name} skipped but has members"
+    assert skipped > len(SCREEN_POOLS)

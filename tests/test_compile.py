@@ -75,3 +75,16 @@ def test_reference_regex_semantics(patterns, value, expected):
     got = duckdb.sql("SELECT regexp_matches($v, $p)",
                      params={"v": value, "p": wrap_pattern(patterns)}).fetchall()[0][0]
     assert got == expected
+
+
+def test_golden_screen_sql(request):
+    """The per-chunk screen (which rules can have members) is reviewed as a snapshot."""
+    from asnsql.compile import screen_sql
+
+    path = GOLDEN.parent / "screen.sql"
+    text = screen_sql(tuple(r for r in RULES if r.product != "none"))
+    if request.config.getoption("--update-golden"):
+        path.write_text(text)
+    assert path.exists(), "no snapshot screen.sql: run pytest --update-golden and review"
+    assert text == path.read_text(), "the screen compiles differently from screen.sql"
+    sqlglot.parse_one(text, read="duckdb")
