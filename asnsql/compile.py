@@ -62,8 +62,9 @@ from .model import (
     Rule,
 )
 
-__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "screen_sql", "SCREEN_COLUMNS", "condition_sql", "rule_checks",
-           "checks_sql", "checks_text", "RuleCheck", "PREDICATE_ARGUMENTS"]
+__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "screen_sql", "SCREEN_COLUMNS",
+           "condition_sql", "rule_checks", "checks_sql", "checks_text", "RuleCheck",
+           "PREDICATE_ARGUMENTS"]
 
 DIALECT = "duckdb"
 
@@ -353,9 +354,15 @@ def _reads_only(cond: Condition | None, columns: frozenset[str]) -> bool:
     return False
 
 
-def _key_run_dependent(key: Key) -> bool:
-    return (bool(_RUN_COLUMNS.intersection(key.sources)) or _run_dependent(key.when)
-            or _run_dependent(key.constant_when))
+def _no_run_columns(sources: tuple) -> bool:
+    return not _RUN_COLUMNS.intersection(sources)
+
+
+def _key_usable(key: Key, usable: Callable[[Condition], bool],
+                sources_ok: Callable[[tuple], bool]) -> bool:
+    """Whether a key's test reads only what ``usable`` / ``sources_ok`` allow."""
+    return sources_ok(key.sources) and all(usable(c) for c in (key.when, key.constant_when)
+                                           if c is not None)
 
 
 def condition_sql(rule: Rule, cond: Condition) -> str:
@@ -615,21 +622,27 @@ class _RuleQuery:
         checks += [self.x.key_ok(k) for k in self.keys if k.roles and role.name in k.roles]
         return _and(*checks)
 
-    def role_necessary(self, role: Role) -> exp.Expression | None:
-        """:meth:`role_ok` without its parts that read the run (``None``: no test left)."""
-        checks = [self.x.necessary(role.when)]
-        checks += [self.x.key_ok(k) for k in self.keys
-                   if k.roles and role.name in k.roles and not _key_run_dependent(k)]
+    def role_necessary(self, role: Role, usable: Callable[[Condition], bool] | None = None,
+                       sources_ok: Callable[[tuple], bool] | None = None) -> exp.Expression | None:
+        """:meth:`role_ok` reduced to its parts that are ``usable`` (conditions) and read
+        ``sources_ok`` columns (keys); by default the parts that do not read the run.
+        ``None``: no test left."""
+        usable, sources_ok = usable or _row_only, sources_ok or _no_run_columns
+        checks = [self.x.necessary(role.when, usable)]
+        checks += [self.x.key_ok(k) for k in self.keys if k.roles and role.name in k.roles
+                   and _key_usable(k, usable, sources_ok)]
         checks = [c for c in checks if c is not None and not _is_literal_bool(c, True)]
         return _and(*checks) if checks else None
 
-    def some_role(self) -> exp.Expression | None:
-        """A test on the pool row alone that every row taking some role passes.
+    def some_role(self, usable: Callable[[Condition], bool] | None = None,
+                  sources_ok: Callable[[tuple], bool] | None = None) -> exp.Expression | None:
+        """A test that every row taking some role passes (the roles reduced as in
+        :meth:`role_necessary`; by default, a test on the pool row alone).
 
         Added to the ``x`` filter, it lets DuckDB drop the rows no role can take before
         they are paired with the runs (the roles' own tests come later, per run).
         """
-        parts = [self.role_necessary(r) for r in self.roles]
+        parts = [self.role_necessary(r, usable, sources_ok) for r in self.roles]
         if not parts or any(p is None for p in parts):
             return None
         return exp.Paren(this=_or(*parts))
@@ -641,23 +654,10 @@ class _RuleQuery:
         def usable(cond):
             return _reads_only(cond, columns)
 
-        def keys_ok(keys):
-            return [self.x.key_ok(k) for k in keys if columns.issuperset(k.sources)
-                    and usable(k.when) and usable(k.constant_when)]
-
-        parts = [self.x.necessary(self.rule.where, usable), self.valid_runs()]
-        parts += keys_ok([k for k in self.keys + self.records if not k.roles])
-        roles = []
-        for role in self.roles:
-            checks = [self.x.necessary(role.when, usable)]
-            checks += keys_ok([k for k in self.keys if k.roles and role.name in k.roles])
-            checks = [c for c in checks if c is not None and not _is_literal_bool(c, True)]
-            if not checks:
-                roles = []          # this role reads other columns only: no test
-                break
-            roles.append(_and(*checks))
-        if roles:
-            parts.append(exp.Paren(this=_or(*roles)))
+        keys = [self.x.key_ok(k) for k in self.keys + self.records
+                if not k.roles and _key_usable(k, usable, columns.issuperset)]
+        parts = [self.x.necessary(self.rule.where, usable), self.valid_runs(), *keys,
+                 self.some_role(usable, columns.issuperset)]
         parts = [p for p in parts if p is not None and not _is_literal_bool(p, True)]
         return _and(*parts) if parts else None
 
