@@ -635,29 +635,43 @@ class _RuleQuery:
         return _and(*checks) if checks else None
 
     def some_role(self, usable: Callable[[Condition], bool] | None = None,
-                  sources_ok: Callable[[tuple], bool] | None = None) -> exp.Expression | None:
-        """A test that every row taking some role passes (the roles reduced as in
-        :meth:`role_necessary`; by default, a test on the pool row alone).
+                  sources_ok: Callable[[tuple], bool] | None = None,
+                  roles: list[Role] | None = None) -> exp.Expression | None:
+        """A test that every row taking one of ``roles`` (default: any role) passes, the
+        roles reduced as in :meth:`role_necessary` (by default, to the pool row alone).
 
         Added to the ``x`` filter, it lets DuckDB drop the rows no role can take before
         they are paired with the runs (the roles' own tests come later, per run).
         """
-        parts = [self.role_necessary(r, usable, sources_ok) for r in self.roles]
+        roles = self.roles if roles is None else roles
+        parts = [self.role_necessary(r, usable, sources_ok) for r in roles]
         if not parts or any(p is None for p in parts):
             return None
         return exp.Paren(this=_or(*parts))
 
+    def forming_roles(self) -> list[Role]:
+        """The roles whose rows make associations: with ``per_group``, the creating roles
+        that form groups; with ``per_science``, the owner role and the creating attached
+        roles (an attached row before every owner starts an association). Rows of other
+        roles only join associations these made."""
+        if self.rule.product == "per_science":
+            return [r for r in self.roles if r.joins == "own" or (r.joins == "all"
+                                                                   and r.creates)]
+        return [r for r in self.roles if r.joins == "group" and r.creates]
+
     def screen(self, columns: frozenset[str]) -> exp.Expression | None:
-        """A test on ``columns`` alone that every member row of the rule passes: its top
-        conditions, keys and roles reduced to their parts that read only ``columns``, and
-        the runs' candidate types (:meth:`valid_runs`); ``None``: no such part."""
+        """A test on ``columns`` alone that some row of a chunk passes if the rule has an
+        association there: its top conditions and keys, and the roles that make
+        associations (:meth:`forming_roles`), reduced to their parts that read only
+        ``columns``; and the runs' candidate types (:meth:`valid_runs`). ``None``: no such
+        part."""
         def usable(cond):
             return _reads_only(cond, columns)
 
         keys = [self.x.key_ok(k) for k in self.keys + self.records
                 if not k.roles and _key_usable(k, usable, columns.issuperset)]
         parts = [self.x.necessary(self.rule.where, usable), self.valid_runs(), *keys,
-                 self.some_role(usable, columns.issuperset)]
+                 self.some_role(usable, columns.issuperset, self.forming_roles())]
         parts = [p for p in parts if p is not None and not _is_literal_bool(p, True)]
         return _and(*parts) if parts else None
 

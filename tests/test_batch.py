@@ -192,3 +192,24 @@ def test_screen_never_skips_a_rule_with_members(corpus):
                             rows = engine.rows(rule_text(rule, finalized=finalized))
                             assert not rows, f"{name}: {rule.name} skipped but has members"
     assert skipped > len(SCREEN_POOLS)
+
+
+@pytest.mark.parametrize("options", [{}, {"finalize": False}, {"discover": True}],
+                         ids=["default", "no-finalize", "discover"])
+def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options):
+    """With the screen forced on (it normally runs on chunks of archive size only), every
+    corpus pool gives the same associations as with the small-pool count."""
+    import sys
+
+    from asnsql import generate_batch
+
+    from .conftest import corpus_pools
+
+    paths = [corpus / name / f"{name}.csv" for name in corpus_pools()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        counted = generate_batch(paths, version_id="v0", **options)
+        monkeypatch.setattr(sys.modules["asnsql.generate"], "PREFILTER_ROWS", 0)
+        screened = generate_batch(paths, version_id="v0", **options)
+    assert {k: _canon(v) for k, v in screened.items()} == \
+        {k: _canon(v) for k, v in counted.items()}

@@ -933,14 +933,11 @@ SELECT
     )
     AND (
       (
-        (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nis_ami', FALSE)
-        )
+        NOT "subarray" IS NULL
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nis_ami', FALSE)
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3AMI",
   BOOL_OR(
@@ -949,47 +946,44 @@ SELECT
       NOT "instrume" IS NULL
     )
     AND (
-      (
-        NOT (
-          NOT "bkgdtarg" IS NULL
-          OR (
-            COALESCE("pntgtype" = 'science', FALSE)
-            AND (
-              COALESCE("tsovisit" = 't', FALSE)
-              OR COALESCE(
-                (
-                  STARTS_WITH("exp_type", 'nrc_tsimage')
-                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                  OR "exp_type" = 'nrs_brightobj'
-                ),
-                FALSE
-              )
+      NOT (
+        NOT "bkgdtarg" IS NULL
+        OR (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
             )
           )
         )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          "visitype" IS NULL OR NOT (
-            CONTAINS(LOWER("visitype"), 'wfsc')
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'nrc_image')
-              OR STARTS_WITH("exp_type", 'mir_image')
-              OR STARTS_WITH("exp_type", 'nis_image')
-              OR STARTS_WITH("exp_type", 'fgs_image')
-              OR "exp_type" = 'nrs_mimf'
-            ),
-            FALSE
-          )
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        "visitype" IS NULL OR NOT (
+          CONTAINS(LOWER("visitype"), 'wfsc')
         )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nrc_image')
+            OR STARTS_WITH("exp_type", 'mir_image')
+            OR STARTS_WITH("exp_type", 'nis_image')
+            OR STARTS_WITH("exp_type", 'fgs_image')
+            OR "exp_type" = 'nrs_mimf'
+          ),
+          FALSE
+        )
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3Image",
   BOOL_OR(
@@ -998,49 +992,46 @@ SELECT
       NOT "instrume" IS NULL
     )
     AND (
-      (
-        NOT (
-          (
-            COALESCE("pntgtype" = 'science', FALSE)
-            AND (
-              COALESCE("tsovisit" = 't', FALSE)
-              OR COALESCE(
-                (
-                  STARTS_WITH("exp_type", 'nrc_tsimage')
-                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                  OR "exp_type" = 'nrs_brightobj'
-                ),
-                FALSE
-              )
+      NOT (
+        (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
             )
           )
         )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          "visitype" IS NULL OR NOT (
-            CONTAINS(LOWER("visitype"), 'wfsc')
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'nrc_image')
-              OR STARTS_WITH("exp_type", 'mir_image')
-              OR STARTS_WITH("exp_type", 'nis_image')
-              OR STARTS_WITH("exp_type", 'fgs_image')
-              OR "exp_type" = 'nrs_mimf'
-            ),
-            FALSE
-          )
-        )
-        AND (
-          NOT "bkgdtarg" IS NULL
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        "visitype" IS NULL OR NOT (
+          CONTAINS(LOWER("visitype"), 'wfsc')
         )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nrc_image')
+            OR STARTS_WITH("exp_type", 'mir_image')
+            OR STARTS_WITH("exp_type", 'nis_image')
+            OR STARTS_WITH("exp_type", 'fgs_image')
+            OR "exp_type" = 'nrs_mimf'
+          ),
+          FALSE
+        )
+      )
+      AND (
+        NOT "bkgdtarg" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3ImageBackground",
   BOOL_OR(
@@ -1050,9 +1041,299 @@ SELECT
       NOT "instrume" IS NULL
     )
     AND (
+      NOT (
+        NOT "bkgdtarg" IS NULL
+        OR (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
+          )
+        )
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        "visitype" IS NULL OR NOT (
+          CONTAINS(LOWER("visitype"), 'wfsc')
+        )
+      )
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nrc_image')
+            OR STARTS_WITH("exp_type", 'mir_image')
+            OR STARTS_WITH("exp_type", 'nis_image')
+            OR STARTS_WITH("exp_type", 'fgs_image')
+            OR "exp_type" = 'nrs_mimf'
+          ),
+          FALSE
+        )
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3ImageMosaic",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      NOT (
+        NOT "bkgdtarg" IS NULL
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE((
+          STARTS_WITH("exp_type", 'mir_lyot') OR "exp_type" = 'mir_4qpm'
+        ), FALSE)
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3MIRCoron",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      NOT (
+        (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
+          )
+        )
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3MIRMRS",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      NOT (
+        (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
+            )
+          )
+        )
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
+      )
+      AND (
+        NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3MIRMRSBackground",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
       (
         NOT (
           NOT "bkgdtarg" IS NULL
+        )
+        AND COALESCE(ASN_NRCCORON_VALID("detector", "subarray", "pupil"), FALSE)
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3NRCCoron",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      NOT (
+        NOT "bkgdtarg" IS NULL OR COALESCE("is_psf" = 't', FALSE)
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
+      )
+      AND (
+        NOT "channel" IS NULL AND COALESCE("channel" = 'short', FALSE)
+      )
+      AND (
+        NOT "subarray" IS NULL AND COALESCE("subarray" = 'full', FALSE)
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3NRCCoronImage",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      (
+        NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
+            )
+          )
+        )
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nrs_autoflat')
+            OR STARTS_WITH("exp_type", 'nrs_autowave')
+            OR "exp_type" = 'nrs_fixedslit'
+          ),
+          FALSE
+        )
+        AND COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3NRSFSS",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      (
+        COALESCE((
+          STARTS_WITH("exp_type", 'nrs_autowave') OR "exp_type" = 'nrs_ifu'
+        ), FALSE)
+        AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+        AND NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
+            )
+          )
+        )
+      )
+      AND (
+        NOT "grating" IS NULL
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3NRSIFU",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      (
+        NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
+            )
+          )
+        )
+        AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+      )
+      AND (
+        NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
+      )
+      AND (
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
+      )
+      AND (
+        NOT "grating" IS NULL
+      )
+    ) AS BOOLEAN)
+  ) AS "Asn_Lv3NRSIFUBackground",
+  BOOL_OR(
+    CAST("is_imprt" IS NULL
+    AND (
+      NOT "instrume" IS NULL
+    )
+    AND (
+      (
+        NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
+            )
+          )
+        )
+        AND COALESCE("exp_type" = 'nis_soss', FALSE)
+        AND NOT (
+          COALESCE("exp_type" = 'mir_lrs-slitless', FALSE)
           OR (
             COALESCE("pntgtype" = 'science', FALSE)
             AND (
@@ -1068,330 +1349,10 @@ SELECT
             )
           )
         )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          "visitype" IS NULL OR NOT (
-            CONTAINS(LOWER("visitype"), 'wfsc')
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'nrc_image')
-              OR STARTS_WITH("exp_type", 'mir_image')
-              OR STARTS_WITH("exp_type", 'nis_image')
-              OR STARTS_WITH("exp_type", 'fgs_image')
-              OR "exp_type" = 'nrs_mimf'
-            ),
-            FALSE
-          )
-        )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3ImageMosaic",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        NOT (
-          NOT "bkgdtarg" IS NULL
-        )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "exp_type" IS NULL
-          AND COALESCE((
-            STARTS_WITH("exp_type", 'mir_lyot') OR "exp_type" = 'mir_4qpm'
-          ), FALSE)
-        )
+      AND (
+        NOT "subarray" IS NULL
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3MIRCoron",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        NOT (
-          (
-            COALESCE("pntgtype" = 'science', FALSE)
-            AND (
-              COALESCE("tsovisit" = 't', FALSE)
-              OR COALESCE(
-                (
-                  STARTS_WITH("exp_type", 'nrc_tsimage')
-                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                  OR "exp_type" = 'nrs_brightobj'
-                ),
-                FALSE
-              )
-            )
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3MIRMRS",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        NOT (
-          (
-            COALESCE("pntgtype" = 'science', FALSE)
-            AND (
-              COALESCE("tsovisit" = 't', FALSE)
-              OR COALESCE(
-                (
-                  STARTS_WITH("exp_type", 'nrc_tsimage')
-                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                  OR "exp_type" = 'nrs_brightobj'
-                ),
-                FALSE
-              )
-            )
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
-        )
-        AND (
-          NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3MIRMRSBackground",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        (
-          NOT (
-            NOT "bkgdtarg" IS NULL
-          )
-          AND COALESCE(ASN_NRCCORON_VALID("detector", "subarray", "pupil"), FALSE)
-        )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3NRCCoron",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        NOT (
-          NOT "bkgdtarg" IS NULL OR COALESCE("is_psf" = 't', FALSE)
-        )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
-        )
-        AND (
-          NOT "channel" IS NULL AND COALESCE("channel" = 'short', FALSE)
-        )
-        AND (
-          NOT "subarray" IS NULL AND COALESCE("subarray" = 'full', FALSE)
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3NRCCoronImage",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        (
-          NOT (
-            (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
-              )
-            )
-          )
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'nrs_autoflat')
-              OR STARTS_WITH("exp_type", 'nrs_autowave')
-              OR "exp_type" = 'nrs_fixedslit'
-            ),
-            FALSE
-          )
-          AND COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
-        )
-        AND (
-          NOT "subarray" IS NULL
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3NRSFSS",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        (
-          COALESCE((
-            STARTS_WITH("exp_type", 'nrs_autowave') OR "exp_type" = 'nrs_ifu'
-          ), FALSE)
-          AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
-          AND NOT (
-            (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
-              )
-            )
-          )
-        )
-        AND (
-          NOT "grating" IS NULL
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3NRSIFU",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        (
-          NOT (
-            (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
-              )
-            )
-          )
-          AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
-        )
-        AND (
-          NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
-        )
-        AND (
-          NOT "grating" IS NULL
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-    ) AS BOOLEAN)
-  ) AS "Asn_Lv3NRSIFUBackground",
-  BOOL_OR(
-    CAST("is_imprt" IS NULL
-    AND (
-      NOT "instrume" IS NULL
-    )
-    AND (
-      (
-        (
-          NOT (
-            (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
-              )
-            )
-          )
-          AND COALESCE("exp_type" = 'nis_soss', FALSE)
-          AND NOT (
-            COALESCE("exp_type" = 'mir_lrs-slitless', FALSE)
-            OR (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
-              )
-            )
-          )
-        )
-        AND (
-          NOT "subarray" IS NULL
-        )
-      )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
     ) AS BOOLEAN)
   ) AS "Asn_Lv3SlitlessSpectral",
   BOOL_OR(
@@ -1400,40 +1361,37 @@ SELECT
       NOT "instrume" IS NULL
     )
     AND (
-      (
-        NOT (
-          (
-            COALESCE("pntgtype" = 'science', FALSE)
-            AND (
-              COALESCE("tsovisit" = 't', FALSE)
-              OR COALESCE(
-                (
-                  STARTS_WITH("exp_type", 'nrc_tsimage')
-                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                  OR "exp_type" = 'nrs_brightobj'
-                ),
-                FALSE
-              )
+      NOT (
+        (
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
+            OR COALESCE(
+              (
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
+              ),
+              FALSE
             )
           )
         )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
-        )
-        AND (
-          NOT "exp_type" IS NULL
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'mir_lrs-fixedslit') OR "exp_type" = 'nrs_fixedslit'
-            ),
-            FALSE
-          )
+      )
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
+      )
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'mir_lrs-fixedslit') OR "exp_type" = 'nrs_fixedslit'
+          ),
+          FALSE
         )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
     ) AS BOOLEAN)
   ) AS "Asn_Lv3SpecAux",
   BOOL_OR(
@@ -1443,40 +1401,37 @@ SELECT
     )
     AND (
       (
-        (
-          NOT (
-            (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
+        NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
               )
-            )
-          )
-          AND (
-            COALESCE(
-              (
-                STARTS_WITH("exp_type", 'nrs_autoflat') OR "exp_type" = 'nrs_autowave'
-              ),
-              FALSE
-            )
-            OR (
-              COALESCE("exp_type" = 'nrs_msaspec', FALSE)
             )
           )
         )
         AND (
-          NOT "subarray" IS NULL
+          COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrs_autoflat') OR "exp_type" = 'nrs_autowave'
+            ),
+            FALSE
+          )
+          OR (
+            COALESCE("exp_type" = 'nrs_msaspec', FALSE)
+          )
         )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "subarray" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3SpectralSource",
   BOOL_OR(
@@ -1486,35 +1441,32 @@ SELECT
     )
     AND (
       (
-        (
-          NOT (
-            (
-              COALESCE("pntgtype" = 'science', FALSE)
-              AND (
-                COALESCE("tsovisit" = 't', FALSE)
-                OR COALESCE(
-                  (
-                    STARTS_WITH("exp_type", 'nrc_tsimage')
-                    OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                    OR "exp_type" = 'nrs_brightobj'
-                  ),
-                  FALSE
-                )
+        NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
               )
             )
           )
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'mir_lrs-fixedslit') OR "exp_type" = 'nis_soss'
-            ),
-            FALSE
-          )
         )
-        AND (
-          NOT "subarray" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'mir_lrs-fixedslit') OR "exp_type" = 'nis_soss'
+          ),
+          FALSE
         )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "subarray" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3SpectralTarget",
   BOOL_OR(
@@ -1526,74 +1478,71 @@ SELECT
     AND (
       (
         (
-          (
-            COALESCE("pntgtype" = 'science', FALSE)
-            AND (
-              COALESCE("tsovisit" = 't', FALSE)
-              OR COALESCE(
-                (
-                  STARTS_WITH("exp_type", 'nrc_tsimage')
-                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
-                  OR "exp_type" = 'nrs_brightobj'
-                ),
-                FALSE
-              )
-            )
-          )
-          AND NOT (
-            COALESCE(
-              (
-                STARTS_WITH("exp_type", 'mir_mrs')
-                OR STARTS_WITH("exp_type", 'mir_flatmrs')
-                OR STARTS_WITH("exp_type", 'nrs_autowave')
-                OR "exp_type" = 'nrs_ifu'
-              ),
-              FALSE
-            )
-          )
-          AND NOT (
-            (
-              COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
-              AND COALESCE(
-                (
-                  STARTS_WITH("pupil", 'clear')
-                  OR STARTS_WITH("pupil", 'gdhs0')
-                  OR "pupil" = 'gdhs60'
-                ),
-                FALSE
-              )
-            )
-            OR (
-              COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
-              AND COALESCE("detector" = 'nrcblong', FALSE)
-            )
+          COALESCE("pntgtype" = 'science', FALSE)
+          AND (
+            COALESCE("tsovisit" = 't', FALSE)
             OR COALESCE(
               (
-                STARTS_WITH("subarray", 'sub260stripe4_dhs')
-                OR STARTS_WITH("subarray", 'sub41stripe1_dhs')
-                OR STARTS_WITH("subarray", 'sub82stripe2_dhs')
-                OR "subarray" = 'sub164stripe4_dhs'
+                STARTS_WITH("exp_type", 'nrc_tsimage')
+                OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                OR "exp_type" = 'nrs_brightobj'
               ),
               FALSE
             )
           )
-          AND NOT (
+        )
+        AND NOT (
+          COALESCE(
             (
-              COALESCE("exp_type" = 'nrs_brightobj', FALSE)
-              AND NOT (
-                COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
-              )
+              STARTS_WITH("exp_type", 'mir_mrs')
+              OR STARTS_WITH("exp_type", 'mir_flatmrs')
+              OR STARTS_WITH("exp_type", 'nrs_autowave')
+              OR "exp_type" = 'nrs_ifu'
+            ),
+            FALSE
+          )
+        )
+        AND NOT (
+          (
+            COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+            AND COALESCE(
+              (
+                STARTS_WITH("pupil", 'clear')
+                OR STARTS_WITH("pupil", 'gdhs0')
+                OR "pupil" = 'gdhs60'
+              ),
+              FALSE
+            )
+          )
+          OR (
+            COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+            AND COALESCE("detector" = 'nrcblong', FALSE)
+          )
+          OR COALESCE(
+            (
+              STARTS_WITH("subarray", 'sub260stripe4_dhs')
+              OR STARTS_WITH("subarray", 'sub41stripe1_dhs')
+              OR STARTS_WITH("subarray", 'sub82stripe2_dhs')
+              OR "subarray" = 'sub164stripe4_dhs'
+            ),
+            FALSE
+          )
+        )
+        AND NOT (
+          (
+            COALESCE("exp_type" = 'nrs_brightobj', FALSE)
+            AND NOT (
+              COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
             )
           )
         )
-        AND (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "exp_type" IS NULL
-        )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "subarray" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3TSO",
   BOOL_OR(
@@ -1606,27 +1555,24 @@ SELECT
     )
     AND (
       (
-        (
-          NOT "subarray" IS NULL
-        )
-        AND (
-          NOT "exp_type" IS NULL
-          AND COALESCE(
-            (
-              STARTS_WITH("exp_type", 'nrc_image')
-              OR STARTS_WITH("exp_type", 'mir_image')
-              OR STARTS_WITH("exp_type", 'nis_image')
-              OR STARTS_WITH("exp_type", 'fgs_image')
-              OR "exp_type" = 'nrs_mimf'
-            ),
-            FALSE
-          )
-        )
-        AND (
-          NOT "detector" IS NULL
+        NOT "subarray" IS NULL
+      )
+      AND (
+        NOT "exp_type" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("exp_type", 'nrc_image')
+            OR STARTS_WITH("exp_type", 'mir_image')
+            OR STARTS_WITH("exp_type", 'nis_image')
+            OR STARTS_WITH("exp_type", 'fgs_image')
+            OR "exp_type" = 'nrs_mimf'
+          ),
+          FALSE
         )
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "detector" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3WFSCMB",
   BOOL_OR(
@@ -1636,14 +1582,11 @@ SELECT
     )
     AND (
       (
-        (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_wfss', FALSE)
-        )
-        AND (
-          NOT "filter" IS NULL AND COALESCE("filter" = 'p750l', FALSE)
-        )
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_wfss', FALSE)
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "filter" IS NULL AND COALESCE("filter" = 'p750l', FALSE)
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3WFSSMIR",
   BOOL_OR(
@@ -1653,20 +1596,17 @@ SELECT
     )
     AND (
       (
-        (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nis_wfss', FALSE)
-        )
-        AND (
-          NOT "filter" IS NULL
-          AND COALESCE((
-            STARTS_WITH("filter", 'gr150r') OR "filter" = 'gr150c'
-          ), FALSE)
-        )
-        AND (
-          NOT "pupil" IS NULL
-        )
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nis_wfss', FALSE)
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "filter" IS NULL
+        AND COALESCE((
+          STARTS_WITH("filter", 'gr150r') OR "filter" = 'gr150c'
+        ), FALSE)
+      )
+      AND (
+        NOT "pupil" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3WFSSNIS",
   BOOL_OR(
@@ -1676,20 +1616,17 @@ SELECT
     )
     AND (
       (
-        (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_wfss', FALSE)
-        )
-        AND (
-          NOT "pupil" IS NULL
-          AND COALESCE((
-            STARTS_WITH("pupil", 'grismr') OR "pupil" = 'grismc'
-          ), FALSE)
-        )
-        AND (
-          NOT "filter" IS NULL
-        )
+        NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_wfss', FALSE)
       )
-      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND (
+        NOT "pupil" IS NULL
+        AND COALESCE((
+          STARTS_WITH("pupil", 'grismr') OR "pupil" = 'grismc'
+        ), FALSE)
+      )
+      AND (
+        NOT "filter" IS NULL
+      )
     ) AS BOOLEAN)
   ) AS "Asn_Lv3WFSSNRC"
 FROM (
