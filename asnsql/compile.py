@@ -62,7 +62,7 @@ from .model import (
     Rule,
 )
 
-__all__ = ["compile_rule", "rule_sql", "prefilter_sql", "screen_sql", "SCREEN_COLUMNS",
+__all__ = ["compile_rule", "rule_sql", "screen_sql", "SCREEN_COLUMNS",
            "condition_sql", "rule_checks", "checks_sql", "checks_text", "RuleCheck",
            "PREDICATE_ARGUMENTS"]
 
@@ -1168,31 +1168,6 @@ def compile_rule(rule: Rule, finalized: bool = True) -> exp.Select:
     return query.per_science() if rule.product == "per_science" else query.per_group()
 
 
-def prefilter_sql(rules) -> str:
-    """See :func:`_prefilter_sql` (cached on disk, :mod:`asnsql.sqlcache`)."""
-    rules = [r for r in rules if r.product in ("per_group", "per_science")]
-    return cached_sql("prefilter " + repr(rules), lambda: _prefilter_sql(rules))
-
-
-def _prefilter_sql(rules) -> str:
-    """One query counting, for each rule, the run rows that could be members.
-
-    A rule whose count is zero has no association; the generator skips its query. The
-    count uses the rule's necessary conditions only (:meth:`_RuleQuery.eligible` and one
-    of its roles), so it never skips a rule that has members.
-    """
-    counts = []
-    for rule in rules:
-        if rule.product not in ("per_group", "per_science"):
-            continue
-        query = _RuleQuery(rule)
-        roles = [query.role_ok(r) for r in query.roles]
-        counts.append(exp.alias_(
-            exp.func("count_if", _and(query.eligible(), exp.Paren(this=_or(*roles)))),
-            exp.to_identifier(rule.name, quoted=True)))
-    return exp.select(*counts).from_("run_items", copy=False).sql(dialect=DIALECT, copy=False)
-
-
 #: ``run_items`` columns with few distinct values in a chunk of an archive pool, which
 #: :func:`screen_sql` reads.
 SCREEN_COLUMNS = frozenset(
@@ -1208,9 +1183,8 @@ def screen_sql(rules: tuple[Rule, ...], finalized: bool = True) -> str:
 
     Each rule's conditions are reduced to their parts on :data:`SCREEN_COLUMNS`
     (:meth:`_RuleQuery.screen`, a necessary condition) and evaluated on the distinct
-    combinations of those columns, a few hundred rows per chunk: much cheaper than counting
-    the rows that pass the full conditions (:func:`prefilter_sql`), and it never skips a
-    rule that has members.
+    combinations of those columns (a few hundred rows even for an archive chunk), which
+    costs less than the queries it saves; it never skips a rule that has members.
     """
     tests = []
     for rule in rules:

@@ -25,7 +25,7 @@ from .model import Ruleset
 from .pool import RAW_COLUMNS, PoolInfo, load_pools, pool_table
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
-from .sqlcache import prefilter_text, rule_text, screen_text
+from .sqlcache import rule_text, screen_text
 
 __all__ = ["generate", "generate_batch", "iter_batch", "Options", "Result", "orphan_table",
            "run_generator", "run_batch", "CHUNK_ROWS"]
@@ -150,8 +150,8 @@ def _items_query(first: int, last: int) -> tuple[str, dict]:
 #: archive pools while keeping every query set-based; one chunk is assembled while the next
 #: one's queries run.
 CHUNK_ROWS = 150_000
-#: Pools up to this size first count which rules can have members (and skip the others).
-PREFILTER_ROWS = 20_000
+#: Chunks of more rows have their results converted column by column (Pending.fetch).
+COLUMNAR_ROWS = 20_000
 
 
 def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
@@ -276,7 +276,7 @@ class _Fetched:
         self._items = items
         self._units = [i.pool_id for i in infos]
         # (large chunks: results converted column by column, Pending.fetch)
-        self._columnar = sum(i.rows for i in infos) > PREFILTER_ROWS
+        self._columnar = sum(i.rows for i in infos) > COLUMNAR_ROWS
         self.rows: list[tuple] = []
         self.items: dict[int, dict] = {}
         self.unit_rows: dict[int, list[int]] = {}
@@ -310,17 +310,13 @@ def _fetch_chunk(engine: Engine, infos: list[PoolInfo], rules, options: Options,
         first, last = infos[0].pool_id, infos[-1].pool_id
         runs = _chunk_runs(engine, options, first, last)
         active = [r for r in rules if r.product != "none"]
-        if sum(i.rows for i in infos) <= PREFILTER_ROWS:
-            # On small pools, skipping the rules with no possible member saves more than
-            # the count costs.
-            counts = engine.dicts(prefilter_text(rules))[0]
-            active = [r for r in active if counts.get(r.name)]
-        elif active:
-            # On large ones, a test on a few columns' value combinations skips some.
+        if active:
+            # Skip the rules that cannot have an association in the chunk (screen_sql).
             possible = engine.dicts(screen_text(active, options.finalize))[0]
             active = [r for r in active if possible[r.name]]
         names = [r.name for r in active] + ["(items)"]
-        queries = [rule_text(r, finalized=options.finalize) for r in active] + [_items_query(first, last)]
+        queries = [rule_text(r, finalized=options.finalize) for r in active]
+        queries.append(_items_query(first, last))
         order = sorted(range(len(queries)), key=lambda i: -costs.get(names[i], 0.0))
         seconds: list[float] = []
         pending = engine.run_parallel([queries[i] for i in order], seconds=seconds)

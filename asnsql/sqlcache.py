@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["cached_sql", "cache_dir", "rule_text", "prefilter_text", "screen_text"]
+__all__ = ["cached_sql", "cache_dir", "rule_text", "screen_text"]
 
 
 def cache_dir() -> Path | None:
@@ -84,18 +84,6 @@ def rule_text(rule, pretty: bool = False, finalized: bool = True) -> str:
         return rule_sql(rule, pretty=pretty, finalized=finalized)
 
     return cached_sql(f"rule {pretty} {finalized} {rule!r}", build)
-
-
-def prefilter_text(rules) -> str:
-    """The SQL of :func:`asnsql.compile.prefilter_sql`, from the cache when possible."""
-    rules = [r for r in rules if r.product in ("per_group", "per_science")]
-
-    def build():
-        from .compile import prefilter_sql
-
-        return prefilter_sql(rules)
-
-    return cached_sql("prefilter " + repr(rules), build)
 
 
 def screen_text(rules, finalized: bool = True) -> str:
