@@ -51,6 +51,8 @@ from .errors import CompileError
 from .sqlcache import cached_sql
 from .model import (
     CANDIDATE_TYPE_TESTS,
+    PREDICATE_ARGUMENTS,
+    SCREEN_COLUMNS,
     AttrTest,
     CandidateTest,
     Composite,
@@ -67,15 +69,6 @@ __all__ = ["compile_rule", "rule_sql", "screen_sql", "SCREEN_COLUMNS",
            "PREDICATE_ARGUMENTS"]
 
 DIALECT = "duckdb"
-
-#: Columns passed to each predicate macro of ``sql/macros.sql``.
-PREDICATE_ARGUMENTS = {
-    "nrsfss_valid": ("detector", "filter", "grating", "fxd_slit"),
-    "nrsifu_valid": ("exp_type", "detector", "filter", "grating"),
-    "nrslamp_valid": ("detector", "grating", "opmode", "lamp"),
-    "nrccoron_valid": ("detector", "subarray", "pupil"),
-    "nissoss_calibrated": ("exp_type", "filter"),
-}
 
 _PHASE = {"none": 0, "existing": 1, "nonscience": 2}
 #: A pattern without regular-expression syntax (it matches itself only).
@@ -1166,14 +1159,6 @@ def compile_rule(rule: Rule, finalized: bool = True) -> exp.Select:
     """
     query = _RuleQuery(rule, finalized)
     return query.per_science() if rule.product == "per_science" else query.per_group()
-
-
-#: ``run_items`` columns with few distinct values in a chunk of an archive pool, which
-#: :func:`screen_sql` reads.
-SCREEN_COLUMNS = frozenset(
-    """exp_type base_exptype instrume pntgtype detector subarray visitype tsovisit is_psf
-    is_imprt bkgdtarg opmode lamp filter pupil grating fxd_slit channel band cand_kind
-    cand_type""".split())
 
 
 @lru_cache(maxsize=16)

@@ -21,8 +21,8 @@ from typing import Any, Callable, Iterator
 from . import assemble
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError
-from .model import Ruleset
-from .pool import RAW_COLUMNS, PoolInfo, load_pools, pool_table
+from .model import SCREEN_COLUMNS, Ruleset
+from .pool import RAW_COLUMNS, RESERVED_COLUMNS, PoolInfo, load_pools, pool_table
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
 from .sqlcache import rule_text, screen_text
@@ -172,9 +172,12 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     options = options or Options()
     options.mode()
     rules = rules or default_ruleset()
-    columns = set(STANDARD_COLUMNS) | {c for r in rules for c in _rule_columns(r)}
+    # (what the rule queries and the screen read: pool_defined keeps only these)
+    read = ({c for r in rules for c in _rule_columns(r)}
+            | (SCREEN_COLUMNS - set(RESERVED_COLUMNS)))
     infos = load_pools(engine, pools, delimiter=options.delimiter,
-                       pool_format=options.pool_format, names=names, columns=columns,
+                       pool_format=options.pool_format, names=names,
+                       columns=set(STANDARD_COLUMNS) | read, defined=read,
                        split_programs=options.split_programs)
     _candidates(engine, infos, options)
     version_id = _version_id(options.version_id)
@@ -421,7 +424,8 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
 
 
 def _rule_columns(rule) -> set[str]:
-    from .model import AttrTest, Composite
+    """The pool columns a rule's query reads (tests, keys, predicates)."""
+    from .model import PREDICATE_ARGUMENTS, AttrTest, Composite, PredicateTest
 
     out: set[str] = set()
 
@@ -431,6 +435,8 @@ def _rule_columns(rule) -> set[str]:
                 walk(child)
         elif isinstance(cond, AttrTest):
             out.update(cond.sources)
+        elif isinstance(cond, PredicateTest):
+            out.update(PREDICATE_ARGUMENTS.get(cond.name, ()))
 
     walk(rule.where)
     for key in rule.keys + rule.record:

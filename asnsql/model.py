@@ -48,8 +48,10 @@ __all__ = [
     "REPLAYS",
     "VALIDITY_TESTS",
     "CANDIDATE_TYPE_TESTS",
+    "SCREEN_COLUMNS",
     "FINALIZE_HOOKS",
     "PREDICATES",
+    "PREDICATE_ARGUMENTS",
 ]
 
 #: Exposure-type functions (spec section 7.2). Each names how a member's ``exptype`` is
@@ -121,6 +123,13 @@ CANDIDATE_TYPE_TESTS = {
     "is_not_group": (False, ("group",)),
 }
 
+#: ``run_items`` columns with few distinct values in a chunk of an archive pool, which
+#: the screen (:func:`asnsql.compile.screen_sql`) reads.
+SCREEN_COLUMNS = frozenset(
+    """exp_type base_exptype instrume pntgtype detector subarray visitype tsovisit is_psf
+    is_imprt bkgdtarg opmode lamp filter pupil grating fxd_slit channel band cand_kind
+    cand_type""".split())
+
 #: Finalisation hooks (spec sections 8.5, 9.4).
 FINALIZE_HOOKS = {
     "multi_observation": "group/background/mosaic candidates need members from two or more "
@@ -146,6 +155,15 @@ PREDICATES = {
     "nrccoron_valid": "NIRCam coronagraphic exposure is on an occulted detector",
     "nissoss_calibrated": "NIRISS SOSS filter is calibrated",
     "tso": "Constraint_TSO: pointing is science and the exposure is time-series",
+}
+
+#: Columns passed to each predicate macro of ``sql/macros.sql``.
+PREDICATE_ARGUMENTS = {
+    "nrsfss_valid": ("detector", "filter", "grating", "fxd_slit"),
+    "nrsifu_valid": ("exp_type", "detector", "filter", "grating"),
+    "nrslamp_valid": ("detector", "grating", "opmode", "lamp"),
+    "nrccoron_valid": ("detector", "subarray", "pupil"),
+    "nissoss_calibrated": ("exp_type", "filter"),
 }
 
 

@@ -14,8 +14,9 @@ Tables made:
 ``pool``           ``pool_id``, ``src``, ``pos``, ``lineno``, ``program`` and
                    ``asn_candidate`` as read (NULL when a pool lacks the column)
 ``pool_raw``       (view) ``pos``, ``src`` and every column the rules read, as read
-``pool_defined``   the same columns as *defined* values (NULL for the EMPTY strings of spec
-                   section 1.3), which the rule queries read, and derived ``base_exptype``
+``pool_defined``   the columns the rule queries read (all of them, or those
+                   :func:`load_pools` is given as ``defined``) as *defined* values (NULL
+                   for the EMPTY strings of spec section 1.3), and derived ``base_exptype``
                    (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso`` and
                    ``science_pointing`` (spec 7.3); and ``raw_<column>``, the
                    :data:`RAW_COLUMNS` as read (made in the same pass, which splits each
@@ -46,6 +47,11 @@ REQUIRED_COLUMNS = ("filename", "exp_type", "program")
 RAW_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
                "bkgdtarg", "dithptin", "numdthpt", "patt_num", "subpxpts", "subpxpns",
                "fxd_slit", "expspcin", "instrume", "filter", "band", "pupil", "grating")
+
+#: Columns the derived flags of ``pool_defined`` (``base_exptype``, ``item_*``,
+#: ``science_pointing``) are computed from.
+DERIVED_INPUTS = ("pntgtype", "exp_type", "is_psf", "is_imprt", "bkgdtarg", "subarray",
+                  "pupil", "detector", "tsovisit")
 
 #: Names asnsql adds to the pool tables; a pool may not use them.
 RESERVED_COLUMNS = ("pos", "lineno", "src", "pool_id", "base_exptype", "item_ami",
@@ -120,7 +126,8 @@ def load_pool(engine: Engine, pool: Any, *, delimiter: str = "|",
 def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
                pool_format: str | None = None, names: list | None = None,
                columns: Iterable[str] = STANDARD_COLUMNS,
-               split_programs: bool = False) -> list[PoolInfo]:
+               split_programs: bool = False,
+               defined: Iterable[str] | None = None) -> list[PoolInfo]:
     """Load pools into the engine's tables (see the module docstring).
 
     Parameters
@@ -139,10 +146,14 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
     names : list of str, optional
         ``asn_pool`` names for in-memory tables (default ``"pool"``).
     columns : iterable of str
-        Columns the rules read (the standard pool columns and any a rule file declares).
+        Columns of ``pool_raw`` (the standard pool columns and any a rule file declares).
     split_programs : bool
         Take each program of a pool as a pool of its own (archive pools holding many
         programs): candidates, discovery and numbering then work per program.
+    defined : iterable of str, optional
+        Columns ``pool_defined`` has as defined values (default: ``columns``): those the
+        rule queries read. The inputs of the derived flags (:data:`DERIVED_INPUTS`) are
+        always there.
 
     Returns
     -------
@@ -180,7 +191,9 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
     _read_headers(engine, sources)
     engine.run_script(sql_statements("pool.sql")["pool_rows"])
     columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | set(RAW_COLUMNS))
-    _make_tables(engine, columns, split_programs)
+    defined = sorted(set(columns if defined is None else defined) | set(REQUIRED_COLUMNS)
+                     | set(RAW_COLUMNS) | set(DERIVED_INPUTS))
+    _make_tables(engine, columns, defined, split_programs)
     _check_ragged(engine, sources)
     for source in sources:
         if "asn_candidate" not in source.header:
@@ -347,15 +360,16 @@ def _ident(name: str):
     return exp.to_identifier(name, quoted=True)
 
 
-def _make_tables(engine: Engine, columns: list[str], split_programs: bool) -> None:
+def _make_tables(engine: Engine, columns: list[str], defined: list[str],
+                 split_programs: bool) -> None:
     """Create ``pool_index``, ``pool_defined``, ``pool`` and ``pool_raw`` from ``pool_rows``."""
-    script = cached_sql(f"pool tables {split_programs} {columns!r}",
-                        lambda: _tables_sql(columns, split_programs))
+    script = cached_sql(f"pool tables {split_programs} {columns!r} {defined!r}",
+                        lambda: _tables_sql(columns, defined, split_programs))
     for statement in script.split(";\n"):
         engine.execute(statement)
 
 
-def _tables_sql(columns: list[str], split_programs: bool) -> str:
+def _tables_sql(columns: list[str], defined_columns: list[str], split_programs: bool) -> str:
     """The statements of :func:`_make_tables`, as SQL text.
 
     Each row is split once, into ``pool_defined``; ``pool`` (the row's unit and raw
@@ -382,19 +396,54 @@ def _tables_sql(columns: list[str], split_programs: bool) -> str:
                 .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
 
     # pool_defined: every column the rules read as *defined* values, the RAW_COLUMNS as
-    # read (``pool`` takes program and asn_candidate from them) and the derived flags. The EMPTY test runs once per
-    # value as a list transform (cheaper than one expression per column).
+    # read (``pool`` takes program and asn_candidate from them) and the derived flags. Each
+    # row is split once, after its columns' positions are joined to it (a list carried
+    # through a join is copied); text lines and rows stored split are two branches (a
+    # CASE choosing between lists copies them too). The EMPTY test runs once per value as
+    # a list transform (cheaper than one expression per column); an empty field of a text
+    # line reads as 'null' (asn_fields), which the raw columns restore.
+    needed = sorted(set(defined_columns) | set(RAW_COLUMNS))
+
+    def lines(values: exp.Expression, text: bool) -> exp.Select:
+        kind = exp.column("line", table="l").is_(exp.null())
+        return (exp.select(exp.column("src", table="l"), exp.column("lineno", table="l"),
+                           exp.column("pos", table="l"),
+                           *[exp.column(f"i_{c}", table="i", quoted=True) for c in needed],
+                           exp.alias_(values, "fields"))
+                .from_(exp.alias_(exp.to_table("pool_lines"), "l"))
+                .join(exp.alias_(exp.to_table("pool_sources"), "f"), using=["src"])
+                .join(exp.alias_(exp.to_table("pool_index"), "i"), on="l.src = i.src")
+                .where(exp.and_(exp.Not(this=exp.column("pos", table="l").is_(exp.null())),
+                                exp.Not(this=kind) if text else kind)))
+
+    split = exp.union(
+        lines(exp.func("string_split", exp.column("line", table="l"),
+                       exp.column("delim", table="f")), text=True),
+        lines(exp.column("fields", table="l"), text=False), distinct=False)
     with_defined = exp.select("*", exp.alias_(
         exp.func("list_transform", exp.column("fields"),
                  exp.Lambda(this=exp.func("asn_value", exp.column("v")),
                             expressions=[exp.to_identifier("v")])),
-        "defined")).from_("pool_rows").subquery()
-    defined = split_rows(
+        "defined")).from_(split.subquery("s"))
+
+    def value(column: str, values: str) -> exp.Expression:
+        return exp.Anonymous(this="list_extract", expressions=[
+            exp.column(values, table="r", quoted=True),
+            exp.column(f"i_{column}", table="r", quoted=True)])
+
+    def raw(column: str) -> exp.Expression:
+        return (exp.case().when(exp.EQ(this=value(column, "fields"),
+                                       expression=exp.Literal.string("")),
+                                exp.Literal.string("null"))
+                .else_(value(column, "fields")))
+
+    defined = exp.select(
+        exp.column("src", table="r"), exp.column("pos", table="r"),
         exp.column("lineno", table="r"),
         exp.alias_(exp.func("len", exp.column("fields", table="r", quoted=True)), "n_fields"),
-        *[exp.alias_(extract(c), _ident(f"raw_{c}")) for c in RAW_COLUMNS],
-        *[exp.alias_(extract(c, "defined"), _ident(c)) for c in columns],
-        rows=with_defined)
+        *[exp.alias_(raw(c), _ident(f"raw_{c}")) for c in RAW_COLUMNS],
+        *[exp.alias_(value(c, "defined"), _ident(c)) for c in defined_columns],
+    ).from_(with_defined.subquery("r"))
     derived = exp.select(
         "*",
         exp.alias_(exp.func("asn_base_exptype", _c("pntgtype"), _c("exp_type"), _c("is_psf"),

@@ -3,8 +3,10 @@
 -- is NULL. Section numbers refer to ../shared/docs/ASSOCIATION_SPEC.md.
 
 -- §1.3 The EMPTY set: these strings mean "not defined"; asn_value() maps them to NULL.
+-- (NULL needs no test of its own: NULL IN (...) is NULL, so the ELSE gives it back; the
+-- shorter CASE makes the pool's list transform measurably faster)
 CREATE OR REPLACE MACRO asn_value(v) AS
-    CASE WHEN v IS NULL OR v IN ('', 'null', '--', 'n', 'f', 'false', 'n/a') THEN NULL ELSE v END;
+    CASE WHEN v IN ('', 'null', '--', 'n', 'f', 'false', 'n/a') THEN NULL ELSE v END;
 
 -- §2.1 The reference tests re.match('^' + pattern + '$', value, re.I): the outer '^' binds to
 -- every alternative, the '$' only to the last one (QUIRK: `a|b` accepts any value starting

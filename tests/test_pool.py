@@ -43,6 +43,27 @@ def test_values_are_normalised(tmp_path):
                    ("b_uncal.fits", "1|2", "null", "x")]
 
 
+def test_pool_defined_reads_every_kind_of_line(tmp_path):
+    # Plain lines are split when pool_defined is made; quoted and padded lines were split
+    # on loading: both give the same raw and defined values (an empty field reads 'null').
+    pool = tmp_path / "p.csv"
+    pool.write_text("filename|program|exp_type|bkgdtarg|obs_num\n"
+                    "a_uncal.fits|1||N/A|7\n"
+                    '"b_uncal.fits"|1||N/A|7\n'
+                    "c_uncal.fits |1||N/A|7\n")
+    with Engine() as engine, pytest.warns(AsnsqlWarning):
+        load_pools(engine, [pool], defined=["bkgdtarg"])
+        rows = engine.rows("SELECT raw_exp_type, exp_type, raw_bkgdtarg, bkgdtarg, "
+                           "n_fields FROM pool_defined ORDER BY pos")
+        names = [r[0] for r in engine.rows("DESCRIBE pool_defined")]
+        raw_obs = engine.rows("SELECT obs_num FROM pool_raw ORDER BY pos")
+    assert rows == [("null", None, "n/a", None, 5)] * 3
+    # Only the columns asked for (and those asnsql itself reads) are defined values;
+    # pool_raw still has every column.
+    assert "bkgdtarg" in names and "exp_type" in names and "obs_num" not in names
+    assert raw_obs == [("7",)] * 3
+
+
 def test_batch_load_keeps_pools_apart(tmp_path):
     a = write_pool(tmp_path / "a.csv", ["filename", "program", "exp_type"], [["x", "1", "y"]])
     b = write_pool(tmp_path / "b.csv", ["exp_type", "filename", "program", "extra"],
