@@ -8,19 +8,32 @@ from pathlib import Path
 from .run import ROOT, main_all
 
 
+def _size(text: str) -> int:
+    """A row count: ``2000``, ``10k`` or ``1M``."""
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:].lower(), 1)
+    try:
+        return int(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 2000, 10k, 1M)")
+
+
+def _sizes(text: str) -> list[int]:
+    return [_size(s.strip()) for s in text.split(",") if s.strip()]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("what", choices=["all", "corpus", "scale"],
                         help="all: every benchmark; corpus: the corpus only; scale: archive "
                              "pools only")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--sizes", default="10000,100000,1000000",
+    parser.add_argument("--sizes", type=_sizes, default="10k,100k,1M",
                         help="archive pool sizes, comma-separated (default: 10k,100k,1M)")
     parser.add_argument("--write-size", type=int, default=100_000,
                         help="archive pool size for the writing benchmark (0: skip)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s] if args.what != "corpus" else []
+    sizes = args.sizes if args.what != "corpus" else []
     results = main_all(args.corpus, sizes, args.write_size if args.what == "all" else 0,
                        args.output, skip_corpus=args.what == "scale")
     for name, (measured, met) in results["targets"].items():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections import defaultdict
 
+import pytest
+
 from asnsql import generate
+from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
 from benchmarks.run import _BATCH, _child, bench_scale, render
 
@@ -17,6 +21,12 @@ def test_scale_smoke(corpus, tmp_path):
     text = render({"date": "today", "commit": "x", "machine": "m", "scale": rows,
                    "targets": {}})
     assert "| rows | programs |" in text
+
+
+def test_sizes_take_suffixes():
+    assert _sizes("2000, 10k,1M") == [2000, 10_000, 1_000_000]
+    with pytest.raises(argparse.ArgumentTypeError, match="not a size"):
+        _sizes("lots")
 
 
 def test_batch_child_runs(corpus, tmp_path):
