@@ -49,6 +49,19 @@ class Pending:
             self.close()
         return list(zip(*[values.tolist() for values in columns.values()]))
 
+    def fetch_columns(self, columnar: bool = False) -> list[list]:
+        """The result as one list of values per column (once); see :meth:`fetch`."""
+        try:
+            if columnar:
+                return [values.tolist() for values in self._cursor.fetchnumpy().values()]
+            width = len(self._cursor.description)
+            rows = self._cursor.fetchall()
+        except self._error as err:
+            raise QueryError(str(err).strip()) from None
+        finally:
+            self.close()
+        return [list(values) for values in zip(*rows)] if rows else [[] for _ in range(width)]
+
     def close(self) -> None:
         if self._cursor is not None:
             self._cursor.close()

@@ -16,6 +16,8 @@ import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from . import assemble
@@ -137,12 +139,13 @@ def _chunk_runs(engine: Engine, options: Options, first: int,
 
 def _items_query(first: int, last: int) -> tuple[str, dict]:
     """The pool values assembly needs, for every row of pool units ``first..last``:
-    ``pool_id, pos`` and :data:`RAW_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by row."""
+    ``pool_id, pos`` and :data:`RAW_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by unit and
+    row."""
     cols = ", ".join([f'd."raw_{c}"' for c in RAW_COLUMNS]
                      + [f'd."{c}"' for c in _ITEM_FLAGS])
     query = (f"SELECT u.pool_id, u.pos, {cols} FROM pool AS u "
              "JOIN pool_defined AS d USING (pos) "
-             "WHERE u.pool_id BETWEEN $first AND $last ORDER BY u.pos")
+             "WHERE u.pool_id BETWEEN $first AND $last ORDER BY u.pool_id, u.pos")
     return query, {"first": first, "last": last}
 
 
@@ -288,10 +291,14 @@ class _Fetched:
         """Fetch the rule rows and the rows' pool values."""
         self.rows = [row for pending in self._rules for row in pending.fetch(self._columnar)]
         keys = ("pos",) + RAW_COLUMNS + _ITEM_FLAGS
+        pool_ids, *values = self._items.fetch_columns(self._columnar)
+        positions = values[0]
+        # (built by C-level iteration: a Python loop over the rows costs half as much again)
+        self.items = dict(zip(positions, map(dict, map(zip, repeat(keys), zip(*values)))))
         self.unit_rows = {pool_id: [] for pool_id in self._units}
-        for row in self._items.fetch(self._columnar):
-            self.items[row[1]] = dict(zip(keys, row[1:]))
-            self.unit_rows[row[0]].append(row[1])
+        # rows come by unit (_items_query's order)
+        for pool_id, rows in groupby(zip(pool_ids, positions), key=itemgetter(0)):
+            self.unit_rows[pool_id] = [pos for _, pos in rows]
         return self
 
     def close(self) -> None:

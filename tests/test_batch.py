@@ -82,6 +82,13 @@ def test_columnar_fetch_gives_the_same_rows():
     with Engine() as engine:
         (empty,) = engine.run_parallel(["SELECT 1 AS x WHERE false"], workers=1)
         assert empty.fetch(columnar=True) == []
+    # The same values column by column (how the chunk's pool values are read).
+    with Engine() as engine:
+        plain, columnar, empty = engine.run_parallel(
+            [query, query, "SELECT 1 AS x, 'a' AS y WHERE false"], workers=1)
+        columns = [plain.fetch_columns(), columnar.fetch_columns(columnar=True)]
+        assert empty.fetch_columns() == [[], []]
+    assert columns[0] == columns[1] == [list(c) for c in zip(*rows)]
 
 
 @pytest.mark.parametrize("rule_name, finalized, expected", [
