@@ -16,7 +16,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from . import naming
-from .model import CANDIDATE_TYPE_TESTS, Rule
+from .model import CANDIDATE_TYPE_TESTS, MEMBER_TYPE_TESTS, Rule
 
 __all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "finalize",
            "is_valid", "member_positions", "merge_level2", "number_unfinalized", "prune",
@@ -300,12 +300,10 @@ def is_valid(asn: Association) -> bool:
             allowed, candidate_types = CANDIDATE_TYPE_TESTS[test]
             if (ctype in candidate_types) != allowed:
                 return False
-        if test == "has_science" and "science" not in types:
+        if test in MEMBER_TYPE_TESTS and MEMBER_TYPE_TESTS[test] not in types:
             return False
         if test == "allowed_candidates" and ctype == "background" \
                 and "background" not in types:
-            return False
-        if test == "has_psf" and "psf" not in types:
             return False
         if test == "has_pair" and len(members) < 2:
             return False

@@ -16,7 +16,9 @@ EMPTY strings of spec section 1.3), ``pos`` (pool row number), ``base_exptype`` 
 
 With ``finalized`` (the default, as ``generate`` finalises), a rule whose validity tests
 need certain candidate types (:data:`asnsql.model.CANDIDATE_TYPE_TESTS`) reads only the
-runs of those types: the others could only make associations that finalisation drops.
+runs of those types: the others could only make associations that finalisation drops; and
+an association lacking a member of an exptype the tests need
+(:data:`asnsql.model.MEMBER_TYPE_TESTS`, e.g. ``has_science``) is left out.
 
 ``created`` is the pool row at which the reference would create the association (it orders
 associations, spec section 6.6); ``phase`` is 0 for members added in the main pass, 1 and 2
@@ -51,6 +53,7 @@ from .errors import CompileError
 from .sqlcache import cached_sql
 from .model import (
     CANDIDATE_TYPE_TESTS,
+    MEMBER_TYPE_TESTS,
     PREDICATE_ARGUMENTS,
     SCREEN_COLUMNS,
     AttrTest,
@@ -703,6 +706,15 @@ class _RuleQuery:
             checks.append(within if allowed else _not(within))
         return _and(*checks)
 
+    def member_types(self) -> list[str]:
+        """With finalisation, the exptypes an association needs among its members to pass
+        the rule's validity tests (:data:`asnsql.model.MEMBER_TYPE_TESTS`): the query
+        leaves out the associations without them. Empty without finalisation, where the
+        associations that fail still take sequence numbers (spec section 12.1)."""
+        if not self.finalized:
+            return []
+        return [MEMBER_TYPE_TESTS[t] for t in self.rule.validity if t in MEMBER_TYPE_TESTS]
+
     def eligible(self) -> exp.Expression:
         """Conditions every member of the rule meets (the top ``where`` and the keys of all
         roles)."""
@@ -833,6 +845,11 @@ class _RuleQuery:
                          _alias(exp.Min(this=_col("pos", m)), "found_pos"))
               .from_(m, copy=False)
               .group_by(_col("run", m), _col("gid", m), copy=False))
+        needed = self.member_types()
+        if needed:
+            exptype = self.role_exptype_case(ix.copy(), _col("exptype", m))
+            fv = fv.having(_and(*[exp.func("bool_or", _eq(exptype.copy(), _lit(t)))
+                                  for t in needed]), copy=False)
         return (exp.select(
             _alias(_lit(self.rule.name), "rule"),
             _col("run", assoc), _col("gid", assoc), _col("created", assoc),

@@ -48,6 +48,7 @@ __all__ = [
     "REPLAYS",
     "VALIDITY_TESTS",
     "CANDIDATE_TYPE_TESTS",
+    "MEMBER_TYPE_TESTS",
     "SCREEN_COLUMNS",
     "FINALIZE_HOOKS",
     "PREDICATES",
@@ -121,6 +122,14 @@ CANDIDATE_TYPE_TESTS = {
     "is_type_mosaic": (True, ("mosaic",)),
     "is_type_observation": (True, ("observation",)),
     "is_not_group": (False, ("group",)),
+}
+
+#: Validity tests that need a member of some ``exptype``: test name -> that exptype. With
+#: finalisation, a rule's query leaves out the associations without one (finalisation would
+#: drop them; spec sections 8.1, 9.5).
+MEMBER_TYPE_TESTS = {
+    "has_science": "science",
+    "has_psf": "psf",
 }
 
 #: ``run_items`` columns with few distinct values in a chunk of an archive pool, which

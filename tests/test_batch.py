@@ -125,6 +125,57 @@ def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_na
     assert set(kinds) == expected
 
 
+@pytest.mark.parametrize("pool_name", ["pool_032_nircam_wfss", "jw82600_20171108T041350_pool",
+                                       "pool_018_all_exptypes"])
+def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(corpus,
+                                                                             pool_name):
+    """With finalisation a rule query leaves out exactly the associations that its
+    validity tests would drop (no science member for has_science, no psf for has_psf, or a
+    run of a candidate type the tests refuse): compared with the query without
+    finalisation, filtered here by the tests themselves."""
+    import sys
+
+    from asnsql.model import CANDIDATE_TYPE_TESTS
+    from asnsql.pool import load_pools
+    from asnsql.ruleset import default_ruleset
+    from asnsql.sqlcache import rule_text
+
+    gen = sys.modules["asnsql.generate"]
+    pool = corpus / pool_name / f"{pool_name}.csv"
+    needs = {"has_science": "science", "has_psf": "psf"}
+    rules = [r for r in default_ruleset() if r.product != "none"
+             and any(t in needs for t in r.validity)]
+    dropped = 0
+    with Engine() as engine:
+        infos = load_pools(engine, [pool])
+        gen._candidates(engine, infos, Options())
+        gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
+        ctype = {run: (kind, t.lower()) for run, kind, t in
+                 engine.rows("SELECT run, cand_kind, cand_type FROM runs")}
+        for rule in rules:
+            found = {}
+            for finalized in (True, False):
+                groups: dict = {}
+                for run, gid, pos, exptype in engine.rows(
+                        f"SELECT run, gid, pos, exptype FROM "
+                        f"({rule_text(rule, finalized=finalized)})"):
+                    groups.setdefault((run, gid), []).append((pos, exptype))
+                found[finalized] = {(run, frozenset(m)) for (run, _), m in groups.items()}
+
+            def passes(run, members):
+                kind, t = ctype[run]
+                t = t if kind == "candidate" else "discovered"
+                types = {e for _, e in members}
+                return all(needs[v] in types for v in rule.validity if v in needs) and all(
+                    (t in CANDIDATE_TYPE_TESTS[v][1]) == CANDIDATE_TYPE_TESTS[v][0]
+                    for v in rule.validity if v in CANDIDATE_TYPE_TESTS)
+
+            expected = {g for g in found[False] if passes(*g)}
+            assert found[True] == expected, rule.name
+            dropped += len(found[False]) - len(expected)
+    assert dropped > 0        # the pools have associations the tests drop
+
+
 def test_chunks_start_small_and_keep_units_whole():
     """Chunks grow from an eighth of the limit to the limit; a unit is never split."""
     import sys

@@ -513,5 +513,7 @@ JOIN (
   GROUP BY
     "m"."run",
     "m"."gid"
+  HAVING
+    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"

@@ -371,5 +371,7 @@ JOIN (
   GROUP BY
     "m1"."run",
     "m1"."gid"
+  HAVING
+    BOOL_OR(CAST("m1"."exptype" = 'science' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"

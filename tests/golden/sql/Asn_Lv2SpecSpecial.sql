@@ -560,5 +560,13 @@ JOIN (
   GROUP BY
     "m"."run",
     "m"."gid"
+  HAVING
+    BOOL_OR(
+      CAST(CASE
+        WHEN "m"."role_ix" = 0 AND "m"."exptype" = 'science'
+        THEN 'imprint'
+        ELSE "m"."exptype"
+      END = 'science' AS BOOLEAN)
+    )
 ) AS fv
   ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"

@@ -438,5 +438,8 @@ JOIN (
   GROUP BY
     "m"."run",
     "m"."gid"
+  HAVING
+    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
+    AND BOOL_OR(CAST("m"."exptype" = 'psf' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"

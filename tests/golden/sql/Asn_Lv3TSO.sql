@@ -588,5 +588,7 @@ JOIN (
   GROUP BY
     "m"."run",
     "m"."gid"
+  HAVING
+    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
