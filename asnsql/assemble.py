@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import groupby
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -162,7 +163,9 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
     ----------
     rows : iterable of tuple
         Rows of the compiled rule queries, one per member: ``(rule, run, gid, created, pos,
-        role, exptype, phase, found)`` (:mod:`asnsql.compile`).
+        role, exptype, phase, found)`` (:mod:`asnsql.compile`), as the queries give them:
+        each association's rows together, in member order (main pass, then replays; by
+        row).
     rules : dict
         Rule name -> Rule.
     runs : dict
@@ -181,11 +184,9 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         In creation order (discovered first, then candidates; within a run by creating row,
         then rule registry order).
     """
-    groups: defaultdict[tuple, list] = defaultdict(list)
-    for row in rows:
-        groups[row[:3]].append(row)
     asns = []
-    for (rule_name, run_id, _gid), group in groups.items():
+    for (rule_name, run_id, _gid), rows_of_one in groupby(rows, key=_ASSOCIATION):
+        group = list(rows_of_one)
         rule = rules[rule_name]
         run = runs[run_id]
         # one row of the association carries its found values (asnsql.compile)
@@ -194,8 +195,6 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
             if row[8] is not None:
                 found_text = row[8]
                 break
-        if len(group) > 1:
-            group.sort(key=_MEMBER_ORDER)      # member order: main pass, then replays
         members, degraded = _members(rule, run, group, items,
                                      rule.level == 2 and _locked_tso(found_text))
         created = group[0][3]
@@ -208,8 +207,8 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
     return asns
 
 
-#: Member rows in the order their members are added: main pass, then replays; by row.
-_MEMBER_ORDER = itemgetter(7, 4)
+#: The association of a rule query's row: (rule, run, gid).
+_ASSOCIATION = itemgetter(0, 1, 2)
 _CREATION_ORDER = attrgetter("order_key")
 
 

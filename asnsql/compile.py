@@ -805,7 +805,8 @@ class _RuleQuery:
         """One row per member: the association (rule, run, gid, created), the member (pos,
         role, exptype, phase) and the association's found values, encoded as text:
         ``name=v1<US>v2<RS>name=...`` (US = chr(31), RS = chr(30)), on the row of the
-        association's first member only (NULL on the others).
+        association's first member only (NULL on the others). Rows come by association
+        (``run``, ``gid``), each association's in member order (``phase``, ``pos``).
 
         Flat rows reach Python many times faster than nested lists of structs.
         """
@@ -864,7 +865,10 @@ class _RuleQuery:
                              _eq(_col("gid", m), _col("gid", assoc))), copy=False)
             .join(exp.alias_(fv.subquery(), "fv"),
                   on=_and(_eq(_col("run", "fv"), _col("run", assoc)),
-                          _eq(_col("gid", "fv"), _col("gid", assoc))), copy=False))
+                          _eq(_col("gid", "fv"), _col("gid", assoc))), copy=False)
+            # each association's rows together, in member order (assembly reads them so)
+            .order_by(_col("run", assoc), _col("gid", assoc), _col("phase", m),
+                      _col("pos", m), copy=False))
 
     # --- per_group ---------------------------------------------------------------------------
 

@@ -354,3 +354,8 @@ JOIN (
     BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+ORDER BY
+  "assoc"."run",
+  "assoc"."gid",
+  "m"."phase",
+  "m"."pos"

@@ -470,3 +470,8 @@ JOIN (
     BOOL_OR(CAST("m1"."exptype" = 'science' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
+ORDER BY
+  "gc"."run",
+  "gc"."gid",
+  "m1"."phase",
+  "m1"."pos"

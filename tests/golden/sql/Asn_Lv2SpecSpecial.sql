@@ -570,3 +570,8 @@ JOIN (
     )
 ) AS fv
   ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+ORDER BY
+  "assoc"."run",
+  "assoc"."gid",
+  "m"."phase",
+  "m"."pos"

@@ -431,3 +431,8 @@ JOIN (
     AND BOOL_OR(CAST("m"."exptype" = 'psf' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
+ORDER BY
+  "gc"."run",
+  "gc"."gid",
+  "m"."phase",
+  "m"."pos"

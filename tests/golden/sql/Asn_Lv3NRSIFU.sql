@@ -384,3 +384,8 @@ JOIN (
     BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
 ) AS fv
   ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
+ORDER BY
+  "gc"."run",
+  "gc"."gid",
+  "m"."phase",
+  "m"."pos"
