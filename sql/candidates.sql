@@ -6,30 +6,39 @@
 -- Every (id, type) pair of every row's asn_candidate, in row order. The value is the
 -- Python-literal text of a list of 2-tuples, e.g. [('o001', 'observation')]; a plain integer
 -- n stands for the candidate (n, 'unknown'), as Python's literal_eval reads it; any other
--- text (e.g. 'null') names no candidate.
+-- text (e.g. 'null') names no candidate. Each distinct text is parsed once (a pool repeats
+-- a few texts on many rows).
 CREATE OR REPLACE TABLE candidate_entries AS
-WITH lists AS (
-    SELECT pool_id, pos, replace(asn_candidate, '"', '''') AS text FROM pool
-    WHERE starts_with(ltrim(asn_candidate), '[')
+WITH texts AS (
+    SELECT DISTINCT asn_candidate FROM pool WHERE starts_with(ltrim(asn_candidate), '[')
 ),
 pairs AS (
-    SELECT pool_id, pos,
-           regexp_extract_all(text, $tuple, 1) AS ids,
-           regexp_extract_all(text, $tuple, 2) AS types
-    FROM lists
+    SELECT asn_candidate,
+           regexp_extract_all(replace(asn_candidate, '"', ''''), $tuple, 1) AS ids,
+           regexp_extract_all(replace(asn_candidate, '"', ''''), $tuple, 2) AS types
+    FROM texts
+),
+listed AS (
+    SELECT asn_candidate, unnest(range(1, len(ids) + 1)) AS idx, unnest(ids) AS cid,
+           unnest(types) AS ctype
+    FROM pairs
 )
-SELECT pool_id, pos, unnest(range(1, len(ids) + 1)) AS idx, unnest(ids) AS cid,
-       unnest(types) AS ctype
-FROM pairs
+SELECT p.pool_id, p.pos, l.idx, l.cid, l.ctype
+FROM pool AS p JOIN listed AS l USING (asn_candidate)
 UNION ALL
 SELECT pool_id, pos, 1 AS idx, asn_candidate AS cid, 'unknown' AS ctype FROM pool
 WHERE regexp_full_match(asn_candidate, '0|[1-9][0-9]*');
 
 -- name: bad_candidates
--- Rows whose asn_candidate starts like a list but is not a list of 2-tuples of strings.
+-- Rows whose asn_candidate starts like a list but is not a list of 2-tuples of strings
+-- (each distinct text tested once).
+WITH bad AS (
+    SELECT asn_candidate FROM (SELECT DISTINCT asn_candidate FROM pool)
+    WHERE starts_with(ltrim(asn_candidate), '[')
+      AND NOT regexp_full_match(replace(asn_candidate, '"', ''''), $list)
+)
 SELECT pool_id, lineno, pos, asn_candidate FROM pool
-WHERE starts_with(ltrim(asn_candidate), '[')
-  AND NOT regexp_full_match(replace(asn_candidate, '"', ''''), $list)
+WHERE asn_candidate IN (SELECT asn_candidate FROM bad)
 ORDER BY pos
 LIMIT 5;
 
