@@ -20,8 +20,9 @@ from . import naming
 from .model import CANDIDATE_TYPE_TESTS, MEMBER_TYPE_TESTS, Rule
 
 __all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "finalize",
-           "is_valid", "member_positions", "merge_level2", "number_unfinalized", "prune",
-           "resequence", "to_dicts", "CODE_VERSION"]
+           "hook_positions", "is_valid", "member_positions", "merge_level2",
+           "number_unfinalized", "prune", "resequence", "to_dicts", "CODE_VERSION",
+           "HOOK_COLUMNS"]
 
 #: The reference release whose output asnsql reproduces.
 CODE_VERSION = "3.0.0"
@@ -84,7 +85,7 @@ class RunInfo:
         return f"[('{self.cand_id}', '{self.cand_type}')]"
 
 
-@dataclass
+@dataclass(slots=True)
 class Association:
     """An association under assembly (one product until merged)."""
 
@@ -223,33 +224,37 @@ def _members(rule: Rule, run: RunInfo, group: list[tuple], items: dict[int, dict
     """
     level2 = rule.level == 2
     coron_ints = rule.integrations
+    locked = level2 and tso_locked
     candidate = run.asn_candidate if run.kind == "candidate" else None
+    level2_name, level3_name, empty = (naming.level2_member_name, naming.level3_member_name,
+                                       naming.EMPTY)
     members: list[Member] = []
     seen = set()
     degraded = False
     for row in group:
         item = items[row[4]]
         exptype = row[6]
-        ints = bool((coron_ints and item["item_coron"]) or item["item_ami"] or item["item_tso"]
-                    or (level2 and tso_locked and item["science_pointing"]))
+        ints = (item["item_ami"] or item["item_tso"] or (coron_ints and item["item_coron"])
+                or (locked and item["science_pointing"]))
         if level2:
-            expname = naming.level2_member_name(item["filename"], ints)
+            expname = level2_name(item["filename"], ints)
         else:
-            expname = naming.level3_member_name(item["filename"], item["exp_type"], exptype,
-                                                ints)
+            expname = level3_name(item["filename"], item["exp_type"], exptype, ints)
         key = (expname, exptype)
         if key in seen:
             continue
         seen.add(key)
         exposerr = item["exposerr"]
-        if level2:
-            member = Member(expname=expname, exptype=exptype, exposerr=exposerr)
-        else:
-            member = Member(expname=expname, exptype=exptype, exposerr=exposerr,
-                            asn_candidate=candidate or item["asn_candidate"])
+        # (item by item: cheaper than keyword arguments, for millions of members)
+        member = Member()
+        member["expname"] = expname
+        member["exptype"] = exptype
+        member["exposerr"] = exposerr
+        if not level2:
+            member["asn_candidate"] = candidate or item["asn_candidate"]
         member.item = item
         members.append(member)
-        if not degraded and exposerr not in naming.EMPTY:
+        if not degraded and exposerr not in empty:
             degraded = True
     return members, degraded
 
@@ -428,6 +433,26 @@ def _nod_split(asn: Association) -> list[Association]:
                                   "members": new_members}]
         out.append(copy)
     return out
+
+
+#: Pool values (raw) that finalisation hooks read from their members' pool rows, by hook
+#: (spec sections 8.5.1 - 8.5.3). Those that nothing else reads are given to assembly only
+#: for the members of rules with these hooks (:func:`hook_positions`): reading them for every
+#: row of an archive pool would cost more than all its other pool values.
+HOOK_COLUMNS = {
+    "prune_imprints": ("targetid", "bkgdtarg", "dithptin"),
+    "nod_split": ("exp_type", "targetid", "numdthpt", "patt_num", "subpxpts", "subpxpns",
+                  "fxd_slit"),
+    "wfss_catalog": ("expspcin", "instrume", "filter", "band", "pupil", "grating"),
+    "wfss_catalog_parallel": ("expspcin", "instrume", "filter", "band", "pupil", "grating"),
+}
+
+
+def hook_positions(asns: list[Association]) -> set[int]:
+    """Pool rows (``pos``) whose :data:`HOOK_COLUMNS` values finalisation may read: the
+    members of the associations whose rule has one of those hooks."""
+    return {m.item["pos"] for a in asns if not HOOK_COLUMNS.keys().isdisjoint(a.rule.finalize)
+            for m in a.members}
 
 
 def _closest_direct(science: Member, directs: list[Member], parallel: bool) -> Member:

@@ -36,10 +36,16 @@ _TUPLE = r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)"
 _LIST = r"\[\s*(?:" + _TUPLE + r"\s*(?:,\s*" + _TUPLE + r"\s*)*,?)?\s*\]"
 _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 
-#: Derived flags assembly needs (member names, spec section 7.3), beside the raw values of
-#: :data:`asnsql.pool.RAW_COLUMNS` (member names and metadata, and the finalisation
-#: hooks' inputs, spec sections 8.5, 9.4).
+#: Derived flags assembly needs (member names, spec section 7.3), beside raw values.
 _ITEM_FLAGS = ("item_ami", "item_coron", "item_tso", "science_pointing")
+#: Raw values (:data:`asnsql.pool.RAW_COLUMNS`) that only finalisation hooks read
+#: (:data:`asnsql.assemble.HOOK_COLUMNS`): read for the rows that need them (_hook_values).
+_HOOK_ONLY = tuple(c for c in RAW_COLUMNS
+                   if c in {v for cols in assemble.HOOK_COLUMNS.values() for v in cols}
+                   and c not in ("filename", "exp_type", "exposerr", "targetid", "program",
+                                 "asn_candidate"))
+#: Raw values of every row: member names and metadata (spec sections 10.5, 11.1).
+_ITEM_COLUMNS = tuple(c for c in RAW_COLUMNS if c not in _HOOK_ONLY)
 
 
 @dataclass
@@ -139,9 +145,9 @@ def _chunk_runs(engine: Engine, options: Options, first: int,
 
 def _items_query(first: int, last: int) -> tuple[str, dict]:
     """The pool values assembly needs, for every row of pool units ``first..last``:
-    ``pool_id, pos`` and :data:`RAW_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by unit and
+    ``pool_id, pos`` and :data:`_ITEM_COLUMNS` (raw) and :data:`_ITEM_FLAGS`, by unit and
     row."""
-    cols = ", ".join([f'd."raw_{c}"' for c in RAW_COLUMNS]
+    cols = ", ".join([f'd."raw_{c}"' for c in _ITEM_COLUMNS]
                      + [f'd."{c}"' for c in _ITEM_FLAGS])
     query = (f"SELECT u.pool_id, u.pos, {cols} FROM pool AS u "
              "JOIN pool_defined AS d USING (pos) "
@@ -202,8 +208,8 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         # chunks, the collector's next pass would walk every object of the chunk again.
         with _batch_settings():
             for chunk, fetched in _fetch_chunks(engine, chunks, rules, options):
-                results = _assemble_chunk(fetched, chunk, by_name, pool_names, options,
-                                          version_id)
+                results = _assemble_chunk(engine, fetched, chunk, by_name, pool_names,
+                                          options, version_id)
                 yield from results
                 del results
                 done += sum(i.rows for i in chunk)
@@ -290,7 +296,7 @@ class _Fetched:
     def load(self) -> "_Fetched":
         """Fetch the rule rows and the rows' pool values."""
         self.rows = [row for pending in self._rules for row in pending.fetch(self._columnar)]
-        keys = ("pos",) + RAW_COLUMNS + _ITEM_FLAGS
+        keys = ("pos",) + _ITEM_COLUMNS + _ITEM_FLAGS
         pool_ids, *values = self._items.fetch_columns(self._columnar)
         positions = values[0]
         # (built by C-level iteration: a Python loop over the rows costs half as much again)
@@ -363,8 +369,19 @@ def _fetch_chunks(engine: Engine, chunks: list[list[PoolInfo]], rules,
         worker.close()
 
 
-def _assemble_chunk(fetched: _Fetched, infos: list[PoolInfo], by_name, pool_names,
-                    options: Options, version_id) -> list[Result]:
+def _hook_values(engine: Engine, positions: set[int], items: dict[int, dict]) -> None:
+    """Add the :data:`_HOOK_ONLY` values (raw) to the items of pool rows ``positions``."""
+    if not positions or not _HOOK_ONLY:
+        return
+    cols = ", ".join(f'"raw_{c}"' for c in _HOOK_ONLY)
+    for pos, *values in engine.rows(f"SELECT pos, {cols} FROM pool_defined "
+                                    "WHERE pos IN (SELECT unnest($positions))",
+                                    {"positions": sorted(positions)}):
+        items[pos].update(zip(_HOOK_ONLY, values))
+
+
+def _assemble_chunk(engine: Engine, fetched: _Fetched, infos: list[PoolInfo], by_name,
+                    pool_names, options: Options, version_id) -> list[Result]:
     """Associations of a chunk's pool units, finalised, one :class:`Result` per unit."""
     try:
         fetched.load()
@@ -373,6 +390,8 @@ def _assemble_chunk(fetched: _Fetched, infos: list[PoolInfo], by_name, pool_name
     runs = fetched.runs
     asns = assemble.build(fetched.rows, by_name, {r.run: r for r in runs}, fetched.items,
                           pool_names, version_id)
+    if options.finalize:
+        _hook_values(engine, assemble.hook_positions(asns), fetched.items)
     by_pool: dict[int, list[assemble.Association]] = {i.pool_id: [] for i in infos}
     for asn in asns:
         by_pool[asn.run.pool_id].append(asn)

@@ -270,3 +270,42 @@ def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options
         unscreened = generate_batch(paths, version_id="v0", **options)
     assert {k: _canon(v) for k, v in screened.items()} == \
         {k: _canon(v) for k, v in unscreened.items()}
+
+
+def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus):
+    """What finalisation hooks read is kept raw in pool_defined; the values only they read
+    are not in every row's item, but are given for the members of rules with hooks."""
+    import sys
+
+    from asnsql import assemble
+    from asnsql.pool import RAW_COLUMNS
+
+    gen = sys.modules["asnsql.generate"]
+    hook_columns = {c for cols in assemble.HOOK_COLUMNS.values() for c in cols}
+    assert hook_columns <= set(RAW_COLUMNS)
+    assert set(gen._ITEM_COLUMNS) | set(gen._HOOK_ONLY) == set(RAW_COLUMNS)
+    assert not set(gen._ITEM_COLUMNS) & set(gen._HOOK_ONLY)
+    # NIRSpec fixed-slit nods with imprints (nod_split, prune_imprints), and NIRCam images
+    # (no hooks).
+    seen = {}
+    original = assemble.finalize
+
+    def spy(asns):
+        for asn in asns:
+            hooked = not assemble.HOOK_COLUMNS.keys().isdisjoint(asn.rule.finalize)
+            for member in asn.members:
+                seen[member.item["pos"], hooked] = set(member.item)
+        return original(asns)
+
+    assemble.finalize = spy
+    try:
+        for name in ("pool_025_nirspec_fss_nod_chop", "pool_003_image_nircam"):
+            seen.clear()
+            generate(corpus / name / f"{name}.csv", version_id="v0")
+            if name.startswith("pool_025"):
+                hooked = [keys for (_, h), keys in seen.items() if h]
+                assert hooked and all(set(gen._HOOK_ONLY) <= k for k in hooked)
+            else:
+                assert seen and not any(set(gen._HOOK_ONLY) & k for k in seen.values())
+    finally:
+        assemble.finalize = original
