@@ -22,7 +22,7 @@ from .model import CANDIDATE_TYPE_TESTS, MEMBER_TYPE_TESTS, Rule
 __all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "finalize",
            "hook_positions", "is_valid", "member_positions", "merge_level2",
            "number_unfinalized", "prune", "resequence", "to_dicts", "CODE_VERSION",
-           "HOOK_COLUMNS"]
+           "HOOK_COLUMNS", "MEMBER_COLUMNS"]
 
 #: The reference release whose output asnsql reproduces.
 CODE_VERSION = "3.0.0"
@@ -435,10 +435,14 @@ def _nod_split(asn: Association) -> list[Association]:
     return out
 
 
+#: Pool values (raw) assembly reads for every member: names, metadata and the creator's
+#: program and target (spec sections 10.5, 11.1).
+MEMBER_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate")
+
 #: Pool values (raw) that finalisation hooks read from their members' pool rows, by hook
-#: (spec sections 8.5.1 - 8.5.3). Those that nothing else reads are given to assembly only
-#: for the members of rules with these hooks (:func:`hook_positions`): reading them for every
-#: row of an archive pool would cost more than all its other pool values.
+#: (spec sections 8.5.1 - 8.5.3). Those not in :data:`MEMBER_COLUMNS` are given to assembly
+#: only for the members of rules with these hooks (:func:`hook_positions`): reading them for
+#: every row of an archive pool would cost more than all its other pool values.
 HOOK_COLUMNS = {
     "prune_imprints": ("targetid", "bkgdtarg", "dithptin"),
     "nod_split": ("exp_type", "targetid", "numdthpt", "patt_num", "subpxpts", "subpxpns",

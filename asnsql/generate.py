@@ -38,14 +38,11 @@ _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 
 #: Derived flags assembly needs (member names, spec section 7.3), beside raw values.
 _ITEM_FLAGS = ("item_ami", "item_coron", "item_tso", "science_pointing")
-#: Raw values (:data:`asnsql.pool.RAW_COLUMNS`) that only finalisation hooks read
-#: (:data:`asnsql.assemble.HOOK_COLUMNS`): read for the rows that need them (_hook_values).
-_HOOK_ONLY = tuple(c for c in RAW_COLUMNS
-                   if c in {v for cols in assemble.HOOK_COLUMNS.values() for v in cols}
-                   and c not in ("filename", "exp_type", "exposerr", "targetid", "program",
-                                 "asn_candidate"))
-#: Raw values of every row: member names and metadata (spec sections 10.5, 11.1).
-_ITEM_COLUMNS = tuple(c for c in RAW_COLUMNS if c not in _HOOK_ONLY)
+#: Raw values (:data:`asnsql.pool.RAW_COLUMNS`) read for every row of a chunk
+#: (:data:`asnsql.assemble.MEMBER_COLUMNS`), and those only finalisation hooks read
+#: (:data:`asnsql.assemble.HOOK_COLUMNS`), read for the rows that need them (_hook_values).
+_ITEM_COLUMNS = tuple(c for c in RAW_COLUMNS if c in assemble.MEMBER_COLUMNS)
+_HOOK_ONLY = tuple(c for c in RAW_COLUMNS if c not in assemble.MEMBER_COLUMNS)
 
 
 @dataclass

@@ -283,8 +283,10 @@ def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus):
     gen = sys.modules["asnsql.generate"]
     hook_columns = {c for cols in assemble.HOOK_COLUMNS.values() for c in cols}
     assert hook_columns <= set(RAW_COLUMNS)
-    assert set(gen._ITEM_COLUMNS) | set(gen._HOOK_ONLY) == set(RAW_COLUMNS)
-    assert not set(gen._ITEM_COLUMNS) & set(gen._HOOK_ONLY)
+    # every raw value is read for every row or by a hook
+    assert set(RAW_COLUMNS) == set(assemble.MEMBER_COLUMNS) | hook_columns
+    assert set(gen._ITEM_COLUMNS) == set(assemble.MEMBER_COLUMNS)
+    assert set(gen._HOOK_ONLY) == hook_columns - set(assemble.MEMBER_COLUMNS)
     # NIRSpec fixed-slit nods with imprints (nod_split, prune_imprints), and NIRCam images
     # (no hooks).
     seen = {}
