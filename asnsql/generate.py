@@ -447,7 +447,7 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
 
 
 def _rule_columns(rule) -> set[str]:
-    """The pool columns a rule's query reads (tests, keys, predicates)."""
+    """The pool columns a rule's query reads (tests, keys, predicates, joins)."""
     from .model import PREDICATE_ARGUMENTS, AttrTest, Composite, PredicateTest
 
     out: set[str] = set()
@@ -470,6 +470,8 @@ def _rule_columns(rule) -> set[str]:
         walk(role.when)
         if role.not_containing_owner:
             out.add(role.not_containing_owner)
+        if role.joins == "same_obs_num":
+            out.add("obs_num")
     return out
 
 

@@ -311,3 +311,28 @@ def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus):
                 assert seen and not any(set(gen._HOOK_ONLY) & k for k in seen.values())
     finally:
         assemble.finalize = original
+
+
+def test_pool_defined_has_every_column_a_rule_query_reads():
+    """pool_defined keeps only what the rules read (_rule_columns): every column the
+    compiled queries take from run_items is there, with and without finalisation."""
+    import sys
+
+    import sqlglot
+    from sqlglot import exp
+
+    from asnsql.model import SCREEN_COLUMNS
+    from asnsql.pool import DERIVED_INPUTS, RAW_COLUMNS, REQUIRED_COLUMNS, RESERVED_COLUMNS
+    from asnsql.ruleset import default_ruleset
+    from asnsql.sqlcache import rule_text
+
+    gen = sys.modules["asnsql.generate"]
+    rules = [r for r in default_ruleset() if r.product != "none"]
+    kept = ({c for r in rules for c in gen._rule_columns(r)} | set(REQUIRED_COLUMNS)
+            | set(RAW_COLUMNS) | set(DERIVED_INPUTS) | (SCREEN_COLUMNS - set(RESERVED_COLUMNS)))
+    for rule in rules:
+        for finalized in (True, False):
+            tree = sqlglot.parse_one(rule_text(rule, finalized=finalized), read="duckdb")
+            x = next(c for c in tree.find_all(exp.CTE) if c.alias == "x")
+            read = {c.name for c in x.this.find_all(exp.Column)}
+            assert read - kept - set(RESERVED_COLUMNS) == set(), rule.name
