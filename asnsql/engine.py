@@ -39,15 +39,14 @@ class Pending:
         columns must be of scalar types (a list or struct column would come back as a
         NumPy array).
         """
+        if columnar:
+            return list(zip(*self.fetch_columns(columnar=True)))
         try:
-            if not columnar:
-                return self._cursor.fetchall()
-            columns = self._cursor.fetchnumpy()
+            return self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
         finally:
             self.close()
-        return list(zip(*[values.tolist() for values in columns.values()]))
 
     def fetch_columns(self, columnar: bool = False) -> list[list]:
         """The result as one list of values per column (once); see :meth:`fetch`."""

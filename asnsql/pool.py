@@ -401,7 +401,7 @@ def _tables_sql(columns: list[str], defined_columns: list[str], split_programs: 
     # through a join is copied); text lines and rows stored split are two branches (a
     # CASE choosing between lists copies them too). The EMPTY test runs once per value as
     # a list transform (cheaper than one expression per column); an empty field of a text
-    # line reads as 'null' (asn_fields), which the raw columns restore.
+    # line reads as 'null' (asn_as_read, as in asn_fields), which the raw columns restore.
     needed = sorted(set(defined_columns) | set(RAW_COLUMNS))
 
     def lines(values: exp.Expression, text: bool) -> exp.Select:
@@ -432,10 +432,7 @@ def _tables_sql(columns: list[str], defined_columns: list[str], split_programs: 
             exp.column(f"i_{column}", table="r", quoted=True)])
 
     def raw(column: str) -> exp.Expression:
-        return (exp.case().when(exp.EQ(this=value(column, "fields"),
-                                       expression=exp.Literal.string("")),
-                                exp.Literal.string("null"))
-                .else_(value(column, "fields")))
+        return exp.func("asn_as_read", value(column, "fields"))
 
     defined = exp.select(
         exp.column("src", table="r"), exp.column("pos", table="r"),

@@ -15,11 +15,13 @@ CREATE OR REPLACE MACRO asn_unquote(v) AS
     CASE WHEN starts_with(trim(v), '"') AND ends_with(trim(v), '"') AND length(trim(v)) >= 2
          THEN replace(trim(v)[2:-2], '""', '"') ELSE v END;
 
+-- A field of a stored line as read: an empty field reads 'null' (§1.1).
+CREATE OR REPLACE MACRO asn_as_read(v) AS CASE WHEN v = '' THEN 'null' ELSE v END;
 -- Split a stored line (see text_lines) into its normalised fields; rows stored already
 -- split (quoted or padded fields, table sources) keep their list.
 CREATE OR REPLACE MACRO asn_fields(line, fields, delim) AS
     CASE WHEN fields IS NOT NULL THEN fields
-         ELSE list_transform(string_split(line, delim), v -> CASE WHEN v = '' THEN 'null' ELSE v END)
+         ELSE list_transform(string_split(line, delim), v -> asn_as_read(v))
     END;
 
 -- name: create_lines
