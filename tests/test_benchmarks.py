@@ -13,6 +13,8 @@ from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
 from benchmarks.run import _BATCH, _child, bench_scale, render
 
+from .conftest import corpus_pool
+
 
 def test_scale_smoke(corpus, tmp_path):
     rows = bench_scale(corpus, tmp_path, [2000])
@@ -35,7 +37,7 @@ def test_batch_child_runs(corpus, tmp_path):
     small.mkdir()
     for name in ("pool_wfs", "pool_image_nircam"):
         (small / name).mkdir()
-        (small / name / f"{name}.csv").write_bytes((corpus / name / f"{name}.csv").read_bytes())
+        (small / name / f"{name}.csv").write_bytes(corpus_pool(name).read_bytes())
     result = _child(_BATCH, str(small))
     assert result["pools"] == 2 and result["associations"] > 0
 
