@@ -29,7 +29,7 @@ def _canon(asns):
     return sorted(json.dumps(a, sort_keys=True) for a in asns)
 
 
-@pytest.mark.parametrize("chunk_rows", [1, 300])
+@pytest.mark.parametrize("chunk_rows", [pytest.param(1, marks=pytest.mark.slow), 300])
 def test_chunks_equal_pools_alone(chunk_rows):
     """Chunked batch runs (next chunk queried on a worker thread) lose and add nothing."""
     paths = _paths()
@@ -218,6 +218,7 @@ SCREEN_POOLS = ["mega_pool", "pool_018_all_exptypes", "pool_001_candidates",
                 "pool_024c_nirspec_fss_nods", "pool_017_spec_nirspec_lv2imprint"]
 
 
+@pytest.mark.slow
 def test_screen_never_skips_a_rule_with_members(corpus):
     """The per-chunk screen (a rule's conditions on a few columns, over their distinct
     value combinations) skips rules on varied corpus pools, and never one whose query has
@@ -248,6 +249,7 @@ def test_screen_never_skips_a_rule_with_members(corpus):
     assert skipped > len(SCREEN_POOLS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [{}, {"finalize": False}, {"discover": True}],
                          ids=["default", "no-finalize", "discover"])
 def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options):

@@ -226,3 +226,34 @@ def test_per_pool_algorithm_is_accepted_and_changes_nothing(tmp_path, capsys):
     a = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
     b = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
     assert a == b and len(a) == 18
+
+
+# --- self-contained tests -----------------------------------------------------------------------
+
+
+def test_corpus_ships_with_the_tests():
+    """The corpus is in tests/data unless ASNSQL_CORPUS points elsewhere; the default
+    selection's pools are all in it."""
+    from .conftest import DATA, REPRESENTATIVE, corpus_dir, corpus_pools
+
+    assert (DATA / "corpus").is_dir() and (DATA / "tools" / "parity.py").is_file()
+    assert REPRESENTATIVE <= set(corpus_pools())
+    assert corpus_dir().name == "corpus"
+
+
+def test_a_missing_corpus_file_fails_with_one_clear_line(tmp_path, monkeypatch):
+    from .conftest import corpus_path, corpus_pool
+
+    with pytest.raises(pytest.fail.Exception, match="not in the corpus tests/data/corpus"):
+        corpus_pool("no_such_pool")
+    monkeypatch.setenv("ASNSQL_CORPUS", str(tmp_path))
+    with pytest.raises(pytest.fail.Exception, match=f"ASNSQL_CORPUS={tmp_path}"):
+        corpus_path("x", "truth")
+
+
+def test_readme_quick_start_runs_both_test_selections():
+    """.ci/run runs the README's quick-start block: the default tests, then -m slow."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split("<!-- ci:begin -->")[1].split("<!-- ci:end -->")[0]
+    tests = [line for line in block.splitlines() if "pytest" in line]
+    assert tests == [".venv/bin/python -m pytest && .venv/bin/python -m pytest -m slow"]
