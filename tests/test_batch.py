@@ -125,8 +125,9 @@ def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_na
     assert set(kinds) == expected
 
 
-@pytest.mark.parametrize("pool_name", ["pool_032_nircam_wfss", "jw82600_20171108T041350_pool",
-                                       "pool_018_all_exptypes"])
+@pytest.mark.parametrize("pool_name", [
+    "pool_032_nircam_wfss", pytest.param("jw82600_20171108T041350_pool", marks=pytest.mark.slow),
+    pytest.param("pool_018_all_exptypes", marks=pytest.mark.slow)])
 def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(corpus,
                                                                              pool_name):
     """With finalisation a rule query leaves out exactly the associations that its

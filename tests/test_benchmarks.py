@@ -16,6 +16,7 @@ from benchmarks.run import _BATCH, _child, bench_scale, render
 from .conftest import corpus_pool
 
 
+@pytest.mark.slow
 def test_scale_smoke(corpus, tmp_path):
     rows = bench_scale(corpus, tmp_path, [2000])
     assert rows[0]["rows"] >= 2000 and rows[0]["associations"] > 0
@@ -48,6 +49,7 @@ def _products(asns):
                   for a in asns for p in a["products"])
 
 
+@pytest.mark.slow
 def test_archive_pool_matches_each_programs_own_pool(corpus, tmp_path):
     """An archive pool generated in one pass gives, per program, what the program's own
     pool gives alone: same files, rules, products and members."""

@@ -28,6 +28,7 @@ def _pool(tmp_path, rows):
     return write_pool(tmp_path / "jw00007_pool.csv", HEADER, full)
 
 
+@pytest.mark.slow
 def test_save_orphans_writes_only_rows_in_no_association(tmp_path):
     pool = _pool(tmp_path, [(1, {}), (1, {"exp_type": "nrc_dark"}), (2, {})])
     out = tmp_path / "out"

@@ -253,6 +253,7 @@ def test_why_on_a_member_names_its_associations(tmp_path):
     assert "passes all" in line
 
 
+@pytest.mark.slow
 def test_why_finds_an_exposure_by_another_suffix(tmp_path):
     pool = _small_pool(tmp_path)
     out = _run(["why", str(pool), "jw00007001001_02102_00001_nrca1_rate.fits"])

@@ -12,6 +12,7 @@ import pytest
 from .conftest import EXAMPLE_POOL, ROOT, corpus_path
 
 
+@pytest.mark.slow
 @pytest.mark.wheel
 def test_wheel_runs_generate(tmp_path, corpus):
     dist = tmp_path / "dist"
