@@ -61,18 +61,20 @@ def corpus_pools() -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.csv").is_file())
 
 
-#: The corpus pools the default selection runs (the rest are marked ``slow``): every
-#: instrument, both levels, imaging and spectroscopy, backgrounds, target acquisitions,
-#: wavefront sensing, candidates of every type, duplicates, and the example pool.
+#: The corpus pools the default selection runs (the rest are marked ``slow``): imaging and
+#: spectroscopy, Level 2 and 3, backgrounds, TSO, wavefront sensing, candidates of every
+#: type with the generator modes, duplicates, every exp_type, and the example pool.
 REPRESENTATIVE = frozenset({
-    "jw88600_20171108T051731_pool",       # the example pool (NIRCam imaging, Level 2 and 3)
+    "jw88600_20171108T051731_pool",       # the example pool (NIRCam, NIRISS imaging)
     "jw00632_dups",                       # duplicate products
-    "jw82600_20171108T041350_pool",       # the largest real pool
+    "jw00711_20181027T043250_pool",       # NIRCam imaging, 75 associations
+    "jw82600_20171108T041350_pool",       # the largest real pool: coronagraphy, focus, LED
     "pool_001_candidates",                # observation, background and c-candidates; modes
     "pool_004_wfs",                       # wavefront sensing
-    "pool_009_spec_miri_lv2bkg",          # MIRI spectroscopy with Level-2 backgrounds
+    "pool_009_spec_miri_lv2bkg",          # MIRI spectroscopy, Level-2 backgrounds; modes
     "pool_018_all_exptypes",              # every exp_type
-    "jw00711_20181027T043250_pool",
+    "pool_021_tso",                       # time series
+    "pool_023_nirspec_msa_3nod",          # NIRSpec MOS, nods
 })
 
 
