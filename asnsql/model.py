@@ -371,3 +371,44 @@ class Ruleset:
             if rule.name.lower() in (wanted, "asn_" + wanted):
                 return rule
         raise KeyError(name)
+
+    def closest(self, name: str, also: tuple[str, ...] = ()) -> list[str]:
+        """The rule names nearest to ``name``, for a "did you mean" hint.
+
+        Parameters
+        ----------
+        name : str
+            A rule name as a user typed it (with or without ``Asn_``, any case).
+        also : tuple of str
+            Other names the caller accepts (e.g. ``DMS_Level3_Base``).
+
+        Returns
+        -------
+        list of str
+            Exact names: the best match by :class:`difflib.SequenceMatcher` ratio on
+            lower-cased names (with and without ``Asn_``), and any within 0.05 of it; empty
+            when none reaches 0.6.
+        """
+        import difflib
+
+        spellings: dict[str, str] = {}
+        for full in [r.name for r in self.rules] + list(also):
+            spellings.setdefault(full.lower(), full)
+            spellings.setdefault(full.lower().removeprefix("asn_"), full)
+        wanted = name.lower()
+        best: dict[str, float] = {}
+        for spelling, full in spellings.items():
+            ratio = difflib.SequenceMatcher(None, wanted, spelling).ratio()
+            best[full] = max(ratio, best.get(full, 0.0))
+        top = max(best.values(), default=0.0)
+        if top < 0.6:
+            return []
+        return sorted((full for full, ratio in best.items() if ratio >= top - 0.05),
+                      key=lambda full: -best[full])
+
+    def unknown(self, name: str, also: tuple[str, ...] = ()) -> str:
+        """The message for a rule name not in the set: the closest names, if any, and where
+        the list is (``also``: other names the caller accepts, see :meth:`closest`)."""
+        close = self.closest(name, also)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        return f"no rule {name!r}{hint} (`asnsql rules` lists them)"

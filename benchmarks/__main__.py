@@ -26,7 +26,8 @@ def main(argv=None) -> int:
     parser.add_argument("what", choices=["all", "corpus", "scale"],
                         help="all: every benchmark; corpus: the corpus only; scale: archive "
                              "pools only")
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus",
+                        help="the corpus (default: tests/data/corpus, shipped with the tests)")
     parser.add_argument("--sizes", type=_sizes, default="10k,100k,1M",
                         help="archive pool sizes, comma-separated (default: 10k,100k,1M)")
     parser.add_argument("--write-size", type=int, default=100_000,
