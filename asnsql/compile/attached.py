@@ -32,18 +32,18 @@ def _can_attach(q: RuleQuery, i: int, row: str, assoc: str) -> exp.Expression:
 
 def _candidates(q: RuleQuery, attach: list[int]) -> exp.Select:
     """Every (association, attaching row) pair in the row's first fitting role."""
-    a, row = Cte.ASSOCIATION, Cte.ATTACHING_ROW
-    tests = [_can_attach(q, i, row, a) for i in attach]
+    asn, row = Cte.ASSOCIATION, Cte.ATTACHER
+    tests = [_can_attach(q, i, row, asn) for i in attach]
     role_index = x.case(*[(t, x.num(i)) for t, i in zip(tests, attach)])
     parts = [x.paren(t.copy()) for t in tests]
-    phase = x.case((x.gte(x.col("pos", row), x.col("created", a)), x.num(0)),
+    phase = x.case((x.gte(x.col("pos", row), x.col("created", asn)), x.num(0)),
                    default=exp.func("greatest", q.role_phase_case(role_index.copy()),
                                     x.col("first_phase", row)))
-    return (exp.select(x.col("run", a), x.col("gid", a), x.col("pos", row),
+    return (exp.select(x.col("run", asn), x.col("gid", asn), x.col("pos", row),
                        x.col("exptype", row), *q.value_columns(row),
-                       x.alias(role_index, "role_ix"), x.alias(phase, "phase"))
-            .from_(x.table(Cte.ASSOCIATIONS, a), copy=False)
-            .join(x.table(Cte.ATTACHING, row), on=q.fixed_join(row, a), copy=False)
+                       x.alias(role_index, "role_index"), x.alias(phase, "phase"))
+            .from_(x.table(Cte.ASSOCIATIONS, asn), copy=False)
+            .join(x.table(Cte.ATTACHING, row), on=q.fixed_join(row, asn), copy=False)
             .where(x.or_(*parts), copy=False))
 
 
@@ -52,7 +52,7 @@ def _first_attached_lock(q: RuleQuery, key_index: int) -> exp.Expression:
     those roles must have its value."""
     key = q.layout.keys[key_index]
     column = q.layout.key_value(key_index)
-    applies = exp.In(this=x.col("role_ix"),
+    applies = exp.In(this=x.col("role_index"),
                      expressions=[x.num(j) for j in q.layout.roles_of_key(key)])
     value = x.case((applies, x.col(column)))
     first = exp.Window(

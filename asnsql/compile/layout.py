@@ -3,46 +3,73 @@ columns and common table expressions that hold them. Pure Python, frozen."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import CompileError
 from ..model import Key, Role, Rule
 
 
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
 class Cte:
     """Names of the common table expressions (and their aliases) of the rule queries."""
 
     #: rows passing the rule's top conditions, with key values and role tests
-    RULE_ROWS = "x"
+    RULE_ROWS = "rule_rows"
     #: rule rows in some role, one per file name and run
-    ROLE_ROWS = "e"
+    ROLE_ROWS = "role_rows"
+    #: the associations: run, gid, created and key values
+    ASSOCIATIONS = "associations"
     #: every member of every association (the final select reads it)
-    MEMBERS = "m"
+    MEMBERS = "members"
     #: found values of each association (a subquery)
-    FOUND = "fv"
+    FOUND = "found_values"
     # per_group
-    KEY_VECTORS = "v"
-    OTHER_VECTOR = "w"
-    GROUPS = "g"
-    PARTITIONS = "p"
-    GROUPS_CREATED = "c"
-    GROUP_ASSOCIATIONS = "gc"
-    GROUP_MEMBERS = "m1"
-    OBSERVATIONS = "obs"
-    OBS_MEMBERS = "m2"
-    ALL_MEMBERS = "u"
+    #: distinct key vectors of the rows that can start an association
+    KEY_VECTORS = "key_vectors"
+    #: another key vector, compared with one (an alias)
+    OTHER_VECTOR = "other_vector"
+    #: the key vectors no other refines: one association each
+    MAXIMAL_VECTORS = "maximal_vectors"
+    #: first row of each partition of fixed keys
+    PARTITIONS = "partitions"
+    #: maximal vectors with their creation row (a subquery)
+    DATED = "dated"
+    #: members through group roles
+    GROUP_MEMBERS = "group_members"
+    #: observation numbers of each association's members
+    OBSERVATIONS = "observations"
+    #: members through same_obs_num roles
+    OBS_MEMBERS = "obs_members"
+    #: group and observation members before each keeps its first role (a subquery)
+    ALL_MEMBERS = "all_members"
     # per_science
-    FIRST_ROLES = "e1"
-    OWNERS = "s"
-    FIRST_ATTACHED = "pa"
+    #: role rows with their first role and its replay
+    FIRST_ROLES = "first_roles"
+    #: rows whose first role is the owner role
+    OWNERS = "owners"
+    #: first creating attached row of each partition of fixed keys
+    FIRST_ATTACHED = "first_attached"
+    #: an association per owner
     OWNED = "owned"
-    ORPHANS = "orphan"
-    ASSOCIATIONS = "assoc"
-    ASSOCIATION = "a"
-    ATTACHING = "e1a"
-    ATTACHING_ROW = "e1"
-    ATTACH_CANDIDATES = "cand"
-    ATTACHED = "att"
+    #: associations of attached rows without an owner
+    ORPHANS = "orphans"
+    #: one association (an alias)
+    ASSOCIATION = "asn"
+    #: rows of attaching roles
+    ATTACHING = "attaching"
+    #: one attaching row (an alias)
+    ATTACHER = "attacher"
+    #: (association, attaching row) pairs in the row's first fitting role
+    ATTACH_CANDIDATES = "attach_candidates"
+    #: attached members kept by the keys of attached roles only
+    ATTACHED = "attached"
+
+def _suffix(name: str) -> str:
+    """``_name`` to make a column name readable, when ``name`` is a plain identifier."""
+    return "_" + name.lower() if _PLAIN.match(name) else ""
 
 
 def has_source(key: Key) -> bool:
@@ -106,23 +133,23 @@ class Layout:
 
     def key_value(self, i: int) -> str:
         """Column of key ``i``'s value."""
-        return f"k{i}"
+        return f"key{i}" + _suffix(self.keys[i].name)
 
     def key_source(self, i: int) -> str:
         """Column naming where key ``i``'s value came from (see :func:`has_source`)."""
-        return f"ks{i}"
+        return self.key_value(i) + "_from"
 
     def record_value(self, i: int) -> str:
         """Column of record ``i``'s value."""
-        return f"r{i}"
+        return f"record{i}" + _suffix(self.records[i].name)
 
     def role_ok(self, i: int) -> str:
         """Column telling whether the row can take role ``i``."""
-        return f"ok{i}"
+        return f"ok{i}" + _suffix(self.roles[i].name)
 
     def owner_value(self, column: str) -> str:
         """Column copying ``column``, compared with the association owner's value."""
-        return f"v_{column}"
+        return f"owner_{column}"
 
     # --- derived sets -----------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ def _found_sources(q: RuleQuery) -> dict[str, list[tuple[str, list[int], bool]]]
 
 def found_text(q: RuleQuery, members: str) -> exp.Expression:
     """The found-values text of an association, an aggregate over its ``members`` rows."""
-    index = x.col("role_ix", members)
+    index = x.col("role_index", members)
     parts = []
     for name, sources in _found_sources(q).items():
         column, roles, fixed = sources[0]    # the reference reads the first node of a name
@@ -60,7 +60,7 @@ def found_text(q: RuleQuery, members: str) -> exp.Expression:
 def _found_values(q: RuleQuery, members: str) -> exp.Select:
     """Per association: its found text and the member row that carries it; with
     finalisation, only the associations holding the member exptypes the rule needs."""
-    index = x.col("role_ix", members)
+    index = x.col("role_index", members)
     found = (exp.select(x.col("run", members), x.col("gid", members),
                         x.alias(found_text(q, members), "found"),
                         x.alias(exp.Min(this=x.col("pos", members)), "found_pos"))
@@ -82,29 +82,31 @@ def result_select(q: RuleQuery, assoc: str, members: str) -> exp.Select:
 
     Flat rows reach Python many times faster than nested lists of structs.
     """
-    m, fv = members, Cte.FOUND
-    index = x.col("role_ix", m)
+    found_values = Cte.FOUND
+    index = x.col("role_index", members)
     columns = {
         "rule": x.alias(x.lit(q.rule.name), "rule"),
         "run": x.col("run", assoc),
         "gid": x.col("gid", assoc),
         "created": x.col("created", assoc),
-        "pos": x.col("pos", m),
+        "pos": x.col("pos", members),
         "role": x.alias(q.role_name_case(index.copy()), "role"),
-        "exptype": x.alias(q.role_exptype_case(index.copy(), x.col("exptype", m)), "exptype"),
-        "phase": x.col("phase", m),
+        "exptype": x.alias(q.role_exptype_case(index.copy(), x.col("exptype", members)),
+                           "exptype"),
+        "phase": x.col("phase", members),
         # on one member row of each association only: the text is the same for all
-        "found": x.alias(x.case((x.eq(x.col("pos", m), x.col("found_pos", fv)),
-                                 x.col("found", fv))), "found"),
+        "found": x.alias(x.case((x.eq(x.col("pos", members),
+                                      x.col("found_pos", found_values)),
+                                 x.col("found", found_values))), "found"),
     }
-    same_association = [x.eq(x.col("run", m), x.col("run", assoc)),
-                        x.eq(x.col("gid", m), x.col("gid", assoc))]
+    same_association = [x.eq(x.col("run", members), x.col("run", assoc)),
+                        x.eq(x.col("gid", members), x.col("gid", assoc))]
     return (exp.select(*[columns[name] for name in RESULT_COLUMNS])
             .from_(assoc, copy=False)
-            .join(m, on=x.and_(*same_association), copy=False)
-            .join(exp.alias_(_found_values(q, m).subquery(), fv),
-                  on=x.and_(x.eq(x.col("run", fv), x.col("run", assoc)),
-                            x.eq(x.col("gid", fv), x.col("gid", assoc))), copy=False)
+            .join(members, on=x.and_(*same_association), copy=False)
+            .join(exp.alias_(_found_values(q, members).subquery(), found_values),
+                  on=x.and_(x.eq(x.col("run", found_values), x.col("run", assoc)),
+                            x.eq(x.col("gid", found_values), x.col("gid", assoc))), copy=False)
             # each association's rows together, in member order (assembly reads them so)
-            .order_by(x.col("run", assoc), x.col("gid", assoc), x.col("phase", m),
-                      x.col("pos", m), copy=False))
+            .order_by(x.col("run", assoc), x.col("gid", assoc), x.col("phase", members),
+                      x.col("pos", members), copy=False))

@@ -54,14 +54,14 @@ def _first_attached(q: RuleQuery, creating: list[int]) -> exp.Select:
 def _vectors(q: RuleQuery, owner_keys: list[int]):
     """The loose key columns of an owned association (the owner's values of its keys,
     NULL for the others) and of an orphan one (all NULL), by name."""
-    layout, s = q.layout, Cte.OWNERS
+    layout, owners = q.layout, Cte.OWNERS
     null = exp.cast(exp.Null(), "VARCHAR")
     vector, orphan = [], []
     for i in layout.loose:
         names = [layout.key_value(i)] + ([layout.key_source(i)] if layout.key_has_source(i)
                                          else [])
         for name in names:
-            vector.append(x.alias(x.col(name, s) if i in owner_keys else null.copy(), name))
+            vector.append(x.alias(x.col(name, owners) if i in owner_keys else null.copy(), name))
             orphan.append(x.alias(null.copy(), name))
     return vector, orphan
 
@@ -69,39 +69,44 @@ def _vectors(q: RuleQuery, owner_keys: list[int]):
 def _owned(q: RuleQuery, vector: list[exp.Expression]) -> exp.Select:
     """An association per owner; created at the first attached row when that precedes
     the partition's first owner and is not science."""
-    s, pa = Cte.OWNERS, Cte.FIRST_ATTACHED
-    partition = [x.col("run", s), *q.key_columns(q.layout.fixed, s)]
-    first_owner = exp.Window(this=exp.Min(this=x.col("pos", s)), partition_by=partition)
-    joins_attached = x.and_(x.eq(x.col("pos", s), first_owner),
-                            exp.LT(this=x.col("first_attach", pa), expression=x.col("pos", s)),
-                            x.not_(x.col("first_science", pa)))
-    created = x.case((joins_attached, x.col("first_attach", pa)), default=x.col("pos", s))
-    owner_values = [x.alias(x.col(q.layout.owner_value(c), s), q.layout.owner_value(c))
+    owners, first = Cte.OWNERS, Cte.FIRST_ATTACHED
+    partition = [x.col("run", owners), *q.key_columns(q.layout.fixed, owners)]
+    first_owner = exp.Window(this=exp.Min(this=x.col("pos", owners)), partition_by=partition)
+    joins_attached = x.and_(x.eq(x.col("pos", owners), first_owner),
+                            exp.LT(this=x.col("first_attach", first),
+                                   expression=x.col("pos", owners)),
+                            x.not_(x.col("first_science", first)))
+    created = x.case((joins_attached, x.col("first_attach", first)),
+                     default=x.col("pos", owners))
+    owner_values = [x.alias(x.col(q.layout.owner_value(c), owners), q.layout.owner_value(c))
                     for c in q.layout.owner_columns()]
-    return (exp.select(x.col("run", s), *q.key_columns(q.layout.fixed, s), *vector,
+    return (exp.select(x.col("run", owners), *q.key_columns(q.layout.fixed, owners), *vector,
                        *owner_values, x.alias(created, "created"),
-                       x.alias(x.col("pos", s), "gid"))
-            .from_(s, copy=False)
-            .join(pa, on=q.fixed_join(s, pa), join_type="left", copy=False))
+                       x.alias(x.col("pos", owners), "gid"))
+            .from_(owners, copy=False)
+            .join(first, on=q.fixed_join(owners, first), join_type="left", copy=False))
 
 
 def _orphans(q: RuleQuery, orphan_vector: list[exp.Expression]) -> exp.Select:
     """Attach-only associations: no owner in the partition, or the first exposure is an
     attached one that the rule calls science."""
-    s, pa = Cte.OWNERS, Cte.FIRST_ATTACHED
+    owners, first = Cte.OWNERS, Cte.FIRST_ATTACHED
     null = exp.cast(exp.Null(), "VARCHAR")
-    earlier_owner = (exp.select(x.num(1)).from_(s, copy=False)
-                     .where(x.and_(q.fixed_join(s, pa),
-                                   x.or_(x.not_(x.col("first_science", pa)),
-                                         exp.LT(this=x.col("pos", s),
-                                                expression=x.col("first_attach", pa)))),
+    earlier_owner = (exp.select(x.num(1)).from_(owners, copy=False)
+                     .where(x.and_(q.fixed_join(owners, first),
+                                   x.or_(x.not_(x.col("first_science", first)),
+                                         exp.LT(this=x.col("pos", owners),
+                                                expression=x.col("first_attach", first)))),
                             copy=False))
-    gid = exp.Neg(this=x.paren(exp.Add(this=x.col("first_attach", pa), expression=x.num(1))))
-    return (exp.select(x.col("run", pa), *q.key_columns(q.layout.fixed, pa), *orphan_vector,
+    gid = exp.Neg(this=x.paren(exp.Add(this=x.col("first_attach", first),
+                                       expression=x.num(1))))
+    return (exp.select(x.col("run", first), *q.key_columns(q.layout.fixed, first),
+                       *orphan_vector,
                        *[x.alias(null.copy(), q.layout.owner_value(c))
                          for c in q.layout.owner_columns()],
-                       x.alias(x.col("first_attach", pa), "created"), x.alias(gid, "gid"))
-            .from_(pa, copy=False)
+                       x.alias(x.col("first_attach", first), "created"),
+                       x.alias(gid, "gid"))
+            .from_(first, copy=False)
             .where(exp.Not(this=exp.Exists(this=earlier_owner)), copy=False))
 
 
@@ -118,14 +123,14 @@ def _associations(q: RuleQuery, vector: list[exp.Expression]) -> exp.Expression:
 
 def _owner_members(q: RuleQuery) -> exp.Select:
     """Each association's owner (its ``gid`` is the owner's row)."""
-    a, e1 = Cte.ASSOCIATION, Cte.FIRST_ROLES
-    return (exp.select(x.col("run", a), x.col("gid", a), x.col("pos", e1),
-                       x.col("exptype", e1), *q.value_columns(e1),
-                       x.alias(x.col("first_role", e1), "role_ix"),
+    asn, first_roles = Cte.ASSOCIATION, Cte.FIRST_ROLES
+    return (exp.select(x.col("run", asn), x.col("gid", asn), x.col("pos", first_roles),
+                       x.col("exptype", first_roles), *q.value_columns(first_roles),
+                       x.alias(x.col("first_role", first_roles), "role_index"),
                        x.alias(x.num(0), "phase"))
-            .from_(x.table(Cte.ASSOCIATIONS, a), copy=False)
-            .join(e1, on=x.and_(x.eq(x.col("run", e1), x.col("run", a)),
-                                x.eq(x.col("pos", e1), x.col("gid", a))), copy=False))
+            .from_(x.table(Cte.ASSOCIATIONS, asn), copy=False)
+            .join(first_roles, on=x.and_(x.eq(x.col("run", first_roles), x.col("run", asn)),
+                                x.eq(x.col("pos", first_roles), x.col("gid", asn))), copy=False))
 
 
 def per_science(q: RuleQuery) -> exp.Select:
