@@ -1,17 +1,11 @@
-"""The conditions pass: condition IR -> SQL tests, what a condition reads, walk()."""
+"""The conditions pass: condition IR -> SQL tests; what a condition reads (reads), walk()."""
 
 from __future__ import annotations
 
 import pytest
 
-from asnsql.compile.conditions import (
-    Conditions,
-    condition_columns,
-    flatten_all,
-    reads_only,
-    row_only,
-    run_dependent,
-)
+from asnsql.compile.conditions import Conditions, flatten_all
+from asnsql.compile.reads import condition_columns, reads_only, row_only, run_dependent
 from asnsql.compile.vocabulary import DEFAULT, Vocabulary
 from asnsql.errors import CompileError
 from asnsql.model import (
@@ -94,3 +88,29 @@ def test_unknown_operators_are_compile_errors():
         sql(Composite("some", (A,)))
     with pytest.raises(CompileError, match="Asn_Test"):
         sql(AttrTest(("filter",), "bigger"))
+
+
+def test_pool_columns_of_a_rule():
+    from asnsql.compile.reads import pool_columns
+    from asnsql.model import Key, Role, Rule
+
+    rule = Rule("Asn_Test", 3, "image3", 0, where=TREE,
+                keys=(Key("a", ("k1", "k2"), when=PredicateTest("nissoss_calibrated")),),
+                record=(Key("obs_num", ("obs_num",), lock=False),),
+                roles=(Role("science", when=AttrTest(("r",), "defined"),
+                            not_containing_owner="o"),
+                       Role("ta", joins="same_obs_num")))
+    assert pool_columns(rule) == {"filter", "pupil", "k1", "k2", "exp_type", "obs_num", "r",
+                                  "o"}
+
+
+def test_pool_columns_are_what_the_generator_loads():
+    """Until generate uses pool_columns, its own list must agree (then drop this test)."""
+    import importlib
+
+    from asnsql.compile.reads import pool_columns
+    from asnsql.ruleset import default_ruleset
+
+    generate = importlib.import_module("asnsql.generate")
+    for rule in default_ruleset():
+        assert pool_columns(rule) == generate._rule_columns(rule), rule.name

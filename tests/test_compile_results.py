@@ -45,7 +45,8 @@ def test_result_columns_are_named():
 
 
 def test_compile_loads_no_database_and_results_no_sqlglot():
-    code = ("import sys, asnsql.compile.results; assert 'sqlglot' not in sys.modules; "
+    code = ("import sys, asnsql.compile.results, asnsql.compile.reads; "
+            "assert 'sqlglot' not in sys.modules; "
             "import asnsql.compile as c; c.rule_sql; c.screen_sql; c.checks_sql; "
             "assert 'sqlglot' in sys.modules; "
             "assert not [m for m in sys.modules if m.split('.')[0] == 'duckdb'], 'duckdb'")

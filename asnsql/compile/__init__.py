@@ -5,7 +5,8 @@ The compiler imports sqlglot and no database; it reads no file and no cache. The
 =====================  ===================================================================
 ``vocabulary``         the catalogs the compiler reads (:class:`Vocabulary`, ``DEFAULT``)
 ``exprs``              sqlglot expression helpers, the reference's regex test
-``conditions``         condition IR -> never-NULL SQL tests; what a condition reads
+``reads``              what a condition or rule reads (pure Python, no sqlglot)
+``conditions``         condition IR -> never-NULL SQL tests
 ``layout``             a rule's keys, records, roles and the names of their columns and CTEs
 ``rows``               the parts every query shares: rule rows, role tests, key joins
 ``per_group``          the ``per_group`` query shape
@@ -18,7 +19,8 @@ The compiler imports sqlglot and no database; it reads no file and no cache. The
 ``checks``             :func:`rule_checks`, :func:`checks_sql`, :func:`checks_text`
 =====================  ===================================================================
 
-Names are loaded on first use, so ``asnsql.compile.results`` can be read without sqlglot.
+Names are loaded on first use, so ``asnsql.compile.results`` and ``asnsql.compile.reads``
+can be used without loading sqlglot.
 """
 
 from __future__ import annotations

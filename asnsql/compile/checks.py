@@ -18,7 +18,8 @@ from ..model import (
     Rule,
 )
 from . import exprs as x
-from .conditions import Conditions, condition_columns, flatten_all
+from .conditions import Conditions, flatten_all
+from .reads import condition_columns
 from .rows import RuleQuery
 from .vocabulary import DEFAULT, Vocabulary
 

@@ -19,68 +19,12 @@ from ..model import (
     ExptypeTest,
     Key,
     PredicateTest,
-    walk,
 )
 from . import exprs as x
+from .reads import Usable, row_only
 from .vocabulary import DEFAULT, Vocabulary
 
-#: ``run_items`` columns that depend on the run (the candidate), not on the pool row alone.
-RUN_COLUMNS = frozenset({"asn_candidate", "cand_id", "cand_type", "cand_kind"})
-
-#: A test that a condition part may be used (see :meth:`Conditions.necessary`).
-Usable = Callable[[Condition], bool]
-
-
-def node_columns(node: Condition, vocabulary: Vocabulary = DEFAULT) -> tuple[str, ...] | None:
-    """The ``run_items`` columns one test reads (``()`` for a composite, ``None`` for an
-    unknown node)."""
-    if isinstance(node, Composite):
-        return ()
-    if isinstance(node, AttrTest):
-        return node.sources
-    if isinstance(node, ExptypeTest):
-        return ("base_exptype",) if node.base else ("base_exptype", "exp_type")
-    if isinstance(node, PredicateTest):
-        return tuple(vocabulary.predicate_arguments.get(node.name, ()))
-    if isinstance(node, CandidateTest):
-        return ("cand_type",)
-    return None
-
-
-def condition_columns(cond: Condition | None,
-                      vocabulary: Vocabulary = DEFAULT) -> tuple[str, ...]:
-    """The columns a condition reads, in first-use order."""
-    out: list[str] = []
-    for node in walk(cond):
-        out.extend(node_columns(node, vocabulary) or ())
-    return tuple(dict.fromkeys(out))
-
-
-def reads_only(cond: Condition | None, columns: frozenset[str],
-               vocabulary: Vocabulary = DEFAULT) -> bool:
-    """Whether every test of a condition reads only ``columns`` of ``run_items``."""
-    for node in walk(cond):
-        read = node_columns(node, vocabulary)
-        if read is None or not columns.issuperset(read):
-            return False
-    return True
-
-
-def run_dependent(cond: Condition | None) -> bool:
-    """Whether a condition reads a value that depends on the run (the candidate)."""
-    return any(isinstance(node, CandidateTest)
-               or (isinstance(node, AttrTest) and RUN_COLUMNS.intersection(node.sources))
-               for node in walk(cond))
-
-
-def row_only(cond: Condition) -> bool:
-    """Whether a condition reads the pool row alone (not the run's candidate)."""
-    return not run_dependent(cond)
-
-
-def no_run_columns(sources: tuple) -> bool:
-    return not RUN_COLUMNS.intersection(sources)
-
+__all__ = ["Conditions", "key_usable", "flatten_all"]
 
 def key_usable(key: Key, usable: Usable, sources_ok: Callable[[tuple], bool]) -> bool:
     """Whether a key's test reads only what ``usable`` / ``sources_ok`` allow."""

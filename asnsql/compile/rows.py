@@ -9,7 +9,8 @@ from sqlglot import exp
 
 from ..model import Role, Rule
 from . import exprs as x
-from .conditions import Conditions, Usable, key_usable, no_run_columns, row_only
+from .conditions import Conditions, key_usable
+from .reads import Usable, no_run_columns, row_only
 from .layout import Cte, Layout
 from .vocabulary import DEFAULT, Vocabulary
 

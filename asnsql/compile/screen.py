@@ -8,7 +8,8 @@ from sqlglot import exp
 
 from ..model import Rule
 from . import exprs as x
-from .conditions import key_usable, reads_only
+from .conditions import key_usable
+from .reads import reads_only
 from .rows import RuleQuery, necessary_parts
 from .vocabulary import DEFAULT, Vocabulary
 
