@@ -41,9 +41,14 @@ def is_bool(e: exp.Expression | None, value: bool) -> bool:
     return isinstance(e, exp.Boolean) and e.this is value
 
 
+def tests_in(*conds: exp.Expression | None) -> list[exp.Expression]:
+    """The conditions that test something (not ``None``, not literally true)."""
+    return [c for c in conds if c is not None and not is_bool(c, True)]
+
+
 def and_(*conds: exp.Expression | None) -> exp.Expression:
     """``AND`` of the conditions, dropping ``None`` and literal trues."""
-    conds = [c for c in conds if c is not None and not is_bool(c, True)]
+    conds = tests_in(*conds)
     if not conds:
         return exp.true()
     return exp.and_(*conds, copy=False) if len(conds) > 1 else conds[0]

@@ -14,7 +14,7 @@ from .reads import Usable, no_run_columns, row_only
 from .layout import Cte, Layout
 from .vocabulary import DEFAULT, Vocabulary
 
-__all__ = ["RuleQuery", "necessary_parts"]
+__all__ = ["RuleQuery"]
 
 
 class RuleQuery:
@@ -60,7 +60,7 @@ class RuleQuery:
         checks = [self.tests.necessary(role.when, usable)]
         checks += [self.tests.key_ok(k) for k in self.layout.role_keys(role)
                    if key_usable(k, usable, sources_ok)]
-        checks = [c for c in checks if c is not None and not x.is_bool(c, True)]
+        checks = x.tests_in(*checks)
         return x.and_(*checks) if checks else None
 
     def some_role(self, usable: Usable | None = None,
@@ -232,9 +232,4 @@ class RuleQuery:
     def role_phase_case(self, index: exp.Expression) -> exp.Expression:
         return x.case(*[(x.eq(index, x.num(i)), x.num(x.PHASE[r.replay]))
                         for i, r in enumerate(self.layout.roles)], default=x.num(0))
-
-
-def necessary_parts(*parts: exp.Expression | None) -> list[exp.Expression]:
-    """The parts that test something (not ``None``, not literally true)."""
-    return [p for p in parts if p is not None and not x.is_bool(p, True)]
 

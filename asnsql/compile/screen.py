@@ -10,7 +10,7 @@ from ..model import Rule
 from . import exprs as x
 from .conditions import key_usable
 from .reads import reads_only
-from .rows import RuleQuery, necessary_parts
+from .rows import RuleQuery
 from .vocabulary import DEFAULT, Vocabulary
 
 __all__ = ["screen_test", "screen_sql"]
@@ -41,8 +41,8 @@ def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
     layout = q.layout
     keys = [q.tests.key_ok(k) for k in layout.keys + layout.records
             if not k.roles and key_usable(k, usable, columns.issuperset)]
-    parts = necessary_parts(q.tests.necessary(q.rule.where, usable), q.valid_runs(), *keys,
-                            q.some_role(usable, columns.issuperset, q.forming_roles()))
+    parts = x.tests_in(q.tests.necessary(q.rule.where, usable), q.valid_runs(), *keys,
+                       q.some_role(usable, columns.issuperset, q.forming_roles()))
     return x.and_(*parts) if parts else None
 
 
