@@ -28,7 +28,7 @@ The IR is deliberately small; ETL code may build the same objects in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterator, Union
 
 __all__ = [
     "AttrTest",
@@ -53,6 +53,7 @@ __all__ = [
     "FINALIZE_HOOKS",
     "PREDICATES",
     "PREDICATE_ARGUMENTS",
+    "walk",
 ]
 
 #: Exposure-type functions (spec section 7.2). Each names how a member's ``exptype`` is
@@ -240,6 +241,29 @@ class Composite:
 Condition = Union[AttrTest, ExptypeTest, PredicateTest, CandidateTest, Composite]
 
 
+def walk(cond: Condition | None) -> Iterator[Condition]:
+    """Every node of a condition tree, parents before their children (none for ``None``).
+
+    Parameters
+    ----------
+    cond : Condition or None
+        A condition of a rule (``None`` stands for "always true").
+
+    Yields
+    ------
+    Condition
+        ``cond`` itself, then the nodes under each child of a :class:`Composite`, in order.
+    """
+    if cond is None:
+        return
+    stack = [cond]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Composite):
+            stack.extend(reversed(node.children))
+
+
 @dataclass(frozen=True)
 class Key:
     """A "same value" constraint (locked attribute constraint of the reference).
@@ -343,6 +367,12 @@ class Rule:
     finalize: tuple[str, ...] = ()
     doc: str = ""
     source: str = ""
+
+    @property
+    def makes_associations(self) -> bool:
+        """Whether the rule has a query of its own (``product`` ``per_group`` or
+        ``per_science``); a ``none`` rule only names a set of conditions."""
+        return self.product in PRODUCT_KINDS
 
     def role(self, name: str) -> Role:
         """Return the role called ``name``."""

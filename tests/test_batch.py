@@ -324,6 +324,7 @@ def test_pool_defined_has_every_column_a_rule_query_reads():
     import sqlglot
     from sqlglot import exp
 
+    from asnsql.compile.layout import Cte
     from asnsql.model import SCREEN_COLUMNS
     from asnsql.pool import DERIVED_INPUTS, RAW_COLUMNS, REQUIRED_COLUMNS, RESERVED_COLUMNS
     from asnsql.ruleset import default_ruleset
@@ -336,6 +337,6 @@ def test_pool_defined_has_every_column_a_rule_query_reads():
     for rule in rules:
         for finalized in (True, False):
             tree = sqlglot.parse_one(rule_text(rule, finalized=finalized), read="duckdb")
-            x = next(c for c in tree.find_all(exp.CTE) if c.alias == "x")
-            read = {c.name for c in x.this.find_all(exp.Column)}
+            rows = next(c for c in tree.find_all(exp.CTE) if c.alias == Cte.RULE_ROWS)
+            read = {c.name for c in rows.this.find_all(exp.Column)}
             assert read - kept - set(RESERVED_COLUMNS) == set(), rule.name
