@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import click
@@ -126,13 +125,13 @@ def skycell_asn(files, output_file_root, product_type, data_release_id, skymap, 
                                      param_hint="--product-type")
         _warn([f"--product-type {product_type!r} is not one of {known}: grouped by "
                "program and named 'unknown', as romancal does (--strict refuses it)"])
-    inputs = read_inputs(list(files), skymap or os.environ.get("SKYMAP_PATH") or None)
-    if inputs.unreadable:
-        listed = "; ".join(f"{name}: {reason}" for name, reason in inputs.unreadable)
+    inputs = read_inputs(list(files), skymap)
+    if inputs.problems:
+        listed = "; ".join(inputs.problems)
         if strict:
-            raise AsnsqlError(f"cannot read {len(inputs.unreadable)} of {len(files)} files "
+            raise AsnsqlError(f"{len(inputs.problems)} of {len(files)} files cannot be used "
                               f"({listed}); nothing was written")
-        _warn([f"{len(inputs.unreadable)} of {len(files)} files left out of every "
+        _warn([f"{len(inputs.problems)} of {len(files)} files left out of every "
                f"association, as romancal does (--strict stops instead): {listed}"])
     write_associations(skycell_associations(inputs, output_file_root, product_type,
                                             data_release_id, rules))

@@ -9,9 +9,9 @@ enter as literals (``exp.convert``), never pasted into SQL text. :mod:`.skycell`
 Relations the queries read (registered by the caller):
 
 ``roman_files``
-    ``row`` (input position), ``path`` (the name as given), ``stem`` (its last component
-    without extension, :attr:`pathlib.PurePath.stem`) and, for skycell, ``filter`` (the
-    optical element as read, ``NULL`` for a file that could not be read).
+    ``row`` (input position), ``path`` (the name as given) and, for skycell, ``visit_id``
+    (read from the file name: :func:`.footprints.visit_id_from_name`) and ``filter`` (the
+    optical element as read, lower-cased; ``unknown`` or NULL for a file not read).
 ``roman_matches``
     ``row``, ``skycell_index``, ``skycell_name``: the skycells each file's footprint overlaps.
 """
@@ -30,12 +30,11 @@ __all__ = ["FILES", "MATCHES", "multiband_query", "skycell_query", "template_sql
 FILES = "roman_files"
 MATCHES = "roman_matches"
 
-# Placeholders: __visit_id, __fields (the field columns), __group_keys, __product_fields
+# Placeholders: __fields (the visit-id field columns), __group_keys, __product_fields
 # (arg_min of each field by row), __name, __program.
 _SKYCELL = f"""
 WITH exposures AS (
-    SELECT row, path, lower(coalesce(filter, __unreadable)) AS filter, __visit_id AS visit_id
-    FROM {FILES}
+    SELECT row, path, lower(coalesce(filter, __unreadable)) AS filter, visit_id FROM {FILES}
 ), keyed AS (
     SELECT *, __fields FROM exposures
 ), grouped AS (
@@ -141,20 +140,6 @@ def _splice(expressions: list[exp.Expression]) -> exp.Tuple:
     return marker
 
 
-def _visit_id(rules: RomanRules) -> exp.Expression:
-    """The visit id from the file name (``rules.visit_id``), as SQL on ``stem``."""
-    spec = rules.visit_id
-    first = exp.func("split_part", exp.column("stem"), exp.convert(spec["field_separator"]),
-                     exp.convert(1))
-    prefix = str(spec["strip_prefix"])
-    stripped = exp.If(
-        this=exp.func("starts_with", first.copy(), exp.convert(prefix)),
-        true=exp.Substring(this=first.copy(), start=exp.convert(len(prefix) + 1)),
-        false=first,
-    )
-    return exp.Substring(this=stripped, start=exp.convert(1), length=exp.convert(spec["length"]))
-
-
 def _field(name: str, span: tuple[int, int]) -> exp.Expression:
     start, end = span
     value = exp.Substring(this=exp.column("visit_id"), start=exp.convert(start + 1),
@@ -173,7 +158,6 @@ def _skycell_cached(rules: RomanRules, product_type: str, root: str, release: st
         "skycell": exp.column("skycell"), "filter": exp.column("filter")})
     tree = _fill(_SKYCELL, {
         "unreadable": exp.convert(rules.unreadable_filter),
-        "visit_id": _visit_id(rules),
         "fields": _splice([_field(f, span) for f, span in fields.items()]),
         "group_keys": _splice([exp.column(f) for f in kind.group_by]),
         "product_fields": _splice([

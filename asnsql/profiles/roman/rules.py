@@ -71,7 +71,6 @@ class RomanRules:
     path: Path
     header: dict[str, Any]
     from_list: dict[str, Any]
-    visit_id: dict[str, Any]
     fields: dict[str, tuple[int, int]]
     default_product_type: str
     product_types: dict[str, ProductType]
@@ -170,7 +169,6 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
         path=path,
         header=dict(header),
         from_list=dict(from_list),
-        visit_id=dict(_require(skycell, "visit_id", dict, where, problems)),
         fields=fields,
         default_product_type=str(skycell.get("default_product_type", "visit")),
         product_types=types,
