@@ -27,6 +27,9 @@ __all__ = ["ProductType", "RomanRules", "load_rules", "template_fields"]
 RULE_FILE = ("roman", "associations.yaml")
 
 _FORMATTER = string.Formatter()
+#: Fields the name templates may use.
+_SKYCELL_NAME_FIELDS = ("root", "release", "product", "skycell", "filter")
+_MULTIBAND_NAME_FIELDS = ("prefix", "skycell")
 
 
 def template_fields(template: str) -> list[tuple[str, str | None]]:
@@ -149,7 +152,11 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
         if not isinstance(product, str):
             problems.append(f"{at}.product: expected a text template, got {product!r}")
             continue
-        used = [f for _, f in template_fields(product) if f] + list(group_by)
+        try:
+            used = [f for _, f in template_fields(product) if f] + list(group_by)
+        except ValueError as err:
+            problems.append(f"{at}.product: {err}")
+            continue
         problems += [f"{at}: unknown visit-id field {f!r} (fields: {', '.join(fields)})"
                      for f in used if f not in fields]
         types[str(name).lower()] = ProductType(str(name), group_by, product)
@@ -163,6 +170,28 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
                             f"filter, has {sorted(groups)}")
     except re.error as err:
         problems.append(f"{where}: multiband.pattern: {err}")
+    names = {}
+    for section, key, allowed in ((skycell, "skycell.name", _SKYCELL_NAME_FIELDS),
+                                  (multiband, "multiband.name", _MULTIBAND_NAME_FIELDS)):
+        template = _require(section, "name", str, f"{where}: {key.split('.')[0]}", problems)
+        names[key] = template
+        try:
+            unknown = [f for _, f in template_fields(template) if f and f not in allowed]
+        except ValueError as err:
+            unknown = [str(err)]
+        problems += [f"{where}: {key}: unknown field {f!r} (fields: {', '.join(allowed)})"
+                     for f in unknown]
+    catalog = _require(from_list, "tweakreg_catalog", dict, f"{where}: from_list", problems)
+    for key in ("suffix", "extension", "known_suffixes"):
+        _require(catalog, key, str, f"{where}: from_list.tweakreg_catalog", problems)
+    deprecated = _require(from_list, "deprecated", dict, f"{where}: from_list", problems)
+    for key in ("rule", "ruledefs", "acid"):
+        entry = _require(deprecated, key, dict, f"{where}: from_list.deprecated", problems)
+        _require(entry, "warning", str, f"{where}: from_list.deprecated.{key}", problems)
+    _require(from_list, "target_default", str, f"{where}: from_list", problems)
+    asn_type = _require(skycell, "asn_type", str, f"{where}: skycell", problems)
+    unreadable = _require(skycell, "unreadable_filter", str, f"{where}: skycell", problems)
+    release_field = _require(multiband, "release_field", int, f"{where}: multiband", problems)
     if problems:
         raise RuleError(problems)
     return RomanRules(
@@ -172,10 +201,10 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
         fields=fields,
         default_product_type=str(skycell.get("default_product_type", "visit")),
         product_types=types,
-        skycell_name=_require(skycell, "name", str, where, problems),
-        skycell_asn_type=_require(skycell, "asn_type", str, where, problems),
-        unreadable_filter=_require(skycell, "unreadable_filter", str, where, problems),
+        skycell_name=names["skycell.name"],
+        skycell_asn_type=asn_type,
+        unreadable_filter=unreadable,
         multiband_pattern=pattern,
-        multiband_name=_require(multiband, "name", str, where, problems),
-        multiband_release_field=int(multiband.get("release_field", 2)),
+        multiband_name=names["multiband.name"],
+        multiband_release_field=release_field,
     )
