@@ -69,7 +69,7 @@ def from_list(files, output_file, product_name, data_release_id, target,
 
 
 @roman.command(name="skycell-asn")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1)
 @click.option("-o", "--output-file-root", required=True,
               help="Start of every association file name (may hold a folder).")
 @click.option("--product-type", default=None,
@@ -78,6 +78,11 @@ def from_list(files, output_file, product_name, data_release_id, target,
               help="Data release id, in the file names and the associations.")
 @click.option("--skymap", "skymap", type=click.Path(dir_okay=False), default=None,
               help="The SKYCELLS reference file (default: $SKYMAP_PATH).")
+@click.option("--footprints", "footprint_table", type=click.Path(dir_okay=False), default=None,
+              help="Read the exposures and footprints from this CSV/Parquet table instead "
+                   "of FILES (columns as the corpus manifest.csv).")
+@click.option("--save-footprints", type=click.Path(dir_okay=False), default=None,
+              help="Also write the footprints read from FILES to this CSV/Parquet table.")
 @click.option("--strict", is_flag=True,
               help="Stop on a file that cannot be read or an unknown product type (romancal "
                    "leaves the file out, and names the type 'unknown').")
@@ -88,8 +93,8 @@ def from_list(files, output_file, product_name, data_release_id, target,
               help="Deprecated, ignored (with the reference's warning).")
 @click.option("-i", "--id", "acid", default="o999", hidden=True,
               help="Deprecated, ignored (with the reference's warning).")
-def skycell_asn(files, output_file_root, product_type, data_release_id, skymap, strict,
-                explain, fmt, rule, acid):
+def skycell_asn(files, output_file_root, product_type, data_release_id, skymap,
+                footprint_table, save_footprints, strict, explain, fmt, rule, acid):
     """Write an association per group, skycell and filter of the Level-2 FILES
     (skycell_asn of romancal).
 
@@ -101,6 +106,7 @@ def skycell_asn(files, output_file_root, product_type, data_release_id, skymap, 
     Examples:
       asnsql roman skycell-asn -o r00001 --skymap skymap.asdf l2/*_cal.asdf
       SKYMAP_PATH=skymap.asdf asnsql roman skycell-asn --product-type full -o r00001 *_cal.asdf
+      asnsql roman skycell-asn -o r00001 --skymap skymap.asdf --footprints manifest.csv
     """
     from ..errors import AsnsqlError
     from ..profiles.roman.fromlist import deprecation_warnings, write_associations
@@ -108,6 +114,10 @@ def skycell_asn(files, output_file_root, product_type, data_release_id, skymap, 
     from ..profiles.roman.rules import load_rules
     from ..profiles.roman.skycell import read_inputs, skycell_associations
 
+    if not files and not (footprint_table or explain):
+        raise click.UsageError("Missing argument 'FILES...' (or --footprints TABLE).")
+    if files and footprint_table:
+        raise click.UsageError("give FILES or --footprints, not both")
     rules = load_rules()
     product_type = (product_type or rules.default_product_type).lower()
     if explain:
@@ -125,13 +135,14 @@ def skycell_asn(files, output_file_root, product_type, data_release_id, skymap, 
                                      param_hint="--product-type")
         _warn([f"--product-type {product_type!r} is not one of {known}: grouped by "
                "program and named 'unknown', as romancal does (--strict refuses it)"])
-    inputs = read_inputs(list(files), skymap)
+    inputs = read_inputs(list(files), skymap, footprint_table, save_footprints)
     if inputs.problems:
         listed = "; ".join(inputs.problems)
+        total = inputs.files.num_rows
         if strict:
-            raise AsnsqlError(f"{len(inputs.problems)} of {len(files)} files cannot be used "
+            raise AsnsqlError(f"{len(inputs.problems)} of {total} files cannot be used "
                               f"({listed}); nothing was written")
-        _warn([f"{len(inputs.problems)} of {len(files)} files left out of every "
+        _warn([f"{len(inputs.problems)} of {total} files left out of every "
                f"association, as romancal does (--strict stops instead): {listed}"])
     write_associations(skycell_associations(inputs, output_file_root, product_type,
                                             data_release_id, rules))

@@ -91,8 +91,10 @@ def inputs_from_footprints(footprints, skymap, problems: Sequence[str] = (),
     return SkycellInputs(files, matches, infos, list(problems))
 
 
-def read_inputs(files: Sequence[str], skymap_path: str | None = None) -> SkycellInputs:
-    """Open the Level-2 files and match their footprints with the skymap.
+def read_inputs(files: Sequence[str] = (), skymap_path: str | None = None,
+                footprint_table: str | None = None, save_footprints: str | None = None
+                ) -> SkycellInputs:
+    """Open the Level-2 files (or read a footprint table) and match them with the skymap.
 
     Parameters
     ----------
@@ -100,6 +102,11 @@ def read_inputs(files: Sequence[str], skymap_path: str | None = None) -> Skycell
         ``_cal.asdf`` files, as given (written verbatim as ``expname``).
     skymap_path : str, optional
         The SKYCELLS file; default ``$SKYMAP_PATH``.
+    footprint_table : str, optional
+        A CSV or Parquet footprint table (:func:`.footprints.load_footprint_table`) used
+        instead of ``files``: an archive needs no Level-2 files.
+    save_footprints : str, optional
+        Also write the footprints read from ``files`` to this CSV or Parquet file.
 
     Returns
     -------
@@ -110,13 +117,21 @@ def read_inputs(files: Sequence[str], skymap_path: str | None = None) -> Skycell
     SkymapError
         No skymap configured, or it cannot be read (checked before any file is opened).
     FootprintError
-        When the ``roman`` extra is not installed.
+        When the ``roman`` extra is not installed, or the footprint table is unusable.
     """
-    from .footprints import read_footprints
+    from .footprints import load_footprint_table, read_footprints, save_footprint_table
     from .skymap import load_skymap
 
     skymap = load_skymap(skymap_path)
-    footprints, problems = read_footprints(list(files))
+    if footprint_table is not None:
+        footprints = load_footprint_table(footprint_table)
+        problems = [f"{path}: {problem}" for path, problem in zip(
+            footprints.column("path").to_pylist(), footprints.column("problem").to_pylist())
+            if problem]
+    else:
+        footprints, problems = read_footprints(list(files))
+    if save_footprints is not None:
+        save_footprint_table(footprints, save_footprints)
     return inputs_from_footprints(footprints, skymap, problems)
 
 
