@@ -99,6 +99,24 @@ class Skymap:
         return self.pixel_scale / 3600.0
 
 
+#: Columns of a projection region in the SKYCELLS file (``projection_regions``), in order.
+REGION_COLUMNS = ("index", "ra_tangent", "dec_tangent", "ra_min", "ra_max", "dec_min",
+                  "dec_max", "orientat", "x_tangent", "y_tangent", "nx", "ny",
+                  "skycell_start", "skycell_end")
+#: Columns of a skycell in the SKYCELLS file (``skycells``) that the tables keep.
+SKYCELL_COLUMNS = ("name", "ra_center", "dec_center", "orientat", "x_tangent", "y_tangent")
+#: Corner columns, used to check the grid when the cache is built (then dropped).
+CORNER_COLUMNS = tuple(f"{axis}_corn{i}" for i in range(1, 5) for axis in ("ra", "dec"))
+#: Steps of romancal's polar-cap cone (``SingleSphericalPolygon.from_cone(..., steps=16)``):
+#: 16 angles from 0 to 2 pi, the last equal to the first, so 15 distinct vertices.
+CAP_STEPS = 16
+#: A skycell corner may lie this far (pixels) from its grid position.
+GRID_TOLERANCE = 1e-3
+#: Skycells written to Parquet per batch (bounds memory for the 8 M-skycell CRDS file).
+BATCH_SKYCELLS = 1 << 20
+_CACHE_VERSION = 1
+
+
 def resolve_skymap_path(path: str | None = None) -> str:
     """The SKYCELLS file to use: ``path`` (``--skymap``), else ``$SKYMAP_PATH``.
 
@@ -107,13 +125,24 @@ def resolve_skymap_path(path: str | None = None) -> str:
     SkymapError
         When neither is given (romancal would try CRDS instead; asnsql does not).
     """
-    raise NotImplementedError
+    import os
+
+    chosen = path if path else os.environ.get(SKYMAP_ENV)
+    if not chosen:
+        raise SkymapError(f"no skymap configured: pass --skymap PATH or set {SKYMAP_ENV} "
+                          "to a SKYCELLS reference file (asnsql does not fetch it from CRDS)")
+    return str(chosen)
 
 
 def cache_root() -> Path:
     """asnsql's cache folder: ``$ASNSQL_CACHE``, else ``$XDG_CACHE_HOME/asnsql``, else
     ``~/.cache/asnsql``."""
-    raise NotImplementedError
+    import os
+
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "asnsql"
 
 
 def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) -> Skymap:
@@ -141,20 +170,239 @@ def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) ->
     -----
     ``regions.parquet`` columns: the file's ``index, ra_tangent, dec_tangent, ra_min,
     ra_max, dec_min, dec_max, orientat, x_tangent, y_tangent, nx, ny, skycell_start,
-    skycell_end``, plus ``name`` (the skycell name prefix, e.g. ``135p90``), ``grid_x0,
-    grid_y0`` (region pixel of the lower-left pixel of grid cell (0, 0)), ``grid_cols,
-    grid_rows``, and ``gate_ra, gate_dec`` (the closed vertex list of the polygon romancal
-    tests a footprint against before looking at the region's skycells: the four RA/Dec
-    corners joined by great circles, or for a polar cap the 16-step cone about the tangent
-    point). ``skycells.parquet`` columns: ``index, name, region, col, row, ra_center,
-    dec_center, orientat, x_tangent, y_tangent``.
+    skycell_end``, plus ``grid_x0, grid_y0`` (region pixel of the first pixel of grid cell
+    (0, 0)), ``grid_cols, grid_rows``, ``cap_radius`` (degrees, polar caps only) and
+    ``gate_ra, gate_dec`` (the closed vertex list of the polygon romancal tests a footprint
+    against before looking at the region's skycells: the four RA/Dec corners joined by great
+    circles, or for a polar cap the 16-step cone about the tangent point). ``skycells.parquet``
+    columns: ``index, name, region, col, row, ra_center, dec_center, orientat, x_tangent,
+    y_tangent``.
+
+    The cache key is the file's SHA-256; it is remembered per (path, size, modification
+    time) in ``<cache_dir>/skymap/hashes.json`` so an unchanged file is not hashed again.
     """
-    raise NotImplementedError
+    source = resolve_skymap_path(path)
+    file = Path(source)
+    if not file.is_file():
+        raise SkymapError(f"skymap {source}: no such file (check --skymap / {SKYMAP_ENV})")
+    root = Path(cache_dir) if cache_dir is not None else cache_root()
+    digest = _file_sha256(file, root / "skymap")
+    folder = root / "skymap" / digest
+    if (folder / "meta.json").is_file():
+        return open_skymap(folder, source=source)
+    regions, skycells, meta = _read_skycells_file(file)
+    return build_skymap(folder, regions, skycells, meta, source=source, sha256=digest)
+
+
+def open_skymap(folder: str | Path, source: str | None = None) -> Skymap:
+    """A skymap from a cache folder written by :func:`build_skymap`.
+
+    Raises
+    ------
+    SkymapError
+        When the folder does not hold a complete cache of this asnsql version.
+    """
+    import json
+
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise SkymapError(f"skymap cache {folder}: cannot read meta.json ({err}); delete the "
+                          "folder to rebuild it") from None
+    if meta.get("cache_version") != _CACHE_VERSION:
+        raise SkymapError(f"skymap cache {folder} was written by another asnsql version; "
+                          "delete the folder to rebuild it")
+    return Skymap(source=source or meta["source"], sha256=meta["sha256"], folder=folder,
+                  nxy_skycell=int(meta["nxy_skycell"]),
+                  skycell_border_pixels=int(meta["skycell_border_pixels"]),
+                  pixel_scale=float(meta["pixel_scale"]), n_regions=int(meta["n_regions"]),
+                  n_skycells=int(meta["n_skycells"]))
+
+
+def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
+                 sha256: str) -> Skymap:
+    """Write a skymap's tables to ``folder`` (atomically) and return it.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Cache folder to create (replaced if it exists).
+    regions : mapping
+        Column name -> 1-D array for :data:`REGION_COLUMNS` (a NumPy structured array will
+        do), one entry per projection region in index order.
+    skycells : mapping
+        Column name -> 1-D array for :data:`SKYCELL_COLUMNS`, and optionally
+        :data:`CORNER_COLUMNS` (then every corner is checked to lie on its grid square), one
+        entry per skycell in global index order (memory-mapped arrays are read in batches).
+    meta : dict
+        ``nxy_skycell``, ``skycell_border_pixels``, ``pixel_scale`` (arcsec).
+    source, sha256 : str
+        Recorded in ``meta.json``.
+
+    Raises
+    ------
+    SkymapError
+        The region index ranges do not tile the skycells, or a skycell is off its grid.
+    """
+    import json
+    import os
+    import shutil
+    import tempfile
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    try:
+        nxy = int(meta["nxy_skycell"])
+        border = int(meta["skycell_border_pixels"])
+        scale = float(meta["pixel_scale"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise SkymapError(f"skymap {source}: meta lacks {err}") from None
+    step = nxy - 2 * border
+    reg = {name: np.asarray(regions[name]) for name in REGION_COLUMNS}
+    n_regions = len(reg["index"])
+    n_skycells = len(skycells["name"])
+    starts = reg["skycell_start"].astype(np.int64)
+    ends = reg["skycell_end"].astype(np.int64)
+    if (n_regions == 0 or starts[0] != 0 or ends[-1] != n_skycells
+            or np.any(starts[1:] != ends[:-1]) or np.any(ends < starts)):
+        raise SkymapError(f"skymap {source}: the regions' skycell_start/skycell_end ranges do "
+                          f"not tile the {n_skycells} skycells in order")
+    if np.any(reg["index"] != np.arange(n_regions)):
+        raise SkymapError(f"skymap {source}: projection region indices are not 0..{n_regions - 1}")
+    scale_rad = np.radians(scale / 3600.0)
+    grid = np.zeros((n_regions, 4))  # x0, y0, cols, rows
+    grid[:, :2] = np.nan
+    region_of = np.repeat(np.arange(n_regions), ends - starts)
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
+    try:
+        writer = None
+        # First pass over the skycells: grid origin of each region (the smallest offsets).
+        for lo in range(0, n_skycells, BATCH_SKYCELLS):
+            hi = min(n_skycells, lo + BATCH_SKYCELLS)
+            r = region_of[lo:hi]
+            ox = reg["x_tangent"][r] - np.asarray(skycells["x_tangent"][lo:hi], dtype=float)
+            oy = reg["y_tangent"][r] - np.asarray(skycells["y_tangent"][lo:hi], dtype=float)
+            for axis, values in ((0, ox), (1, oy)):
+                low = np.full(n_regions, np.inf)
+                np.minimum.at(low, r, values)
+                grid[:, axis] = np.fmin(grid[:, axis], low)
+        for lo in range(0, n_skycells, BATCH_SKYCELLS):
+            hi = min(n_skycells, lo + BATCH_SKYCELLS)
+            r = region_of[lo:hi]
+            ox = reg["x_tangent"][r] - np.asarray(skycells["x_tangent"][lo:hi], dtype=float)
+            oy = reg["y_tangent"][r] - np.asarray(skycells["y_tangent"][lo:hi], dtype=float)
+            col = (ox - grid[r, 0]) / step
+            row = (oy - grid[r, 1]) / step
+            icol, irow = np.rint(col), np.rint(row)
+            bad = np.flatnonzero((np.abs(col - icol) > 1e-6) | (np.abs(row - irow) > 1e-6))
+            if bad.size:
+                raise SkymapError(f"skymap {source}: skycell {lo + bad[0]} is not on the "
+                                  f"{step}-pixel grid of projection region {r[bad[0]]}")
+            np.maximum.at(grid[:, 2], r, icol + 1)
+            np.maximum.at(grid[:, 3], r, irow + 1)
+            if all(name in skycells for name in CORNER_COLUMNS):
+                _check_corners(source, lo, skycells, slice(lo, hi), reg, r, ox, oy, nxy,
+                               scale_rad)
+            batch = pa.table({
+                "index": pa.array(np.arange(lo, hi, dtype=np.int64)),
+                "name": pa.array(np.asarray(skycells["name"][lo:hi]).astype(str)),
+                "region": pa.array(r.astype(np.int32)),
+                "col": pa.array(icol.astype(np.int32)),
+                "row": pa.array(irow.astype(np.int32)),
+                "ra_center": pa.array(np.asarray(skycells["ra_center"][lo:hi], dtype=np.float64)),
+                "dec_center": pa.array(np.asarray(skycells["dec_center"][lo:hi], dtype=np.float64)),
+                "orientat": pa.array(np.asarray(skycells["orientat"][lo:hi], dtype=np.float32)),
+                "x_tangent": pa.array(np.asarray(skycells["x_tangent"][lo:hi], dtype=np.float64)),
+                "y_tangent": pa.array(np.asarray(skycells["y_tangent"][lo:hi], dtype=np.float64)),
+            })
+            if writer is None:
+                writer = pq.ParquetWriter(work / "skycells.parquet", batch.schema,
+                                          compression="zstd")
+            writer.write_table(batch, row_group_size=128 * 1024)
+        if writer is not None:
+            writer.close()
+        gate_ra, gate_dec, cap = _gate_polygons(reg)
+        table = {name: reg[name] for name in REGION_COLUMNS}
+        table["index"] = table["index"].astype(np.int64)
+        table["orientat"] = table["orientat"].astype(np.float32)
+        table.update(grid_x0=grid[:, 0], grid_y0=grid[:, 1],
+                     grid_cols=grid[:, 2].astype(np.int32),
+                     grid_rows=grid[:, 3].astype(np.int32))
+        arrow = pa.table({name: pa.array(values) for name, values in table.items()})
+        arrow = arrow.append_column("cap_radius", pa.array(cap, type=pa.float64()))
+        arrow = arrow.append_column("gate_ra", pa.array(gate_ra, type=pa.list_(pa.float64())))
+        arrow = arrow.append_column("gate_dec", pa.array(gate_dec, type=pa.list_(pa.float64())))
+        pq.write_table(arrow, work / "regions.parquet")
+        info = {"cache_version": _CACHE_VERSION, "source": str(source), "sha256": sha256,
+                "nxy_skycell": nxy, "skycell_border_pixels": border, "pixel_scale": scale,
+                "n_regions": n_regions, "n_skycells": n_skycells}
+        (work / "meta.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.replace(work, folder)
+        except OSError:
+            if not (folder / "meta.json").is_file():  # not another process's finished copy
+                raise
+    except OSError as err:
+        raise SkymapError(f"skymap {source}: cannot write the cache in {folder.parent} "
+                          f"({err}); set {CACHE_ENV} to a writable folder") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return open_skymap(folder, source=str(source))
+
+
+def register_skymap(engine, skymap: Skymap) -> None:
+    """Expose the skymap's tables to ``engine`` as views ``roman_regions`` and
+    ``roman_skycells`` (read from the cached Parquet files; nothing is loaded up front)."""
+    from sqlglot import exp
+
+    for view, path in (("roman_regions", skymap.regions_path),
+                       ("roman_skycells", skymap.skycells_path)):
+        select = exp.select("*").from_(
+            exp.func("read_parquet", exp.Literal.string(str(path))))
+        create = exp.Create(this=exp.to_table(view, quoted=True), kind="VIEW", replace=True,
+                            expression=select,
+                            properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+        engine.execute(create)
+
+
+_WCS_INFO_KEYS = ("name", "pixel_scale", "ra_projection_center", "dec_projection_center",
+                  "x0_projection", "y0_projection", "ra_center", "dec_center", "nx", "ny",
+                  "orientat", "orientat_projection_center")
+
+
+def skycell_wcs_info_query():
+    """The query of :func:`skycell_wcs_info` as a sqlglot expression.
+
+    Parameters (bound): ``$indices`` (BIGINT list), ``$pixel_scale`` (degrees), ``$nxy``.
+    One row per element of ``$indices`` in its order (``pos``), skycells missing from the
+    skymap included with NULL ``name``.
+    """
+    import sqlglot
+
+    return sqlglot.parse_one("""
+        SELECT w.pos, s.name, $pixel_scale AS pixel_scale,
+               r.ra_tangent AS ra_projection_center, r.dec_tangent AS dec_projection_center,
+               s.x_tangent AS x0_projection, s.y_tangent AS y0_projection,
+               s.ra_center, s.dec_center, $nxy AS nx, $nxy AS ny,
+               CAST(s.orientat AS DOUBLE) AS orientat,
+               CAST(r.orientat AS DOUBLE) AS orientat_projection_center
+        FROM (SELECT unnest($indices) AS idx, unnest(range(len($indices))) AS pos) AS w
+        LEFT JOIN roman_skycells AS s ON s.index = w.idx
+        LEFT JOIN roman_regions AS r ON r.index = s.region
+        ORDER BY w.pos""", dialect="duckdb")
 
 
 def skycell_wcs_info_sql() -> str:
-    """The DuckDB query behind :func:`skycell_wcs_info` (``$indices``: a BIGINT list)."""
-    raise NotImplementedError
+    """The DuckDB text of :func:`skycell_wcs_info_query`."""
+    return skycell_wcs_info_query().sql(dialect="duckdb", pretty=True)
 
 
 def skycell_wcs_info(skymap: Skymap, indices, engine=None) -> list[dict]:
@@ -174,7 +422,8 @@ def skycell_wcs_info(skymap: Skymap, indices, engine=None) -> list[dict]:
         One dict per index, in the order given, keys in romancal's order: ``name,
         pixel_scale, ra_projection_center, dec_projection_center, x0_projection,
         y0_projection, ra_center, dec_center, nx, ny, orientat,
-        orientat_projection_center`` (``pixel_scale`` in degrees).
+        orientat_projection_center`` (``pixel_scale`` in degrees; the ``orientat`` values
+        are the file's 32-bit floats widened to 64 bits, as romancal writes them).
 
     Raises
     ------
@@ -183,7 +432,175 @@ def skycell_wcs_info(skymap: Skymap, indices, engine=None) -> list[dict]:
 
     Notes
     -----
-    Reproduces romancal 1.1.0 ``SkyCells.wcs_infos`` (a skycell row joined with its
-    projection region's row).
+    Reproduces romancal 1.1.0 ``SkyCells.wcs_infos``: a skycell row joined with its
+    projection region's row.
     """
-    raise NotImplementedError
+    from ...engine import Engine
+
+    indices = [int(i) for i in indices]
+    own = engine is None
+    engine = Engine() if own else engine
+    try:
+        register_skymap(engine, skymap)
+        rows = engine.rows(skycell_wcs_info_query(),
+                           {"indices": indices, "pixel_scale": skymap.pixel_scale_deg,
+                            "nxy": skymap.nxy_skycell})
+    finally:
+        if own:
+            engine.close()
+    missing = [indices[row[0]] for row in rows if row[1] is None]
+    if missing:
+        raise SkymapError(f"skymap {skymap.source}: no skycell with index {missing[0]} "
+                          f"(it has {skymap.n_skycells})")
+    return [dict(zip(_WCS_INFO_KEYS, row[1:])) for row in rows]
+
+
+# --- building the tables -------------------------------------------------------------------
+
+
+def _file_sha256(file: Path, folder: Path) -> str:
+    """SHA-256 of ``file``, remembered in ``folder/hashes.json`` by path, size and mtime."""
+    import hashlib
+    import json
+    import os
+
+    stat = file.stat()
+    key = f"{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo_path = folder / "hashes.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if isinstance(memo, dict) and isinstance(memo.get(key), str):
+        return memo[key]
+    digest = hashlib.sha256()
+    try:
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+    except OSError as err:
+        raise SkymapError(f"skymap {file}: cannot read ({err})") from None
+    value = digest.hexdigest()
+    memo = memo if isinstance(memo, dict) else {}
+    memo[key] = value
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo, indent=1), encoding="utf-8")
+        os.replace(tmp, memo_path)
+    except OSError:
+        pass  # the hash is only remembered to save time
+    return value
+
+
+def _read_skycells_file(file: Path):
+    """The SKYCELLS file's two arrays and meta (memory-mapped where asdf allows)."""
+    import warnings
+
+    try:
+        import asdf
+    except ImportError:
+        raise SkymapError("reading a SKYCELLS file needs the 'roman' extra: "
+                          "pip install 'asnsql[roman]'") from None
+    try:
+        with warnings.catch_warnings():
+            # Without roman_datamodels the file's tags are unknown to asdf: it says so and
+            # returns plain dicts and arrays, which is all this needs.
+            warnings.simplefilter("ignore", asdf.exceptions.AsdfWarning)
+            af = asdf.open(file, memmap=True, lazy_load=True)
+            tree = af.tree["roman"]
+            meta = tree["meta"]
+            meta = {key: meta[key] for key in ("nxy_skycell", "skycell_border_pixels",
+                                               "pixel_scale")}
+            regions = tree["projection_regions"]
+            skycells = tree["skycells"]
+            regions = {name: regions[name] for name in REGION_COLUMNS}
+            skycells = {name: skycells[name] for name in SKYCELL_COLUMNS + CORNER_COLUMNS}
+    except SkymapError:
+        raise
+    except Exception as err:  # asdf raises many types for a file that is not ASDF
+        raise SkymapError(f"skymap {file}: not a SKYCELLS reference file "
+                          f"({type(err).__name__}: {err})") from None
+    return regions, skycells, meta
+
+
+def _unit(ra, dec):
+    """Unit vectors of (ra, dec) in degrees, shape (..., 3)."""
+    import numpy as np
+
+    ra, dec = np.radians(ra), np.radians(dec)
+    return np.stack([np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec)], axis=-1)
+
+
+def _check_corners(source, lo, skycells, rows, reg, r, ox, oy, nxy, scale_rad):
+    """Every corner of every skycell lies on a corner of its grid square (region pixels)."""
+    import numpy as np
+
+    a0, d0 = np.radians(reg["ra_tangent"][r]), np.radians(reg["dec_tangent"][r])
+    o = np.radians(reg["orientat"][r].astype(float))
+    for i in range(1, 5):
+        ra = np.radians(np.asarray(skycells[f"ra_corn{i}"][rows], dtype=float))
+        dec = np.radians(np.asarray(skycells[f"dec_corn{i}"][rows], dtype=float))
+        cc = np.sin(d0) * np.sin(dec) + np.cos(d0) * np.cos(dec) * np.cos(ra - a0)
+        xi = np.cos(dec) * np.sin(ra - a0) / cc
+        eta = (np.cos(d0) * np.sin(dec) - np.sin(d0) * np.cos(dec) * np.cos(ra - a0)) / cc
+        px = reg["x_tangent"][r] + (np.cos(o) * xi - np.sin(o) * eta) / scale_rad
+        py = reg["y_tangent"][r] + (np.sin(o) * xi + np.cos(o) * eta) / scale_rad
+        near_x = np.minimum(np.abs(px - (ox - 0.5)), np.abs(px - (ox + nxy - 0.5)))
+        near_y = np.minimum(np.abs(py - (oy - 0.5)), np.abs(py - (oy + nxy - 0.5)))
+        bad = np.flatnonzero(~((near_x < GRID_TOLERANCE) & (near_y < GRID_TOLERANCE)))
+        if bad.size:
+            raise SkymapError(f"skymap {source}: corner {i} of skycell {lo + bad[0]} is not "
+                              f"on its {nxy}-pixel square in projection region {r[bad[0]]}")
+
+
+def _rotate(v, axis, angle):
+    """Rotate vectors ``v`` (..., 3) about unit ``axis`` by ``angle`` radians (right hand)."""
+    import numpy as np
+
+    angle = np.asarray(angle)[..., None]
+    along = np.sum(v * axis, axis=-1, keepdims=True) * axis
+    return along + (v - along) * np.cos(angle) + np.cross(axis, v) * np.sin(angle)
+
+
+def _gate_polygons(reg):
+    """Per region: closed (ra, dec) vertex lists of romancal's region polygon; cap radius.
+
+    A region whose ``dec_max`` is 90 or ``dec_min`` is -90 is a polar cap: romancal uses a
+    cone about the tangent point, of radius ``90 - dec_min`` (north) or ``-dec_max``
+    (south: romancal's formula, not ``90 + dec_max``; see docs/QUIRKS.md), drawn with 16
+    angles from 0 to 2 pi (15 vertices). The pen starts at the tangent point turned by the
+    radius about the axis perpendicular to it and to the coordinate axis on which the tangent
+    point's component is smallest. Other regions: the corners (ra_min, dec_min), (ra_max,
+    dec_min), (ra_max, dec_max), (ra_min, dec_max) joined by great circles.
+    """
+    import numpy as np
+
+    gate_ra, gate_dec, caps = [], [], []
+    for i in range(len(reg["index"])):
+        north = reg["dec_max"][i] == 90.0
+        south = reg["dec_min"][i] == -90.0
+        if north or south:
+            radius = 90.0 - reg["dec_min"][i] if north else -reg["dec_max"][i]
+            center = _unit(reg["ra_tangent"][i], reg["dec_tangent"][i])
+            center = center / np.linalg.norm(center)
+            axis = np.zeros(3)
+            axis[int(np.argmin(center * center))] = 1.0
+            perp = np.cross(center, axis)
+            perp /= np.linalg.norm(perp)
+            pen = _rotate(center, perp, np.radians(radius))
+            angles = np.linspace(0.0, 2.0 * np.pi, CAP_STEPS)
+            angles[-1] = 0.0
+            points = _rotate(np.broadcast_to(pen, (CAP_STEPS, 3)), center, angles[::-1])
+            ra = np.degrees(np.arctan2(points[:, 1], points[:, 0])) % 360.0
+            dec = np.degrees(np.arctan2(points[:, 2], np.hypot(points[:, 0], points[:, 1])))
+            caps.append(float(radius))
+        else:
+            lo_ra, hi_ra = reg["ra_min"][i], reg["ra_max"][i]
+            lo_dec, hi_dec = reg["dec_min"][i], reg["dec_max"][i]
+            ra = np.array([lo_ra, hi_ra, hi_ra, lo_ra, lo_ra], dtype=float)
+            dec = np.array([lo_dec, lo_dec, hi_dec, hi_dec, lo_dec], dtype=float)
+            caps.append(None)
+        gate_ra.append(ra.tolist())
+        gate_dec.append(dec.tolist())
+    return gate_ra, gate_dec, caps
