@@ -58,12 +58,14 @@ def layout(tmp_path):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_case(name, layout, monkeypatch, capfd):
+def test_case(name, layout, monkeypatch, capfd, tmp_path_factory):
     case = DATA / "cases" / name
     work = layout / "cases" / name
     work.mkdir(parents=True)
     env, argv = _command(case)
     monkeypatch.delenv("SKYMAP_PATH", raising=False)
+    # the skymap cache goes to a folder of its own (shared by the cases), not the case's
+    monkeypatch.setenv("ASNSQL_CACHE", str(tmp_path_factory.getbasetemp() / "roman-cache"))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(work)

@@ -30,10 +30,14 @@ def run(argv, capfd):
 
 
 @pytest.fixture
-def work(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def work(tmp_path, tmp_path_factory, monkeypatch):
+    # the skymap cache goes to a folder of its own, not the working folder
+    monkeypatch.setenv("ASNSQL_CACHE", str(tmp_path_factory.getbasetemp() / "roman-cache"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     monkeypatch.delenv("SKYMAP_PATH", raising=False)
-    return tmp_path
+    return work
 
 
 def written(folder: Path) -> list[str]:
