@@ -123,11 +123,7 @@ def skycell_asn(files, output_file_root, product_type, data_release_id, skymap,
     if explain:
         click.echo(skycell_query(rules, product_type, output_file_root, data_release_id))
         return
-    messages = []
-    if fmt != "json":
-        messages.append("format was never supported and is deprecated.")
-    messages += deprecation_warnings(rules, rule=rule, acid=acid)
-    _warn(messages)
+    _warn(deprecation_warnings(rules, format=fmt, rule=rule, acid=acid))
     if not rules.is_known_type(product_type):
         known = ", ".join(t for t in rules.product_types if t != "*")
         if strict:

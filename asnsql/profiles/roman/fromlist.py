@@ -123,7 +123,7 @@ def deprecation_warnings(rules: RomanRules | None = None, **values) -> list[str]
     Parameters
     ----------
     **values
-        Option name (``rule``, ``ruledefs``, ``acid``) -> the value given.
+        Option name (``rule``, ``ruledefs``, ``acid``, ``format``) -> the value given.
 
     Returns
     -------
@@ -131,7 +131,7 @@ def deprecation_warnings(rules: RomanRules | None = None, **values) -> list[str]
         One message per option not at its default, in the order given.
     """
     rules = rules or load_rules()
-    spec = rules.from_list["deprecated"]
+    spec = rules.deprecated
     return [spec[name]["warning"].format(value=value) for name, value in values.items()
             if value not in (None, (), []) and value != spec[name]["default"]]
 

@@ -74,6 +74,7 @@ class RomanRules:
     path: Path
     header: dict[str, Any]
     from_list: dict[str, Any]
+    deprecated: dict[str, Any]
     fields: dict[str, tuple[int, int]]
     default_product_type: str
     product_types: dict[str, ProductType]
@@ -184,10 +185,10 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
     catalog = _require(from_list, "tweakreg_catalog", dict, f"{where}: from_list", problems)
     for key in ("suffix", "extension", "known_suffixes"):
         _require(catalog, key, str, f"{where}: from_list.tweakreg_catalog", problems)
-    deprecated = _require(from_list, "deprecated", dict, f"{where}: from_list", problems)
-    for key in ("rule", "ruledefs", "acid"):
-        entry = _require(deprecated, key, dict, f"{where}: from_list.deprecated", problems)
-        _require(entry, "warning", str, f"{where}: from_list.deprecated.{key}", problems)
+    deprecated = _require(data, "deprecated", dict, where, problems)
+    for key in ("rule", "ruledefs", "acid", "format"):
+        entry = _require(deprecated, key, dict, f"{where}: deprecated", problems)
+        _require(entry, "warning", str, f"{where}: deprecated.{key}", problems)
     _require(from_list, "target_default", str, f"{where}: from_list", problems)
     asn_type = _require(skycell, "asn_type", str, f"{where}: skycell", problems)
     unreadable = _require(skycell, "unreadable_filter", str, f"{where}: skycell", problems)
@@ -198,6 +199,7 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
         path=path,
         header=dict(header),
         from_list=dict(from_list),
+        deprecated=dict(deprecated),
         fields=fields,
         default_product_type=str(skycell.get("default_product_type", "visit")),
         product_types=types,
