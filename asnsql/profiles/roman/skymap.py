@@ -12,7 +12,7 @@ tangent point at pixel ``(x_tangent, y_tangent)``. Each skycell is an axis-align
 ``nxy_skycell`` pixels on that pixel grid; neighbours overlap by ``2 * skycell_border_pixels``
 pixels, so the skycells' lower-left pixels lie on a grid of step
 ``nxy_skycell - 2 * skycell_border_pixels``. A skycell is stored with its grid column and row
-in its region (``col``, ``row``), so the skycells a footprint may touch come from arithmetic
+in its region (``grid_col``, ``grid_row``), so the skycells a footprint may touch come from arithmetic
 on the footprint's pixel bounding box and one equi-join, never from a scan of all skycells.
 """
 
@@ -175,8 +175,8 @@ def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) ->
     ``gate_ra, gate_dec`` (the closed vertex list of the polygon romancal tests a footprint
     against before looking at the region's skycells: the four RA/Dec corners joined by great
     circles, or for a polar cap the 16-step cone about the tangent point). ``skycells.parquet``
-    columns: ``index, name, region, col, row, ra_center, dec_center, orientat, x_tangent,
-    y_tangent``.
+    columns: ``index, name, region, grid_col, grid_row, ra_center, dec_center, orientat,
+    x_tangent, y_tangent``.
 
     The cache key is the file's SHA-256; it is remembered per (path, size, modification
     time) in ``<cache_dir>/skymap/hashes.json`` so an unchanged file is not hashed again.
@@ -313,8 +313,8 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
                 "index": pa.array(np.arange(lo, hi, dtype=np.int64)),
                 "name": pa.array(np.asarray(skycells["name"][lo:hi]).astype(str)),
                 "region": pa.array(r.astype(np.int32)),
-                "col": pa.array(icol.astype(np.int32)),
-                "row": pa.array(irow.astype(np.int32)),
+                "grid_col": pa.array(icol.astype(np.int32)),
+                "grid_row": pa.array(irow.astype(np.int32)),
                 "ra_center": pa.array(np.asarray(skycells["ra_center"][lo:hi], dtype=np.float64)),
                 "dec_center": pa.array(np.asarray(skycells["dec_center"][lo:hi], dtype=np.float64)),
                 "orientat": pa.array(np.asarray(skycells["orientat"][lo:hi], dtype=np.float32)),
