@@ -1,4 +1,5 @@
-"""Every Roman reference case (tests/data/roman/cases, romancal 1.1.0) through ``asnsql roman``.
+"""Every Roman reference case (tests/data/roman/cases and extra_cases, romancal 1.1.0) through
+``asnsql roman``.
 
 Each case folder holds the reference's command (``cmd.txt``, run from that folder, inputs
 relative to it) and the files it wrote; error cases hold ``rc.txt`` (the reference's exit
@@ -22,6 +23,8 @@ from asnsql.cli import main
 
 DATA = Path(__file__).parent / "data" / "roman"
 CASES = sorted(p.name for p in (DATA / "cases").iterdir() if p.is_dir())
+#: Cases made the same way for this project (extra_cases/README.md).
+EXTRA = sorted(p.name for p in (DATA / "extra_cases").iterdir() if p.is_dir())
 #: The reference's tools and the asnsql commands that replace them.
 COMMANDS = {"asn_from_list": ["roman", "from-list"], "skycell_asn": ["roman", "skycell-asn"],
             "multiband_asn": ["roman", "multiband-asn"]}
@@ -32,6 +35,7 @@ NOT_OUTPUT = {"cmd.txt", "rc.txt", "stderr.txt", "stdout.txt", "files.txt"}
 def test_the_cases_are_there():
     # The data ship with the tests; a missing folder is a failure, not a skip.
     assert len(CASES) == 18, CASES
+    assert EXTRA == ["sca_p2_mixed_daily"]
     assert (DATA / "skymap" / "skymap_roman_truth.asdf").is_file()
 
 
@@ -57,10 +61,11 @@ def layout(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", [f"cases/{n}" for n in CASES] +
+                         [f"extra_cases/{n}" for n in EXTRA])
 def test_case(name, layout, monkeypatch, capfd, tmp_path_factory):
-    case = DATA / "cases" / name
-    work = layout / "cases" / name
+    case = DATA / name
+    work = layout / name
     work.mkdir(parents=True)
     env, argv = _command(case)
     monkeypatch.delenv("SKYMAP_PATH", raising=False)
