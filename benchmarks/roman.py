@@ -169,7 +169,7 @@ def synthetic_skymap(cache: Path | None = None):
     """The synthetic full-size skymap, generated once into ``cache`` (returns a Skymap)."""
     from asnsql.profiles.roman.skymap import SkymapError, build_skymap, cache_root, open_skymap
 
-    cache = Path(cache) if cache else cache_root()
+    cache = Path(cache) if cache else (cache_root() or ROOT / "benchmarks" / ".cache")
     folder = cache / "skymap" / f"synthetic-{REGIONS}-v1"
     if (folder / "meta.json").is_file():
         try:
@@ -240,7 +240,7 @@ def bench_roman(cache: Path | None = None, footprints: int = 10_000,
 
     from .run import _child
 
-    cache = Path(cache) if cache else cache_root()
+    cache = Path(cache) if cache else (cache_root() or ROOT / "benchmarks" / ".cache")
     runs = [_child(_CHILD, str(cache), str(footprints), memory_limit)
             for _ in range(max(1, repeat))]
     best = min(runs, key=lambda r: r["match_seconds"])

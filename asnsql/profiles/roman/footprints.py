@@ -274,12 +274,15 @@ def load_footprint_table(path):
 
             data = pq.read_table(source)
         else:
+            import csv
+
             import pyarrow.csv as pacsv
 
+            with open(source, newline="", encoding="utf-8") as handle:
+                header = next(csv.reader(handle), [])
+            # every column as text: ids such as visit_id keep their leading zeros
             data = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(
-                column_types={}, strings_can_be_null=False, auto_dict_encode=False),
-                read_options=pacsv.ReadOptions(autogenerate_column_names=False))
-            data = data.cast(pa.schema([pa.field(f.name, pa.string()) for f in data.schema]))
+                column_types={name: pa.string() for name in header}))
     except (OSError, pa.ArrowException) as err:
         raise FootprintError(f"footprint table {source}: cannot read ({err})") from None
     names = set(data.column_names)

@@ -141,15 +141,24 @@ def resolve_skymap_path(path: str | None = None) -> str:
     return str(chosen)
 
 
-def cache_root() -> Path:
-    """asnsql's cache folder: ``$ASNSQL_CACHE``, else ``$XDG_CACHE_HOME/asnsql``, else
-    ``~/.cache/asnsql``."""
-    import os
+def cache_root() -> Path | None:
+    """asnsql's cache folder (shared with the SQL cache, :func:`asnsql.sqlcache.cache_dir`):
+    ``$ASNSQL_CACHE``, else ``$XDG_CACHE_HOME/asnsql``, else ``~/.cache/asnsql``; ``None``
+    when ``ASNSQL_CACHE=off`` (then a skymap's tables live in a temporary folder for the
+    life of the process)."""
+    from ...sqlcache import cache_dir
 
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "asnsql"
+    return cache_dir()
+
+
+def _temporary_root() -> Path:
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="asnsql-skymap-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) -> Skymap:
@@ -192,7 +201,7 @@ def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) ->
     file = Path(source)
     if not file.is_file():
         raise SkymapError(f"skymap {source}: no such file (check --skymap / {SKYMAP_ENV})")
-    root = Path(cache_dir) if cache_dir is not None else cache_root()
+    root = Path(cache_dir) if cache_dir is not None else (cache_root() or _temporary_root())
     digest = _file_sha256(file, root / "skymap")
     folder = root / "skymap" / digest
     if (folder / "meta.json").is_file():
@@ -200,8 +209,11 @@ def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) ->
             return open_skymap(folder, source=source)
         except SkymapError:
             pass  # written by another version, or damaged: build it again
-    regions, skycells, meta = _read_skycells_file(file)
-    return build_skymap(folder, regions, skycells, meta, source=source, sha256=digest)
+    handle, regions, skycells, meta = _read_skycells_file(file)
+    try:
+        return build_skymap(folder, regions, skycells, meta, source=source, sha256=digest)
+    finally:
+        handle.close()
 
 
 def open_skymap(folder: str | Path, source: str | None = None) -> Skymap:
@@ -520,7 +532,8 @@ def _file_sha256(file: Path, folder: Path) -> str:
 
 
 def _read_skycells_file(file: Path):
-    """The SKYCELLS file's two arrays and meta (memory-mapped where asdf allows)."""
+    """The open ASDF file (close it when done), its two arrays and meta (memory-mapped where
+    asdf allows)."""
     import warnings
 
     try:
@@ -534,6 +547,12 @@ def _read_skycells_file(file: Path):
             # returns plain dicts and arrays, which is all this needs.
             warnings.simplefilter("ignore", asdf.exceptions.AsdfWarning)
             af = asdf.open(file, memmap=True, lazy_load=True)
+    except Exception as err:  # asdf raises many types for a file that is not ASDF
+        raise SkymapError(f"skymap {file}: not a SKYCELLS reference file "
+                          f"({type(err).__name__}: {err})") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", asdf.exceptions.AsdfWarning)
             tree = af.tree["roman"]
             meta = tree["meta"]
             meta = {key: meta[key] for key in ("nxy_skycell", "skycell_border_pixels",
@@ -542,12 +561,11 @@ def _read_skycells_file(file: Path):
             skycells = tree["skycells"]
             regions = {name: regions[name] for name in REGION_COLUMNS}
             skycells = {name: skycells[name] for name in SKYCELL_COLUMNS + CORNER_COLUMNS}
-    except SkymapError:
-        raise
-    except Exception as err:  # asdf raises many types for a file that is not ASDF
+    except Exception as err:  # a tree without the SKYCELLS arrays or meta
+        af.close()
         raise SkymapError(f"skymap {file}: not a SKYCELLS reference file "
                           f"({type(err).__name__}: {err})") from None
-    return regions, skycells, meta
+    return af, regions, skycells, meta
 
 
 def _strings(values):
