@@ -61,8 +61,12 @@ SKYCELL_LENGTH = 0.107984
 #: romancal widens both k-d-tree radii by this factor.
 KD_FACTOR = 1.1
 
+#: Side of the cubes (in unit-vector space) that bucket the region tangent points, so the
+#: k-d-tree query of the regions is an equi-join (any value gives the same result).
+KD_CELL = 0.05
+
 _CONSTANTS = {"max_region_length": MAX_REGION_LENGTH, "skycell_length": SKYCELL_LENGTH,
-              "kd_factor": KD_FACTOR}
+              "kd_factor": KD_FACTOR, "kd_cell": KD_CELL}
 
 # Orientation of point (px, py) against the directed segment (ax, ay) -> (bx, by): > 0 on
 # the left. Written out in the query as ORIENT.format(...).
@@ -97,17 +101,20 @@ def _unit_vector(ra: str, dec: str) -> str:
     return f"({x}) / {norm} AS vx, ({y}) / {norm} AS vy, ({z}) / {norm} AS vz"
 
 
-def _edges(source: str, key: str, closed_wrap: bool) -> str:
-    """Edges k -> k + 1 of the vertex rows of ``source`` (columns key..., k, x, y);
-    ``closed_wrap`` adds the edge from the last vertex back to the first."""
-    nxt = "lead({c}) OVER (PARTITION BY {key} ORDER BY k)"
-    first = "first_value({c}) OVER (PARTITION BY {key} ORDER BY k)"
-    cols = []
-    for c in ("x", "y"):
-        lead = nxt.format(c=c, key=key)
-        cols.append(f"{c} AS {c}1, " + (f"coalesce({lead}, {first.format(c=c, key=key)})"
-                                       if closed_wrap else lead) + f" AS {c}2")
-    return f"SELECT {key}, k, {', '.join(cols)} FROM {source}"
+def _edges(source: str, key: str, count: str | None) -> str:
+    """Edges k -> k + 1 of the vertex rows of ``source`` (columns ``key``, k, x, y), a join
+    on the next vertex. With ``count`` (a relation of ``fid, n``), also the edge from the last
+    vertex back to the first (k -> (k + 1) mod n): a polygon given without its closing vertex
+    is closed, and a closed one gains a zero-length edge, which crosses nothing."""
+    keys = [name.strip() for name in key.split(",")]
+    on = " AND ".join(f"b.{name} = a.{name}" for name in keys)
+    select = ", ".join(f"a.{name}" for name in keys)
+    if count is None:
+        return (f"SELECT {select}, a.k, a.x AS x1, a.y AS y1, b.x AS x2, b.y AS y2 "
+                f"FROM {source} AS a JOIN {source} AS b ON {on} AND b.k = a.k + 1")
+    return (f"SELECT {select}, a.k, a.x AS x1, a.y AS y1, b.x AS x2, b.y AS y2 "
+            f"FROM {source} AS a JOIN {count} AS m ON m.fid = a.fid "
+            f"JOIN {source} AS b ON {on} AND b.k = (a.k + 1) % m.n")
 
 
 def _template() -> str:
@@ -116,11 +123,6 @@ def _template() -> str:
     fe_g2 = _orient("e.1", "e.2", "g.2")
     ge_e = _orient("g.1", "g.2", "e.1")   # footprint vertex against gate edge
     ge_e2 = _orient("g.1", "g.2", "e.2")
-    corners = [_orient("e.1", "e.2", f"c.{name}") for name in ("00", "10", "11", "01")]
-    centre = _orient("e.1", "e.2", "c.m")
-    separated = " OR ".join([
-        "(" + " AND ".join(f"{s} >= 0" for s in corners) + ")",
-        "(" + " AND ".join(f"{s} <= 0" for s in corners) + ")"])
     return f"""
 WITH
 fv AS (  -- footprint vertices as unit vectors (romancal: normalize(lonlat_to_vector))
@@ -144,17 +146,20 @@ fl AS (  -- length: largest arc from vertex i to i + half, i < n - half - 1 (rad
   WHERE a.k < m.n - m.half - 1
   GROUP BY a.fid
 ),
-f AS (  -- the k-d-tree radii (chords), and the declination band the region radius implies
-  SELECT fid, cx, cy, cz, r_region, r_cell,
-         degrees(asin(greatest(-1.0, least(1.0, cz)))) AS cdec,
-         degrees(2.0 * asin(least(1.0, r_region / 2.0))) + 1e-6 AS band
+f AS (  -- the k-d-tree radii (chords) and the cubes of side :kd_cell the region ball meets
+  SELECT *, CAST(floor((cx - r_region) / :kd_cell) AS BIGINT) AS ix0,
+         CAST(floor((cx + r_region) / :kd_cell) AS BIGINT) AS ix1,
+         CAST(floor((cy - r_region) / :kd_cell) AS BIGINT) AS iy0,
+         CAST(floor((cy + r_region) / :kd_cell) AS BIGINT) AS iy1,
+         CAST(floor((cz - r_region) / :kd_cell) AS BIGINT) AS iz0,
+         CAST(floor((cz + r_region) / :kd_cell) AS BIGINT) AS iz1
   FROM (SELECT m.fid, m.cx, m.cy, m.cz,
                (coalesce(l.len, 0.0) + :max_region_length) / 2.0 * :kd_factor AS r_region,
                (coalesce(l.len, 0.0) + :skycell_length) / 2.0 * :kd_factor AS r_cell
         FROM fm AS m LEFT JOIN fl AS l ON l.fid = m.fid) AS s
 ),
 rb AS (  -- region tangent point t, east and north unit vectors
-  SELECT index AS region, dec_tangent, x_tangent, y_tangent, grid_x0, grid_y0, grid_cols,
+  SELECT index AS region, x_tangent, y_tangent, grid_x0, grid_y0, grid_cols,
          grid_rows, gate_ra, gate_dec, radians(orientat) AS o,
          cos(radians(dec_tangent)) * cos(radians(ra_tangent)) AS tx,
          cos(radians(dec_tangent)) * sin(radians(ra_tangent)) AS ty,
@@ -165,28 +170,43 @@ rb AS (  -- region tangent point t, east and north unit vectors
          cos(radians(dec_tangent)) AS nz_
   FROM roman_regions
 ),
-r AS (  -- pixel axes: the east/north basis turned by orientat, over the pixel scale
-  SELECT *,
-         tx / sqrt(tx * tx + ty * ty + tz * tz) AS kx,
+rk AS (  -- k: the normalised tangent point (romancal's k-d tree of regions)
+  SELECT *, tx / sqrt(tx * tx + ty * ty + tz * tz) AS kx,
          ty / sqrt(tx * tx + ty * ty + tz * tz) AS ky,
-         tz / sqrt(tx * tx + ty * ty + tz * tz) AS kz,
+         tz / sqrt(tx * tx + ty * ty + tz * tz) AS kz
+  FROM rb
+),
+r AS (  -- pixel axes (the east/north basis turned by orientat, over the pixel scale); cube
+  SELECT *,
          (cos(o) * ex - sin(o) * nx_) / $scale AS xx, (cos(o) * ey - sin(o) * ny_) / $scale AS xy,
          (cos(o) * ez - sin(o) * nz_) / $scale AS xz,
          (sin(o) * ex + cos(o) * nx_) / $scale AS yx, (sin(o) * ey + cos(o) * ny_) / $scale AS yy,
-         (sin(o) * ez + cos(o) * nz_) / $scale AS yz
-  FROM rb
+         (sin(o) * ez + cos(o) * nz_) / $scale AS yz,
+         CAST(floor(kx / :kd_cell) AS BIGINT) AS ix, CAST(floor(ky / :kd_cell) AS BIGINT) AS iy,
+         CAST(floor(kz / :kd_cell) AS BIGINT) AS iz
+  FROM rk
 ),
-pr AS (  -- romancal's k-d-tree query of the regions (tangent within r_region, chord)
-  SELECT f.fid, r.region
-  FROM f JOIN r ON r.dec_tangent BETWEEN f.cdec - f.band AND f.cdec + f.band
-  WHERE sqrt((f.cx - r.kx) * (f.cx - r.kx) + (f.cy - r.ky) * (f.cy - r.ky)
-             + (f.cz - r.kz) * (f.cz - r.kz)) <= f.r_region
+pr AS (  -- romancal's k-d-tree query of the regions: tangent within r_region (chord);
+         -- the cubes make it an equi-join
+  SELECT q.fid, r.region
+  FROM (SELECT fid, cx, cy, cz, r_region, ix, iy, unnest(range(iz0, iz1 + 1)) AS iz
+        FROM (SELECT fid, cx, cy, cz, r_region, iz0, iz1, ix,
+                     unnest(range(iy0, iy1 + 1)) AS iy
+              FROM (SELECT fid, cx, cy, cz, r_region, iy0, iy1, iz0, iz1,
+                           unnest(range(ix0, ix1 + 1)) AS ix FROM f) AS qx) AS qy) AS q
+  JOIN r ON r.ix = q.ix AND r.iy = q.iy AND r.iz = q.iz
+  WHERE sqrt((q.cx - r.kx) * (q.cx - r.kx) + (q.cy - r.ky) * (q.cy - r.ky)
+             + (q.cz - r.kz) * (q.cz - r.kz)) <= q.r_region
 ),
 pv AS (  -- footprint vertices in each candidate region's pixel frame
   SELECT p.fid, p.region, v.k, {_project("v", "r", "x")} AS x, {_project("v", "r", "y")} AS y
   FROM pr AS p JOIN fv AS v ON v.fid = p.fid JOIN r ON r.region = p.region
 ),
-pe AS ({_edges("pv", "fid, region", closed_wrap=True)}),
+pe AS ({_edges("pv", "fid, region", "fm")}),
+pb AS (  -- the footprint's bounding box in each candidate region's frame
+  SELECT fid, region, min(x) AS xmin, max(x) AS xmax, min(y) AS ymin, max(y) AS ymax
+  FROM pv GROUP BY fid, region
+),
 gv AS (  -- gate polygon vertices (closed lists) of the candidate regions, in their frame
   SELECT g.region, g.k, {_project("g", "r", "x")} AS x, {_project("g", "r", "y")} AS y
   FROM (SELECT region, k, {_unit_vector("ra", "dec")}
@@ -195,21 +215,40 @@ gv AS (  -- gate polygon vertices (closed lists) of the candidate regions, in th
               FROM r WHERE region IN (SELECT region FROM pr)) AS u) AS g
   JOIN r ON r.region = g.region
 ),
-ge AS (SELECT * FROM ({_edges("gv", "region", closed_wrap=False)}) AS q WHERE x2 IS NOT NULL),
-eg AS (  -- every footprint edge e against every gate edge g of its region
+ge AS ({_edges("gv", "region", None)}),
+pc AS (  -- pairs whose boxes overlap the gate polygon's (the others cannot intersect it)
+  SELECT p.fid, p.region
+  FROM pb AS p
+  JOIN (SELECT region, min(x) AS xmin, max(x) AS xmax, min(y) AS ymin, max(y) AS ymax
+        FROM gv GROUP BY region) AS g ON g.region = p.region
+  WHERE p.xmax > g.xmin AND p.xmin < g.xmax AND p.ymax > g.ymin AND p.ymin < g.ymax
+),
+v0 AS (  -- pairs whose first footprint vertex lies inside the gate polygon (ray casting)
+  SELECT e.fid, e.region
+  FROM pv AS e JOIN pc ON pc.fid = e.fid AND pc.region = e.region
+  JOIN ge AS g ON g.region = e.region
+  WHERE e.k = 0
+  GROUP BY e.fid, e.region
+  HAVING sum(CAST((g.y1 > e.y) <> (g.y2 > e.y) AND ({_orient("g.1", "g.2", "e.")})
+                  * (g.y2 - g.y1) > 0 AS INTEGER)) % 2 = 1
+),
+eg AS (  -- the other pairs: every footprint edge e against every gate edge g
   SELECT e.fid, e.region, e.k AS fk, g.k AS gk,
          ({fe_g}) * ({fe_g2}) < 0 AND ({ge_e}) * ({ge_e2}) < 0 AS crosses,
          (e.y1 > g.y1) <> (e.y2 > g.y1) AND ({fe_g}) * (e.y2 - e.y1) > 0 AS gate_ray,
          (g.y1 > e.y1) <> (g.y2 > e.y1) AND ({ge_e}) * (g.y2 - g.y1) > 0 AS foot_ray
-  FROM pe AS e JOIN ge AS g ON g.region = e.region
+  FROM pe AS e
+  JOIN (SELECT fid, region FROM pc EXCEPT SELECT fid, region FROM v0) AS p
+    ON p.fid = e.fid AND p.region = e.region
+  JOIN ge AS g ON g.region = e.region
 ),
-gated AS (  -- an edge crossing, a gate vertex inside the footprint, or the reverse
-  SELECT DISTINCT fid, region FROM (
-    SELECT fid, region FROM eg
-    GROUP BY GROUPING SETS ((fid, region, gk), (fid, region, fk))
-    HAVING bool_or(crosses)
-        OR (GROUPING(fk) = 1 AND sum(CAST(gate_ray AS INTEGER)) % 2 = 1)
-        OR (GROUPING(gk) = 1 AND sum(CAST(foot_ray AS INTEGER)) % 2 = 1)) AS h
+gated AS (  -- a footprint vertex inside the gate, an edge crossing, or a gate vertex inside
+  SELECT fid, region FROM v0
+  UNION SELECT fid, region FROM eg GROUP BY fid, region HAVING bool_or(crosses)
+  UNION SELECT fid, region FROM eg GROUP BY fid, region, gk
+        HAVING sum(CAST(gate_ray AS INTEGER)) % 2 = 1
+  UNION SELECT fid, region FROM eg GROUP BY fid, region, fk
+        HAVING sum(CAST(foot_ray AS INTEGER)) % 2 = 1
 ),
 cb AS (  -- grid columns/rows whose square meets the footprint's pixel bounding box
   SELECT b.fid, b.region, r.grid_x0, r.grid_y0,
@@ -217,45 +256,52 @@ cb AS (  -- grid columns/rows whose square meets the footprint's pixel bounding 
          least(r.grid_cols - 1, CAST(floor((b.xmax - r.grid_x0 + 0.5) / $step) AS BIGINT)) AS c1,
          greatest(0, CAST(floor((b.ymin - r.grid_y0 - $nxy + 0.5) / $step) AS BIGINT)) AS r0,
          least(r.grid_rows - 1, CAST(floor((b.ymax - r.grid_y0 + 0.5) / $step) AS BIGINT)) AS r1
-  FROM (SELECT v.fid, v.region, min(v.x) AS xmin, max(v.x) AS xmax, min(v.y) AS ymin,
-               max(v.y) AS ymax
-        FROM pv AS v JOIN gated AS g ON g.fid = v.fid AND g.region = v.region
-        GROUP BY v.fid, v.region) AS b
+  FROM pb AS b JOIN gated AS g ON g.fid = b.fid AND g.region = b.region
   JOIN r ON r.region = b.region
 ),
-c AS (  -- candidate squares, corners 00 10 11 01 and centre m
-  SELECT fid, region, grid_col, grid_row,
-         x0 AS x00, y0 AS y00, x0 + $nxy AS x10, y0 AS y10, x0 + $nxy AS x11,
-         y0 + $nxy AS y11, x0 AS x01, y0 + $nxy AS y01,
-         x0 + $nxy / 2.0 AS xm, y0 + $nxy / 2.0 AS ym
-  FROM (SELECT fid, region, grid_col, grid_row, grid_x0 + grid_col * $step - 0.5 AS x0,
-               grid_y0 + grid_row * $step - 0.5 AS y0
-        FROM (SELECT fid, region, grid_x0, grid_y0, grid_col,
-                     unnest(range(r0, r1 + 1)) AS grid_row
-              FROM (SELECT fid, region, grid_x0, grid_y0, r0, r1,
-                           unnest(range(c0, c1 + 1)) AS grid_col
-                    FROM cb) AS cc) AS cr) AS cq
+c AS (  -- candidate squares that are skycells (runs): lower-left corner and centre
+  SELECT g.fid, g.region, u.index_first + g.grid_col - u.col_first AS skycell_index,
+         g.grid_x0 + g.grid_col * $step - 0.5 AS x0, g.grid_y0 + g.grid_row * $step - 0.5 AS y0,
+         g.grid_x0 + g.grid_col * $step - 0.5 + $nxy / 2.0 AS xm,
+         g.grid_y0 + g.grid_row * $step - 0.5 + $nxy / 2.0 AS ym
+  FROM (SELECT fid, region, grid_x0, grid_y0, grid_col,
+               unnest(range(r0, r1 + 1)) AS grid_row
+        FROM (SELECT fid, region, grid_x0, grid_y0, r0, r1,
+                     unnest(range(c0, c1 + 1)) AS grid_col
+              FROM cb) AS cc) AS g
+  JOIN roman_runs AS u
+    ON u.region = g.region AND u.grid_row = g.grid_row
+   AND g.grid_col BETWEEN u.col_first AND u.col_last
+),
+ce AS (  -- each candidate square against each footprint edge: orientations of its corners
+  SELECT c.fid, c.skycell_index,
+         greatest(e.x1, e.x2) > c.x0 AND least(e.x1, e.x2) < c.x0 + $nxy
+           AND greatest(e.y1, e.y2) > c.y0 AND least(e.y1, e.y2) < c.y0 + $nxy AS near,
+         (e.x2 - e.x1) * (c.y0 - e.y1) - (e.y2 - e.y1) * (c.x0 - e.x1) AS o00,
+         (e.x2 - e.x1) * (c.y0 - e.y1) - (e.y2 - e.y1) * (c.x0 + $nxy - e.x1) AS o10,
+         (e.x2 - e.x1) * (c.y0 + $nxy - e.y1) - (e.y2 - e.y1) * (c.x0 + $nxy - e.x1) AS o11,
+         (e.x2 - e.x1) * (c.y0 + $nxy - e.y1) - (e.y2 - e.y1) * (c.x0 - e.x1) AS o01,
+         (e.y1 > c.ym) <> (e.y2 > c.ym)
+           AND ((e.x2 - e.x1) * (c.ym - e.y1) - (e.y2 - e.y1) * (c.xm - e.x1))
+               * (e.y2 - e.y1) > 0 AS ray
+  FROM c JOIN pe AS e ON e.fid = c.fid AND e.region = c.region
 ),
 hit AS (  -- an edge through the square's interior, or the square's centre inside
-  SELECT c.fid, c.region, c.grid_col, c.grid_row
-  FROM c JOIN pe AS e ON e.fid = c.fid AND e.region = c.region
-  GROUP BY c.fid, c.region, c.grid_col, c.grid_row
-  HAVING bool_or(greatest(e.x1, e.x2) > c.x00 AND least(e.x1, e.x2) < c.x11
-                 AND greatest(e.y1, e.y2) > c.y00 AND least(e.y1, e.y2) < c.y11
-                 AND NOT ({separated}))
-      OR sum(CAST((e.y1 > c.ym) <> (e.y2 > c.ym) AND ({centre}) * (e.y2 - e.y1) > 0
-                  AS INTEGER)) % 2 = 1
+  SELECT fid, skycell_index FROM ce
+  GROUP BY fid, skycell_index
+  HAVING bool_or(near AND NOT ((o00 >= 0 AND o10 >= 0 AND o11 >= 0 AND o01 >= 0)
+                               OR (o00 <= 0 AND o10 <= 0 AND o11 <= 0 AND o01 <= 0)))
+      OR sum(CAST(ray AS INTEGER)) % 2 = 1
 )
-SELECT h.fid, s.index AS skycell_index, s.name AS skycell_name
-FROM hit AS h
-JOIN roman_skycells AS s
-  ON s.region = h.region AND s.grid_col = h.grid_col AND s.grid_row = h.grid_row
-JOIN f ON f.fid = h.fid
-JOIN (SELECT index, {_unit_vector("ra_center", "dec_center")} FROM roman_skycells) AS sc
-  ON sc.index = s.index
-WHERE sqrt((f.cx - sc.vx) * (f.cx - sc.vx) + (f.cy - sc.vy) * (f.cy - sc.vy)
-           + (f.cz - sc.vz) * (f.cz - sc.vz)) <= f.r_cell
-ORDER BY h.fid, s.index
+SELECT fid, skycell_index, skycell_name
+FROM (SELECT h.fid, f.cx, f.cy, f.cz, f.r_cell, s.index AS skycell_index,
+             s.name AS skycell_name, s.ra_center, s.dec_center
+      FROM hit AS h JOIN roman_skycells AS s ON s.index = h.skycell_index
+      JOIN f ON f.fid = h.fid) AS m,
+     (SELECT {_unit_vector("m.ra_center", "m.dec_center")}) AS sc
+WHERE sqrt((cx - sc.vx) * (cx - sc.vx) + (cy - sc.vy) * (cy - sc.vy)
+           + (cz - sc.vz) * (cz - sc.vz)) <= r_cell
+ORDER BY fid, skycell_index
 """
 
 

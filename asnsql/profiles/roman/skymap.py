@@ -89,6 +89,13 @@ class Skymap:
         return self.folder / "skycells.parquet"
 
     @property
+    def runs_path(self) -> Path:
+        """``runs.parquet``: one row per run of skycells in consecutive grid columns of one
+        grid row with consecutive indices (``region, grid_row, col_first, col_last,
+        index_first``): the skycell at a grid cell, by arithmetic on a small table."""
+        return self.folder / "runs.parquet"
+
+    @property
     def step(self) -> int:
         """Grid step between neighbouring skycells, in pixels."""
         return self.nxy_skycell - 2 * self.skycell_border_pixels
@@ -114,7 +121,7 @@ CAP_STEPS = 16
 GRID_TOLERANCE = 1e-3
 #: Skycells written to Parquet per batch (bounds memory for the 8 M-skycell CRDS file).
 BATCH_SKYCELLS = 1 << 20
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 def resolve_skymap_path(path: str | None = None) -> str:
@@ -134,15 +141,24 @@ def resolve_skymap_path(path: str | None = None) -> str:
     return str(chosen)
 
 
-def cache_root() -> Path:
-    """asnsql's cache folder: ``$ASNSQL_CACHE``, else ``$XDG_CACHE_HOME/asnsql``, else
-    ``~/.cache/asnsql``."""
-    import os
+def cache_root() -> Path | None:
+    """asnsql's cache folder (shared with the SQL cache, :func:`asnsql.sqlcache.cache_dir`):
+    ``$ASNSQL_CACHE``, else ``$XDG_CACHE_HOME/asnsql``, else ``~/.cache/asnsql``; ``None``
+    when ``ASNSQL_CACHE=off`` (then a skymap's tables live in a temporary folder for the
+    life of the process)."""
+    from ...sqlcache import cache_dir
 
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "asnsql"
+    return cache_dir()
+
+
+def _temporary_root() -> Path:
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="asnsql-skymap-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) -> Skymap:
@@ -185,13 +201,19 @@ def load_skymap(path: str | None = None, cache_dir: str | Path | None = None) ->
     file = Path(source)
     if not file.is_file():
         raise SkymapError(f"skymap {source}: no such file (check --skymap / {SKYMAP_ENV})")
-    root = Path(cache_dir) if cache_dir is not None else cache_root()
+    root = Path(cache_dir) if cache_dir is not None else (cache_root() or _temporary_root())
     digest = _file_sha256(file, root / "skymap")
     folder = root / "skymap" / digest
     if (folder / "meta.json").is_file():
-        return open_skymap(folder, source=source)
-    regions, skycells, meta = _read_skycells_file(file)
-    return build_skymap(folder, regions, skycells, meta, source=source, sha256=digest)
+        try:
+            return open_skymap(folder, source=source)
+        except SkymapError:
+            pass  # written by another version, or damaged: build it again
+    handle, regions, skycells, meta = _read_skycells_file(file)
+    try:
+        return build_skymap(folder, regions, skycells, meta, source=source, sha256=digest)
+    finally:
+        handle.close()
 
 
 def open_skymap(folder: str | Path, source: str | None = None) -> Skymap:
@@ -281,7 +303,7 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
     try:
-        writer = None
+        writer, runs = None, []
         # First pass over the skycells: grid origin of each region (the smallest offsets).
         for lo in range(0, n_skycells, BATCH_SKYCELLS):
             hi = min(n_skycells, lo + BATCH_SKYCELLS)
@@ -311,7 +333,7 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
                                scale_rad)
             batch = pa.table({
                 "index": pa.array(np.arange(lo, hi, dtype=np.int64)),
-                "name": pa.array(np.asarray(skycells["name"][lo:hi]).astype(str)),
+                "name": _strings(skycells["name"][lo:hi]),
                 "region": pa.array(r.astype(np.int32)),
                 "grid_col": pa.array(icol.astype(np.int32)),
                 "grid_row": pa.array(irow.astype(np.int32)),
@@ -325,8 +347,22 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
                 writer = pq.ParquetWriter(work / "skycells.parquet", batch.schema,
                                           compression="zstd")
             writer.write_table(batch, row_group_size=128 * 1024)
+            # Runs: skycells of one grid row in consecutive columns with consecutive indices.
+            starts = np.flatnonzero(np.concatenate([[True], (np.diff(r) != 0)
+                                                    | (np.diff(irow) != 0)
+                                                    | (np.diff(icol) != 1)]))
+            stops = np.append(starts[1:], len(r)) - 1
+            runs.append(pa.table({
+                "region": pa.array(r[starts].astype(np.int32)),
+                "grid_row": pa.array(irow[starts].astype(np.int32)),
+                "col_first": pa.array(icol[starts].astype(np.int32)),
+                "col_last": pa.array(icol[stops].astype(np.int32)),
+                "index_first": pa.array((lo + starts).astype(np.int64)),
+            }))
         if writer is not None:
             writer.close()
+        if runs:
+            pq.write_table(pa.concat_tables(runs), work / "runs.parquet")
         gate_ra, gate_dec, cap = _gate_polygons(reg)
         table = {name: reg[name] for name in REGION_COLUMNS}
         table["index"] = table["index"].astype(np.int64)
@@ -359,12 +395,14 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
 
 
 def register_skymap(engine, skymap: Skymap) -> None:
-    """Expose the skymap's tables to ``engine`` as views ``roman_regions`` and
-    ``roman_skycells`` (read from the cached Parquet files; nothing is loaded up front)."""
+    """Expose the skymap's tables to ``engine`` as views ``roman_regions``,
+    ``roman_skycells`` and ``roman_runs`` (read from the cached Parquet files; nothing is
+    loaded up front)."""
     from sqlglot import exp
 
     for view, path in (("roman_regions", skymap.regions_path),
-                       ("roman_skycells", skymap.skycells_path)):
+                       ("roman_skycells", skymap.skycells_path),
+                       ("roman_runs", skymap.runs_path)):
         select = exp.select("*").from_(
             exp.func("read_parquet", exp.Literal.string(str(path))))
         create = exp.Create(this=exp.to_table(view, quoted=True), kind="VIEW", replace=True,
@@ -494,7 +532,8 @@ def _file_sha256(file: Path, folder: Path) -> str:
 
 
 def _read_skycells_file(file: Path):
-    """The SKYCELLS file's two arrays and meta (memory-mapped where asdf allows)."""
+    """The open ASDF file (close it when done), its two arrays and meta (memory-mapped where
+    asdf allows)."""
     import warnings
 
     try:
@@ -508,6 +547,12 @@ def _read_skycells_file(file: Path):
             # returns plain dicts and arrays, which is all this needs.
             warnings.simplefilter("ignore", asdf.exceptions.AsdfWarning)
             af = asdf.open(file, memmap=True, lazy_load=True)
+    except Exception as err:  # asdf raises many types for a file that is not ASDF
+        raise SkymapError(f"skymap {file}: not a SKYCELLS reference file "
+                          f"({type(err).__name__}: {err})") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", asdf.exceptions.AsdfWarning)
             tree = af.tree["roman"]
             meta = tree["meta"]
             meta = {key: meta[key] for key in ("nxy_skycell", "skycell_border_pixels",
@@ -516,12 +561,24 @@ def _read_skycells_file(file: Path):
             skycells = tree["skycells"]
             regions = {name: regions[name] for name in REGION_COLUMNS}
             skycells = {name: skycells[name] for name in SKYCELL_COLUMNS + CORNER_COLUMNS}
-    except SkymapError:
-        raise
-    except Exception as err:  # asdf raises many types for a file that is not ASDF
+    except Exception as err:  # a tree without the SKYCELLS arrays or meta
+        af.close()
         raise SkymapError(f"skymap {file}: not a SKYCELLS reference file "
                           f"({type(err).__name__}: {err})") from None
-    return regions, skycells, meta
+    return af, regions, skycells, meta
+
+
+def _strings(values):
+    """A pyarrow string array from a NumPy (unicode or bytes) or pyarrow slice."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values.cast(pa.string())
+    values = np.asarray(values)
+    if values.dtype.kind == "S":
+        values = np.char.decode(values, "ascii")
+    return pa.array(values.astype(str), type=pa.string())
 
 
 def _unit(ra, dec):
