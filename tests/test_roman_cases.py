@@ -61,8 +61,16 @@ def layout(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("name", [f"cases/{n}" for n in CASES] +
-                         [f"extra_cases/{n}" for n in EXTRA])
+def _params():
+    # skycell cases open Level-2 files and match footprints: seconds each
+    for folder, names in (("cases", CASES), ("extra_cases", EXTRA)):
+        for n in names:
+            slow = "skycell_asn" in (DATA / folder / n / "cmd.txt").read_text() \
+                and not (DATA / folder / n / "rc.txt").exists()
+            yield pytest.param(f"{folder}/{n}", marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("name", list(_params()))
 def test_case(name, layout, monkeypatch, capfd, tmp_path_factory):
     case = DATA / name
     work = layout / name
