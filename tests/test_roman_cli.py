@@ -7,6 +7,7 @@ reference's files by default and says so in one warning line; ``--strict`` stops
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -103,3 +104,29 @@ def test_explain_prints_the_grouping_sql(work, capfd):
     code = main(["roman", "skycell-asn", "--explain", "--product-type", "pass", "-o", "r", "x"])
     out, _ = capfd.readouterr()
     assert code == 0 and "GROUP BY" in out and "PARTITION BY program, execution, pass" in out
+
+
+@pytest.mark.slow
+def test_footprint_table_instead_of_files(work, capfd):
+    # manifest.csv: the corpus' 26 readable files by base name, with their footprints. Grouped
+    # by visit, its p1 associations are the reference's (sca_p1_visit), members by base name.
+    code, err = run(["roman", "skycell-asn", "-o", "r00001", "--skymap", str(SKYMAP),
+                     "--footprints", str(DATA / "l2" / "manifest.csv"),
+                     "--save-footprints", "saved.parquet"], capfd)
+    assert code == 0, err
+    reference = DATA / "cases" / "sca_p1_visit"
+    for want in reference.glob("*_asn.json"):
+        expected = json.loads(want.read_text())
+        for member in expected["products"][0]["members"]:
+            member["expname"] = Path(member["expname"]).name
+        assert json.loads((work / want.name).read_text()) == expected
+    # the p2 program's visits too
+    assert any(json.loads(p.read_text())["program"] == "00002" for p in work.glob("*_asn.json"))
+    # the saved table gives the same associations again
+    again = work / "again"
+    again.mkdir()
+    code, err = run(["roman", "skycell-asn", "-o", "again/r00001", "--skymap", str(SKYMAP),
+                     "--footprints", "saved.parquet"], capfd)
+    assert code == 0, err
+    assert sorted(p.name for p in again.iterdir()) == sorted(
+        p.name for p in work.glob("*_asn.json"))
