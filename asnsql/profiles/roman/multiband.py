@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ...engine import Engine
 from .fromlist import RomanAssociation, from_list
-from .queries import FILES, multiband_query
+from .queries import FILES, multiband_query, run
 from .rules import RomanRules, load_rules
 
 __all__ = ["expand_files", "multiband_associations", "multiband_table"]
@@ -59,17 +59,7 @@ def multiband_table(files: Sequence[str], rules: RomanRules | None = None,
         ``members`` (list of file names), one row per association.
     """
     rules = rules or load_rules()
-    own = engine is None
-    engine = engine or Engine()
-    try:
-        engine.register(FILES, _files_table(files))
-        try:
-            return engine.arrow(multiband_query(rules))
-        finally:
-            engine.unregister(FILES)
-    finally:
-        if own:
-            engine.close()
+    return run(multiband_query(rules), {FILES: _files_table(files)}, engine)
 
 
 def multiband_associations(files: Sequence[str], psf_match_reference_filter: str | None = None,

@@ -1,4 +1,4 @@
-"""The Roman grouping queries, compiled from the rule file with sqlglot (no database here).
+"""The Roman grouping queries, compiled from the rule file with sqlglot (run on an Engine).
 
 Each query is a fixed skeleton (its placeholders written ``__like_this``) into which the rule
 file's group keys, fields and name templates are put as sqlglot expressions; values given
@@ -25,7 +25,7 @@ from sqlglot import exp
 
 from .rules import RomanRules, template_fields
 
-__all__ = ["FILES", "MATCHES", "multiband_query", "skycell_query", "template_sql"]
+__all__ = ["FILES", "MATCHES", "multiband_query", "run", "skycell_query", "template_sql"]
 
 FILES = "roman_files"
 MATCHES = "roman_matches"
@@ -235,3 +235,36 @@ def multiband_query(rules: RomanRules) -> str:
                             exp.convert(rules.multiband_release_field)),
     })
     return tree.sql(dialect="duckdb", pretty=True)
+
+
+def run(sql: str, tables: dict, engine=None):
+    """Run ``sql`` with ``tables`` registered under their names; return an Arrow table.
+
+    Parameters
+    ----------
+    sql : str
+    tables : dict of str -> pyarrow.Table
+        E.g. ``{FILES: ..., MATCHES: ...}``; unregistered afterwards.
+    engine : asnsql.engine.Engine, optional
+        Default: a new in-memory engine, closed afterwards.
+
+    Returns
+    -------
+    pyarrow.Table
+    """
+    from ...engine import Engine
+
+    own = engine is None
+    engine = engine or Engine()
+    try:
+        for name, table in tables.items():
+            engine.register(name, table)
+        try:
+            return engine.arrow(sql)
+        finally:
+            for name in tables:
+                engine.unregister(name)
+    finally:
+        if own:
+            engine.close()
+

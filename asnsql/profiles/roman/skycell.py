@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 from ...engine import Engine
 from .fromlist import RomanAssociation, from_list
-from .queries import FILES, MATCHES, skycell_query
+from .queries import FILES, MATCHES, run, skycell_query
 from .rules import RomanRules, load_rules
 
 __all__ = ["SkycellInputs", "inputs_from_footprints", "read_inputs", "skycell_associations",
@@ -140,26 +140,23 @@ def skycell_table(inputs: SkycellInputs, product_type: str, output_file_root: st
                   engine: Engine | None = None):
     """The skycell associations as an Arrow table, one row each, in the reference's order.
 
+    Parameters
+    ----------
+    inputs : SkycellInputs
+    product_type, output_file_root, data_release_id : str
+        As :func:`skycell_associations`.
+    rules : RomanRules, optional
+    engine : Engine, optional
+        Default: a new in-memory engine, closed afterwards.
+
     Returns
     -------
     pyarrow.Table
         ``name``, ``program``, ``skycell``, ``skycell_index``, ``filter``, ``members``.
     """
     rules = rules or load_rules()
-    own = engine is None
-    engine = engine or Engine()
-    try:
-        engine.register(FILES, inputs.files)
-        engine.register(MATCHES, inputs.matches)
-        try:
-            return engine.arrow(skycell_query(rules, product_type, str(output_file_root),
-                                              data_release_id))
-        finally:
-            engine.unregister(FILES)
-            engine.unregister(MATCHES)
-    finally:
-        if own:
-            engine.close()
+    sql = skycell_query(rules, product_type, str(output_file_root), data_release_id)
+    return run(sql, {FILES: inputs.files, MATCHES: inputs.matches}, engine)
 
 
 def skycell_associations(inputs: SkycellInputs, output_file_root: str,
