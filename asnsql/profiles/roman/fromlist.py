@@ -148,12 +148,12 @@ def write_associations(associations: Iterable[RomanAssociation],
     Returns
     -------
     list of pathlib.Path
-        The files written, in order.
+        One per distinct ``.path``, in the order of their last association.
 
     Raises
     ------
     OutputError
-        When a file or folder cannot be written.
+        A file or folder cannot be written (files already written stay; each is whole).
     """
     latest = {}
     for asn in associations:
