@@ -117,8 +117,9 @@ def _edges(source: str, key: str, count: str | None) -> str:
             f"JOIN {source} AS b ON {on} AND b.k = (a.k + 1) % m.n")
 
 
-def _template() -> str:
-    """The overlap query as DuckDB text with ``:constant`` and ``$parameter`` slots."""
+def _template(gate: str = "gate") -> str:
+    """The overlap query as DuckDB text with ``:constant`` and ``$parameter`` slots;
+    ``gate``: the prefix of the region polygon columns (``gate`` or ``gate_fixed``)."""
     fe_g = _orient("e.1", "e.2", "g.1")   # gate vertex against footprint edge
     fe_g2 = _orient("e.1", "e.2", "g.2")
     ge_e = _orient("g.1", "g.2", "e.1")   # footprint vertex against gate edge
@@ -160,7 +161,7 @@ f AS (  -- the k-d-tree radii (chords) and the cubes of side :kd_cell the region
 ),
 rb AS (  -- region tangent point t, east and north unit vectors
   SELECT index AS region, x_tangent, y_tangent, grid_x0, grid_y0, grid_cols,
-         grid_rows, gate_ra, gate_dec, radians(orientat) AS o,
+         grid_rows, {gate}_ra AS gate_ra, {gate}_dec AS gate_dec, radians(orientat) AS o,
          cos(radians(dec_tangent)) * cos(radians(ra_tangent)) AS tx,
          cos(radians(dec_tangent)) * sin(radians(ra_tangent)) AS ty,
          sin(radians(dec_tangent)) AS tz,
@@ -305,12 +306,13 @@ ORDER BY fid, skycell_index
 """
 
 
-@lru_cache(maxsize=1)
-def _query():
+@lru_cache(maxsize=2)
+def _query(fix_south_cap: bool = False):
     import sqlglot
     from sqlglot import exp
 
-    tree = sqlglot.parse_one(_template(), dialect="duckdb")
+    tree = sqlglot.parse_one(_template("gate_fixed" if fix_south_cap else "gate"),
+                             dialect="duckdb")
 
     def fill(node):
         if isinstance(node, exp.Placeholder) and node.name in _CONSTANTS:
@@ -320,13 +322,21 @@ def _query():
     return tree.transform(fill)
 
 
-def overlap_query():
+def overlap_query(fix_south_cap: bool = False):
     """The overlap query as a sqlglot expression (see :func:`overlap_sql`)."""
-    return _query().copy()
+    return _query(fix_south_cap).copy()
 
 
-def overlap_sql(pretty: bool = True) -> str:
+def overlap_sql(pretty: bool = True, fix_south_cap: bool = False) -> str:
     """The overlap query as DuckDB SQL text (``asnsql explain`` prints it).
+
+    Parameters
+    ----------
+    pretty : bool
+        Indented text.
+    fix_south_cap : bool
+        Test a south polar cap against a cone of its own radius (see
+        :func:`match_skycells`).
 
     Returns
     -------
@@ -335,7 +345,7 @@ def overlap_sql(pretty: bool = True) -> str:
         with parameters ``$nxy``, ``$step``, ``$scale``, returning ``fid, skycell_index,
         skycell_name`` ordered by ``fid`` then ``skycell_index``.
     """
-    return _query().sql(dialect="duckdb", pretty=pretty)
+    return _query(fix_south_cap).sql(dialect="duckdb", pretty=pretty)
 
 
 def overlap_parameters(skymap) -> dict:
@@ -346,7 +356,7 @@ def overlap_parameters(skymap) -> dict:
             "scale": math.radians(skymap.pixel_scale_deg)}
 
 
-def match_skycells(footprints, skymap, engine=None):
+def match_skycells(footprints, skymap, engine=None, fix_south_cap: bool = False):
     """The skycells each footprint overlaps.
 
     Parameters
@@ -359,6 +369,10 @@ def match_skycells(footprints, skymap, engine=None):
         From :func:`.skymap.load_skymap`.
     engine : asnsql.engine.Engine, optional
         Engine to run on (default: a new in-memory one, closed afterwards).
+    fix_south_cap : bool
+        romancal tests a footprint against a south polar cap's cone of radius
+        ``-dec_max`` (88.2 degrees for a cap ending at -88.2) instead of ``90 + dec_max``
+        (1.8); the default reproduces it, ``True`` uses the cap's own radius.
 
     Returns
     -------
@@ -399,7 +413,7 @@ def match_skycells(footprints, skymap, engine=None):
         register_skymap(engine, skymap)
         engine.register("roman_footprints", inputs)
         try:
-            found = engine.arrow(_query(), overlap_parameters(skymap))
+            found = engine.arrow(_query(fix_south_cap), overlap_parameters(skymap))
         finally:
             engine.unregister("roman_footprints")
     finally:
