@@ -1,9 +1,9 @@
 """Which skycells each footprint overlaps: romancal's ``find_skycell_matches`` as one
 DuckDB query.
 
-The query reads three relations: ``roman_footprints`` (``fid BIGINT, ra DOUBLE[], dec
-DOUBLE[]``), ``roman_regions`` and ``roman_skycells`` (the cached skymap tables,
-:mod:`.skymap`), and three bound parameters of the skymap: ``$nxy`` (pixels per skycell
+The query reads four relations: ``roman_footprints`` (``fid BIGINT, ra DOUBLE[], dec
+DOUBLE[]``), ``roman_regions``, ``roman_runs`` and ``roman_skycells`` (the cached skymap
+tables, :mod:`.skymap`), and three bound parameters of the skymap: ``$nxy`` (pixels per skycell
 side), ``$step`` (grid step) and ``$scale`` (radians per pixel). :func:`overlap_sql` prints
 it; :func:`match_skycells` runs it.
 
@@ -14,13 +14,14 @@ How romancal 1.1.0 decides, and how the query does the same as a join:
    vertex ``i`` and ``i + round(n / 2)`` for ``i < n - round(n / 2) - 1``, in radians.
 2. *Region k-d gate.* A region is considered when its tangent point lies within the chord
    distance ``(length + 0.0817...) / 2 * 1.1`` of the centre (romancal's constant is the
-   longest region diagonal of the CRDS map, in radians). The query first narrows the regions
-   by declination (a necessary condition of that distance, so the database can use a range
-   join), then applies the distance test exactly.
+   longest region diagonal of the CRDS map, in radians). The query buckets the tangent
+   points into cubes of side :data:`KD_CELL` in unit-vector space and joins each footprint
+   to the cubes its ball meets (an equi-join), then applies the distance test exactly.
 3. *Region polygon gate.* The footprint must intersect romancal's polygon of the region: the
    four RA/Dec corners joined by great circles (so a footprint inside the RA/Dec box but
    outside the great-circle polygon matches nothing there), or for a polar cap a 15-vertex
-   cone (:func:`.skymap._gate_polygons`).
+   cone (:func:`.skymap._gate_polygons`). Only pairs whose pixel bounding boxes overlap are
+   tested; a pair whose first footprint vertex lies inside the polygon passes at once.
 4. *Skycells.* Each skycell of a gated region whose polygon intersects the footprint, and
    whose centre lies within ``(length + 0.107984) / 2 * 1.1`` (chord) of the footprint's
    centre (romancal's local k-d tree; never binding for detector-sized footprints).
@@ -41,7 +42,9 @@ sphere" becomes "intersects in the plane", tested exactly:
 Touching boundaries do not count (spherical_geometry's crossing tests are strict). The
 candidate squares of a gated pair come from arithmetic on the footprint's pixel bounding box
 (columns ``floor((xmin - x0 - nxy + 0.5) / step)`` to ``floor((xmax - x0 + 0.5) / step)``,
-rows alike), then one equi-join on (region, column, row) finds the skycells that exist.
+rows alike), and the runs table (grid row, column range, first index) turns a cell into a
+skycell index with a join on (region, row) -- no scan of the skycells. Only the matched
+skycells are then looked up for their name and centre (one streaming scan of those columns).
 """
 
 from __future__ import annotations
