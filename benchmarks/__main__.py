@@ -39,8 +39,15 @@ def main(argv=None) -> int:
     if args.what == "roman":
         from .roman import bench_roman, render_roman, write_roman_section
 
+        import os
+        import platform
+        import subprocess
+
         result = bench_roman(footprints=args.footprints)
-        write_roman_section(args.output, render_roman(result))
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, cwd=str(ROOT)).stdout.strip()
+        machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+        write_roman_section(args.output, render_roman(result, commit, machine))
         print(f"matched {result['footprints']} footprints in {result['match_seconds']:.1f} s, "
               f"peak RSS {result['rss_mb']:.0f} MB; wrote {args.output}")
         return 0

@@ -246,6 +246,7 @@ def bench_roman(cache: Path | None = None, footprints: int = 10_000,
     best = min(runs, key=lambda r: r["match_seconds"])
     best["memory_limit"] = memory_limit
     best["first_skymap_seconds"] = runs[0]["skymap_seconds"]
+    best["load"] = os.getloadavg()[0]
     return best
 
 
@@ -259,6 +260,8 @@ def render_roman(result: dict, commit: str = "", machine: str = "") -> str:
         "",
         f"Measured {datetime.date.today().isoformat()}"
         + (f" at commit `{commit}`" if commit else "") + (f" on {machine}" if machine else "")
+        + (f", load average {result['load']:.1f} (a shared machine: read times as upper "
+           "bounds)" if "load" in result else "")
         + ". Regenerate with `python -m benchmarks roman` (this section only).",
         "",
         f"{result['regions']:,} projection regions, {result['skycells']:,} skycells "

@@ -228,3 +228,23 @@ def test_footprint_table_errors(tmp_path):
     pq.write_table(pa.table({"path": ["x"], "filter": ["f158"]}), tmp_path / "d.parquet")
     with pytest.raises(fpm.FootprintError, match="'ra' and 'dec'"):
         fpm.load_footprint_table(tmp_path / "d.parquet")
+
+
+def test_south_cap_radius_quirk_and_fix():
+    """romancal draws a south cap's cone with radius -dec_max (88.2 degrees here), the fix
+    with 90 + dec_max (1.8 degrees)."""
+    import numpy as np
+
+    from asnsql.profiles.roman.overlap import overlap_sql
+
+    region = {"index": np.array([0]), "ra_tangent": np.array([135.0]),
+              "dec_tangent": np.array([-90.0]), "ra_min": np.array([0.0]),
+              "ra_max": np.array([360.0]), "dec_min": np.array([-90.0]),
+              "dec_max": np.array([-88.2])}
+    ra, dec, caps = sm._gate_polygons(region)
+    assert caps == [pytest.approx(88.2)]
+    assert all(abs(d - (-90 + 88.2)) < 1e-9 for d in dec[0])
+    _, fixed, _ = sm._gate_polygons(region, fix_south_cap=True)
+    assert all(abs(d - (-88.2)) < 1e-9 for d in fixed[0])
+    assert "gate_fixed_ra" in overlap_sql(fix_south_cap=True)
+    assert "gate_fixed_ra" not in overlap_sql()

@@ -1,9 +1,9 @@
 """Which skycells each footprint overlaps: romancal's ``find_skycell_matches`` as one
 DuckDB query.
 
-The query reads three relations: ``roman_footprints`` (``fid BIGINT, ra DOUBLE[], dec
-DOUBLE[]``), ``roman_regions`` and ``roman_skycells`` (the cached skymap tables,
-:mod:`.skymap`), and three bound parameters of the skymap: ``$nxy`` (pixels per skycell
+The query reads four relations: ``roman_footprints`` (``fid BIGINT, ra DOUBLE[], dec
+DOUBLE[]``), ``roman_regions``, ``roman_runs`` and ``roman_skycells`` (the cached skymap
+tables, :mod:`.skymap`), and three bound parameters of the skymap: ``$nxy`` (pixels per skycell
 side), ``$step`` (grid step) and ``$scale`` (radians per pixel). :func:`overlap_sql` prints
 it; :func:`match_skycells` runs it.
 
@@ -14,13 +14,14 @@ How romancal 1.1.0 decides, and how the query does the same as a join:
    vertex ``i`` and ``i + round(n / 2)`` for ``i < n - round(n / 2) - 1``, in radians.
 2. *Region k-d gate.* A region is considered when its tangent point lies within the chord
    distance ``(length + 0.0817...) / 2 * 1.1`` of the centre (romancal's constant is the
-   longest region diagonal of the CRDS map, in radians). The query first narrows the regions
-   by declination (a necessary condition of that distance, so the database can use a range
-   join), then applies the distance test exactly.
+   longest region diagonal of the CRDS map, in radians). The query buckets the tangent
+   points into cubes of side :data:`KD_CELL` in unit-vector space and joins each footprint
+   to the cubes its ball meets (an equi-join), then applies the distance test exactly.
 3. *Region polygon gate.* The footprint must intersect romancal's polygon of the region: the
    four RA/Dec corners joined by great circles (so a footprint inside the RA/Dec box but
    outside the great-circle polygon matches nothing there), or for a polar cap a 15-vertex
-   cone (:func:`.skymap._gate_polygons`).
+   cone (:func:`.skymap._gate_polygons`). Only pairs whose pixel bounding boxes overlap are
+   tested; a pair whose first footprint vertex lies inside the polygon passes at once.
 4. *Skycells.* Each skycell of a gated region whose polygon intersects the footprint, and
    whose centre lies within ``(length + 0.107984) / 2 * 1.1`` (chord) of the footprint's
    centre (romancal's local k-d tree; never binding for detector-sized footprints).
@@ -41,7 +42,9 @@ sphere" becomes "intersects in the plane", tested exactly:
 Touching boundaries do not count (spherical_geometry's crossing tests are strict). The
 candidate squares of a gated pair come from arithmetic on the footprint's pixel bounding box
 (columns ``floor((xmin - x0 - nxy + 0.5) / step)`` to ``floor((xmax - x0 + 0.5) / step)``,
-rows alike), then one equi-join on (region, column, row) finds the skycells that exist.
+rows alike), and the runs table (grid row, column range, first index) turns a cell into a
+skycell index with a join on (region, row) -- no scan of the skycells. Only the matched
+skycells are then looked up for their name and centre (one streaming scan of those columns).
 """
 
 from __future__ import annotations
@@ -117,8 +120,9 @@ def _edges(source: str, key: str, count: str | None) -> str:
             f"JOIN {source} AS b ON {on} AND b.k = (a.k + 1) % m.n")
 
 
-def _template() -> str:
-    """The overlap query as DuckDB text with ``:constant`` and ``$parameter`` slots."""
+def _template(gate: str = "gate") -> str:
+    """The overlap query as DuckDB text with ``:constant`` and ``$parameter`` slots;
+    ``gate``: the prefix of the region polygon columns (``gate`` or ``gate_fixed``)."""
     fe_g = _orient("e.1", "e.2", "g.1")   # gate vertex against footprint edge
     fe_g2 = _orient("e.1", "e.2", "g.2")
     ge_e = _orient("g.1", "g.2", "e.1")   # footprint vertex against gate edge
@@ -160,7 +164,7 @@ f AS (  -- the k-d-tree radii (chords) and the cubes of side :kd_cell the region
 ),
 rb AS (  -- region tangent point t, east and north unit vectors
   SELECT index AS region, x_tangent, y_tangent, grid_x0, grid_y0, grid_cols,
-         grid_rows, gate_ra, gate_dec, radians(orientat) AS o,
+         grid_rows, {gate}_ra AS gate_ra, {gate}_dec AS gate_dec, radians(orientat) AS o,
          cos(radians(dec_tangent)) * cos(radians(ra_tangent)) AS tx,
          cos(radians(dec_tangent)) * sin(radians(ra_tangent)) AS ty,
          sin(radians(dec_tangent)) AS tz,
@@ -305,12 +309,13 @@ ORDER BY fid, skycell_index
 """
 
 
-@lru_cache(maxsize=1)
-def _query():
+@lru_cache(maxsize=2)
+def _query(fix_south_cap: bool = False):
     import sqlglot
     from sqlglot import exp
 
-    tree = sqlglot.parse_one(_template(), dialect="duckdb")
+    tree = sqlglot.parse_one(_template("gate_fixed" if fix_south_cap else "gate"),
+                             dialect="duckdb")
 
     def fill(node):
         if isinstance(node, exp.Placeholder) and node.name in _CONSTANTS:
@@ -320,13 +325,21 @@ def _query():
     return tree.transform(fill)
 
 
-def overlap_query():
+def overlap_query(fix_south_cap: bool = False):
     """The overlap query as a sqlglot expression (see :func:`overlap_sql`)."""
-    return _query().copy()
+    return _query(fix_south_cap).copy()
 
 
-def overlap_sql(pretty: bool = True) -> str:
+def overlap_sql(pretty: bool = True, fix_south_cap: bool = False) -> str:
     """The overlap query as DuckDB SQL text (``asnsql explain`` prints it).
+
+    Parameters
+    ----------
+    pretty : bool
+        Indented text.
+    fix_south_cap : bool
+        Test a south polar cap against a cone of its own radius (see
+        :func:`match_skycells`).
 
     Returns
     -------
@@ -335,7 +348,7 @@ def overlap_sql(pretty: bool = True) -> str:
         with parameters ``$nxy``, ``$step``, ``$scale``, returning ``fid, skycell_index,
         skycell_name`` ordered by ``fid`` then ``skycell_index``.
     """
-    return _query().sql(dialect="duckdb", pretty=pretty)
+    return _query(fix_south_cap).sql(dialect="duckdb", pretty=pretty)
 
 
 def overlap_parameters(skymap) -> dict:
@@ -346,7 +359,7 @@ def overlap_parameters(skymap) -> dict:
             "scale": math.radians(skymap.pixel_scale_deg)}
 
 
-def match_skycells(footprints, skymap, engine=None):
+def match_skycells(footprints, skymap, engine=None, fix_south_cap: bool = False):
     """The skycells each footprint overlaps.
 
     Parameters
@@ -359,6 +372,10 @@ def match_skycells(footprints, skymap, engine=None):
         From :func:`.skymap.load_skymap`.
     engine : asnsql.engine.Engine, optional
         Engine to run on (default: a new in-memory one, closed afterwards).
+    fix_south_cap : bool
+        romancal tests a footprint against a south polar cap's cone of radius
+        ``-dec_max`` (88.2 degrees for a cap ending at -88.2) instead of ``90 + dec_max``
+        (1.8); the default reproduces it, ``True`` uses the cap's own radius.
 
     Returns
     -------
@@ -399,7 +416,7 @@ def match_skycells(footprints, skymap, engine=None):
         register_skymap(engine, skymap)
         engine.register("roman_footprints", inputs)
         try:
-            found = engine.arrow(_query(), overlap_parameters(skymap))
+            found = engine.arrow(_query(fix_south_cap), overlap_parameters(skymap))
         finally:
             engine.unregister("roman_footprints")
     finally:

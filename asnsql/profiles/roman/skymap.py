@@ -121,7 +121,7 @@ CAP_STEPS = 16
 GRID_TOLERANCE = 1e-3
 #: Skycells written to Parquet per batch (bounds memory for the 8 M-skycell CRDS file).
 BATCH_SKYCELLS = 1 << 20
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 def resolve_skymap_path(path: str | None = None) -> str:
@@ -364,6 +364,7 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
         if runs:
             pq.write_table(pa.concat_tables(runs), work / "runs.parquet")
         gate_ra, gate_dec, cap = _gate_polygons(reg)
+        fixed_ra, fixed_dec, _ = _gate_polygons(reg, fix_south_cap=True)
         table = {name: reg[name] for name in REGION_COLUMNS}
         table["index"] = table["index"].astype(np.int64)
         table["orientat"] = table["orientat"].astype(np.float32)
@@ -374,6 +375,10 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
         arrow = arrow.append_column("cap_radius", pa.array(cap, type=pa.float64()))
         arrow = arrow.append_column("gate_ra", pa.array(gate_ra, type=pa.list_(pa.float64())))
         arrow = arrow.append_column("gate_dec", pa.array(gate_dec, type=pa.list_(pa.float64())))
+        arrow = arrow.append_column("gate_fixed_ra",
+                                    pa.array(fixed_ra, type=pa.list_(pa.float64())))
+        arrow = arrow.append_column("gate_fixed_dec",
+                                    pa.array(fixed_dec, type=pa.list_(pa.float64())))
         pq.write_table(arrow, work / "regions.parquet")
         info = {"cache_version": _CACHE_VERSION, "source": str(source), "sha256": sha256,
                 "nxy_skycell": nxy, "skycell_border_pixels": border, "pixel_scale": scale,
@@ -620,12 +625,13 @@ def _rotate(v, axis, angle):
     return along + (v - along) * np.cos(angle) + np.cross(axis, v) * np.sin(angle)
 
 
-def _gate_polygons(reg):
+def _gate_polygons(reg, fix_south_cap: bool = False):
     """Per region: closed (ra, dec) vertex lists of romancal's region polygon; cap radius.
 
     A region whose ``dec_max`` is 90 or ``dec_min`` is -90 is a polar cap: romancal uses a
     cone about the tangent point, of radius ``90 - dec_min`` (north) or ``-dec_max``
-    (south: romancal's formula, not ``90 + dec_max``; see docs/QUIRKS.md), drawn with 16
+    (south: romancal's formula, 88.2 degrees for a cap ending at -88.2; with
+    ``fix_south_cap``, ``90 + dec_max``; see docs/ROMAN_SKYCELLS.md), drawn with 16
     angles from 0 to 2 pi (15 vertices). The pen starts at the tangent point turned by the
     radius about the axis perpendicular to it and to the coordinate axis on which the tangent
     point's component is smallest. Other regions: the corners (ra_min, dec_min), (ra_max,
@@ -638,7 +644,10 @@ def _gate_polygons(reg):
         north = reg["dec_max"][i] == 90.0
         south = reg["dec_min"][i] == -90.0
         if north or south:
-            radius = 90.0 - reg["dec_min"][i] if north else -reg["dec_max"][i]
+            if north:
+                radius = 90.0 - reg["dec_min"][i]
+            else:
+                radius = 90.0 + reg["dec_max"][i] if fix_south_cap else -reg["dec_max"][i]
             center = _unit(reg["ra_tangent"][i], reg["dec_tangent"][i])
             center = center / np.linalg.norm(center)
             axis = np.zeros(3)
