@@ -320,7 +320,7 @@ def list_rules(rule_files, ignore_default):
 
 
 #: Modules of this package that define more commands (each has a ``commands`` list).
-_COMMAND_MODULES = ("sql", "from_list", "make_pool", "edit", "gather", "diff", "validate")
+_COMMAND_MODULES = ("sql", "from_list", "make_pool", "edit", "gather", "diff", "validate", "roman")
 
 
 def _register() -> None:
