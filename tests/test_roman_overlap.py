@@ -1,5 +1,5 @@
 """The skycell overlap in SQL (asnsql.profiles.roman.overlap) against romancal's own matches
-(../shared/roman/l2/matches.json) and against an independent NumPy reference of the same
+(tests/data/roman/l2/matches.json) and against an independent NumPy reference of the same
 geometry, written here, on thousands of random and near-edge footprints.
 
 The NumPy reference shares no code with asnsql: it reads the shared flat copies of the
@@ -28,7 +28,7 @@ from asnsql.profiles.roman import footprints as fpm
 from asnsql.profiles.roman import overlap as ov
 from asnsql.profiles.roman import skymap as sm
 
-ROMAN = Path(__file__).resolve().parent.parent.parent / "shared" / "roman"
+ROMAN = Path(__file__).resolve().parent / "data" / "roman"
 
 # romancal 1.1.0 constants (romancal/skycell/skymap.py), restated for the reference.
 REGION_LENGTH, SKYCELL_LENGTH, WIDEN = 0.08174916691321586, 0.107984, 1.1

@@ -1,6 +1,6 @@
 """Roman skymap tables (asnsql.profiles.roman.skymap) and footprints (.footprints), checked
-against the shared Roman corpus (../shared/roman: the SKYCELLS file, its flat copies, the
-Level-2 files, manifest.csv and the reference's association files)."""
+against the Roman test data (tests/data/roman, a copy of ../shared/roman: the SKYCELLS file,
+its flat copies, the Level-2 files, manifest.csv and the reference's association files)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ import pytest
 from asnsql.profiles.roman import footprints as fpm
 from asnsql.profiles.roman import skymap as sm
 
-ROMAN = Path(__file__).resolve().parent.parent.parent / "shared" / "roman"
+ROMAN = Path(__file__).resolve().parent / "data" / "roman"
 SKYMAP_FILE = ROMAN / "skymap" / "skymap_roman_truth.asdf"
 
 
 @pytest.fixture(scope="session")
 def roman_skymap(tmp_path_factory):
     if not SKYMAP_FILE.is_file():
-        pytest.fail(f"the shared Roman corpus is missing at {ROMAN}")
+        pytest.fail(f"the Roman test data is missing at {ROMAN}")
     return sm.load_skymap(str(SKYMAP_FILE), cache_dir=tmp_path_factory.mktemp("cache"))
 
 
