@@ -1,0 +1,93 @@
+"""A kept case as a golden pool: ``expected.yaml`` written from the reference's output.
+
+The layout is that of ``tests/golden/pools/<case>/`` read by ``tests/test_golden_pools.py``:
+one entry per association file, with its ``asn_rule``, product name and members
+(``[expname, exptype]``, in the reference's order), plus ``options.yaml`` holding the
+:func:`asnsql.generate` options of the mode.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+def expected_entries(files: list[Path]) -> list[dict]:
+    """The golden entries of the reference's association files (sorted by file name).
+
+    Parameters
+    ----------
+    files : list of path
+        ``*_asn.json`` files written by the reference.
+
+    Returns
+    -------
+    list of dict
+        ``{file, asn_rule, product, members}`` per file.
+
+    Raises
+    ------
+    ValueError
+        When an association has more than one product (``--merge``), which the golden
+        test does not read.
+    """
+    import json
+
+    out = []
+    for path in sorted(files, key=lambda p: p.name):
+        data = json.loads(Path(path).read_text())
+        if len(data["products"]) != 1:
+            raise ValueError(f"{path.name} has {len(data['products'])} products; golden "
+                             "pools hold single-product associations")
+        (product,) = data["products"]
+        out.append({"file": path.name, "asn_rule": data["asn_rule"],
+                    "product": product["name"],
+                    "members": [[m["expname"], m["exptype"]] for m in product["members"]]})
+    return out
+
+
+def _flow(entries: list[dict]) -> str:
+    """YAML text with each member on one line, as the hand-written golden files have it."""
+    lines = []
+    for entry in entries:
+        lines.append(f"- file: {entry['file']}")
+        lines.append(f"  asn_rule: {entry['asn_rule']}")
+        lines.append(f"  product: {entry['product']}")
+        if not entry["members"]:
+            lines.append("  members: []")
+            continue
+        lines.append("  members:")
+        for expname, exptype in entry["members"]:
+            lines.append(f"    - [{expname}, {exptype}]")
+    return "\n".join(lines) + "\n"
+
+
+def write_golden(folder: Path, reference_files: list[Path], args: list[str],
+                 options: dict, comment: str = "") -> None:
+    """Write ``expected.yaml`` (and ``options.yaml`` when the mode has options).
+
+    Parameters
+    ----------
+    folder : path
+        The case folder (holding ``pool.csv``).
+    reference_files : list of path
+        The reference's association files for ``pool.csv``.
+    args : list of str
+        The mode's ``asn_generate`` arguments (recorded in the header comment).
+    options : dict
+        The mode's :func:`asnsql.generate` options.
+    comment : str
+        Extra header comment lines (the cause of the case).
+    """
+    folder = Path(folder)
+    head = [f"# Written from the output of jwst 3.0.0: asn_generate pool.csv --version-id v0"
+            + (" " + " ".join(args) if args else "") + " (not from asnsql's)."]
+    head += [f"# {line}" for line in comment.splitlines() if line.strip()]
+    entries = expected_entries(list(reference_files))
+    text = "\n".join(head) + "\n" + (_flow(entries) if entries else "[]\n")
+    if yaml.safe_load(text) != (entries or []):
+        raise ValueError(f"{folder}: the golden YAML written does not read back as written")
+    (folder / "expected.yaml").write_text(text)
+    if options:
+        (folder / "options.yaml").write_text(yaml.safe_dump(options, sort_keys=True))
