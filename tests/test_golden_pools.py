@@ -1,5 +1,7 @@
 """Small hand-made pools, each pinning one behaviour, with expectations written from the
-specification (tests/golden/pools/<case>/expected.yaml), not from asnsql's output."""
+specification or from the reference's output (tests/golden/pools/<case>/expected.yaml; the
+cases of issue 16 and of the differential fuzzer, docs/DIFFERENTIAL.md), never from
+asnsql's."""
 
 from __future__ import annotations
 
@@ -15,8 +17,21 @@ from asnsql import generate, write_associations
 CASES = Path(__file__).parent / "golden" / "pools"
 
 
+#: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
+XFAIL = {
+    "lrs_taconfirm_no_mode": "issue 16: MIRI LRS TA-confirm science without a mode",
+    "lock_in_failed_branch": "issue 16: locks set inside a failing branch persist",
+}
+
+
 def _cases():
-    return sorted(p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file())
+    names = sorted(p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file())
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name]))
+            if name in XFAIL else name for name in names]
+
+
+def test_xfail_names_existing_cases():
+    assert set(XFAIL) <= {p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file()}
 
 
 @pytest.mark.parametrize("case", _cases())

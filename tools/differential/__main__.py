@@ -10,6 +10,26 @@ from .reference import ReferenceError_
 from .run import Settings, default_corpus, run
 
 
+def _golden(args) -> int:
+    from pathlib import Path
+
+    from .golden import regenerate
+    from .reference import Reference
+
+    try:
+        reference = Reference(args.reference_venv, args.timeout)
+    except ReferenceError_ as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        for folder in args.golden:
+            files = regenerate(Path(folder), reference)
+            print(f"{folder}: {len(files)} association files")
+    finally:
+        reference.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.differential",
@@ -22,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the run (0)")
     parser.add_argument("--first", type=int, default=0,
                         help="index of the first case, to continue a run (0)")
-    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--out", help="output folder (required unless --golden)")
+    parser.add_argument("--golden", nargs="+", metavar="FOLDER",
+                        help="instead of fuzzing: rewrite FOLDER/expected.yaml of golden "
+                             "pools from the reference's output")
     parser.add_argument("--corpus", default=str(default_corpus()),
                         help="corpus of real pools (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=1,
@@ -37,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="start no case after this many seconds")
     parser.add_argument("-q", "--quiet", action="store_true", help="no line per case")
     args = parser.parse_args(argv)
+    if args.golden:
+        return _golden(args)
+    if not args.out:
+        parser.error("--out is required")
     settings = Settings(args.reference_venv, args.timeout, args.corpus, args.seed,
                         args.max_rows, args.max_seconds, args.out)
 

@@ -91,3 +91,65 @@ def write_golden(folder: Path, reference_files: list[Path], args: list[str],
     (folder / "expected.yaml").write_text(text)
     if options:
         (folder / "options.yaml").write_text(yaml.safe_dump(options, sort_keys=True))
+
+
+def mode_args(options: dict) -> list[str]:
+    """The ``asn_generate`` arguments of :func:`asnsql.generate` options (``options.yaml``).
+
+    Raises
+    ------
+    ValueError
+        For an option no mode of :data:`tools.differential.mutate.MODES` sets.
+    """
+    from .mutate import MODES
+
+    args: list[str] = []
+    for name, value in sorted(options.items()):
+        if name == "ids":
+            args += ["-i", *value]
+            continue
+        flags = [m[1] for m in MODES.values() if m[2] == {name: value}]
+        if not flags:
+            raise ValueError(f"option {name}={value!r} is no asn_generate mode")
+        args += flags[0]
+    return args
+
+
+def regenerate(folder: Path, reference) -> list[str]:
+    """Rewrite ``folder/expected.yaml`` from the reference's output for ``folder/pool.csv``.
+
+    Parameters
+    ----------
+    folder : path
+        A golden pool folder (``pool.csv``, optional ``options.yaml``).
+    reference : tools.differential.reference.Reference
+
+    Returns
+    -------
+    list of str
+        The association files the reference wrote.
+
+    Notes
+    -----
+    Comment lines of an existing ``expected.yaml`` (other than the generated first line)
+    are kept: they say what the case shows.
+    """
+    import tempfile
+
+    folder = Path(folder)
+    options = {}
+    if (folder / "options.yaml").is_file():
+        options = yaml.safe_load((folder / "options.yaml").read_text()) or {}
+    args = mode_args(options)
+    comment = ""
+    if (folder / "expected.yaml").is_file():
+        lines = (folder / "expected.yaml").read_text().splitlines()
+        comment = "\n".join(line[1:].strip() for line in lines
+                            if line.startswith("#") and "Written from" not in line)
+    with tempfile.TemporaryDirectory(prefix="asnsql-golden-") as tmp:
+        outcome = reference.run(folder / "pool.csv", Path(tmp), args)
+        if outcome.status != "ok":
+            raise RuntimeError(f"{folder}: the reference failed: {outcome.message}")
+        files = sorted(Path(tmp).glob("*_asn.json"))
+        write_golden(folder, files, args, options, comment)
+        return [p.name for p in files]
