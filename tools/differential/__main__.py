@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest source pool, in rows (45)")
     parser.add_argument("--max-seconds", type=float, default=3.5,
                         help="slowest source pool, in recorded reference seconds (3.5)")
+    parser.add_argument("--pools", nargs="+", metavar="NAME",
+                        help="source pools whose name contains one of these (default: all "
+                             "small enough)")
     parser.add_argument("--time-limit", type=float, default=None,
                         help="start no case after this many seconds")
     parser.add_argument("-q", "--quiet", action="store_true", help="no line per case")
@@ -65,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.out:
         parser.error("--out is required")
     settings = Settings(args.reference_venv, args.timeout, args.corpus, args.seed,
-                        args.max_rows, args.max_seconds, args.out)
+                        args.max_rows, args.max_seconds, args.out,
+                        pools=tuple(args.pools or ()))
 
     def progress(record: dict) -> None:
         if not args.quiet:
@@ -76,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = run(settings, args.cases, args.workers, args.first, args.time_limit,
                       progress)
-    except ReferenceError_ as exc:
+    except (ReferenceError_, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(summary, indent=1))

@@ -32,12 +32,15 @@ def default_corpus() -> Path:
     return REPO.parent / "shared" / "corpus"
 
 
-def source_pools(corpus: Path, max_rows: int = 45, max_seconds: float = 3.5
-                 ) -> dict[str, Pool]:
+def source_pools(corpus: Path, max_rows: int = 45, max_seconds: float = 3.5,
+                 names: tuple[str, ...] = ()) -> dict[str, Pool]:
     """The corpus pools small enough to fuzz: at most ``max_rows`` rows and, where the
-    pool's ``meta.json`` records it, a reference run of at most ``max_seconds``."""
+    pool's ``meta.json`` records it, a reference run of at most ``max_seconds``; with
+    ``names``, only pools whose name contains one of them."""
     out = {}
     for folder in sorted(p for p in Path(corpus).iterdir() if p.is_dir()):
+        if names and not any(n in folder.name for n in names):
+            continue
         path = folder / f"{folder.name}.csv"
         if not path.is_file():
             continue
@@ -67,6 +70,7 @@ class Settings:
     max_seconds: float
     out: str
     max_tests: int = 120
+    pools: tuple[str, ...] = ()
 
 
 _WORKER: dict = {}
@@ -76,7 +80,7 @@ def _init_worker(settings: Settings) -> None:
     os.environ.setdefault("ASNSQL_CACHE", "off")
     _WORKER["settings"] = settings
     _WORKER["pools"] = source_pools(Path(settings.corpus), settings.max_rows,
-                                    settings.max_seconds)
+                                    settings.max_seconds, settings.pools)
     _WORKER["reference"] = Reference(settings.venv, settings.timeout)
 
 
@@ -208,7 +212,15 @@ def run(settings: Settings, cases: int, workers: int = 1, first: int = 0,
     -------
     dict
         The summary (:func:`summarise`).
+
+    Raises
+    ------
+    ValueError
+        When no source pool fits the settings' limits.
     """
+    if not source_pools(Path(settings.corpus), settings.max_rows, settings.max_seconds,
+                        settings.pools):
+        raise ValueError(f"no source pool in {settings.corpus} fits the limits given")
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
     log = out / "cases.jsonl"
