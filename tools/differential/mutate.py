@@ -115,21 +115,33 @@ def drop_rows(pool: Pool, rng: random.Random) -> str | None:
     return f"drop rows {dropped}"
 
 
+def _pick(pool: Pool, rng: random.Random, columns: list[str]) -> tuple[int, int] | None:
+    """A random (row, column index) among ``columns`` (None when there is none)."""
+    if not columns or not pool.rows:
+        return None
+    col = pool.column(rng.choice(columns))
+    return rng.randrange(len(pool.rows)), col
+
+
+def _set(pool: Pool, index: int, col: int, value: str) -> str:
+    """Set one cell and describe the change."""
+    old = pool.rows[index][col]
+    pool.rows[index][col] = value
+    return f"row {index} {pool.header[col]}: {old!r} -> {value!r}"
+
+
 def change_value(pool: Pool, rng: random.Random, vocabulary: dict[str, list[str]]
                  ) -> str | None:
     """Set one cell to another value its column takes in the original pool."""
-    columns = [c for c, values in vocabulary.items() if len(values) > 1 and c in pool.header]
-    if not columns or not pool.rows:
+    picked = _pick(pool, rng, [c for c, values in vocabulary.items()
+                               if len(values) > 1 and c in pool.header])
+    if picked is None:
         return None
-    name = rng.choice(columns)
-    col = pool.column(name)
-    index = rng.randrange(len(pool.rows))
-    old = pool.rows[index][col]
-    choices = [v for v in vocabulary[name] if v != old]
+    index, col = picked
+    choices = [v for v in vocabulary[pool.header[col]] if v != pool.rows[index][col]]
     if not choices:
         return None
-    pool.rows[index][col] = rng.choice(choices)
-    return f"row {index} {name}: {old!r} -> {pool.rows[index][col]!r}"
+    return _set(pool, index, col, rng.choice(choices))
 
 
 def null_value(pool: Pool, rng: random.Random, vocabulary: dict[str, list[str]]
@@ -153,15 +165,12 @@ _UNDEFINED = ("", NULL, "f", "n", "false", "--", "n/a")
 def flip_flag(pool: Pool, rng: random.Random) -> str | None:
     """Set a flag column (:data:`FLAG_COLUMNS`) of one row: ``t`` where it is undefined,
     ``f`` where it is set (an exposure marked background, PSF, imprint or TSO, or not)."""
-    columns = [c for c in FLAG_COLUMNS if c in pool.header]
-    if not columns or not pool.rows:
+    picked = _pick(pool, rng, [c for c in FLAG_COLUMNS if c in pool.header])
+    if picked is None:
         return None
-    name = rng.choice(columns)
-    col = pool.column(name)
-    index = rng.randrange(len(pool.rows))
-    old = pool.rows[index][col]
-    pool.rows[index][col] = "t" if old.strip().lower() in _UNDEFINED else "f"
-    return f"row {index} {name}: {old!r} -> {pool.rows[index][col]!r}"
+    index, col = picked
+    undefined = pool.rows[index][col].strip().lower() in _UNDEFINED
+    return _set(pool, index, col, "t" if undefined else "f")
 
 
 def add_candidate(pool: Pool, rng: random.Random) -> str | None:
