@@ -223,3 +223,10 @@ def test_write_golden_is_what_the_golden_pool_test_reads(tmp_path):
 def test_reference_needs_a_virtual_environment(tmp_path):
     with pytest.raises(ReferenceError_, match="--reference-venv"):
         Reference(tmp_path)
+
+
+def test_write_golden_of_a_reference_error(tmp_path):
+    write_golden(tmp_path, [], [], {}, error="LookupError: Exposure type cannot be determined")
+    expected = yaml.safe_load((tmp_path / "expected.yaml").read_text())
+    assert expected == {"error": "LookupError: Exposure type cannot be determined"}
+    assert not (tmp_path / "options.yaml").exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from asnsql import generate, write_associations
+from asnsql import AsnsqlError, generate, write_associations
 
 CASES = Path(__file__).parent / "golden" / "pools"
 
@@ -42,6 +42,11 @@ def test_golden_pool(case, tmp_path):
     options = {}
     if (folder / "options.yaml").is_file():
         options = yaml.safe_load((folder / "options.yaml").read_text())
+    if isinstance(expected, dict):
+        # the reference stops with an error on this pool: asnsql must refuse it too
+        with pytest.raises(AsnsqlError):
+            generate(folder / "pool.csv", version_id="v0", **options)
+        return
     asns = generate(folder / "pool.csv", version_id="v0", **options)
     write_associations(asns, tmp_path / "out")
     written = sorted(p.name for p in (tmp_path / "out").glob("*_asn.json"))

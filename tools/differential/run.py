@@ -124,7 +124,8 @@ def _keep(case: Case, settings: Settings, verdict: Verdict, rows: list[int],
         asnsql.write_associations(got.asns, folder / "asnsql")
     try:
         write_golden(folder, list((folder / "reference").glob("*_asn.json")), case.mode.args,
-                     case.mode.options)
+                     case.mode.options,
+                     error=ref.message if ref.status == "error" else None)
     except ValueError as exc:  # a --merge case: kept without a golden expectation
         (folder / "expected.txt").write_text(f"{exc}\n")
     (folder / "differences.txt").write_text("\n".join(small_verdict.lines()) + "\n")
