@@ -124,12 +124,12 @@ def verdicts(engine: Engine, rules: Ruleset, positions: list[int],
     return {pos: list(by_rule.values()) for pos, by_rule in out.items()}
 
 
-def _build_runs(engine: Engine, options) -> None:
+def _build_runs(engine: Engine) -> None:
     """``run_items`` for every loaded pool unit (a generator run keeps its last chunk's)."""
-    from .generate import _chunk_runs
+    from .pipeline import build_runs
 
     last = engine.scalar("SELECT max(pool_id) FROM pool")
-    _chunk_runs(engine, options, 0, last if last is not None else 0)
+    build_runs(engine, 0, last if last is not None else 0)
 
 
 def closest_rules(engine: Engine, rules: Ruleset | None, options,
@@ -155,7 +155,7 @@ def closest_rules(engine: Engine, rules: Ruleset | None, options,
     """
     if not positions:
         return {}
-    _build_runs(engine, options)
+    _build_runs(engine)
     found = verdicts(engine, rules or default_ruleset(), positions, best_only=True)
     return {pos: v[0] for pos, v in found.items()}
 
@@ -234,6 +234,6 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
                             getattr(asn, "name", ""), asn.get("asn_type", ""),
                             asn.get("asn_rule", ""), product.get("name", ""),
                             member.get("exptype", "")))
-        _build_runs(engine, opts)
+        _build_runs(engine)
         found.rules = verdicts(engine, rules, [pos]).get(pos, [])
     return found
