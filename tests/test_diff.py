@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from asnsql.cli import cli, main
-from asnsql.diff import compare, compare_asns, exposure_name, load_associations
+from asnsql.tools.diff import compare, compare_asns, exposure_name, load_associations
 from asnsql.errors import AssociationError
 
 POOL = "pool_009_spec_miri_lv2bkg"   # image2, spec2, spec3; backgrounds and TAs

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from asnsql.cli import cli, main
 from asnsql.errors import AssociationError
-from asnsql.gather import gather, select_members
+from asnsql.tools.gather import gather, select_members
 
 TRUTH = "pool_009_spec_miri_lv2bkg/truth/jw99009-c1001_v0_spec3_00001_asn.json"
 
