@@ -15,15 +15,16 @@ import sys
 import threading
 from typing import Any, Callable, Iterator
 
-from .engine import Engine
+from .engine import Engine, large_pools
 from .model import Ruleset
-from .pipeline import (Fetched, Options, Result, assemble_results, fetch, load_units,
+from .options import Options
+from .pipeline import (Fetched, Result, assemble_results, fetch, load_units, run_unit,
                        version_stamp)
 from .plan import Plan
 from .pool import PoolInfo
 
-__all__ = ["iter_batch", "run_batch", "batch_settings", "chunks", "CHUNK_ROWS",
-           "BATCH_SWITCH_INTERVAL"]
+__all__ = ["iter_batch", "run_batch", "run_generator", "batch_settings", "chunks",
+           "CHUNK_ROWS", "BATCH_SWITCH_INTERVAL"]
 
 #: Pool rows generated together at most (pool units are never split): bounds memory on
 #: archive pools while keeping every query set-based; one chunk is assembled while the next
@@ -196,3 +197,30 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     """
     return list(iter_batch(engine, pools, rules, options, names, progress=progress,
                            plan=plan))
+
+
+def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
+                  options: Options | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Result:
+    """Run the generator on one pool (see :func:`run_batch`): the local entry point.
+
+    A large pool file, or a pool split by program, takes the batch path; others run as one
+    unit (:func:`asnsql.pipeline.run_unit`). With ``split_programs``, the
+    programs' results are joined into one :class:`Result`.
+    """
+    options = options or Options()
+    if options.split_programs or large_pools([pool]):
+        results = run_batch(engine, [pool], rules, options, names=[options.pool_name],
+                            progress=progress)
+    else:
+        results = run_unit(engine, Plan.build(rules, options, engine.profile), pool)
+    if len(results) == 1:
+        return results[0]
+    merged = Result([a for r in results for a in r.associations], results[0].pool,
+                    [run for r in results for run in r.runs],
+                    [p for r in results for p in r.orphans])
+    merged.pool = PoolInfo(pool_id=-1, name=results[0].pool.name, path=results[0].pool.path,
+                           columns=results[0].pool.columns,
+                           rows=sum(r.pool.rows for r in results),
+                           has_candidates=results[0].pool.has_candidates)
+    return merged

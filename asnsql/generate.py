@@ -17,42 +17,15 @@ import contextlib
 from pathlib import Path
 from typing import Any, Callable
 
-from .batch import iter_batch, run_batch
-from .engine import Engine, large_pools
+from .batch import iter_batch, run_batch, run_generator
+from .engine import Engine
 from .model import Ruleset
-from .pipeline import Options, Result, run_unit
-from .plan import Plan
+from .options import Options
+from .pipeline import Result
 from .pool import PoolInfo, pool_positions, pool_table
 
 __all__ = ["generate", "generate_batch", "generate_files", "iter_batch", "Options", "Result",
            "orphan_table", "run_generator", "run_batch"]
-
-
-def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
-                  options: Options | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Result:
-    """Run the generator on one pool (see :func:`run_batch`).
-
-    A large pool file, or a pool split by program, takes the batch path (:mod:`asnsql.batch`);
-    others run as one unit (:func:`asnsql.pipeline.run_unit`). With ``split_programs``, the
-    programs' results are joined into one :class:`Result`.
-    """
-    options = options or Options()
-    if options.split_programs or large_pools([pool]):
-        results = run_batch(engine, [pool], rules, options, names=[options.pool_name],
-                            progress=progress)
-    else:
-        results = run_unit(engine, Plan.build(rules, options, engine.profile), pool)
-    if len(results) == 1:
-        return results[0]
-    merged = Result([a for r in results for a in r.associations], results[0].pool,
-                    [run for r in results for run in r.runs],
-                    [p for r in results for p in r.orphans])
-    merged.pool = PoolInfo(pool_id=-1, name=results[0].pool.name, path=results[0].pool.path,
-                           columns=results[0].pool.columns,
-                           rows=sum(r.pool.rows for r in results),
-                           has_candidates=results[0].pool.has_candidates)
-    return merged
 
 
 def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None = None,

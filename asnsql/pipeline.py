@@ -19,11 +19,12 @@ from typing import Any
 from . import assemble, finalize
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError
+from .options import Options
 from .plan import Plan
 from .pool import PoolInfo, load_pools
 from .resources import sql_statements
 
-__all__ = ["Options", "Result", "Fetched", "run_unit", "load_units", "build_candidates",
+__all__ = ["Result", "Fetched", "run_unit", "load_units", "build_candidates",
            "build_runs", "fetch", "assemble_results", "version_stamp", "COLUMNAR_ROWS"]
 
 _TUPLE = r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)"
@@ -32,37 +33,6 @@ _LIST_PLAIN = _LIST.replace("([^']*)", "(?:[^']*)")
 
 #: Chunks of more rows have their results converted column by column (Pending.fetch).
 COLUMNAR_ROWS = 20_000
-
-
-@dataclass
-class Options:
-    """Generator options, named after ``asn_generate``'s (spec section 12.1).
-
-    ``ids``, ``discover`` and ``all_candidates`` are mutually exclusive; with none of them
-    both discovered and candidate associations are made (spec section 6.1).
-    ``split_programs`` takes each program of a pool as a pool of its own (archive pools).
-    """
-
-    ids: list[str] | None = None
-    discover: bool = False
-    all_candidates: bool = False
-    dms: bool = False
-    version_id: str | None = None
-    finalize: bool = True
-    merge: bool = False
-    delimiter: str = "|"
-    pool_format: str | None = None
-    pool_name: str | None = None
-    split_programs: bool = False
-
-    def mode(self) -> tuple[bool, bool]:
-        """Return (make candidate associations of all candidates, make discovered ones)."""
-        chosen = [bool(self.ids), self.discover, self.all_candidates]
-        if sum(chosen) > 1:
-            raise ValueError("ids, discover and all_candidates are mutually exclusive")
-        if not any(chosen):
-            return True, True
-        return self.all_candidates, self.discover
 
 
 @dataclass

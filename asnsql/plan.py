@@ -22,9 +22,9 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from .model import AttrTest, Composite, PredicateTest, Rule, Ruleset
+from .options import Options
 from .profiles import Profile, get_profile
 from .profiles.base import stable_text
 
@@ -51,7 +51,7 @@ class Plan:
     rules : Ruleset
         The rules, in registry order (assembly reads them).
     options : Options
-        The generator options (:class:`asnsql.pipeline.Options`) the plan was made for.
+        The generator options (:class:`asnsql.options.Options`) the plan was made for.
     profile : Profile
         The observatory.
     queries : dict
@@ -66,7 +66,7 @@ class Plan:
     """
 
     rules: Ruleset
-    options: Any
+    options: Options
     profile: Profile
     queries: dict[str, str] = field(default_factory=dict)
     screen: str = ""
@@ -74,7 +74,7 @@ class Plan:
     pool_sql: str = ""
 
     @classmethod
-    def build(cls, rules: Ruleset | None = None, options: Any = None,
+    def build(cls, rules: Ruleset | None = None, options: Options | None = None,
               profile: Profile | str | None = None) -> "Plan":
         """Compile (or read from the cache) the SQL of ``rules``.
 
@@ -83,7 +83,7 @@ class Plan:
         rules : Ruleset, optional
             Default: the profile's default rules.
         options : Options, optional
-            :class:`asnsql.pipeline.Options` (default: the defaults); ``finalize`` and
+            Default: the defaults; ``finalize`` and
             ``split_programs`` shape the SQL, the others are kept for the run.
         profile : Profile or str, optional
             The observatory (default: JWST).
@@ -97,8 +97,6 @@ class Plan:
         CompileError
             When a rule cannot be compiled.
         """
-        from .pipeline import Options
-
         profile = get_profile(profile)
         options = options or Options()
         options.mode()
@@ -117,7 +115,8 @@ class Plan:
                    screen=text["screen"], columns=columns, pool_sql=text["pool_sql"])
 
 
-def _compile(active: tuple[Rule, ...], options, profile: Profile, read: set[str]) -> dict:
+def _compile(active: tuple[Rule, ...], options: Options, profile: Profile,
+             read: set[str]) -> dict:
     """The SQL texts of a plan (imports sqlglot and the compiler)."""
     from .compile import compile_rule, screen_sql
     from .pool import pool_tables_sql, table_columns
@@ -163,13 +162,11 @@ def _fingerprint() -> str:
     (read once per process)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from . import __version__
-
-    versions = [f"asnsql {__version__}"]
-    for package in ("sqlglot", "duckdb"):
+    versions = []
+    for package in ("asnsql", "sqlglot", "duckdb"):
         try:
             versions.append(f"{package} {version(package)}")
-        except PackageNotFoundError:   # pragma: no cover - both are dependencies
+        except PackageNotFoundError:   # pragma: no cover - installed packages
             versions.append(f"{package} unknown")
     root = Path(__file__).parent
     files = [root / name for name in _SQL_SOURCES] + [root / "compile.py"]

@@ -98,6 +98,30 @@ class _Source:
     delim: str = "|"
 
 
+def _load_sources(engine: Engine, pools: list, names: list, delimiter: str,
+                  pool_format: str | None) -> list[_Source]:
+    """Read every pool's lines (or rows) into ``pool_lines``."""
+    engine.execute(sql_statements("pool.sql")["create_lines"])
+    sources: list[_Source] = []
+    offset = 0
+    for src, (pool, name) in enumerate(zip(pools, names)):
+        if isinstance(pool, (str, os.PathLike)):
+            path = str(pool)
+            if not Path(path).is_file():
+                raise PoolError(f"pool file {path} does not exist (or is not a file)")
+            source = _Source(src, Path(path).name, path, delim=delimiter)
+            if pool_format is None or pool_format in ("ascii", "ascii.basic", "basic"):
+                _load_text(engine, source, offset)
+            else:
+                _load_astropy(engine, source, path, pool_format, offset)
+        else:
+            source = _Source(src, name or "pool", None)
+            _load_table(engine, source, pool, offset)
+        offset += engine.scalar(sql_statements("pool.sql")["source_rows"], {"src": src})
+        sources.append(source)
+    return sources
+
+
 def _field_pattern(delimiter: str) -> str:
     # One field: quoted runs or characters other than the delimiter and a quote, then the
     # delimiter (each line gets one appended). RE2 syntax; the delimiter is escaped.
@@ -164,24 +188,7 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
     if len(delimiter) != 1 or delimiter in '"\n\r#':
         raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
                         "than a quote, '#' or a line break")
-    engine.execute(sql_statements("pool.sql")["create_lines"])
-    sources: list[_Source] = []
-    offset = 0
-    for src, (pool, name) in enumerate(zip(pools, names)):
-        if isinstance(pool, (str, os.PathLike)):
-            path = str(pool)
-            if not Path(path).is_file():
-                raise PoolError(f"pool file {path} does not exist (or is not a file)")
-            source = _Source(src, Path(path).name, path, delim=delimiter)
-            if pool_format is None or pool_format in ("ascii", "ascii.basic", "basic"):
-                _load_text(engine, source, offset)
-            else:
-                _load_astropy(engine, source, path, pool_format, offset)
-        else:
-            source = _Source(src, name or "pool", None)
-            _load_table(engine, source, pool, offset)
-        offset += engine.scalar(sql_statements("pool.sql")["source_rows"], {"src": src})
-        sources.append(source)
+    sources = _load_sources(engine, pools, names, delimiter, pool_format)
     _read_headers(engine, sources, engine.profile)
     engine.run_script(sql_statements("pool.sql")["pool_rows"])
     if tables_sql is None:
@@ -397,31 +404,40 @@ def pool_tables_sql(profile: Profile, columns: list[str], defined_columns: list[
     """
     from sqlglot import exp
 
-    statements = []
     index = exp.select(_c("src"), *[
         exp.alias_(exp.func("list_position", _c("header"), exp.Literal.string(c)),
                    _ident(f"i_{c}")) for c in columns]).from_("pool_sources")
-    statements.append(exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
-                                 expression=index))
+    # pool_raw: every column the rules read, as read (a view: split for the rows asked).
+    raw = (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"), *[
+        exp.alias_(exp.Anonymous(this="list_extract", expressions=[
+            exp.column("fields", table="r", quoted=True),
+            exp.column(f"i_{c}", table="i", quoted=True)]), _ident(c)) for c in columns])
+        .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
+        .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+    statements = [
+        exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
+                   expression=index),
+        exp.Create(this=exp.to_table("pool_defined"), kind="TABLE", replace=True,
+                   expression=_defined_select(profile, defined_columns)),
+        exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
+                   expression=_units_select(split_programs)),
+        exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True, expression=raw),
+    ]
+    return ";\n".join(s.sql(dialect="duckdb") for s in statements)
 
-    def extract(column: str, values: str = "fields") -> exp.Expression:
-        return exp.Anonymous(this="list_extract", expressions=[
-            exp.column(values, table="r", quoted=True),
-            exp.column(f"i_{column}", table="i", quoted=True)])
 
-    def split_rows(*projections, rows: exp.Expression = exp.to_table("pool_rows")) -> exp.Select:
-        return (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"),
-                           *projections)
-                .from_(exp.alias_(rows, "r"))
-                .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+def _defined_select(profile: Profile, defined_columns: list[str]):
+    """``pool_defined``: every column the rules read as *defined* values, the raw columns as
+    read (``pool`` takes program and asn_candidate from them) and the derived columns.
 
-    # pool_defined: every column the rules read as *defined* values, the raw columns as
-    # read (``pool`` takes program and asn_candidate from them) and the derived flags. Each
-    # row is split once, after its columns' positions are joined to it (a list carried
-    # through a join is copied); text lines and rows stored split are two branches (a
-    # CASE choosing between lists copies them too). The EMPTY test runs once per value as
-    # a list transform (cheaper than one expression per column); an empty field of a text
-    # line reads as 'null' (asn_as_read, as in asn_fields), which the raw columns restore.
+    Each row is split once, after its columns' positions are joined to it (a list carried
+    through a join is copied); text lines and rows stored split are two branches (a CASE
+    choosing between lists copies them too). The EMPTY test runs once per value as a list
+    transform (cheaper than one expression per column); an empty field of a text line reads
+    as 'null' (asn_as_read, as in asn_fields), which the raw columns restore.
+    """
+    from sqlglot import exp
+
     raw_columns = _raw_columns(profile)
     needed = sorted(set(defined_columns) | set(raw_columns))
 
@@ -452,51 +468,44 @@ def pool_tables_sql(profile: Profile, columns: list[str], defined_columns: list[
             exp.column(values, table="r", quoted=True),
             exp.column(f"i_{column}", table="r", quoted=True)])
 
-    def raw(column: str) -> exp.Expression:
-        return exp.func("asn_as_read", value(column, "fields"))
-
     defined = exp.select(
         exp.column("src", table="r"), exp.column("pos", table="r"),
         exp.column("lineno", table="r"),
         exp.alias_(exp.func("len", exp.column("fields", table="r", quoted=True)), "n_fields"),
-        *[exp.alias_(raw(c), _ident(f"raw_{c}")) for c in raw_columns],
+        *[exp.alias_(exp.func("asn_as_read", value(c, "fields")), _ident(f"raw_{c}"))
+          for c in raw_columns],
         *[exp.alias_(value(c, "defined"), _ident(c)) for c in defined_columns],
     ).from_(with_defined.subquery("r"))
-    derived = exp.select(
+    return exp.select(
         "*",
         *[exp.alias_(exp.func(d.macro, *[_c(a) for a in d.arguments]), _ident(d.name))
           for d in profile.pool.derived],
     ).from_(defined.subquery("d"))
-    statements.append(exp.Create(this=exp.to_table("pool_defined"), kind="TABLE",
-                                 replace=True, expression=derived))
-    # pool: the row's unit and the raw values the candidate runs read.
+
+
+def _units_select(split_programs: bool):
+    """``pool``: each row's unit and the raw values the candidate runs read."""
+    from sqlglot import exp
+
     wide = exp.select(_c("src"), _c("pos"), _c("lineno"),
                       exp.alias_(_c("raw_program"), "program"),
                       exp.alias_(_c("raw_asn_candidate"), "asn_candidate")).from_("pool_defined")
-    if split_programs:
-        # One pool unit per (source, program), numbered by first appearance.
-        pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
-            exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
-        units = exp.select(_c("src"), _c("program"),
-                           exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
-                                      "pool_id")).from_(
-            exp.select(_c("src"), _c("program"),
-                       exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
-            .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
-        base = (exp.select(exp.column("pool_id", table="u"), "w.*")
-                .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
-                                 on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
-                .order_by(exp.column("pos", table="w"))
-                .with_("w", as_=wide).with_("units", as_=units))
-    else:
-        base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
-    statements.append(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
-                                 expression=base))
-    # pool_raw: every column the rules read, as read (a view: split for the rows asked).
-    raw = split_rows(*[exp.alias_(extract(c), _ident(c)) for c in columns])
-    statements.append(exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True,
-                                 expression=raw))
-    return ";\n".join(s.sql(dialect="duckdb") for s in statements)
+    if not split_programs:
+        return exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
+    # One pool unit per (source, program), numbered by first appearance.
+    pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
+        exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
+    units = exp.select(_c("src"), _c("program"),
+                       exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
+                                  "pool_id")).from_(
+        exp.select(_c("src"), _c("program"),
+                   exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
+        .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
+    return (exp.select(exp.column("pool_id", table="u"), "w.*")
+            .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
+                             on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
+            .order_by(exp.column("pos", table="w"))
+            .with_("w", as_=wide).with_("units", as_=units))
 
 
 def _infos(engine: Engine, sources: list[_Source], split_programs: bool) -> list[PoolInfo]:

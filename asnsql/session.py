@@ -182,7 +182,8 @@ class Session:
             As for :func:`asnsql.generate`.
         """
         from .batch import run_batch
-        from .pipeline import Options, build_candidates
+        from .options import Options
+        from .pipeline import build_candidates
         from .pool import load_pools
 
         if self.read_only:

@@ -202,7 +202,7 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
     rules : Ruleset, optional
         Default: the JWST rules.
     **options
-        Generator options (:class:`asnsql.generate.Options` fields).
+        Generator options (:class:`asnsql.options.Options` fields).
 
     Returns
     -------
@@ -215,7 +215,8 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
     PoolError
         When the pool cannot be read or has no such row.
     """
-    from .generate import Options, run_generator
+    from .batch import run_generator
+    from .options import Options
 
     rules = rules or default_ruleset()
     opts = Options(**options)

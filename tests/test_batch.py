@@ -10,7 +10,8 @@ import pytest
 from asnsql import generate
 from asnsql.batch import iter_batch
 from asnsql.engine import Engine
-from asnsql.pipeline import Options, build_candidates, build_runs
+from asnsql.options import Options
+from asnsql.pipeline import build_candidates, build_runs
 from asnsql.plan import Plan
 
 from .conftest import corpus_dir

@@ -13,7 +13,8 @@ import textwrap
 import pytest
 
 from asnsql.engine import Engine
-from asnsql.pipeline import Options, run_unit
+from asnsql.options import Options
+from asnsql.pipeline import run_unit
 from asnsql.plan import Plan
 from asnsql.profiles import get_profile
 from asnsql.ruleset import load_rules
@@ -104,7 +105,8 @@ _NO_SQLGLOT = textwrap.dedent("""
     import json, sys
     from asnsql import generate
     from asnsql.engine import Engine
-    from asnsql.pipeline import Options, run_unit
+    from asnsql.options import Options
+    from asnsql.pipeline import run_unit
     from asnsql.plan import Plan
     first = generate(sys.argv[1], version_id="v0")
     with Engine() as engine:
