@@ -190,13 +190,12 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
         result = run_generator(engine, pool, rules, options, progress=progress)
         extra = {}
         if save_orphans:
-            extra[save_orphans] = _orphans_text(engine, result, rules, options,
-                                                orphans_whole_pool)
+            extra[save_orphans] = _orphans_text(engine, result, rules, orphans_whole_pool)
         _store_and_write(engine, result, path, fmt, extra, dry_run, database)
     return result
 
 
-def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None, options: Options,
+def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None,
                   whole_pool: bool) -> str:
     """The ``--save-orphans`` table of a generator run."""
     if whole_pool:
@@ -204,7 +203,7 @@ def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None, options
         return orphan_table(engine, result.pool, pool_positions(engine))
     from .why import closest_rules
 
-    notes = closest_rules(engine, rules, options, result.orphans)
+    notes = closest_rules(engine, rules, result.orphans)
     return orphan_table(engine, result.pool, result.orphans, notes=notes)
 
 

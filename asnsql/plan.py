@@ -103,7 +103,8 @@ class Plan:
         if rules is None:
             from .ruleset import default_ruleset, load_rules
 
-            rules = default_ruleset() if profile.name == "jwst" else load_rules(profile=profile)
+            rules = (default_ruleset() if profile is get_profile()
+                     else load_rules(profile=profile))
         active = tuple(r for r in rules if r.makes_associations)
         columns = {r.name: frozenset(rule_columns(r, profile)) for r in active}
         read = set().union(*columns.values()) | (set(profile.vocabulary.screen_columns)

@@ -132,18 +132,16 @@ def _build_runs(engine: Engine) -> None:
     build_runs(engine, 0, last if last is not None else 0)
 
 
-def closest_rules(engine: Engine, rules: Ruleset | None, options,
+def closest_rules(engine: Engine, rules: Ruleset | None,
                   positions: list[int]) -> dict[int, RuleVerdict]:
     """For each pool row, the rule that came closest to taking it (``--save-orphans``).
 
     Parameters
     ----------
     engine : Engine
-        After :func:`asnsql.generate.run_generator`.
+        After :func:`asnsql.batch.run_generator` (its candidate runs are read).
     rules : Ruleset or None
         Default: the JWST rules.
-    options : asnsql.generate.Options
-        The run's options (which candidate runs exist).
     positions : list of int
         Pool rows (``pos``), e.g. the orphans.
 

@@ -205,7 +205,6 @@ def _wfss_catalog(asn: Association, parallel: bool) -> bool:
     return True
 
 
-
 def nod_backgrounds(asn: Association) -> list[Association]:
     """Asn_Lv3SpectralTarget.finalize (spec section 9.4): with a nod pattern and two or
     more science members, every science member is listed again as an x1d background."""
