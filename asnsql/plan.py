@@ -9,8 +9,9 @@ options, and the versions of asnsql, sqlglot and DuckDB. A plan read from the ca
 neither sqlglot nor the compiler. The cache only saves time: any failure to read or write it
 is ignored.
 
-A plan is plain data (it pickles): a worker process can run it on a table
-(:func:`asnsql.pipeline.run_unit`) without rule files or sqlglot.
+Plans built in one process are also remembered by key (the last few), so repeated calls
+compile once even with the cache off. A plan is plain data (it pickles): a worker process
+can run it on a table (:func:`asnsql.pipeline.run_unit`) without rule files or sqlglot.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from pathlib import Path
 from .model import AttrTest, Composite, PredicateTest, Rule, Ruleset
 from .options import Options
 from .profiles import Profile, get_profile
-from .profiles.base import stable_text
 
 __all__ = ["Plan", "cache_dir", "rule_columns"]
 
@@ -109,7 +109,9 @@ class Plan:
         columns = {r.name: frozenset(rule_columns(r, profile)) for r in active}
         read = set().union(*columns.values()) | (set(profile.vocabulary.screen_columns)
                                                   - set(profile.reserved_columns))
-        key = "\n".join([_fingerprint(), profile.fingerprint(), stable_text(rules),
+        # (the rule IR holds tuples, strings and frozen dataclasses only: its repr is the
+        # same in every process)
+        key = "\n".join([_fingerprint(), profile.fingerprint(), repr(rules),
                          repr((options.finalize, options.split_programs, sorted(read)))])
         text = _cached(key, lambda: _compile(active, options, profile, read))
         return cls(rules=rules, options=options, profile=profile, queries=text["queries"],
@@ -130,12 +132,32 @@ def _compile(active: tuple[Rule, ...], options: Options, profile: Profile,
             "pool_sql": pool_tables_sql(profile, *tables, options.split_programs)}
 
 
+#: The SQL of the plans built in this process, by cache key and folder (oldest first).
+_MEMO: dict[tuple[str, str], dict] = {}
+_MEMO_SIZE = 8
+
+
 def _cached(key: str, build) -> dict:
-    """The JSON document cached under ``key``, or ``build()`` it and store it."""
+    """The SQL texts cached under ``key``: from this process's memo, from the cache folder,
+    or ``build()`` and stored in both."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    memo = (digest, str(cache_dir()))
+    if memo in _MEMO:
+        return _MEMO[memo]
+    value = _from_disk(digest, build)
+    _MEMO[memo] = value
+    while len(_MEMO) > _MEMO_SIZE:
+        del _MEMO[next(iter(_MEMO))]
+    return value
+
+
+def _from_disk(digest: str, build) -> dict:
+    """The SQL texts of the cache folder's ``plan-<digest>.json``, or ``build()`` and
+    written there (nothing on disk with ``ASNSQL_CACHE=off``)."""
     folder = cache_dir()
     if folder is None:
         return build()
-    path = folder / f"plan-{hashlib.sha256(key.encode('utf-8')).hexdigest()}.json"
+    path = folder / f"plan-{digest}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -160,15 +182,18 @@ _SQL_SOURCES = ("model.py", "ruleset.py", "pool.py", "plan.py", "profiles/base.p
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
     """asnsql's, sqlglot's and DuckDB's versions, and a hash of the source that makes SQL
-    (read once per process)."""
+    (read once per process; sqlglot's version from its metadata, without importing it)."""
+    import sys
     from importlib.metadata import PackageNotFoundError, version
 
-    versions = []
-    for package in ("asnsql", "sqlglot", "duckdb"):
-        try:
-            versions.append(f"{package} {version(package)}")
-        except PackageNotFoundError:   # pragma: no cover - installed packages
-            versions.append(f"{package} unknown")
+    import duckdb
+
+    try:
+        sqlglot_version = version("sqlglot")
+    except PackageNotFoundError:   # pragma: no cover - sqlglot is a dependency
+        sqlglot_version = "unknown"
+    versions = (f"asnsql {sys.modules[__package__].__version__} sqlglot {sqlglot_version} "
+                f"duckdb {duckdb.__version__}")
     root = Path(__file__).parent
     files = [root / name for name in _SQL_SOURCES] + [root / "compile.py"]
     files += sorted((root / "compile").rglob("*.py"))
@@ -176,7 +201,7 @@ def _fingerprint() -> str:
     for path in files:
         if path.is_file():
             source.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
-    return " ".join(versions) + " " + source.hexdigest()
+    return versions + " " + source.hexdigest()
 
 
 def rule_columns(rule: Rule, profile: Profile | None = None) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 
@@ -32,11 +33,17 @@ def _canon(asns):
     return sorted(json.dumps(a, sort_keys=True) for a in asns)
 
 
-def _query(rule, finalized):
-    """The SQL of a rule's query, as a plan holds it."""
+@functools.lru_cache(maxsize=2)
+def _plan(finalized):
+    """The default rules' plan (compiled once per test session)."""
     from asnsql.ruleset import default_ruleset
 
-    return Plan.build(default_ruleset(), Options(finalize=finalized)).queries[rule.name]
+    return Plan.build(default_ruleset(), Options(finalize=finalized))
+
+
+def _query(rule, finalized):
+    """The SQL of a rule's query, as a plan holds it."""
+    return _plan(finalized).queries[rule.name]
 
 
 def _runs(engine, infos):
@@ -231,8 +238,7 @@ def test_screen_never_skips_a_rule_with_members(corpus):
     from asnsql.ruleset import default_ruleset
 
     rules = [r for r in default_ruleset() if r.product != "none"]
-    screens = {f: Plan.build(default_ruleset(), Options(finalize=f)).screen
-               for f in (True, False)}
+    screens = {f: _plan(f).screen for f in (True, False)}
     skipped = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -322,10 +328,9 @@ def test_pool_defined_has_every_column_a_rule_query_reads():
     from sqlglot import exp
 
     from asnsql.pool import table_columns
-    from asnsql.ruleset import default_ruleset
 
     for finalized in (True, False):
-        plan = Plan.build(default_ruleset(), Options(finalize=finalized))
+        plan = _plan(finalized)
         profile = plan.profile
         read = set().union(*plan.columns.values()) | (profile.vocabulary.screen_columns
                                                       - set(profile.reserved_columns))
