@@ -40,6 +40,10 @@ class Vocabulary:
         ``run_items`` columns the screen query reads (``asnsql.compile.screen_sql``).
     predicates, validity_tests : mapping
         Known names -> description (rule files are checked against them).
+
+    Notes
+    -----
+    Hashable by content (the compiler may memoise SQL per vocabulary).
     """
 
     candidate_type_tests: Mapping[str, tuple[bool, tuple[str, ...]]]
@@ -48,6 +52,9 @@ class Vocabulary:
     screen_columns: frozenset[str]
     predicates: Mapping[str, str] = field(default_factory=dict)
     validity_tests: Mapping[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(stable_text(self))
 
 
 @dataclass(frozen=True)
