@@ -17,7 +17,14 @@ from typing import Any, Iterable
 from .errors import AssociationError, OutputError
 
 __all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate",
-           "validate_file", "read_text", "parse_text", "schema", "SCHEMAS"]
+           "validate_file", "read_text", "parse_text", "schema", "SCHEMAS", "KNOWN_EXPTYPES"]
+
+#: Member exptypes the generator writes or the calibration pipelines read (spec sections
+#: 7.1 and 11.1; calwebb_spec2 also reads ``selfcal`` members). Anything else is refused.
+KNOWN_EXPTYPES = frozenset([
+    "science", "background", "imprint", "psf", "target_acquisition", "autoflat", "autowave",
+    "direct_image", "sourcecat", "segmap", "selfcal", "dark", "flat", "engineering",
+])
 
 #: JSON Schemas (draft 4) of Level-2b and Level-3 associations with the reference's required
 #: fields (spec section 11.3): ``products``, each with ``members``, each with ``expname``
@@ -138,7 +145,7 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
     level : {'level2b', 'level3'}, optional
         As for :func:`validate`.
     strict : bool
-        Also report member exptypes outside :data:`asnsql.fromlist.KNOWN_EXPTYPES` and
+        Also report member exptypes outside :data:`KNOWN_EXPTYPES` and
         expnames with a folder (members are found beside the association file).
 
     Returns
@@ -157,8 +164,6 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
         return [f"$: {problem}"]
     problems = validate(data, level)
     if strict and not problems:
-        from .fromlist import KNOWN_EXPTYPES
-
         for i, product in enumerate(data["products"]):
             for j, member in enumerate(product["members"]):
                 where = f"$.products[{i}].members[{j}]"

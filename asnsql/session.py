@@ -181,7 +181,9 @@ class Session:
         PoolError, QueryError
             As for :func:`asnsql.generate`.
         """
-        from .generate import Options, _candidates, run_batch
+        from .batch import run_batch
+        from .options import Options
+        from .pipeline import build_candidates
         from .pool import load_pools
 
         if self.read_only:
@@ -196,7 +198,7 @@ class Session:
                 results = None
                 infos = load_pools(work, pools, delimiter=opts.delimiter,
                                    pool_format=opts.pool_format, names=names)
-                _candidates(work, infos, Options())
+                build_candidates(work, infos, Options())
             with self.transaction():
                 return self.store(work, infos, results)
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from asnsql.cli import cli, main
 from asnsql.errors import AssociationError
-from asnsql.gather import gather, select_members
+from asnsql.tools.gather import gather, select_members
 
 from .conftest import corpus_path
 

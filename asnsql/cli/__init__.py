@@ -201,11 +201,8 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
       asnsql generate pool.csv -i o001 c1000 --DMS --save-orphans
       asnsql generate pool.csv -p out/ --db archive.duckdb
     """
-    from ..generate import Options, run_generator
-    from ..engine import Engine
-    from ..io import write_associations
+    from ..generate import Options, generate_files
     from ..ruleset import load_rules
-    from ..timing import PhaseClock
 
     if sum([bool(ids), discover, all_candidates]) > 1:
         raise click.UsageError("-i/--ids, --discover and --all-candidates are mutually "
@@ -220,42 +217,13 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
-    with (_debug_errors(debug), Engine.for_pools([pool]) as engine,
-          _Progress(enabled=not quiet) as progress):
-        result = run_generator(engine, pool, rules, options, progress=progress,
-                               timings=timings)
-        extra = {}
-        if save_orphans:
-            from ..generate import orphan_table
-
-            if orphans_whole_pool:
-                # QUIRK (reference): the whole pool, as asn_generate writes it.
-                rows = [r[0] for r in engine.rows("SELECT pos FROM pool ORDER BY pos")]
-                extra[save_orphans] = orphan_table(engine, result.pool, rows)
-            else:
-                from ..why import closest_rules
-
-                notes = closest_rules(engine, rules, options, result.orphans)
-                extra[save_orphans] = orphan_table(engine, result.pool, result.orphans,
-                                                   notes=notes)
-        associations = result.associations
-        session = None
-        if database:
-            from ..session import Session
-
-            session = Session(database, write=True)
-        try:
-            with (session.transaction() if session else contextlib.nullcontext()):
-                if session:
-                    session.store(engine, [result.pool], [result])
-                if not dry_run:
-                    clock = PhaseClock(timings)
-                    write_associations(associations, path, fmt=fmt, extra=extra)
-                    clock.lap("write")
-        finally:
-            if session:
-                session.close()
+    with _debug_errors(debug), _Progress(enabled=not quiet) as progress:
+        result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
+                                dry_run=dry_run, save_orphans=save_orphans,
+                                orphans_whole_pool=orphans_whole_pool, database=database,
+                                progress=progress, timings=timings)
     _print_timings(timings)
+    associations = result.associations
     if not quiet:
         counts = Counter(a["asn_type"] for a in associations)
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"

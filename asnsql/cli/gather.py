@@ -33,7 +33,7 @@ def gather(association, destination, source, exp_types, exclude_types, command, 
       asnsql gather asn.json work/ -s /data/cal -t science -t background
       asnsql gather asn.json work/ -x target_acquisition -c "rsync -urv"
     """
-    from ..gather import gather as gather_files
+    from ..tools.gather import gather as gather_files
 
     def progress(src, target, copied):
         if verbose:

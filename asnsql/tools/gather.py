@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import AssociationError, OutputError
+from ..errors import AssociationError, OutputError
 
 __all__ = ["Gathered", "gather", "select_members"]
 
@@ -79,7 +79,7 @@ def select_members(asn: dict, exp_types: Iterable[str] | None = None,
     -----
     Reproduces the selection of ``asn_gather`` (jwst 3.0.0, spec section 12.4).
     """
-    from .assemble import CODE_VERSION
+    from ..profiles.jwst import CODE_VERSION
 
     wanted = None if exp_types is None else set(exp_types)
     excluded = set(exclude_types)
@@ -180,7 +180,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     makes up a one-member association of the file itself); missing member files are found
     before anything is copied; the destination is created; each file is copied once.
     """
-    from .io import dumps, load_asn, write_file_atomic
+    from ..io import dumps, load_asn, write_file_atomic
 
     asn_path = Path(association)
     if not asn_path.is_file():
