@@ -257,7 +257,10 @@ class Engine:
 
     def columns(self, table: str) -> list[str]:
         """Return the column names of a table or view."""
-        cursor = self.execute(f'SELECT * FROM "{table}" LIMIT 0')
+        from sqlglot import exp
+
+        source = exp.Table(this=exp.to_identifier(table, quoted=True))
+        cursor = self.execute(exp.select("*").from_(source).limit(0))
         return [d[0] for d in cursor.description]
 
     def is_relation(self, obj) -> bool:

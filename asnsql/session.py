@@ -20,8 +20,16 @@ holding user-facing tables, separate from the generator's working tables:
                     of :mod:`asnsql.tables`, keyed by ``pool`` and ``association``;
                     ``members.pool_row`` joins the pool table.
 
-Files opened without ``write`` are attached read-only, and statements that would change
-anything (anything but queries, ``EXPLAIN`` and settings) are refused before they run.
+Without ``write`` a session is read-only: a database file is attached read-only; once the
+pools are loaded, DuckDB's access to other files is switched off (``enable_external_access
+= false``) and its configuration locked (``lock_configuration = true``), and only queries
+and plain ``EXPLAIN`` run (:data:`READ_STATEMENTS`; ``EXPLAIN ANALYZE`` runs its statement
+and is refused). See ``docs/SECURITY.md``.
+
+A database file made by a session with ``write`` is created under a hidden name beside its
+destination and renamed into place once its first transaction is committed and it is
+closed: a failed or killed run leaves no half-made database. Another process holding a
+database is waited for (:data:`LOCK_WAIT` seconds) before giving up with a clear message.
 """
 
 from __future__ import annotations
@@ -38,8 +46,12 @@ from .errors import OutputError, QueryError
 
 __all__ = ["Session", "connect", "one_line", "write_result", "READ_STATEMENTS", "table_name"]
 
-#: Statement types a read-only session runs (DuckDB's statement type names).
-READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "SET", "VARIABLE_SET", "PRAGMA", "CALL"})
+#: Statement types a read-only session runs (DuckDB's statement type names); ``EXPLAIN``
+#: only of a query and without ``ANALYZE``.
+READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+
+#: Seconds to wait for a database another process holds (``$ASNSQL_LOCK_WAIT`` overrides).
+LOCK_WAIT = 10.0
 
 #: Names of the session's own tables (pool tables never take them).
 CATALOG_TABLES = ("pools", "pool_candidates", "associations", "products", "members", "pool")
@@ -66,6 +78,34 @@ def table_name(pool_name: str, taken: set[str] = frozenset()) -> str:
         n += 1
         name = f"{base}_{n}"
     return name
+
+
+def _quoted(name: str) -> str:
+    """An identifier (from the database or a file name) quoted by sqlglot."""
+    from sqlglot import exp
+
+    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
+def _open_waiting(database: str, open_it):
+    """Call ``open_it()``; while DuckDB says another process holds the file's lock, retry
+    for :data:`LOCK_WAIT` seconds, then raise a one-line :class:`QueryError`."""
+    import time
+
+    wait = float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return open_it()
+        except QueryError as err:
+            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+                if "lock" in str(err).lower():
+                    raise QueryError(
+                        f"database {database} is in use by another process (another asnsql "
+                        f"run writing it?); waited {wait:g} s. Run again when it has "
+                        "finished (ASNSQL_LOCK_WAIT sets the wait)") from None
+                raise
+            time.sleep(0.2)
 
 
 def _is_database_file(path: str | os.PathLike) -> bool:
@@ -102,10 +142,18 @@ class Session:
     def __init__(self, database: str | os.PathLike | None = None, write: bool = False):
         self.database = str(database) if database is not None else None
         self.read_only = self.database is not None and not write
+        self.write = write
+        self.locked = False
+        self._new: Path | None = None
+        self._committed = False
+        self.engine: Engine | None = None
         if self.database is None:
             self.engine = Engine()
         elif write:
-            self.engine = Engine(self.database)
+            if Path(self.database).exists():
+                self.engine = _open_waiting(self.database, lambda: Engine(self.database))
+            else:
+                self._new = self._create_beside(Path(self.database))
         else:
             if not Path(self.database).is_file():
                 raise QueryError(f"no database {self.database}: make one with "
@@ -113,12 +161,37 @@ class Session:
                                  "'asnsql sql --db FILE --write POOL ...'")
             self.engine = Engine()
             try:
-                self.engine.attach(self.database, _STORE, read_only=True)
+                _open_waiting(self.database,
+                              lambda: self.engine.attach(self.database, _STORE, read_only=True))
             except QueryError as err:
                 self.engine.close()
                 raise QueryError(f"cannot open database {self.database}: {err}") from None
             self.engine.execute(f"SET search_path = 'memory.main,{_STORE}.main'")
         self.pool_tables: list[str] = []
+
+    def _create_beside(self, final: Path) -> Path:
+        """Open a new database under a hidden name beside ``final``; :meth:`close`
+        renames it into place (see the module docstring)."""
+        import secrets
+
+        from .io import _STAGING_MARK, clean_stale
+
+        if not final.parent.is_dir():
+            raise QueryError(f"cannot create database {final}: folder {final.parent} does "
+                             "not exist")
+        clean_stale(final.parent, final.name)
+        new = final.parent / f".{final.name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+        self.engine = Engine(str(new))
+        return new
+
+    def lock(self) -> None:
+        """Make the session read-only for what follows (see the module docstring): no
+        access to files but those already open, configuration locked. Idempotent."""
+        if self.locked:
+            return
+        self.engine.execute("SET enable_external_access = false")
+        self.engine.execute("SET lock_configuration = true")
+        self.locked = True
 
     # --- tables ------------------------------------------------------------------------------
 
@@ -137,9 +210,10 @@ class Session:
         self.engine.register("_asnsql_in", data)
         try:
             if not self._exists(table):
-                self.engine.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _asnsql_in')
+                self.engine.execute(f"CREATE TABLE {_quoted(table)} AS SELECT * FROM _asnsql_in")
             else:
-                self.engine.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _asnsql_in')
+                self.engine.execute(f"INSERT INTO {_quoted(table)} BY NAME SELECT * FROM "
+                                    "_asnsql_in")
         finally:
             self.engine.unregister("_asnsql_in")
 
@@ -148,10 +222,12 @@ class Session:
         if self._exists("pools"):
             for (old,) in self.engine.rows("SELECT table_name FROM pools WHERE pool = $p",
                                            {"p": pool_name}):
-                self.engine.execute(f'DROP TABLE IF EXISTS "{old}"')
+                # The name comes from the database: quoted, never pasted.
+                self.engine.execute(f"DROP TABLE IF EXISTS {_quoted(old)}")
         for table in ("pools", "pool_candidates", "associations", "products", "members"):
             if self._exists(table):
-                self.engine.execute(f'DELETE FROM "{table}" WHERE pool = $p', {"p": pool_name})
+                self.engine.execute(f"DELETE FROM {_quoted(table)} WHERE pool = $p",
+                                    {"p": pool_name})
 
     def add_pools(self, pools: list, *, associations: bool = False, names: list | None = None,
                   rules=None, **options) -> list[str]:
@@ -210,6 +286,7 @@ class Session:
             self.engine.execute("ROLLBACK")
             raise
         self.engine.execute("COMMIT")
+        self._committed = True
 
     def store(self, work: Engine, infos: list, results: list | None = None) -> list[str]:
         """Copy loaded pools (and generator results) from a generator's engine.
@@ -273,14 +350,10 @@ class Session:
         return written
 
     def _put_pool(self, name: str, columns: list[str], rows) -> None:
-        from sqlglot import exp
-
-        cols = ", ".join(
-            f"fields[{i + 1}] AS {exp.to_identifier(c, quoted=True).sql('duckdb')}"
-            for i, c in enumerate(columns))
+        cols = ", ".join(f"fields[{i + 1}] AS {_quoted(c)}" for i, c in enumerate(columns))
         self.engine.register("_asnsql_rows", rows)
         try:
-            self.engine.execute(f'CREATE TABLE "{name}" AS SELECT pool_row'
+            self.engine.execute(f"CREATE TABLE {_quoted(name)} AS SELECT pool_row"
                                 f'{", " + cols if cols else ""} FROM _asnsql_rows '
                                 "ORDER BY pool_row")
         finally:
@@ -288,32 +361,57 @@ class Session:
 
     def name_pool(self, table: str) -> None:
         """Make the view ``pool`` (for this session only) over a pool table."""
-        self.engine.execute(f'CREATE OR REPLACE TEMP VIEW pool AS SELECT * FROM "{table}"')
+        self.engine.execute(f"CREATE OR REPLACE TEMP VIEW pool AS SELECT * FROM {_quoted(table)}")
 
     # --- queries -----------------------------------------------------------------------------
 
     def check_statements(self, sql: str) -> list[tuple[str, str]]:
-        """Split ``sql`` into statements; refuse writes on a read-only database.
+        """Split ``sql`` into statements; in a read-only session, refuse all but queries.
+
+        A session opened without ``write`` runs only :data:`READ_STATEMENTS`: queries
+        (``SELECT``, ``FROM``, ``WITH``, ``VALUES``, ``DESCRIBE``, ``SHOW``, ``SUMMARIZE``,
+        ``PRAGMA`` of a value) and ``EXPLAIN`` of a query (``EXPLAIN ANALYZE`` runs the
+        statement it explains, so it is refused).
 
         Raises
         ------
         QueryError
-            When the SQL does not parse, or (read-only) a statement is not a query.
+            When the SQL does not parse, or (read-only) a statement is not a query; nothing
+            has run then.
         """
         statements = self.engine.statements(sql)
         if not statements:
             raise QueryError("no SQL statement given")
-        if self.read_only:
+        if not self.write:
             for kind, text in statements:
-                if kind not in READ_STATEMENTS:
+                if not self._reads_only(kind, text):
+                    where = f"database {self.database}" if self.database else "this session"
                     raise QueryError(
-                        f"database {self.database} is open read-only: {kind} statement "
-                        f"refused ({text.strip()[:60]!r}); nothing was run. Give --write "
-                        "(Python: write=True) to change it")
+                        f"{where} is open read-only: {kind} statement refused "
+                        f"({text.strip()[:60]!r}); only queries and plain EXPLAIN run, and "
+                        "nothing was run. Give --write --db FILE (Python: write=True) to "
+                        "change a database")
         return statements
+
+    def _reads_only(self, kind: str, text: str) -> bool:
+        if kind == "SELECT":
+            return True
+        if kind != "EXPLAIN":
+            return False
+        # EXPLAIN <statement>: the statement must be a query, and not run (no ANALYZE).
+        match = re.match(r"\s*explain\b(.*)\Z", text, flags=re.IGNORECASE | re.DOTALL)
+        if match is None:
+            return False
+        try:
+            inner = self.engine.statements(match.group(1))
+        except QueryError:
+            return False
+        return len(inner) == 1 and inner[0][0] == "SELECT"
 
     def query(self, sql: str):
         """Run SQL (one or more statements); return the last statement's result.
+
+        A read-only session is locked (:meth:`lock`) before the first statement runs.
 
         Returns
         -------
@@ -328,6 +426,10 @@ class Session:
             :meth:`check_statements`).
         """
         statements = self.check_statements(sql)
+        if not self.write:
+            self.lock()
+        else:
+            self._committed = True  # statements commit as they run
         result = None
         for _, text in statements:
             try:
@@ -342,14 +444,47 @@ class Session:
         """The DuckDB connection (``duckdb.DuckDBPyConnection``) of the session."""
         return self.engine.con
 
-    def close(self) -> None:
+    def close(self, discard: bool = False) -> None:
+        """Close the database. A database this session created is renamed into place
+        unless ``discard`` or no transaction was committed (it is deleted then).
+        Idempotent.
+
+        Raises
+        ------
+        QueryError
+            When the new database cannot be put in place (another run made one of the same
+            name meanwhile); the new one is deleted.
+        """
+        if self.engine is None:
+            return
         self.engine.close()
+        self.engine = None
+        new, self._new = self._new, None
+        if new is None:
+            return
+        final = Path(self.database)
+        try:
+            if discard or not self._committed:
+                return
+            try:
+                os.link(new, final)
+            except FileExistsError:
+                raise QueryError(f"database {final} was created by another run meanwhile; "
+                                 "this run's changes were not stored: run it again") from None
+            except OSError:
+                if final.exists():
+                    raise QueryError(f"database {final} was created by another run "
+                                     "meanwhile; this run's changes were not stored") from None
+                os.rename(new, final)
+        finally:
+            for leftover in (new, Path(f"{new}.wal")):
+                leftover.unlink(missing_ok=True)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, kind, *exc):
+        self.close(discard=kind is not None)
 
 
 def one_line(message: str) -> str:
@@ -373,7 +508,10 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
     associations : bool
         Also run the generator on the pools and add the association tables.
     write : bool
-        Open a database file for writing (pools given are then stored in it).
+        Open a database file for writing (pools given are then stored in it). Without it
+        the connection is read-only for what matters outside it: after loading, DuckDB's
+        access to other files is off and its configuration locked (see
+        ``docs/SECURITY.md``); in-memory tables may still be made.
     database : path, optional
         A database file to load the pools into (with ``write``) or beside (read-only).
     **options
@@ -408,10 +546,16 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
     try:
         tables = session.add_pools(pools, associations=associations, **options) if pools \
             else []
+        if session._new is not None:
+            # A new database: put it in place now, and work on it there.
+            session.close()
+            session = Session(database, write=True)
         if len(tables) == 1:
             session.name_pool(tables[0])
+        if not write:
+            session.lock()
     except BaseException:
-        session.close()
+        session.close(discard=True)
         raise
     return session.connection
 
