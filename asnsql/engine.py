@@ -23,6 +23,12 @@ LARGE_POOL_BYTES = 64 * 1024 * 1024
 LARGE_MEMORY_LIMIT = "3GB"
 
 
+def _interrupt_or(err: RuntimeError) -> BaseException:
+    """DuckDB reports a query stopped by Ctrl-C as ``RuntimeError('Query interrupted')``:
+    that becomes the ``KeyboardInterrupt`` it is (any other error stays as it is)."""
+    return KeyboardInterrupt() if "interrupted" in str(err).lower() else err
+
+
 class Pending:
     """A query that has run on its own cursor, its result not yet fetched
     (:meth:`Engine.run_parallel`)."""
@@ -45,6 +51,8 @@ class Pending:
             return self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
         finally:
             self.close()
 
@@ -57,6 +65,8 @@ class Pending:
             rows = self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
         finally:
             self.close()
         return [list(values) for values in zip(*rows)] if rows else [[] for _ in range(width)]
@@ -134,6 +144,8 @@ class Engine:
             return self.con.execute(text, params)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
 
     def run_script(self, script: str) -> None:
         """Run several ``;``-separated statements (no parameters)."""
@@ -143,6 +155,8 @@ class Engine:
             self.con.execute(script)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
 
     def rows(self, sql, params: Any = None) -> list[tuple]:
         """Run a query and return all rows as tuples."""
@@ -208,6 +222,9 @@ class Engine:
             except self._duckdb.Error as err:
                 cursor.close()
                 raise QueryError(str(err).strip()) from None
+            except RuntimeError as err:
+                cursor.close()
+                raise _interrupt_or(err) from None
             finally:
                 timings[index] = time.perf_counter() - start
             return Pending(cursor, self._duckdb.Error)

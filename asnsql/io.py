@@ -117,6 +117,8 @@ def parse_text(text: str, formats: tuple[str, ...] = ("json", "yaml")) -> tuple[
                 return json.loads(text), None
             except ValueError as err:
                 problem = f"not JSON: {err}"
+            except RecursionError:
+                problem = "not JSON asnsql reads: nested too deeply"
         else:
             import yaml
 
@@ -124,6 +126,8 @@ def parse_text(text: str, formats: tuple[str, ...] = ("json", "yaml")) -> tuple[
                 return yaml.safe_load(text), None
             except yaml.YAMLError as err:
                 problem = f"not YAML: {' '.join(str(err).split())}"
+            except RecursionError:
+                problem = "not YAML asnsql reads: nested too deeply"
     return None, problem
 
 
@@ -573,9 +577,11 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
         text = source
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    data, _ = parse_text(text)
+    data, problem = parse_text(text)
     if not isinstance(data, dict):
-        raise AssociationError(f"{name} is not an association (JSON or YAML mapping expected)")
+        why = f": {problem}" if problem and "nested too deeply" in problem else ""
+        raise AssociationError(f"{name} is not an association (JSON or YAML mapping "
+                               f"expected){why}")
     if validate_schema:
         errors = validate(data)
         if errors:

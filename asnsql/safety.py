@@ -29,7 +29,7 @@ def cap(value, limit: int = MAX_QUOTED) -> str:
     text = repr(value)
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}...({len(str(value))} characters)"
+    return f"{text[:limit]}... ({len(str(value))} characters)"
 
 
 def safe_name(value, what: str, error: type[Exception] = OutputError) -> str:
@@ -99,9 +99,9 @@ def one_line(message: str, limit: int = MAX_LINE) -> str:
     text = _CONTROL.sub("?", text)
     text = re.sub(r"""(['"])([^'"]{%d,}?)\1""" % (MAX_QUOTED + 1),
                   lambda m: f"{m.group(1)}{m.group(2)[:MAX_QUOTED]}{m.group(1)}"
-                            f"...({len(m.group(2))} characters)", text)
-    text = re.sub(r"([^\s'\"]{%d,})" % (MAX_QUOTED + 1),
-                  lambda m: f"{m.group(1)[:MAX_QUOTED]}...({len(m.group(1))} characters)",
+                            f"... ({len(m.group(2))} characters)", text)
+    text = re.sub(r"([^\s'\"]{%d,})" % (MAX_QUOTED + 20),
+                  lambda m: f"{m.group(1)[:MAX_QUOTED]}... ({len(m.group(1))} characters)",
                   text)
     if len(text) > limit:
         text = f"{text[:limit]}... ({len(text) - limit} more characters; --debug shows all)"

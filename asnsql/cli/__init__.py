@@ -330,11 +330,14 @@ def main(argv=None) -> int:
             click.echo(f"asnsql: {one_line(text)}", err=True)
 
     try:
-        # Without standalone mode, click returns the code a command exits with
-        # (ctx.exit(n)) and the command's return value otherwise.
-        code = cli.main(args=argv, prog_name="asnsql", standalone_mode=False)
+        # As click's own main without standalone mode, but Ctrl-C reaches the handler
+        # below directly (click's main would print an empty line first).
+        with cli.make_context("asnsql", argv) as ctx:
+            code = cli.invoke(ctx)
         if isinstance(code, int) and not isinstance(code, bool):
             return code
+    except click.exceptions.Exit as err:
+        return err.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort) as err:
         report(err, "interrupted; nothing was changed")
         return 130
