@@ -187,7 +187,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     before anything is copied; the destination is created; each file is copied once.
     """
     from .io import dumps, load_asn, write_file_atomic
-    from .safety import cap, safe_name
+    from .safety import safe_name
 
     asn_path = Path(association)
     if not asn_path.is_file():
@@ -206,7 +206,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
             path = Path(str(member["expname"]))
             if not allow_outside and (path.is_absolute() or ".." in path.parts):
                 raise AssociationError(
-                    f"member {cap(str(member['expname']))} of {asn_path} is outside the "
+                    f"member {str(member['expname'])!r} of {asn_path} is outside the "
                     "source folder (absolute or with '..'); nothing was copied. Give "
                     "--allow-outside to copy it anyway, as asn_gather does")
             safe_name(path.name, f"member of {asn_path}", error=AssociationError)

@@ -12,7 +12,7 @@ import re
 
 from .errors import OutputError
 
-__all__ = ["safe_name", "one_line", "cap", "MAX_QUOTED"]
+__all__ = ["safe_name", "one_line", "MAX_QUOTED"]
 
 #: Longest quoted value kept whole in a message (longer ones are cut, their length said).
 MAX_QUOTED = 200
@@ -22,14 +22,6 @@ MAX_LINE = 2000
 MAX_NAME_BYTES = 255
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def cap(value, limit: int = MAX_QUOTED) -> str:
-    """``repr(value)`` cut to about ``limit`` characters (``...(N characters)`` appended)."""
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}... ({len(str(value))} characters)"
 
 
 def safe_name(value, what: str, error: type[Exception] = OutputError) -> str:
@@ -57,7 +49,8 @@ def safe_name(value, what: str, error: type[Exception] = OutputError) -> str:
     Raises
     ------
     error
-        Naming ``what`` and the value (capped, see :func:`cap`), and why it is refused.
+        Naming ``what`` and the whole value (the command line cuts long ones, see
+        :func:`one_line`), and why it is refused.
     """
     problem = None
     if not isinstance(value, str) or not value:
@@ -73,24 +66,18 @@ def safe_name(value, what: str, error: type[Exception] = OutputError) -> str:
     elif len(value.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
         problem = f"it is longer than {MAX_NAME_BYTES} bytes"
     if problem is not None:
-        raise error(f"{what} {cap(value)} cannot be a file name: {problem}")
+        raise error(f"{what} {value!r} cannot be a file name: {problem}")
     return value
 
 
 def one_line(message: str, limit: int = MAX_LINE) -> str:
-    """A message on one line: line breaks joined with ``; ``, DuckDB's caret diagrams and
-    hints dropped, quoted values longer than :data:`MAX_QUOTED` cut, the whole cut to
+    """A message on one line: line breaks joined with ``; ``, DuckDB's caret diagrams
+    dropped, quoted values longer than :data:`MAX_QUOTED` cut, the whole cut to
     ``limit`` characters."""
     kept = []
     for line in str(message).splitlines():
         line = line.strip()
         if not line or line.startswith("LINE ") or set(line) <= {"^", " "}:
-            continue
-        if line.startswith(("Possible Solution", "Possible fixes", "* ", "file = ",
-                            "delimiter = ", "quote = ", "escape = ", "new_line = ",
-                            "header = ", "skip_rows = ", "comment = ", "strict_mode = ",
-                            "date_format = ", "timestamp_format = ", "null_padding = ",
-                            "all_varchar = ", "Parser options:")):
             continue
         kept.append(line)
     text = ""

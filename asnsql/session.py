@@ -43,6 +43,7 @@ from typing import Any
 
 from .engine import Engine
 from .errors import OutputError, QueryError
+from .safety import one_line
 
 __all__ = ["Session", "connect", "one_line", "write_result", "READ_STATEMENTS", "table_name"]
 
@@ -485,14 +486,6 @@ class Session:
 
     def __exit__(self, kind, *exc):
         self.close(discard=kind is not None)
-
-
-def one_line(message: str) -> str:
-    """DuckDB's message on one line (its caret diagram of the SQL dropped)."""
-    lines = [line.strip() for line in message.splitlines()]
-    kept = [line for line in lines if line and not line.startswith("LINE ")
-            and not set(line) <= {"^", " "}]
-    return " ".join(kept)
 
 
 def connect(source: Any = None, *, associations: bool = False, write: bool = False,
