@@ -245,7 +245,7 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
                           "exist")
     if not fresh and not folder.is_dir():
         raise OutputError(f"output path {folder} exists and is not a folder")
-    with _Staging(folder) as staging:
+    with _Staging(Path(os.path.abspath(folder))) as staging:
         names = []
         try:
             if fmt == "jsonl":
@@ -339,7 +339,9 @@ class _Staging:
     def _exchange(self, names: list[str]) -> None:
         """Give the staging folder the files kept, then swap it with the folder."""
         staged = set(names)
-        for entry in os.scandir(self.folder):
+        with os.scandir(self.folder) as found:
+            entries = list(found)
+        for entry in entries:
             if entry.name not in staged:
                 try:
                     os.link(entry.path, self.path / entry.name, follow_symlinks=False)
@@ -389,7 +391,8 @@ def _swappable(folder: Path) -> bool:
         here, there = Path.cwd().resolve(), folder.resolve()
         if here == there or there in here.parents:
             return False
-        return all(not e.is_dir(follow_symlinks=False) for e in os.scandir(folder))
+        with os.scandir(folder) as entries:
+            return all(not e.is_dir(follow_symlinks=False) for e in entries)
     except OSError:
         return False
 
@@ -428,7 +431,8 @@ def clean_stale(where: str | os.PathLike, name: str) -> None:
     where = Path(where)
     prefix = f".{name}{_STAGING_MARK}"
     try:
-        entries = [e for e in os.scandir(where) if e.name.startswith(prefix)]
+        with os.scandir(where) as found:
+            entries = [e for e in found if e.name.startswith(prefix)]
     except OSError:
         return
     for entry in entries:

@@ -109,6 +109,37 @@ def _open_waiting(database: str, open_it):
             time.sleep(0.2)
 
 
+def _creation_lock(final: Path):
+    """Hold the lock file ``.NAME.asnsql.lock`` beside a database that may be created, so
+    that runs starting together create it once: the others wait (:data:`LOCK_WAIT`), then
+    find it made and open it. An open file, or None where file locks do not exist."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    import time
+
+    if not final.parent.is_dir():
+        return None
+    try:
+        handle = open(final.parent / f".{final.name}.asnsql.lock", "a")
+    except OSError:
+        return None
+    wait = float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except OSError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise QueryError(f"database {final} is being created by another process; "
+                                 f"waited {wait:g} s. Run again when it has finished") \
+                    from None
+            time.sleep(0.1)
+
+
 def _is_database_file(path: str | os.PathLike) -> bool:
     """Whether a file is a DuckDB database (by its header), or named ``*.duckdb`` / ``*.db``."""
     path = Path(path)
@@ -146,15 +177,22 @@ class Session:
         self.write = write
         self.locked = False
         self._new: Path | None = None
+        self._creating = None
         self._committed = False
         self.engine: Engine | None = None
         if self.database is None:
             self.engine = Engine()
         elif write:
-            if Path(self.database).exists():
-                self.engine = _open_waiting(self.database, lambda: Engine(self.database))
-            else:
-                self._new = self._create_beside(Path(self.database))
+            self._creating = _creation_lock(Path(self.database))
+            try:
+                if Path(self.database).exists():
+                    self._release_creation()
+                    self.engine = _open_waiting(self.database, lambda: Engine(self.database))
+                else:
+                    self._new = self._create_beside(Path(self.database))
+            except BaseException:
+                self._release_creation()
+                raise
         else:
             if not Path(self.database).is_file():
                 raise QueryError(f"no database {self.database}: make one with "
@@ -184,6 +222,11 @@ class Session:
         new = final.parent / f".{final.name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
         self.engine = Engine(str(new))
         return new
+
+    def _release_creation(self) -> None:
+        if self._creating is not None:
+            self._creating.close()  # (closing the file releases its lock)
+            self._creating = None
 
     def lock(self) -> None:
         """Make the session read-only for what follows (see the module docstring): no
@@ -458,13 +501,24 @@ class Session:
         """
         if self.engine is None:
             return
+        new, self._new = self._new, None
+        failure = None
+        if new is not None and not discard and self._committed:
+            try:
+                # Write it all into the file now: DuckDB's checkpoint on close does not
+                # report failure (a full disk, a file size limit).
+                self.engine.execute("CHECKPOINT")
+            except QueryError as err:
+                failure = QueryError(f"cannot write database {self.database}: {err}; it was "
+                                     "not created")
         self.engine.close()
         self.engine = None
-        new, self._new = self._new, None
         if new is None:
             return
         final = Path(self.database)
         try:
+            if failure is not None:
+                raise failure
             if discard or not self._committed:
                 return
             try:
@@ -480,6 +534,7 @@ class Session:
         finally:
             for leftover in (new, Path(f"{new}.wal")):
                 leftover.unlink(missing_ok=True)
+            self._release_creation()
 
     def __enter__(self):
         return self

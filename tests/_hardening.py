@@ -60,7 +60,7 @@ def snapshot(folder: Path) -> dict[str, str] | None:
     """Visible file name -> content hash of a folder (None when it does not exist)."""
     if not folder.exists():
         return None
-    return {p.name: hashlib.sha1(p.read_bytes()).hexdigest()
+    return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() if p.is_file() else "<folder>"
             for p in folder.iterdir() if not p.name.startswith(".")}
 
 
