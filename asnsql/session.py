@@ -556,10 +556,11 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
     associations : bool
         Also run the generator on the pools and add the association tables.
     write : bool
-        Open a database file for writing (pools given are then stored in it). Without it
-        the connection is read-only for what matters outside it: after loading, DuckDB's
-        access to other files is off and its configuration locked (see
-        ``docs/SECURITY.md``); in-memory tables may still be made.
+        Open a database file for writing (pools given are then stored in it). A database
+        file opened without it is read-only, and so is the connection for what matters
+        outside it: DuckDB's access to other files is off and its configuration locked
+        (see ``docs/SECURITY.md``); in-memory tables may still be made. A connection with
+        pools only (no database file) is not locked.
     database : path, optional
         A database file to load the pools into (with ``write``) or beside (read-only).
     **options
@@ -600,7 +601,7 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
             session = Session(database, write=True)
         if len(tables) == 1:
             session.name_pool(tables[0])
-        if not write:
+        if session.read_only:
             session.lock()
     except BaseException:
         session.close(discard=True)

@@ -9,7 +9,6 @@ import json
 import pytest
 
 from asnsql.errors import OutputError
-from asnsql.safety import one_line, safe_name
 
 from ._hardening import EXAMPLE_POOL, assert_one_line, pool_with, run
 
@@ -63,11 +62,15 @@ def test_nul_byte_in_a_name_is_one_line(tmp_path, capsys):
     code, err = run(["generate", pool, "-p", tmp_path / "out", "-q"], capsys)
     assert code == 2 and "NUL" in err
     assert_one_line(err)
+    from asnsql.safety import safe_name
+
     with pytest.raises(OutputError, match="NUL"):
         safe_name("jw88600\0-o001_asn.json", "association file name")
 
 
 def test_safe_name_names_the_value_capped_on_the_command_line():
+    from asnsql.safety import one_line, safe_name
+
     with pytest.raises(OutputError) as caught:
         safe_name("x" * 5000 + "/", "association file name")
     assert "x" * 5000 in str(caught.value)

@@ -12,7 +12,7 @@ import yaml
 
 import asnsql.io
 from asnsql.errors import OutputError
-from asnsql.io import clean_stale, validate_file, write_associations
+from asnsql.io import validate_file, write_associations
 
 from ._hardening import (EXAMPLE_POOL, ROOT, assert_one_line, leftovers, run, run_child,
                          snapshot)
@@ -77,6 +77,8 @@ def test_killed_replacement_is_undone_by_the_next_run(tmp_path, capsys):
     (out / "new_asn.json").write_text("new")
     (stale / names[1]).write_text("new, not yet in place")
     (stale / ".journal").write_text(f"1\t{names[0]}\n1\t{names[1]}\n0\tnew_asn.json\n")
+    from asnsql.io import clean_stale
+
     clean_stale(out, "out")
     assert snapshot(out) == before and not stale.exists()
 
