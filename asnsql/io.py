@@ -8,13 +8,14 @@ interrupted or failed run leaves no half-written output.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import AssociationError, OutputError
+from .errors import AssociationError, Interrupted, OutputError
 
 __all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate",
            "validate_file", "read_text", "parse_text", "schema", "SCHEMAS"]
@@ -245,7 +246,20 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
                           "exist")
     if not fresh and not folder.is_dir():
         raise OutputError(f"output path {folder} exists and is not a folder")
-    with _Staging(Path(os.path.abspath(folder))) as staging:
+    staging = _Staging(Path(os.path.abspath(folder)))
+    try:
+        _write_staged(staging, associations, folder, fmt, suffix, extra)
+    except KeyboardInterrupt:
+        if staging.published:
+            raise Interrupted(f"interrupted after the associations were written into "
+                              f"{folder}; nothing else was changed") from None
+        raise
+    return [folder / name for name in staging.names]
+
+
+def _write_staged(staging: "_Staging", associations: list, folder: Path, fmt: str,
+                  suffix: str, extra: dict | None) -> None:
+    with staging:
         names = []
         try:
             if fmt == "jsonl":
@@ -268,8 +282,8 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
         except OSError as err:
             raise OutputError(f"cannot write associations into {folder}: "
                               f"{err.strerror or err}; nothing was written") from None
+        staging.names = names
         staging.publish(names)
-    return [folder / name for name in names]
 
 
 #: Marks asnsql's staging folders and files: ``.NAME.asnsql-PID-HEX``.
@@ -291,6 +305,9 @@ class _Staging:
         self.swap = fresh or _swappable(folder)
         self.where = folder.parent if self.swap else folder
         self.path: Path = Path()
+        self.names: list[str] = []
+        #: Whether the new files are in place (a Ctrl-C after that changes nothing back).
+        self.published = False
 
     def __enter__(self) -> "_Staging":
         clean_stale(self.where, self.folder.name)
@@ -310,7 +327,9 @@ class _Staging:
         try:
             if self.swap and not folder.exists():
                 try:
-                    os.rename(self.path, folder)
+                    with _holding_interrupts():
+                        os.rename(self.path, folder)
+                        self.published = True
                     return
                 except OSError:
                     if not folder.is_dir():
@@ -348,7 +367,9 @@ class _Staging:
                 except OSError:
                     shutil.copy2(entry.path, self.path / entry.name, follow_symlinks=False)
         os.chmod(self.path, self.folder.stat().st_mode & 0o7777)
-        _exchange_paths(self.path, self.folder)
+        with _holding_interrupts():
+            _exchange_paths(self.path, self.folder)
+            self.published = True
 
     def _replace_each(self, names: list[str]) -> None:
         """Move each replaced file aside, put the new one in its place; undo on any
@@ -367,13 +388,36 @@ class _Staging:
                     moved.append(name)
                 os.replace(self.path / name, target)
                 placed.append(name)
-            (self.path / ".journal").unlink()
+            with _holding_interrupts():
+                (self.path / ".journal").unlink()
+                self.published = True
         except BaseException:
             for name in placed:
                 (self.folder / name).unlink(missing_ok=True)
             for name in moved:
                 os.replace(backup / name, self.folder / name)
             raise
+
+
+@contextlib.contextmanager
+def _holding_interrupts():
+    """Hold Ctrl-C back around a step that must not be cut from the note that it was done:
+    a SIGINT meanwhile is noted and raised as ``KeyboardInterrupt`` on exit. A no-op
+    outside the main thread (where Python runs signal handlers)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _swappable(folder: Path) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import AsnsqlError, AsnsqlWarning
+from ..errors import AsnsqlError, AsnsqlWarning, Interrupted
 
 __all__ = ["main", "cli"]
 
@@ -339,7 +339,8 @@ def main(argv=None) -> int:
     except click.exceptions.Exit as err:
         return err.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort) as err:
-        report(err, "interrupted; nothing was changed")
+        report(err, str(err) if isinstance(err, Interrupted) else
+               "interrupted; nothing was changed")
         return 130
     except click.ClickException as err:
         err.show()
