@@ -88,12 +88,20 @@ def _quoted(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
 
 
+def _lock_wait() -> float:
+    """Seconds to wait for a database held by another process."""
+    try:
+        return float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
+    except ValueError:
+        return LOCK_WAIT
+
+
 def _open_waiting(database: str, open_it):
     """Call ``open_it()``; while DuckDB says another process holds the file's lock, retry
     for :data:`LOCK_WAIT` seconds, then raise a one-line :class:`QueryError`."""
     import time
 
-    wait = float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
+    wait = _lock_wait()
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -125,7 +133,7 @@ def _creation_lock(final: Path):
         handle = open(final.parent / f".{final.name}.asnsql.lock", "a")
     except OSError:
         return None
-    wait = float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
+    wait = _lock_wait()
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -183,7 +191,8 @@ class Session:
         if self.database is None:
             self.engine = Engine()
         elif write:
-            self._creating = _creation_lock(Path(self.database))
+            if not Path(self.database).exists():
+                self._creating = _creation_lock(Path(self.database))
             try:
                 if Path(self.database).exists():
                     self._release_creation()
