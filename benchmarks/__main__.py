@@ -23,16 +23,35 @@ def _sizes(text: str) -> list[int]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("what", choices=["all", "corpus", "scale"],
-                        help="all: every benchmark; corpus: the corpus only; scale: archive "
-                             "pools only")
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("what", choices=["all", "corpus", "scale", "roman"],
+                        help="all: every JWST benchmark; corpus: the corpus only; scale: "
+                             "archive pools only; roman: Roman skycell matching (its own "
+                             "section of RESULTS.md)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus",
+                        help="the corpus (default: tests/data/corpus, shipped with the tests)")
     parser.add_argument("--sizes", type=_sizes, default="10k,100k,1M",
                         help="archive pool sizes, comma-separated (default: 10k,100k,1M)")
     parser.add_argument("--write-size", type=int, default=100_000,
                         help="archive pool size for the writing benchmark (0: skip)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--footprints", type=_size, default=10_000,
+                        help="roman: synthetic footprints to match (default: 10k)")
     args = parser.parse_args(argv)
+    if args.what == "roman":
+        from .roman import bench_roman, render_roman, write_roman_section
+
+        import os
+        import platform
+        import subprocess
+
+        result = bench_roman(footprints=args.footprints)
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, cwd=str(ROOT)).stdout.strip()
+        machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+        write_roman_section(args.output, render_roman(result, commit, machine))
+        print(f"matched {result['footprints']} footprints in {result['match_seconds']:.1f} s, "
+              f"peak RSS {result['rss_mb']:.0f} MB; wrote {args.output}")
+        return 0
     sizes = args.sizes if args.what != "corpus" else []
     results = main_all(args.corpus, sizes, args.write_size if args.what == "all" else 0,
                        args.output, skip_corpus=args.what == "scale")
