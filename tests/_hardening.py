@@ -67,3 +67,22 @@ def snapshot(folder: Path) -> dict[str, str] | None:
 def leftovers(*folders: Path) -> list[str]:
     """asnsql staging folders or files left in ``folders``."""
     return [p.name for f in folders if f.is_dir() for p in f.iterdir() if ".asnsql-" in p.name]
+
+
+def wait_until_reading(child: subprocess.Popen, path: Path, timeout: float = 120) -> bool:
+    """Wait until a child process has ``path`` open (Linux /proc): it is then past Python's
+    start-up and the package imports, inside asnsql's own Ctrl-C handling. False when the
+    child ended first (or there is no /proc)."""
+    import time
+
+    target = str(Path(path).resolve())
+    fds = Path(f"/proc/{child.pid}/fd")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            if any(os.readlink(fd) == target for fd in fds.iterdir()):
+                return True
+        except OSError:
+            pass
+        time.sleep(0.005)
+    return False
