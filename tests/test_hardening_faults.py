@@ -62,7 +62,7 @@ def _kill_and_check(pool: Path, work: Path, kills: int, seed: int) -> None:
         target = work / f"run{n}"
         if existing:
             shutil.copytree(old, target)
-        moment = rng.uniform(0.0, length)
+        moment = rng.uniform(0.0, length * 0.7)  # (the length includes start-up)
         child = subprocess.Popen(_command(pool, target, "v1"), cwd=ROOT,
                                  stderr=subprocess.PIPE, text=True)
         # (from the moment it reads the pool: before, Python is still importing asnsql)
