@@ -38,6 +38,12 @@ def large_pools(pools: list) -> bool:
     return size > LARGE_POOL_BYTES
 
 
+def _interrupt_or(err: RuntimeError) -> BaseException:
+    """DuckDB reports a query stopped by Ctrl-C as ``RuntimeError('Query interrupted')``:
+    that becomes the ``KeyboardInterrupt`` it is (any other error stays as it is)."""
+    return KeyboardInterrupt() if "interrupted" in str(err).lower() else err
+
+
 class Pending:
     """A query that has run on its own cursor, its result not yet fetched
     (:meth:`Engine.run_parallel`)."""
@@ -60,6 +66,8 @@ class Pending:
             return self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
         finally:
             self.close()
 
@@ -72,6 +80,8 @@ class Pending:
             rows = self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
         finally:
             self.close()
         return [list(values) for values in zip(*rows)] if rows else [[] for _ in range(width)]
@@ -158,6 +168,8 @@ class Engine:
             return self.con.execute(text, params)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
 
     def run_script(self, script: str) -> None:
         """Run several ``;``-separated statements (no parameters)."""
@@ -167,6 +179,8 @@ class Engine:
             self.con.execute(script)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
 
     def rows(self, sql, params: Any = None) -> list[tuple]:
         """Run a query and return all rows as tuples."""
@@ -232,6 +246,9 @@ class Engine:
             except self._duckdb.Error as err:
                 cursor.close()
                 raise QueryError(str(err).strip()) from None
+            except RuntimeError as err:
+                cursor.close()
+                raise _interrupt_or(err) from None
             finally:
                 timings[index] = time.perf_counter() - start
             return Pending(cursor, self._duckdb.Error)
@@ -281,7 +298,10 @@ class Engine:
 
     def columns(self, table: str) -> list[str]:
         """Return the column names of a table or view."""
-        cursor = self.execute(f'SELECT * FROM "{table}" LIMIT 0')
+        from sqlglot import exp
+
+        source = exp.Table(this=exp.to_identifier(table, quoted=True))
+        cursor = self.execute(exp.select("*").from_(source).limit(0))
         return [d[0] for d in cursor.description]
 
     def is_relation(self, obj) -> bool:

@@ -230,6 +230,10 @@ def _store_and_write(engine: Engine, result: Result, path, fmt: str, extra: dict
                 session.store(engine, [result.pool], [result])
             if not dry_run:
                 write_associations(result.associations, path, fmt=fmt, extra=extra)
-    finally:
+    except BaseException:
+        # (a new database is discarded, not renamed into place: nothing was changed)
         if session:
-            session.close()
+            session.close(discard=True)
+        raise
+    if session:
+        session.close()

@@ -123,10 +123,12 @@ def _load_sources(engine: Engine, pools: list, names: list, delimiter: str,
 
 
 def _field_pattern(delimiter: str) -> str:
-    # One field: quoted runs or characters other than the delimiter and a quote, then the
+    # One field: a quoted run, then characters other than the delimiter; then the
     # delimiter (each line gets one appended). RE2 syntax; the delimiter is escaped.
     d = "\\" + delimiter if not delimiter.isalnum() else delimiter
-    return f'((?:"[^"]*"|[^{d}"])*){d}'
+    # As astropy's reader (the reference's): a quote opens a quoted run only at the start
+    # of a field; elsewhere it is an ordinary character.
+    return f'((?:"[^"]*")?[^{d}]*){d}'
 
 
 def load_pool(engine: Engine, pool: Any, *, delimiter: str = "|",
@@ -208,15 +210,39 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
 def _load_text(engine: Engine, source: _Source, offset: int) -> None:
     statements = sql_statements("pool.sql")
     try:
+        with open(source.path, "rb") as handle:
+            head = handle.read(80)
+    except OSError as err:
+        raise PoolError(f"pool file {source.path} cannot be read: {err.strerror or err}"
+                        ) from None
+    if head.startswith(b"SIMPLE  ="):
+        raise PoolError(f"pool file {source.path} is a FITS file: give --pool-format fits "
+                        "(Python: pool_format='fits')")
+    try:
         engine.execute(statements["text_lines"], {"path": source.path, "delim": source.delim})
         engine.execute(statements["text_rows"],
                        {"src": source.src, "offset": offset, "delim": source.delim,
                         "field_pattern": _field_pattern(source.delim)})
     except QueryError as err:
-        raise PoolError(f"pool file {source.path} cannot be read as text ({err}); pools "
-                        f"are {source.delim!r}-delimited text, or give --pool-format") from None
+        raise PoolError(f"pool file {source.path} cannot be read as text ({_csv_reason(err)});"
+                        f" pools are {source.delim!r}-delimited UTF-8 text, or give "
+                        "--pool-format") from None
     finally:
         engine.execute("DROP TABLE IF EXISTS pool_text")
+
+
+def _csv_reason(err: QueryError) -> str:
+    """DuckDB's complaint about a text file, short: its line number and reason, without the
+    line's text, the hints and the reader's settings."""
+    lines = [line.strip() for line in str(err).splitlines()]
+    head = lines[0] if lines else str(err)
+    reasons = []
+    for line in lines[1:]:
+        if line.startswith("Expected Number of Columns"):
+            reasons.append("it holds a NUL byte")
+        elif line.startswith(("Invalid unicode", "Maximum line size")):
+            reasons.append(line)
+    return "; ".join([head] + reasons)
 
 
 def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,

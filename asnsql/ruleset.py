@@ -400,6 +400,15 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
     if not isinstance(asn_type, str) or not asn_type:
         ctx.problem("asn_type", "every rule that makes associations needs an asn_type")
         asn_type = "none"
+    else:
+        from .safety import safe_name
+
+        try:
+            # It becomes part of every file name the rule writes.
+            safe_name(asn_type, "asn_type", error=ValueError)
+        except ValueError as err:
+            ctx.problem("asn_type", str(err))
+            asn_type = "none"
     wrapped = level == 3 and base is not None
     rule_roles = ("member",) if wrapped else ()
     bundles = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import AsnsqlError, AsnsqlWarning
+from ..errors import AsnsqlError, AsnsqlWarning, Interrupted
 
 __all__ = ["main", "cli"]
 
@@ -86,7 +86,9 @@ def _warn_to_stderr(message, category, filename, lineno, file=None, line=None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="asnsql", prog_name="asnsql")
-def cli():
+@click.option("--debug", is_flag=True,
+              help="On an error, print its full text and the Python traceback.")
+def cli(debug):
     """Generate JWST associations from pools with SQL (DuckDB).
 
     \b
@@ -302,29 +304,79 @@ def _register() -> None:
 _register()
 
 
+def _debug_requested(argv) -> bool:
+    """Whether ``--debug`` comes before the command name (the group's option)."""
+    for arg in argv:
+        if arg == "--debug":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
+
+
+#: Exit code of an unexpected exception (a bug or an unforeseen input): EX_SOFTWARE.
+INTERNAL_ERROR = 70
+
+
 def main(argv=None) -> int:
-    """Run the command line; return the exit code (errors as one line on stderr)."""
+    """Run the command line; return the exit code.
+
+    Every failure ends here, as one line on stderr: an :class:`AsnsqlError` with its exit
+    code; Ctrl-C (``KeyboardInterrupt``, click's ``Abort`` and DuckDB's interrupted query
+    alike) as ``interrupted; nothing was changed`` with 130; anything else as an internal
+    error (70). Long quoted values are cut (:func:`asnsql.safety.one_line`); ``--debug``
+    before the command prints the full message and the traceback instead.
+    """
+    import traceback
+
+    from ..safety import one_line
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(argv)
     warnings.showwarning = _warn_to_stderr
+
+    def report(err: BaseException, text: str) -> None:
+        if debug:
+            traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
+            click.echo(f"asnsql: {text}", err=True)
+        else:
+            click.echo(f"asnsql: {one_line(text)}", err=True)
+
     try:
-        # Without standalone mode, click returns the code a command exits with
-        # (ctx.exit(n)) and the command's return value otherwise.
-        code = cli.main(args=argv, prog_name="asnsql", standalone_mode=False)
+        # As click's own main without standalone mode, but Ctrl-C reaches the handler
+        # below directly (click's main would print an empty line first).
+        with cli.make_context("asnsql", argv) as ctx:
+            code = cli.invoke(ctx)
         if isinstance(code, int) and not isinstance(code, bool):
             return code
-    except click.exceptions.Abort:
-        click.echo("asnsql: aborted", err=True)
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort) as err:
+        report(err, str(err) if isinstance(err, Interrupted) else
+               "interrupted; nothing was changed")
         return 130
     except click.ClickException as err:
         err.show()
         return err.exit_code
     except AsnsqlError as err:
-        message = str(err)
-        click.echo(f"asnsql: error: {message}", err=True)
+        if _interrupted(err):
+            report(err, "interrupted; nothing was changed")
+            return 130
+        report(err, f"error: {err}")
         return err.exit_code
-    except KeyboardInterrupt:
-        click.echo("asnsql: interrupted; nothing was written", err=True)
-        return 130
+    except RecursionError as err:
+        report(err, "error: input nested too deeply to read (RecursionError)")
+        return INTERNAL_ERROR
+    except Exception as err:  # noqa: BLE001 - the one place that turns bugs into one line
+        report(err, f"internal error: {type(err).__name__}: {err} (run 'asnsql --debug "
+                    "...' for the traceback and report it)")
+        return INTERNAL_ERROR
     return 0
+
+
+def _interrupted(err: AsnsqlError) -> bool:
+    """Whether an error is DuckDB's report of a query stopped by Ctrl-C."""
+    return "INTERRUPT Error" in str(err) or "Query interrupted" in str(err)
 
 
 if __name__ == "__main__":  # pragma: no cover
