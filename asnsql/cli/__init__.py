@@ -242,7 +242,10 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
 @click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
 @click.option("--checks", is_flag=True,
               help="Print the rule's conditions one by one, as `asnsql why` evaluates them.")
-def explain(rule, rule_files, ignore_default, checks):
+@click.option("--roman", is_flag=True,
+              help="Print Roman's SQL instead: the skycell overlap, skycell_wcs_info, and the "
+                   "skycell-asn (default product type) and multiband-asn groupings.")
+def explain(rule, rule_files, ignore_default, checks, roman):
     """Print the SQL that RULE compiles to (every rule without RULE).
 
     \b
@@ -250,10 +253,14 @@ def explain(rule, rule_files, ignore_default, checks):
       asnsql explain Asn_Lv2Image
       asnsql explain Lv3Image
       asnsql explain Lv3Image --checks
+      asnsql explain --roman
     """
     from ..compile import checks_text, rule_sql
     from ..ruleset import load_rules
 
+    if roman:
+        _explain_roman()
+        return
     ruleset = load_rules(list(rule_files), include_default=not ignore_default)
     if rule:
         try:
@@ -269,6 +276,26 @@ def explain(rule, rule_files, ignore_default, checks):
             continue
         click.echo(f"-- {r.name} ({r.asn_type}): {r.doc}")
         click.echo(rule_sql(r).rstrip() + ("" if r.product == "none" else ";"))
+        click.echo()
+
+
+def _explain_roman() -> None:
+    """Print the Roman profile's queries (``asnsql explain --roman``)."""
+    from ..profiles.roman import overlap, queries, skymap
+    from ..profiles.roman.rules import load_rules as load_roman_rules
+
+    rules = load_roman_rules()
+    parts = [
+        ("skycell overlap: the skycells each footprint overlaps (find_skycell_matches)",
+         overlap.overlap_sql()),
+        ("skycell_wcs_info of the matched skycells", skymap.skycell_wcs_info_sql()),
+        (f"skycell-asn grouping (--product-type {rules.default_product_type})",
+         queries.skycell_query(rules, rules.default_product_type, "r00001", "p")),
+        ("multiband-asn grouping", queries.multiband_query(rules)),
+    ]
+    for title, sql in parts:
+        click.echo(f"-- roman: {title}")
+        click.echo(sql.rstrip().rstrip(";") + ";")
         click.echo()
 
 
