@@ -24,12 +24,13 @@ Without ``write`` a session is read-only: a database file is attached read-only;
 pools are loaded, DuckDB's access to other files is switched off (``enable_external_access
 = false``) and its configuration locked (``lock_configuration = true``), and only queries
 and plain ``EXPLAIN`` run (:data:`READ_STATEMENTS`; ``EXPLAIN ANALYZE`` runs its statement
-and is refused). See ``docs/SECURITY.md``.
+and is refused; :mod:`asnsql.readonly`). See ``docs/SECURITY.md``.
 
 A database file made by a session with ``write`` is created under a hidden name beside its
 destination and renamed into place once its first transaction is committed and it is
 closed: a failed or killed run leaves no half-made database. Another process holding a
-database is waited for (:data:`LOCK_WAIT` seconds) before giving up with a clear message.
+database is waited for (:data:`LOCK_WAIT` seconds) before giving up with a clear message
+(:mod:`asnsql.dbfile`).
 """
 
 from __future__ import annotations
@@ -41,18 +42,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .dbfile import (LOCK_WAIT, create_beside, creation_lock, is_database_file, open_waiting,
+                     put_in_place)
 from .engine import Engine
 from .errors import OutputError, QueryError
+from .readonly import READ_STATEMENTS, check_statements
 from .safety import one_line
 
-__all__ = ["Session", "connect", "one_line", "write_result", "READ_STATEMENTS", "table_name"]
-
-#: Statement types a read-only session runs (DuckDB's statement type names); ``EXPLAIN``
-#: only of a query and without ``ANALYZE``.
-READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
-
-#: Seconds to wait for a database another process holds (``$ASNSQL_LOCK_WAIT`` overrides).
-LOCK_WAIT = 10.0
+__all__ = ["Session", "connect", "one_line", "write_result", "READ_STATEMENTS", "LOCK_WAIT",
+           "table_name"]
 
 #: Names of the session's own tables (pool tables never take them).
 CATALOG_TABLES = ("pools", "pool_candidates", "associations", "products", "members", "pool")
@@ -88,78 +86,6 @@ def _quoted(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
 
 
-def _lock_wait() -> float:
-    """Seconds to wait for a database held by another process."""
-    try:
-        return float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
-    except ValueError:
-        return LOCK_WAIT
-
-
-def _open_waiting(database: str, open_it):
-    """Call ``open_it()``; while DuckDB says another process holds the file's lock, retry
-    for :data:`LOCK_WAIT` seconds, then raise a one-line :class:`QueryError`."""
-    import time
-
-    wait = _lock_wait()
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return open_it()
-        except QueryError as err:
-            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
-                if "lock" in str(err).lower():
-                    raise QueryError(
-                        f"database {database} is in use by another process (another asnsql "
-                        f"run writing it?); waited {wait:g} s. Run again when it has "
-                        "finished (ASNSQL_LOCK_WAIT sets the wait)") from None
-                raise
-            time.sleep(0.2)
-
-
-def _creation_lock(final: Path):
-    """Hold the lock file ``.NAME.asnsql.lock`` beside a database that may be created, so
-    that runs starting together create it once: the others wait (:data:`LOCK_WAIT`), then
-    find it made and open it. An open file, or None where file locks do not exist."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return None
-    import time
-
-    if not final.parent.is_dir():
-        return None
-    try:
-        handle = open(final.parent / f".{final.name}.asnsql.lock", "a")
-    except OSError:
-        return None
-    wait = _lock_wait()
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
-        except OSError:
-            if time.monotonic() >= deadline:
-                handle.close()
-                raise QueryError(f"database {final} is being created by another process; "
-                                 f"waited {wait:g} s. Run again when it has finished") \
-                    from None
-            time.sleep(0.1)
-
-
-def _is_database_file(path: str | os.PathLike) -> bool:
-    """Whether a file is a DuckDB database (by its header), or named ``*.duckdb`` / ``*.db``."""
-    path = Path(path)
-    if path.suffix.lower() in (".duckdb", ".db", ".ddb"):
-        return True
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(12)[8:12] == b"DUCK"
-    except OSError:
-        return False
-
-
 class Session:
     """A DuckDB database of pools and associations for ad-hoc SQL.
 
@@ -192,13 +118,15 @@ class Session:
             self.engine = Engine()
         elif write:
             if not Path(self.database).exists():
-                self._creating = _creation_lock(Path(self.database))
+                self._creating = creation_lock(Path(self.database))
             try:
                 if Path(self.database).exists():
                     self._release_creation()
-                    self.engine = _open_waiting(self.database, lambda: Engine(self.database))
+                    self.engine = open_waiting(self.database, lambda: Engine(self.database))
                 else:
-                    self._new = self._create_beside(Path(self.database))
+                    new = create_beside(Path(self.database))
+                    self.engine = Engine(str(new))
+                    self._new = new
             except BaseException:
                 self._release_creation()
                 raise
@@ -209,28 +137,13 @@ class Session:
                                  "'asnsql sql --db FILE --write POOL ...'")
             self.engine = Engine()
             try:
-                _open_waiting(self.database,
+                open_waiting(self.database,
                               lambda: self.engine.attach(self.database, _STORE, read_only=True))
             except QueryError as err:
                 self.engine.close()
                 raise QueryError(f"cannot open database {self.database}: {err}") from None
             self.engine.execute(f"SET search_path = 'memory.main,{_STORE}.main'")
         self.pool_tables: list[str] = []
-
-    def _create_beside(self, final: Path) -> Path:
-        """Open a new database under a hidden name beside ``final``; :meth:`close`
-        renames it into place (see the module docstring)."""
-        import secrets
-
-        from .io import _STAGING_MARK, clean_stale
-
-        if not final.parent.is_dir():
-            raise QueryError(f"cannot create database {final}: folder {final.parent} does "
-                             "not exist")
-        clean_stale(final.parent, final.name)
-        new = final.parent / f".{final.name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
-        self.engine = Engine(str(new))
-        return new
 
     def _release_creation(self) -> None:
         if self._creating is not None:
@@ -435,34 +348,7 @@ class Session:
             When the SQL does not parse, or (read-only) a statement is not a query; nothing
             has run then.
         """
-        statements = self.engine.statements(sql)
-        if not statements:
-            raise QueryError("no SQL statement given")
-        if not self.write:
-            for kind, text in statements:
-                if not self._reads_only(kind, text):
-                    where = f"database {self.database}" if self.database else "this session"
-                    raise QueryError(
-                        f"{where} is open read-only: {kind} statement refused "
-                        f"({text.strip()[:60]!r}); only queries and plain EXPLAIN run, and "
-                        "nothing was run. Give --write --db FILE (Python: write=True) to "
-                        "change a database")
-        return statements
-
-    def _reads_only(self, kind: str, text: str) -> bool:
-        if kind == "SELECT":
-            return True
-        if kind != "EXPLAIN":
-            return False
-        # EXPLAIN <statement>: the statement must be a query, and not run (no ANALYZE).
-        match = re.match(r"\s*explain\b(.*)\Z", text, flags=re.IGNORECASE | re.DOTALL)
-        if match is None:
-            return False
-        try:
-            inner = self.engine.statements(match.group(1))
-        except QueryError:
-            return False
-        return len(inner) == 1 and inner[0][0] == "SELECT"
+        return check_statements(self.engine, sql, write=self.write, database=self.database)
 
     def query(self, sql: str):
         """Run SQL (one or more statements); return the last statement's result.
@@ -533,16 +419,7 @@ class Session:
                 raise failure
             if discard or not self._committed:
                 return
-            try:
-                os.link(new, final)
-            except FileExistsError:
-                raise QueryError(f"database {final} was created by another run meanwhile; "
-                                 "this run's changes were not stored: run it again") from None
-            except OSError:
-                if final.exists():
-                    raise QueryError(f"database {final} was created by another run "
-                                     "meanwhile; this run's changes were not stored") from None
-                os.rename(new, final)
+            put_in_place(new, final)
         finally:
             for leftover in (new, Path(f"{new}.wal")):
                 leftover.unlink(missing_ok=True)
@@ -598,7 +475,7 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
     if isinstance(source, (list, tuple)):
         pools = list(source)
     elif source is not None:
-        if isinstance(source, (str, os.PathLike)) and _is_database_file(source) \
+        if isinstance(source, (str, os.PathLike)) and is_database_file(source) \
                 and database is None:
             database = source
         else:

@@ -10,7 +10,7 @@ import sqlglot
 from click.testing import CliRunner
 
 from asnsql.cli import cli
-from asnsql.profiles.roman import overlap, queries, skymap
+from asnsql.profiles.roman import overlap, queries, skymap_views
 from asnsql.profiles.roman.rules import load_rules
 
 GOLDEN = Path(__file__).parent / "golden" / "roman"
@@ -20,7 +20,7 @@ def _queries() -> dict[str, str]:
     rules = load_rules()
     out = {"overlap": overlap.overlap_sql(),
            "overlap_fix_south_cap": overlap.overlap_sql(fix_south_cap=True),
-           "skycell_wcs_info": skymap.skycell_wcs_info_sql(),
+           "skycell_wcs_info": skymap_views.skycell_wcs_info_sql(),
            "multiband": queries.multiband_query(rules)}
     for product_type in ("visit", "pass", "full", "daily", "user"):
         out[f"skycell_{product_type}"] = queries.skycell_query(rules, product_type, "r00001",

@@ -281,14 +281,14 @@ def explain(rule, rule_files, ignore_default, checks, roman):
 
 def _explain_roman() -> None:
     """Print the Roman profile's queries (``asnsql explain --roman``)."""
-    from ..profiles.roman import overlap, queries, skymap
+    from ..profiles.roman import overlap, queries, skymap_views
     from ..profiles.roman.rules import load_rules as load_roman_rules
 
     rules = load_roman_rules()
     parts = [
         ("skycell overlap: the skycells each footprint overlaps (find_skycell_matches)",
          overlap.overlap_sql()),
-        ("skycell_wcs_info of the matched skycells", skymap.skycell_wcs_info_sql()),
+        ("skycell_wcs_info of the matched skycells", skymap_views.skycell_wcs_info_sql()),
         (f"skycell-asn grouping (--product-type {rules.default_product_type})",
          queries.skycell_query(rules, rules.default_product_type, "r00001", "p")),
         ("multiband-asn grouping", queries.multiband_query(rules)),

@@ -20,7 +20,7 @@ How romancal 1.1.0 decides, and how the query does the same as a join:
 3. *Region polygon gate.* The footprint must intersect romancal's polygon of the region: the
    four RA/Dec corners joined by great circles (so a footprint inside the RA/Dec box but
    outside the great-circle polygon matches nothing there), or for a polar cap a 15-vertex
-   cone (:func:`.skymap._gate_polygons`). Only pairs whose pixel bounding boxes overlap are
+   cone (:func:`.gates.gate_polygons`). Only pairs whose pixel bounding boxes overlap are
    tested; a pair whose first footprint vertex lies inside the polygon passes at once.
 4. *Skycells.* Each skycell of a gated region whose polygon intersects the footprint, and
    whose centre lies within ``(length + 0.107984) / 2 * 1.1`` (chord) of the footprint's
@@ -401,7 +401,7 @@ def match_skycells(footprints, skymap, engine=None, fix_south_cap: bool = False)
     import pyarrow as pa
 
     from ...engine import Engine
-    from .skymap import register_skymap
+    from .skymap_views import register_skymap
 
     n = footprints.num_rows
     names = footprints.column_names

@@ -8,7 +8,7 @@ files --(:func:`.footprints.read_footprints`)--> one row per file (path, visit i
 footprint) --(:func:`.overlap.match_skycells`, SQL)--> the skycells each overlaps
 --(:func:`.queries.skycell_query`: the grouping and names compiled from
 ``rules/roman/associations.yaml``)--> one row per association --> association dicts (with
-:func:`.skymap.skycell_wcs_info`) --> files.
+:func:`.skymap_views.skycell_wcs_info`) --> files.
 
 Reading the files (:func:`read_inputs`) is apart from grouping (:func:`skycell_table`), so
 an archive can feed a footprint table (:func:`.footprints.load_footprint_table`) instead.
@@ -75,7 +75,7 @@ def inputs_from_footprints(footprints, skymap, problems: Sequence[str] = (),
     import pyarrow as pa
 
     from .overlap import match_skycells
-    from .skymap import skycell_wcs_info
+    from .skymap_views import skycell_wcs_info
 
     own = engine is None
     engine = engine or Engine()

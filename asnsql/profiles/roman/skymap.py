@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import AsnsqlError
+from .gates import gate_polygons
 
 __all__ = [
     "CACHE_ENV",
@@ -31,8 +32,6 @@ __all__ = [
     "cache_root",
     "load_skymap",
     "resolve_skymap_path",
-    "skycell_wcs_info",
-    "skycell_wcs_info_sql",
 ]
 
 #: Environment variable naming the SKYCELLS file (as romancal reads it).
@@ -114,9 +113,6 @@ REGION_COLUMNS = ("index", "ra_tangent", "dec_tangent", "ra_min", "ra_max", "dec
 SKYCELL_COLUMNS = ("name", "ra_center", "dec_center", "orientat", "x_tangent", "y_tangent")
 #: Corner columns, used to check the grid when the cache is built (then dropped).
 CORNER_COLUMNS = tuple(f"{axis}_corn{i}" for i in range(1, 5) for axis in ("ra", "dec"))
-#: Steps of romancal's polar-cap cone (``SingleSphericalPolygon.from_cone(..., steps=16)``):
-#: 16 angles from 0 to 2 pi, the last equal to the first, so 15 distinct vertices.
-CAP_STEPS = 16
 #: A skycell corner may lie this far (pixels) from its grid position.
 GRID_TOLERANCE = 1e-3
 #: Skycells written to Parquet per batch (bounds memory for the 8 M-skycell CRDS file).
@@ -273,8 +269,6 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
     import tempfile
 
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     folder = Path(folder)
     try:
@@ -283,103 +277,17 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
         scale = float(meta["pixel_scale"])
     except (KeyError, TypeError, ValueError) as err:
         raise SkymapError(f"skymap {source}: meta lacks {err}") from None
-    step = nxy - 2 * border
     reg = {name: np.asarray(regions[name]) for name in REGION_COLUMNS}
     n_regions = len(reg["index"])
     n_skycells = len(skycells["name"])
-    starts = reg["skycell_start"].astype(np.int64)
-    ends = reg["skycell_end"].astype(np.int64)
-    if (n_regions == 0 or starts[0] != 0 or ends[-1] != n_skycells
-            or np.any(starts[1:] != ends[:-1]) or np.any(ends < starts)):
-        raise SkymapError(f"skymap {source}: the regions' skycell_start/skycell_end ranges do "
-                          f"not tile the {n_skycells} skycells in order")
-    if np.any(reg["index"] != np.arange(n_regions)):
-        raise SkymapError(f"skymap {source}: projection region indices are not 0..{n_regions - 1}")
-    scale_rad = np.radians(scale / 3600.0)
-    grid = np.zeros((n_regions, 4))  # x0, y0, cols, rows
-    grid[:, :2] = np.nan
-    region_of = np.repeat(np.arange(n_regions), ends - starts)
+    region_of = _region_of_skycells(reg, n_skycells, source)
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
     try:
-        writer, runs = None, []
-        # First pass over the skycells: grid origin of each region (the smallest offsets).
-        for lo in range(0, n_skycells, BATCH_SKYCELLS):
-            hi = min(n_skycells, lo + BATCH_SKYCELLS)
-            r = region_of[lo:hi]
-            ox = reg["x_tangent"][r] - np.asarray(skycells["x_tangent"][lo:hi], dtype=float)
-            oy = reg["y_tangent"][r] - np.asarray(skycells["y_tangent"][lo:hi], dtype=float)
-            for axis, values in ((0, ox), (1, oy)):
-                low = np.full(n_regions, np.inf)
-                np.minimum.at(low, r, values)
-                grid[:, axis] = np.fmin(grid[:, axis], low)
-        for lo in range(0, n_skycells, BATCH_SKYCELLS):
-            hi = min(n_skycells, lo + BATCH_SKYCELLS)
-            r = region_of[lo:hi]
-            ox = reg["x_tangent"][r] - np.asarray(skycells["x_tangent"][lo:hi], dtype=float)
-            oy = reg["y_tangent"][r] - np.asarray(skycells["y_tangent"][lo:hi], dtype=float)
-            col = (ox - grid[r, 0]) / step
-            row = (oy - grid[r, 1]) / step
-            icol, irow = np.rint(col), np.rint(row)
-            bad = np.flatnonzero((np.abs(col - icol) > 1e-6) | (np.abs(row - irow) > 1e-6))
-            if bad.size:
-                raise SkymapError(f"skymap {source}: skycell {lo + bad[0]} is not on the "
-                                  f"{step}-pixel grid of projection region {r[bad[0]]}")
-            np.maximum.at(grid[:, 2], r, icol + 1)
-            np.maximum.at(grid[:, 3], r, irow + 1)
-            if all(name in skycells for name in CORNER_COLUMNS):
-                _check_corners(source, lo, skycells, slice(lo, hi), reg, r, ox, oy, nxy,
-                               scale_rad)
-            batch = pa.table({
-                "index": pa.array(np.arange(lo, hi, dtype=np.int64)),
-                "name": _strings(skycells["name"][lo:hi]),
-                "region": pa.array(r.astype(np.int32)),
-                "grid_col": pa.array(icol.astype(np.int32)),
-                "grid_row": pa.array(irow.astype(np.int32)),
-                "ra_center": pa.array(np.asarray(skycells["ra_center"][lo:hi], dtype=np.float64)),
-                "dec_center": pa.array(np.asarray(skycells["dec_center"][lo:hi], dtype=np.float64)),
-                "orientat": pa.array(np.asarray(skycells["orientat"][lo:hi], dtype=np.float32)),
-                "x_tangent": pa.array(np.asarray(skycells["x_tangent"][lo:hi], dtype=np.float64)),
-                "y_tangent": pa.array(np.asarray(skycells["y_tangent"][lo:hi], dtype=np.float64)),
-            })
-            if writer is None:
-                writer = pq.ParquetWriter(work / "skycells.parquet", batch.schema,
-                                          compression="zstd")
-            writer.write_table(batch, row_group_size=128 * 1024)
-            # Runs: skycells of one grid row in consecutive columns with consecutive indices.
-            starts = np.flatnonzero(np.concatenate([[True], (np.diff(r) != 0)
-                                                    | (np.diff(irow) != 0)
-                                                    | (np.diff(icol) != 1)]))
-            stops = np.append(starts[1:], len(r)) - 1
-            runs.append(pa.table({
-                "region": pa.array(r[starts].astype(np.int32)),
-                "grid_row": pa.array(irow[starts].astype(np.int32)),
-                "col_first": pa.array(icol[starts].astype(np.int32)),
-                "col_last": pa.array(icol[stops].astype(np.int32)),
-                "index_first": pa.array((lo + starts).astype(np.int64)),
-            }))
-        if writer is not None:
-            writer.close()
-        if runs:
-            pq.write_table(pa.concat_tables(runs), work / "runs.parquet")
-        gate_ra, gate_dec, cap = _gate_polygons(reg)
-        fixed_ra, fixed_dec, _ = _gate_polygons(reg, fix_south_cap=True)
-        table = {name: reg[name] for name in REGION_COLUMNS}
-        table["index"] = table["index"].astype(np.int64)
-        table["orientat"] = table["orientat"].astype(np.float32)
-        table.update(grid_x0=grid[:, 0], grid_y0=grid[:, 1],
-                     grid_cols=grid[:, 2].astype(np.int32),
-                     grid_rows=grid[:, 3].astype(np.int32))
-        arrow = pa.table({name: pa.array(values) for name, values in table.items()})
-        arrow = arrow.append_column("cap_radius", pa.array(cap, type=pa.float64()))
-        arrow = arrow.append_column("gate_ra", pa.array(gate_ra, type=pa.list_(pa.float64())))
-        arrow = arrow.append_column("gate_dec", pa.array(gate_dec, type=pa.list_(pa.float64())))
-        arrow = arrow.append_column("gate_fixed_ra",
-                                    pa.array(fixed_ra, type=pa.list_(pa.float64())))
-        arrow = arrow.append_column("gate_fixed_dec",
-                                    pa.array(fixed_dec, type=pa.list_(pa.float64())))
-        pq.write_table(arrow, work / "regions.parquet")
+        grid = _grid_origins(reg, skycells, region_of)
+        _write_skycells(work, reg, skycells, region_of, grid, nxy, border, scale, source)
+        _write_regions(work, reg, grid)
         info = {"cache_version": _CACHE_VERSION, "source": str(source), "sha256": sha256,
                 "nxy_skycell": nxy, "skycell_border_pixels": border, "pixel_scale": scale,
                 "n_regions": n_regions, "n_skycells": n_skycells}
@@ -397,105 +305,6 @@ def build_skymap(folder: str | Path, regions, skycells, meta: dict, source: str,
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return open_skymap(folder, source=str(source))
-
-
-def register_skymap(engine, skymap: Skymap) -> None:
-    """Expose the skymap's tables to ``engine`` as views ``roman_regions``,
-    ``roman_skycells`` and ``roman_runs`` (read from the cached Parquet files; nothing is
-    loaded up front)."""
-    from sqlglot import exp
-
-    for view, path in (("roman_regions", skymap.regions_path),
-                       ("roman_skycells", skymap.skycells_path),
-                       ("roman_runs", skymap.runs_path)):
-        select = exp.select("*").from_(
-            exp.func("read_parquet", exp.Literal.string(str(path))))
-        create = exp.Create(this=exp.to_table(view, quoted=True), kind="VIEW", replace=True,
-                            expression=select,
-                            properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-        engine.execute(create)
-
-
-_WCS_INFO_KEYS = ("name", "pixel_scale", "ra_projection_center", "dec_projection_center",
-                  "x0_projection", "y0_projection", "ra_center", "dec_center", "nx", "ny",
-                  "orientat", "orientat_projection_center")
-
-
-def skycell_wcs_info_query():
-    """The query of :func:`skycell_wcs_info` as a sqlglot expression.
-
-    Parameters (bound): ``$indices`` (BIGINT list), ``$pixel_scale`` (degrees), ``$nxy``.
-    One row per element of ``$indices`` in its order (``pos``), skycells missing from the
-    skymap included with NULL ``name``.
-    """
-    import sqlglot
-
-    return sqlglot.parse_one("""
-        SELECT w.pos, s.name, $pixel_scale AS pixel_scale,
-               r.ra_tangent AS ra_projection_center, r.dec_tangent AS dec_projection_center,
-               s.x_tangent AS x0_projection, s.y_tangent AS y0_projection,
-               s.ra_center, s.dec_center, $nxy AS nx, $nxy AS ny,
-               CAST(s.orientat AS DOUBLE) AS orientat,
-               CAST(r.orientat AS DOUBLE) AS orientat_projection_center
-        FROM (SELECT unnest($indices) AS idx, unnest(range(len($indices))) AS pos) AS w
-        LEFT JOIN roman_skycells AS s ON s.index = w.idx
-        LEFT JOIN roman_regions AS r ON r.index = s.region
-        ORDER BY w.pos""", dialect="duckdb")
-
-
-def skycell_wcs_info_sql() -> str:
-    """The DuckDB text of :func:`skycell_wcs_info_query`."""
-    return skycell_wcs_info_query().sql(dialect="duckdb", pretty=True)
-
-
-def skycell_wcs_info(skymap: Skymap, indices, engine=None) -> list[dict]:
-    """``skycell_wcs_info`` of each skycell, as written into a skycell association.
-
-    Parameters
-    ----------
-    skymap : Skymap
-    indices : sequence of int
-        Global skycell indices.
-    engine : asnsql.engine.Engine, optional
-        Engine to run on (default: a new in-memory one, closed afterwards).
-
-    Returns
-    -------
-    list of dict
-        One dict per index, in the order given, keys in romancal's order: ``name,
-        pixel_scale, ra_projection_center, dec_projection_center, x0_projection,
-        y0_projection, ra_center, dec_center, nx, ny, orientat,
-        orientat_projection_center`` (``pixel_scale`` in degrees; the ``orientat`` values
-        are the file's 32-bit floats widened to 64 bits, as romancal writes them).
-
-    Raises
-    ------
-    SkymapError
-        When an index is not in the skymap.
-
-    Notes
-    -----
-    Reproduces romancal 1.1.0 ``SkyCells.wcs_infos``: a skycell row joined with its
-    projection region's row.
-    """
-    from ...engine import Engine
-
-    indices = [int(i) for i in indices]
-    own = engine is None
-    engine = Engine() if own else engine
-    try:
-        register_skymap(engine, skymap)
-        rows = engine.rows(skycell_wcs_info_query(),
-                           {"indices": indices, "pixel_scale": skymap.pixel_scale_deg,
-                            "nxy": skymap.nxy_skycell})
-    finally:
-        if own:
-            engine.close()
-    missing = [indices[row[0]] for row in rows if row[1] is None]
-    if missing:
-        raise SkymapError(f"skymap {skymap.source}: no skycell with index {missing[0]} "
-                          f"(it has {skymap.n_skycells})")
-    return [dict(zip(_WCS_INFO_KEYS, row[1:])) for row in rows]
 
 
 # --- building the tables -------------------------------------------------------------------
@@ -573,6 +382,152 @@ def _read_skycells_file(file: Path):
     return af, regions, skycells, meta
 
 
+def _region_of_skycells(reg, n_skycells: int, source):
+    """The projection region of each skycell, from the regions' index ranges (checked to
+    tile the skycells in order)."""
+    import numpy as np
+
+    n_regions = len(reg["index"])
+    starts = reg["skycell_start"].astype(np.int64)
+    ends = reg["skycell_end"].astype(np.int64)
+    if (n_regions == 0 or starts[0] != 0 or ends[-1] != n_skycells
+            or np.any(starts[1:] != ends[:-1]) or np.any(ends < starts)):
+        raise SkymapError(f"skymap {source}: the regions' skycell_start/skycell_end ranges do "
+                          f"not tile the {n_skycells} skycells in order")
+    if np.any(reg["index"] != np.arange(n_regions)):
+        raise SkymapError(f"skymap {source}: projection region indices are not 0..{n_regions - 1}")
+    return np.repeat(np.arange(n_regions), ends - starts)
+
+
+def _offsets(reg, skycells, region_of, lo: int, hi: int):
+    """Regions of skycells ``lo:hi`` and their offsets (x, y) from the tangent pixel."""
+    import numpy as np
+
+    r = region_of[lo:hi]
+    ox = reg["x_tangent"][r] - np.asarray(skycells["x_tangent"][lo:hi], dtype=float)
+    oy = reg["y_tangent"][r] - np.asarray(skycells["y_tangent"][lo:hi], dtype=float)
+    return r, ox, oy
+
+
+def _grid_origins(reg, skycells, region_of):
+    """Per region ``[x0, y0, cols, rows]``: the grid origin (the smallest offsets, first
+    pass over the skycells); ``cols``, ``rows`` are zero until :func:`_write_skycells`."""
+    import numpy as np
+
+    n_regions, n_skycells = len(reg["index"]), len(region_of)
+    grid = np.zeros((n_regions, 4))  # x0, y0, cols, rows
+    grid[:, :2] = np.nan
+    for lo in range(0, n_skycells, BATCH_SKYCELLS):
+        r, ox, oy = _offsets(reg, skycells, region_of, lo, min(n_skycells, lo + BATCH_SKYCELLS))
+        for axis, values in ((0, ox), (1, oy)):
+            low = np.full(n_regions, np.inf)
+            np.minimum.at(low, r, values)
+            grid[:, axis] = np.fmin(grid[:, axis], low)
+    return grid
+
+
+def _write_skycells(work: Path, reg, skycells, region_of, grid, nxy: int, border: int,
+                    scale: float, source) -> None:
+    """Second pass: place each skycell on its region's grid (counting the grid's columns
+    and rows into ``grid``); write ``skycells.parquet`` and ``runs.parquet``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    step = nxy - 2 * border
+    scale_rad = np.radians(scale / 3600.0)
+    n_skycells = len(region_of)
+    writer, runs = None, []
+    for lo in range(0, n_skycells, BATCH_SKYCELLS):
+        hi = min(n_skycells, lo + BATCH_SKYCELLS)
+        r, ox, oy = _offsets(reg, skycells, region_of, lo, hi)
+        col = (ox - grid[r, 0]) / step
+        row = (oy - grid[r, 1]) / step
+        icol, irow = np.rint(col), np.rint(row)
+        bad = np.flatnonzero((np.abs(col - icol) > 1e-6) | (np.abs(row - irow) > 1e-6))
+        if bad.size:
+            raise SkymapError(f"skymap {source}: skycell {lo + bad[0]} is not on the "
+                              f"{step}-pixel grid of projection region {r[bad[0]]}")
+        np.maximum.at(grid[:, 2], r, icol + 1)
+        np.maximum.at(grid[:, 3], r, irow + 1)
+        if all(name in skycells for name in CORNER_COLUMNS):
+            _check_corners(source, lo, skycells, slice(lo, hi), reg, r, ox, oy, nxy,
+                           scale_rad)
+        batch = _skycell_batch(skycells, lo, hi, r, icol, irow)
+        if writer is None:
+            writer = pq.ParquetWriter(work / "skycells.parquet", batch.schema,
+                                      compression="zstd")
+        writer.write_table(batch, row_group_size=128 * 1024)
+        runs.append(_runs_batch(lo, r, icol, irow))
+    if writer is not None:
+        writer.close()
+    if runs:
+        pq.write_table(pa.concat_tables(runs), work / "runs.parquet")
+
+
+def _skycell_batch(skycells, lo: int, hi: int, r, icol, irow):
+    """Rows ``lo:hi`` of ``skycells.parquet``."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.table({
+        "index": pa.array(np.arange(lo, hi, dtype=np.int64)),
+        "name": _strings(skycells["name"][lo:hi]),
+        "region": pa.array(r.astype(np.int32)),
+        "grid_col": pa.array(icol.astype(np.int32)),
+        "grid_row": pa.array(irow.astype(np.int32)),
+        "ra_center": pa.array(np.asarray(skycells["ra_center"][lo:hi], dtype=np.float64)),
+        "dec_center": pa.array(np.asarray(skycells["dec_center"][lo:hi], dtype=np.float64)),
+        "orientat": pa.array(np.asarray(skycells["orientat"][lo:hi], dtype=np.float32)),
+        "x_tangent": pa.array(np.asarray(skycells["x_tangent"][lo:hi], dtype=np.float64)),
+        "y_tangent": pa.array(np.asarray(skycells["y_tangent"][lo:hi], dtype=np.float64)),
+    })
+
+
+def _runs_batch(lo: int, r, icol, irow):
+    """Runs of a batch: skycells of one grid row in consecutive columns with consecutive
+    indices."""
+    import numpy as np
+    import pyarrow as pa
+
+    starts = np.flatnonzero(np.concatenate([[True], (np.diff(r) != 0)
+                                            | (np.diff(irow) != 0)
+                                            | (np.diff(icol) != 1)]))
+    stops = np.append(starts[1:], len(r)) - 1
+    return pa.table({
+        "region": pa.array(r[starts].astype(np.int32)),
+        "grid_row": pa.array(irow[starts].astype(np.int32)),
+        "col_first": pa.array(icol[starts].astype(np.int32)),
+        "col_last": pa.array(icol[stops].astype(np.int32)),
+        "index_first": pa.array((lo + starts).astype(np.int64)),
+    })
+
+
+def _write_regions(work: Path, reg, grid) -> None:
+    """Write ``regions.parquet``: the file's columns, the grid and the gate polygons."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    gate_ra, gate_dec, cap = gate_polygons(reg)
+    fixed_ra, fixed_dec, _ = gate_polygons(reg, fix_south_cap=True)
+    table = {name: reg[name] for name in REGION_COLUMNS}
+    table["index"] = table["index"].astype(np.int64)
+    table["orientat"] = table["orientat"].astype(np.float32)
+    table.update(grid_x0=grid[:, 0], grid_y0=grid[:, 1],
+                 grid_cols=grid[:, 2].astype(np.int32),
+                 grid_rows=grid[:, 3].astype(np.int32))
+    arrow = pa.table({name: pa.array(values) for name, values in table.items()})
+    arrow = arrow.append_column("cap_radius", pa.array(cap, type=pa.float64()))
+    arrow = arrow.append_column("gate_ra", pa.array(gate_ra, type=pa.list_(pa.float64())))
+    arrow = arrow.append_column("gate_dec", pa.array(gate_dec, type=pa.list_(pa.float64())))
+    arrow = arrow.append_column("gate_fixed_ra",
+                                pa.array(fixed_ra, type=pa.list_(pa.float64())))
+    arrow = arrow.append_column("gate_fixed_dec",
+                                pa.array(fixed_dec, type=pa.list_(pa.float64())))
+    pq.write_table(arrow, work / "regions.parquet")
+
+
 def _strings(values):
     """A pyarrow string array from a NumPy (unicode or bytes) or pyarrow slice."""
     import numpy as np
@@ -584,14 +539,6 @@ def _strings(values):
     if values.dtype.kind == "S":
         values = np.char.decode(values, "ascii")
     return pa.array(values.astype(str), type=pa.string())
-
-
-def _unit(ra, dec):
-    """Unit vectors of (ra, dec) in degrees, shape (..., 3)."""
-    import numpy as np
-
-    ra, dec = np.radians(ra), np.radians(dec)
-    return np.stack([np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec)], axis=-1)
 
 
 def _check_corners(source, lo, skycells, rows, reg, r, ox, oy, nxy, scale_rad):
@@ -614,59 +561,3 @@ def _check_corners(source, lo, skycells, rows, reg, r, ox, oy, nxy, scale_rad):
         if bad.size:
             raise SkymapError(f"skymap {source}: corner {i} of skycell {lo + bad[0]} is not "
                               f"on its {nxy}-pixel square in projection region {r[bad[0]]}")
-
-
-def _rotate(v, axis, angle):
-    """Rotate vectors ``v`` (..., 3) about unit ``axis`` by ``angle`` radians (right hand)."""
-    import numpy as np
-
-    angle = np.asarray(angle)[..., None]
-    along = np.sum(v * axis, axis=-1, keepdims=True) * axis
-    return along + (v - along) * np.cos(angle) + np.cross(axis, v) * np.sin(angle)
-
-
-def _gate_polygons(reg, fix_south_cap: bool = False):
-    """Per region: closed (ra, dec) vertex lists of romancal's region polygon; cap radius.
-
-    A region whose ``dec_max`` is 90 or ``dec_min`` is -90 is a polar cap: romancal uses a
-    cone about the tangent point, of radius ``90 - dec_min`` (north) or ``-dec_max``
-    (south: romancal's formula, 88.2 degrees for a cap ending at -88.2; with
-    ``fix_south_cap``, ``90 + dec_max``; see docs/ROMAN_SKYCELLS.md), drawn with 16
-    angles from 0 to 2 pi (15 vertices). The pen starts at the tangent point turned by the
-    radius about the axis perpendicular to it and to the coordinate axis on which the tangent
-    point's component is smallest. Other regions: the corners (ra_min, dec_min), (ra_max,
-    dec_min), (ra_max, dec_max), (ra_min, dec_max) joined by great circles.
-    """
-    import numpy as np
-
-    gate_ra, gate_dec, caps = [], [], []
-    for i in range(len(reg["index"])):
-        north = reg["dec_max"][i] == 90.0
-        south = reg["dec_min"][i] == -90.0
-        if north or south:
-            if north:
-                radius = 90.0 - reg["dec_min"][i]
-            else:
-                radius = 90.0 + reg["dec_max"][i] if fix_south_cap else -reg["dec_max"][i]
-            center = _unit(reg["ra_tangent"][i], reg["dec_tangent"][i])
-            center = center / np.linalg.norm(center)
-            axis = np.zeros(3)
-            axis[int(np.argmin(center * center))] = 1.0
-            perp = np.cross(center, axis)
-            perp /= np.linalg.norm(perp)
-            pen = _rotate(center, perp, np.radians(radius))
-            angles = np.linspace(0.0, 2.0 * np.pi, CAP_STEPS)
-            angles[-1] = 0.0
-            points = _rotate(np.broadcast_to(pen, (CAP_STEPS, 3)), center, angles[::-1])
-            ra = np.degrees(np.arctan2(points[:, 1], points[:, 0])) % 360.0
-            dec = np.degrees(np.arctan2(points[:, 2], np.hypot(points[:, 0], points[:, 1])))
-            caps.append(float(radius))
-        else:
-            lo_ra, hi_ra = reg["ra_min"][i], reg["ra_max"][i]
-            lo_dec, hi_dec = reg["dec_min"][i], reg["dec_max"][i]
-            ra = np.array([lo_ra, hi_ra, hi_ra, lo_ra, lo_ra], dtype=float)
-            dec = np.array([lo_dec, lo_dec, hi_dec, hi_dec, lo_dec], dtype=float)
-            caps.append(None)
-        gate_ra.append(ra.tolist())
-        gate_dec.append(dec.tolist())
-    return gate_ra, gate_dec, caps
