@@ -122,14 +122,17 @@ def _edges(source: str, key: str, count: str | None) -> str:
 
 def _template(gate: str = "gate") -> str:
     """The overlap query as DuckDB text with ``:constant`` and ``$parameter`` slots;
-    ``gate``: the prefix of the region polygon columns (``gate`` or ``gate_fixed``)."""
-    fe_g = _orient("e.1", "e.2", "g.1")   # gate vertex against footprint edge
-    fe_g2 = _orient("e.1", "e.2", "g.2")
-    ge_e = _orient("g.1", "g.2", "e.1")   # footprint vertex against gate edge
-    ge_e2 = _orient("g.1", "g.2", "e.2")
-    return f"""
-WITH
-fv AS (  -- footprint vertices as unit vectors (romancal: normalize(lonlat_to_vector))
+    ``gate``: the prefix of the region polygon columns (``gate`` or ``gate_fixed``).
+    Its parts, in the order of the module docstring's steps: the footprints, the regions
+    and their k-d gate, the region polygon gate, the skycells and the final k-d test."""
+    return ("\nWITH\n" + _footprint_ctes() + _region_ctes(gate) + _gate_ctes()
+            + _skycell_ctes() + _final_select())
+
+
+def _footprint_ctes() -> str:
+    """Step 1: ``fv`` (footprint vertices), ``fm`` (centre), ``fl`` (length), ``f`` (the
+    k-d-tree radii and the cubes the region ball meets)."""
+    return f"""fv AS (  -- footprint vertices as unit vectors (romancal: normalize(lonlat_to_vector))
   SELECT fid, k, {_unit_vector("ra", "dec")}
   FROM (SELECT fid, unnest(range(len(ra))) AS k, unnest(ra) AS ra, unnest(dec) AS dec
         FROM roman_footprints WHERE len(ra) > 0) AS v
@@ -162,7 +165,14 @@ f AS (  -- the k-d-tree radii (chords) and the cubes of side :kd_cell the region
                (coalesce(l.len, 0.0) + :skycell_length) / 2.0 * :kd_factor AS r_cell
         FROM fm AS m LEFT JOIN fl AS l ON l.fid = m.fid) AS s
 ),
-rb AS (  -- region tangent point t, east and north unit vectors
+"""
+
+
+def _region_ctes(gate: str) -> str:
+    """Step 2: ``rb``, ``rk``, ``r`` (each region's tangent point, k-d point and pixel
+    axes, its gate polygon columns ``{gate}_ra/dec``) and ``pr`` (the k-d gate: candidate
+    (footprint, region) pairs)."""
+    return f"""rb AS (  -- region tangent point t, east and north unit vectors
   SELECT index AS region, x_tangent, y_tangent, grid_x0, grid_y0, grid_cols,
          grid_rows, {gate}_ra AS gate_ra, {gate}_dec AS gate_dec, radians(orientat) AS o,
          cos(radians(dec_tangent)) * cos(radians(ra_tangent)) AS tx,
@@ -202,7 +212,18 @@ pr AS (  -- romancal's k-d-tree query of the regions: tangent within r_region (c
   WHERE sqrt((q.cx - r.kx) * (q.cx - r.kx) + (q.cy - r.ky) * (q.cy - r.ky)
              + (q.cz - r.kz) * (q.cz - r.kz)) <= q.r_region
 ),
-pv AS (  -- footprint vertices in each candidate region's pixel frame
+"""
+
+
+def _gate_ctes() -> str:
+    """Step 3: the footprints (``pv``, ``pe``, ``pb``) and the gate polygons (``gv``,
+    ``ge``) in each candidate region's pixel frame; ``pc`` (boxes overlap), ``v0`` (first
+    vertex inside), ``eg`` (edge against edge) and ``gated`` (the pairs that pass)."""
+    fe_g = _orient("e.1", "e.2", "g.1")   # gate vertex against footprint edge
+    fe_g2 = _orient("e.1", "e.2", "g.2")
+    ge_e = _orient("g.1", "g.2", "e.1")   # footprint vertex against gate edge
+    ge_e2 = _orient("g.1", "g.2", "e.2")
+    return f"""pv AS (  -- footprint vertices in each candidate region's pixel frame
   SELECT p.fid, p.region, v.k, {_project("v", "r", "x")} AS x, {_project("v", "r", "y")} AS y
   FROM pr AS p JOIN fv AS v ON v.fid = p.fid JOIN r ON r.region = p.region
 ),
@@ -254,7 +275,14 @@ gated AS (  -- a footprint vertex inside the gate, an edge crossing, or a gate v
   UNION SELECT fid, region FROM eg GROUP BY fid, region, fk
         HAVING sum(CAST(foot_ray AS INTEGER)) % 2 = 1
 ),
-cb AS (  -- grid columns/rows whose square meets the footprint's pixel bounding box
+"""
+
+
+def _skycell_ctes() -> str:
+    """Step 4: ``cb`` (the grid cells under the footprint's pixel box), ``c`` (those that
+    are skycells, via the runs), ``ce`` (each square against each footprint edge) and
+    ``hit`` (the squares the footprint meets)."""
+    return """cb AS (  -- grid columns/rows whose square meets the footprint's pixel bounding box
   SELECT b.fid, b.region, r.grid_x0, r.grid_y0,
          greatest(0, CAST(floor((b.xmin - r.grid_x0 - $nxy + 0.5) / $step) AS BIGINT)) AS c0,
          least(r.grid_cols - 1, CAST(floor((b.xmax - r.grid_x0 + 0.5) / $step) AS BIGINT)) AS c1,
@@ -297,7 +325,13 @@ hit AS (  -- an edge through the square's interior, or the square's centre insid
                                OR (o00 <= 0 AND o10 <= 0 AND o11 <= 0 AND o01 <= 0)))
       OR sum(CAST(ray AS INTEGER)) % 2 = 1
 )
-SELECT fid, skycell_index, skycell_name
+"""
+
+
+def _final_select() -> str:
+    """Step 4, last: the matched skycells whose centre lies within ``r_cell`` (chord) of
+    the footprint's centre (romancal's local k-d tree), with their names."""
+    return f"""SELECT fid, skycell_index, skycell_name
 FROM (SELECT h.fid, f.cx, f.cy, f.cz, f.r_cell, s.index AS skycell_index,
              s.name AS skycell_name, s.ra_center, s.dec_center
       FROM hit AS h JOIN roman_skycells AS s ON s.index = h.skycell_index
