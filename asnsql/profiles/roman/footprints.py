@@ -262,29 +262,10 @@ def load_footprint_table(path):
     FootprintError
         When the file cannot be read or a column is missing or malformed (row named).
     """
-    import json
     from pathlib import Path
 
-    import pyarrow as pa
-
     source = Path(path)
-    try:
-        if source.suffix.lower() == ".parquet":
-            import pyarrow.parquet as pq
-
-            data = pq.read_table(source)
-        else:
-            import csv
-
-            import pyarrow.csv as pacsv
-
-            with open(source, newline="", encoding="utf-8") as handle:
-                header = next(csv.reader(handle), [])
-            # every column as text: ids such as visit_id keep their leading zeros
-            data = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header}))
-    except (OSError, pa.ArrowException) as err:
-        raise FootprintError(f"footprint table {source}: cannot read ({err})") from None
+    data = _read_table_file(source)
     names = set(data.column_names)
     key = "path" if "path" in names else "filename" if "filename" in names else None
     if key is None:
@@ -295,29 +276,7 @@ def load_footprint_table(path):
     n = data.num_rows
     paths = [str(p) for p in data.column(key).to_pylist()]
     rows = {"path": paths}
-    if "ra" in names and "dec" in names:
-        rows["ra"] = [list(v or []) for v in data.column("ra").to_pylist()]
-        rows["dec"] = [list(v or []) for v in data.column("dec").to_pylist()]
-    elif "footprint_lonlat" in names:
-        rows["ra"], rows["dec"] = [], []
-        for i, text in enumerate(data.column("footprint_lonlat").to_pylist()):
-            try:
-                pairs = json.loads(text) if text else []
-                ra = [float(p[0]) for p in pairs]
-                dec = [float(p[1]) for p in pairs]
-            except (ValueError, TypeError, IndexError):
-                raise FootprintError(f"footprint table {source}, row {i + 1}: "
-                                     "footprint_lonlat is not a JSON list of [ra, dec] "
-                                     "pairs") from None
-            rows["ra"].append(ra)
-            rows["dec"].append(dec)
-    else:
-        raise FootprintError(f"footprint table {source}: needs 'ra' and 'dec' list columns "
-                             "or a 'footprint_lonlat' column")
-    for i, (ra, dec) in enumerate(zip(rows["ra"], rows["dec"])):
-        if len(ra) != len(dec) or any(v is None for v in ra + dec):
-            raise FootprintError(f"footprint table {source}, row {i + 1}: ra and dec differ "
-                                 "in length or hold empty values")
+    rows["ra"], rows["dec"] = _vertex_lists(data, source)
     ids = [_ids(p) for p in paths]
     for name, fallback in (("visit_id", [v for v, _ in ids]), ("program", [p for _, p in ids])):
         rows[name] = (data.column(name).to_pylist() if name in names else fallback)
@@ -331,6 +290,60 @@ def load_footprint_table(path):
         if name not in rows and name not in ("footprint_lonlat", key):
             rows[name] = data.column(name)
     return _table(rows)
+
+
+def _read_table_file(source):
+    """A footprint table file as read: Parquet, else CSV with every column as text."""
+    import pyarrow as pa
+
+    try:
+        if source.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_table(source)
+        import csv
+
+        import pyarrow.csv as pacsv
+
+        with open(source, newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), [])
+        # every column as text: ids such as visit_id keep their leading zeros
+        return pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header}))
+    except (OSError, pa.ArrowException) as err:
+        raise FootprintError(f"footprint table {source}: cannot read ({err})") from None
+
+
+def _vertex_lists(data, source) -> tuple[list, list]:
+    """Each row's vertex lists (ra, dec): from ``ra`` and ``dec`` list columns, else from
+    ``footprint_lonlat`` (JSON); checked to pair up without empty values."""
+    import json
+
+    names = set(data.column_names)
+    if "ra" in names and "dec" in names:
+        ras = [list(v or []) for v in data.column("ra").to_pylist()]
+        decs = [list(v or []) for v in data.column("dec").to_pylist()]
+    elif "footprint_lonlat" in names:
+        ras, decs = [], []
+        for i, text in enumerate(data.column("footprint_lonlat").to_pylist()):
+            try:
+                pairs = json.loads(text) if text else []
+                ra = [float(p[0]) for p in pairs]
+                dec = [float(p[1]) for p in pairs]
+            except (ValueError, TypeError, IndexError):
+                raise FootprintError(f"footprint table {source}, row {i + 1}: "
+                                     "footprint_lonlat is not a JSON list of [ra, dec] "
+                                     "pairs") from None
+            ras.append(ra)
+            decs.append(dec)
+    else:
+        raise FootprintError(f"footprint table {source}: needs 'ra' and 'dec' list columns "
+                             "or a 'footprint_lonlat' column")
+    for i, (ra, dec) in enumerate(zip(ras, decs)):
+        if len(ra) != len(dec) or any(v is None for v in ra + dec):
+            raise FootprintError(f"footprint table {source}, row {i + 1}: ra and dec differ "
+                                 "in length or hold empty values")
+    return ras, decs
 
 
 def save_footprint_table(table, path) -> None:

@@ -137,59 +137,12 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
     from_list = _require(data, "from_list", dict, where, problems)
     skycell = _require(data, "skycell", dict, where, problems)
     multiband = _require(data, "multiband", dict, where, problems)
-    fields = {}
-    for name, span in _require(skycell, "fields", dict, f"{where}: skycell", problems).items():
-        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) for v in span)
-                and 0 <= span[0] <= span[1]):
-            problems.append(f"{where}: skycell.fields.{name}: expected [start, end], got {span!r}")
-            continue
-        fields[name] = (span[0], span[1])
-    types = {}
-    for name, spec in _require(skycell, "product_types", dict, f"{where}: skycell",
-                               problems).items():
-        at = f"{where}: skycell.product_types.{name}"
-        group_by = tuple(spec.get("group_by") or ()) if isinstance(spec, dict) else ()
-        product = spec.get("product") if isinstance(spec, dict) else None
-        if not isinstance(product, str):
-            problems.append(f"{at}.product: expected a text template, got {product!r}")
-            continue
-        try:
-            used = [f for _, f in template_fields(product) if f] + list(group_by)
-        except ValueError as err:
-            problems.append(f"{at}.product: {err}")
-            continue
-        problems += [f"{at}: unknown visit-id field {f!r} (fields: {', '.join(fields)})"
-                     for f in used if f not in fields]
-        types[str(name).lower()] = ProductType(str(name), group_by, product)
-    if "*" not in types:
-        problems.append(f"{where}: skycell.product_types: the fallback entry '*' is missing")
+    fields = _visit_fields(skycell, where, problems)
+    types = _product_types(skycell, fields, where, problems)
     pattern = _require(multiband, "pattern", str, f"{where}: multiband", problems)
-    try:
-        groups = re.compile(pattern).groupindex
-        if set(groups) != {"prefix", "skycell", "filter"}:
-            problems.append(f"{where}: multiband.pattern: needs the groups prefix, skycell and "
-                            f"filter, has {sorted(groups)}")
-    except re.error as err:
-        problems.append(f"{where}: multiband.pattern: {err}")
-    names = {}
-    for section, key, allowed in ((skycell, "skycell.name", _SKYCELL_NAME_FIELDS),
-                                  (multiband, "multiband.name", _MULTIBAND_NAME_FIELDS)):
-        template = _require(section, "name", str, f"{where}: {key.split('.')[0]}", problems)
-        names[key] = template
-        try:
-            unknown = [f for _, f in template_fields(template) if f and f not in allowed]
-        except ValueError as err:
-            unknown = [str(err)]
-        problems += [f"{where}: {key}: unknown field {f!r} (fields: {', '.join(allowed)})"
-                     for f in unknown]
-    catalog = _require(from_list, "tweakreg_catalog", dict, f"{where}: from_list", problems)
-    for key in ("suffix", "extension", "known_suffixes"):
-        _require(catalog, key, str, f"{where}: from_list.tweakreg_catalog", problems)
-    deprecated = _require(data, "deprecated", dict, where, problems)
-    for key in ("rule", "ruledefs", "acid", "format"):
-        entry = _require(deprecated, key, dict, f"{where}: deprecated", problems)
-        _require(entry, "warning", str, f"{where}: deprecated.{key}", problems)
-    _require(from_list, "target_default", str, f"{where}: from_list", problems)
+    _check_pattern(pattern, where, problems)
+    names = _name_templates(skycell, multiband, where, problems)
+    deprecated = _check_from_list(data, from_list, where, problems)
     asn_type = _require(skycell, "asn_type", str, f"{where}: skycell", problems)
     unreadable = _require(skycell, "unreadable_filter", str, f"{where}: skycell", problems)
     release_field = _require(multiband, "release_field", int, f"{where}: multiband", problems)
@@ -210,3 +163,82 @@ def load_rules(path: str | Path | None = None) -> RomanRules:
         multiband_name=names["multiband.name"],
         multiband_release_field=release_field,
     )
+
+
+def _visit_fields(skycell: dict, where: str, problems: list[str]) -> dict[str, tuple[int, int]]:
+    """``skycell.fields``: each visit-id field's ``[start, end]`` span."""
+    fields = {}
+    for name, span in _require(skycell, "fields", dict, f"{where}: skycell", problems).items():
+        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) for v in span)
+                and 0 <= span[0] <= span[1]):
+            problems.append(f"{where}: skycell.fields.{name}: expected [start, end], got {span!r}")
+            continue
+        fields[name] = (span[0], span[1])
+    return fields
+
+
+def _product_types(skycell: dict, fields: dict, where: str,
+                   problems: list[str]) -> dict[str, ProductType]:
+    """``skycell.product_types`` by lower-cased name; the ``'*'`` fallback must be there."""
+    types = {}
+    for name, spec in _require(skycell, "product_types", dict, f"{where}: skycell",
+                               problems).items():
+        at = f"{where}: skycell.product_types.{name}"
+        group_by = tuple(spec.get("group_by") or ()) if isinstance(spec, dict) else ()
+        product = spec.get("product") if isinstance(spec, dict) else None
+        if not isinstance(product, str):
+            problems.append(f"{at}.product: expected a text template, got {product!r}")
+            continue
+        try:
+            used = [f for _, f in template_fields(product) if f] + list(group_by)
+        except ValueError as err:
+            problems.append(f"{at}.product: {err}")
+            continue
+        problems += [f"{at}: unknown visit-id field {f!r} (fields: {', '.join(fields)})"
+                     for f in used if f not in fields]
+        types[str(name).lower()] = ProductType(str(name), group_by, product)
+    if "*" not in types:
+        problems.append(f"{where}: skycell.product_types: the fallback entry '*' is missing")
+    return types
+
+
+def _check_pattern(pattern: str, where: str, problems: list[str]) -> None:
+    """``multiband.pattern``: a regular expression with the groups prefix, skycell, filter."""
+    try:
+        groups = re.compile(pattern).groupindex
+        if set(groups) != {"prefix", "skycell", "filter"}:
+            problems.append(f"{where}: multiband.pattern: needs the groups prefix, skycell and "
+                            f"filter, has {sorted(groups)}")
+    except re.error as err:
+        problems.append(f"{where}: multiband.pattern: {err}")
+
+
+def _name_templates(skycell: dict, multiband: dict, where: str,
+                    problems: list[str]) -> dict[str, str]:
+    """``skycell.name`` and ``multiband.name``: templates of the allowed fields only."""
+    names = {}
+    for section, key, allowed in ((skycell, "skycell.name", _SKYCELL_NAME_FIELDS),
+                                  (multiband, "multiband.name", _MULTIBAND_NAME_FIELDS)):
+        template = _require(section, "name", str, f"{where}: {key.split('.')[0]}", problems)
+        names[key] = template
+        try:
+            unknown = [f for _, f in template_fields(template) if f and f not in allowed]
+        except ValueError as err:
+            unknown = [str(err)]
+        problems += [f"{where}: {key}: unknown field {f!r} (fields: {', '.join(allowed)})"
+                     for f in unknown]
+    return names
+
+
+def _check_from_list(data: dict, from_list: dict, where: str, problems: list[str]) -> dict:
+    """``from_list.tweakreg_catalog``, the ``deprecated`` warnings and
+    ``from_list.target_default``; returns the ``deprecated`` section."""
+    catalog = _require(from_list, "tweakreg_catalog", dict, f"{where}: from_list", problems)
+    for key in ("suffix", "extension", "known_suffixes"):
+        _require(catalog, key, str, f"{where}: from_list.tweakreg_catalog", problems)
+    deprecated = _require(data, "deprecated", dict, where, problems)
+    for key in ("rule", "ruledefs", "acid", "format"):
+        entry = _require(deprecated, key, dict, f"{where}: deprecated", problems)
+        _require(entry, "warning", str, f"{where}: deprecated.{key}", problems)
+    _require(from_list, "target_default", str, f"{where}: from_list", problems)
+    return deprecated
