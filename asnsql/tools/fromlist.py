@@ -272,8 +272,6 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
     >>> asn["products"][0]["name"], len(asn["products"][0]["members"])
     ('jw001_nrca1', 2)
     """
-    from ..profiles.jwst import CODE_VERSION
-
     rule_name, level, tests = resolve_rule(rule, ruleset)
     roles = {"background": background, "imprint": imprint, "psf": psf,
              "target_acquisition": target_acquisition}
@@ -282,7 +280,31 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
     if not items:
         raise AssociationError("no files given: an association needs at least one member")
     pairs = [_item_parts(item, with_exptype, n) for n, item in enumerate(items, start=1)]
-    data: dict[str, Any] = {
+    data = _header(rule_name)
+    if level == 3:
+        data.update(target="none", asn_pool="none",
+                    products=_level3_products(pairs, extra, product_name))
+        acid_text = "a3001"
+    else:
+        acid_text = _level2_acid(acid)
+        data["asn_pool"] = "none"
+        data["products"] = _level2_products(pairs, items, extra, product_name_func)
+        data.update(meta or {})
+    _check_validity(rule_name, level, tests, data["products"], acid_text)
+    _check_schema(rule_name, level, data)
+    with_folder = _with_folder(data["products"])
+    if with_folder:
+        warnings.warn(f"exposure names with a folder ({', '.join(with_folder)}): the "
+                      "pipeline looks for members relative to the association file",
+                      AsnsqlWarning, stacklevel=2)
+    return data
+
+
+def _header(rule_name: str) -> dict[str, Any]:
+    """The keys every association from a list starts with, the reference's placeholders."""
+    from ..profiles.jwst import CODE_VERSION
+
+    return {
         "asn_type": "None",
         "asn_rule": rule_name,
         "version_id": None,
@@ -292,49 +314,59 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
         "constraints": "No constraints",
         "asn_id": "a3001",
     }
-    if level == 3:
-        if product_name is None:
-            raise AssociationError("a Level-3 association needs a product name: give "
-                                   "--product-name NAME (product_name=)")
-        data["target"] = "none"
-        data["asn_pool"] = "none"
-        product_members = [{"expname": e, "exptype": t} for e, t in pairs]
+
+
+def _level3_products(pairs: list, extra: list, product_name: str | None) -> list[dict]:
+    """The one Level-3 product: the files, then the ``extra`` members."""
+    if product_name is None:
+        raise AssociationError("a Level-3 association needs a product name: give "
+                               "--product-name NAME (product_name=)")
+    product_members = [{"expname": e, "exptype": t} for e, t in pairs]
+    product_members += [dict(m) for m in extra]
+    return [{"name": str(product_name), "members": product_members}]
+
+
+def _with_folder(products: list[dict]) -> list[str]:
+    """Member names with a folder part, sorted."""
+    return sorted({m["expname"] for p in products for m in p["members"]
+                   if str(PurePath(m["expname"]).parent) != "."})
+
+
+def _level2_acid(acid: str | None) -> str:
+    """The Level-2b candidate id (default ``o999``); it must start with ``o`` or ``c``."""
+    acid_text = "o999" if acid is None else str(acid)
+    if not acid_text.startswith(("o", "c")):
+        raise AssociationError(
+            f"invalid association id {acid_text!r}: a Level-2b id must start with o "
+            "(observation, e.g. o001) or c (background candidate, e.g. c1000)")
+    return acid_text
+
+
+def _level2_products(pairs: list, items: list, extra: list,
+                     product_name_func: Callable[[Any, int], str] | None) -> list[dict]:
+    """One Level-2b product per file, each with the ``extra`` members, named after its
+    science member (or by ``product_name_func``, the default kept when it raises)."""
+    products = []
+    for idx, ((expname, exptype), item) in enumerate(zip(pairs, items), start=1):
+        product_members = [{"expname": expname, "exptype": exptype}]
         product_members += [dict(m) for m in extra]
-        data["products"] = [{"name": str(product_name), "members": product_members}]
-        acid_text = "a3001"
-    else:
-        acid_text = "o999" if acid is None else str(acid)
-        if not acid_text.startswith(("o", "c")):
-            raise AssociationError(
-                f"invalid association id {acid_text!r}: a Level-2b id must start with o "
-                "(observation, e.g. o001) or c (background candidate, e.g. c1000)")
-        data["asn_pool"] = "none"
-        products = []
-        for idx, ((expname, exptype), item) in enumerate(zip(pairs, items), start=1):
-            product_members = [{"expname": expname, "exptype": exptype}]
-            product_members += [dict(m) for m in extra]
-            science = [m for m in product_members if m["exptype"] == "science"]
-            name = _product_name_level2(science[0]["expname"]) if science else "undefined"
-            if product_name_func is not None:
-                try:
-                    name = product_name_func(item, idx)
-                except Exception:  # the reference keeps the default name on any error
-                    pass
-            products.append({"name": name, "members": product_members})
-        data["products"] = products
-        data.update(meta or {})
-    _check_validity(rule_name, level, tests, data["products"], acid_text)
+        science = [m for m in product_members if m["exptype"] == "science"]
+        name = _product_name_level2(science[0]["expname"]) if science else "undefined"
+        if product_name_func is not None:
+            try:
+                name = product_name_func(item, idx)
+            except Exception:  # the reference keeps the default name on any error
+                pass
+        products.append({"name": name, "members": product_members})
+    return products
+
+
+def _check_schema(rule_name: str, level: int, data: dict) -> None:
+    """Raise :class:`AssociationError` when ``data`` fails the association schema."""
     errors = validate(data, "level3" if level == 3 else "level2b")
     if errors:
         raise AssociationError(f"the {rule_name} association would not be valid: "
                                + "; ".join(errors) + "; nothing was written")
-    with_folder = sorted({m["expname"] for p in data["products"] for m in p["members"]
-                          if str(PurePath(m["expname"]).parent) != "."})
-    if with_folder:
-        warnings.warn(f"exposure names with a folder ({', '.join(with_folder)}): the "
-                      "pipeline looks for members relative to the association file",
-                      AsnsqlWarning, stacklevel=2)
-    return data
 
 
 def from_arguments(files: Sequence[str], rule: str = LEVEL3_BASE, *,

@@ -187,7 +187,6 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     before anything is copied; the destination is created; each file is copied once.
     """
     from ..io import dumps, load_asn, write_file_atomic
-    from ..safety import safe_name
 
     asn_path = Path(association)
     if not asn_path.is_file():
@@ -198,8 +197,29 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
         raise AssociationError(f"source folder {source_folder} does not exist; -s names the "
                                "folder that holds the member files")
     dest = Path(destination)
+    copies = _copies(_member_files(data, asn_path, source_folder, allow_outside), asn_path,
+                     dest)
+    fresh = _make_destination(dest)
+    result = Gathered(association=dest / asn_path.name, data=data)
+    try:
+        if command is None:
+            _copy_in_python(copies, dest, result, progress)
+        else:
+            _copy_with_command(shlex.split(command), copies, result, progress)
+        write_file_atomic(result.association, dumps(data))
+    except BaseException:
+        if fresh:
+            shutil.rmtree(dest, ignore_errors=True)
+        raise
+    return result
 
-    # Every file to copy, once, in order of first appearance; problems found before copying.
+
+def _member_files(data: dict, asn_path: Path, source_folder: Path,
+                  allow_outside: bool) -> dict[Path, str]:
+    """Every file to copy, once, in order of first appearance, and its file name; each
+    member's ``expname`` becomes that name. Problems are found before anything is copied."""
+    from ..safety import safe_name
+
     files: dict[Path, str] = {}
     for product in data["products"]:
         for member in product["members"]:
@@ -220,6 +240,11 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
         raise AssociationError(f"{len(missing)} member file(s) of {asn_path} not found: "
                                f"{', '.join(missing[:3])}{more}; give -s FOLDER where the "
                                "members are")
+    return files
+
+
+def _copies(files: dict[Path, str], asn_path: Path, dest: Path) -> list[tuple[Path, Path]]:
+    """(source, destination) of each file name; two different files of one name refused."""
     by_name: dict[str, Path] = {}
     for path, name in files.items():
         other = by_name.setdefault(name, path)
@@ -227,8 +252,11 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
             raise AssociationError(f"members {other} and {path} of {asn_path} have the same "
                                    f"file name {name}; they cannot both be gathered into "
                                    f"{dest}")
-    copies = [(path, dest / name) for name, path in by_name.items()]
+    return [(path, dest / name) for name, path in by_name.items()]
 
+
+def _make_destination(dest: Path) -> bool:
+    """Create the destination folder if missing (its parent must exist); whether it was."""
     fresh = not dest.exists()
     if fresh:
         if not dest.parent.is_dir():
@@ -239,18 +267,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
             raise OutputError(f"cannot create {dest}: {err.strerror or err}") from None
     elif not dest.is_dir():
         raise OutputError(f"destination {dest} exists and is not a folder")
-    result = Gathered(association=dest / asn_path.name, data=data)
-    try:
-        if command is None:
-            _copy_in_python(copies, dest, result, progress)
-        else:
-            _copy_with_command(shlex.split(command), copies, result, progress)
-        write_file_atomic(result.association, dumps(data))
-    except BaseException:
-        if fresh:
-            shutil.rmtree(dest, ignore_errors=True)
-        raise
-    return result
+    return fresh
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -129,11 +129,7 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
     ``ext``/``extname`` the columns come from the headers read (the reference takes them
     from the primary headers and fails when the extension has other keywords).
     """
-    if fits_booleans not in FITS_BOOLEANS:
-        raise PoolError(f"fits_booleans must be one of {', '.join(FITS_BOOLEANS)}, "
-                        f"not {fits_booleans!r}")
-    if targetids not in TARGETIDS:
-        raise PoolError(f"targetids must be one of {', '.join(TARGETIDS)}, not {targetids!r}")
+    _check_choices(fits_booleans, targetids)
     extra = _candidate_suffix(asn_candidate)
     files = list(files)
     if not files:
@@ -146,17 +142,7 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
     targets: dict[str, str] = {}
     for datum in files:
         header, name = _read_header(datum, ext, extname, extver)
-        values = {}
-        for keyword, value in header.items():
-            if keyword in IGNORED_KEYWORDS:
-                continue
-            values[keyword.lower()] = _text(value, fits_booleans)
-        values["filename"] = os.path.basename(name) if basename else name
-        for keyword in ("OBSERVTN", "TARGNAME"):
-            if keyword.lower() not in values:
-                raise PoolError(f"{name}: header has no {keyword} keyword; asn_make_pool needs "
-                                "OBSERVTN and TARGNAME in every exposure (add them with "
-                                "astropy.io.fits.setval)")
+        values = _header_values(header, name, fits_booleans, basename)
         values.update(fixed)
         values["asn_candidate"] = f"[('o{header['OBSERVTN']}', 'observation'){extra}]"
         seen = targets.setdefault(values["targname"], str(len(targets) + 1))
@@ -170,6 +156,32 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
     names = sorted(columns)
     return Table([Column([row.get(c, _MISSING) for row in rows], name=c, dtype=object)
                   for c in names])
+
+
+def _check_choices(fits_booleans: str, targetids: str) -> None:
+    """Refuse an unknown ``fits_booleans`` or ``targetids``."""
+    if fits_booleans not in FITS_BOOLEANS:
+        raise PoolError(f"fits_booleans must be one of {', '.join(FITS_BOOLEANS)}, "
+                        f"not {fits_booleans!r}")
+    if targetids not in TARGETIDS:
+        raise PoolError(f"targetids must be one of {', '.join(TARGETIDS)}, not {targetids!r}")
+
+
+def _header_values(header, name: str, fits_booleans: str, basename: bool) -> dict[str, str]:
+    """A pool row's header columns (lower-cased keywords, text values) and ``filename``;
+    ``OBSERVTN`` and ``TARGNAME`` must be there."""
+    values = {}
+    for keyword, value in header.items():
+        if keyword in IGNORED_KEYWORDS:
+            continue
+        values[keyword.lower()] = _text(value, fits_booleans)
+    values["filename"] = os.path.basename(name) if basename else name
+    for keyword in ("OBSERVTN", "TARGNAME"):
+        if keyword.lower() not in values:
+            raise PoolError(f"{name}: header has no {keyword} keyword; asn_make_pool needs "
+                            "OBSERVTN and TARGNAME in every exposure (add them with "
+                            "astropy.io.fits.setval)")
+    return values
 
 
 def pool_text(table, delimiter: str = "|") -> str:
