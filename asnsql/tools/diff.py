@@ -243,41 +243,17 @@ def compare_products(left: Mapping, right: Mapping, strict_expname: bool = False
     """
     name = left.get("name", "") if product is None else product
     lname, rname = labels
-    diffs: list[Difference] = []
-    for label, side_product in ((lname, left), (rname, right)):
-        counts = Counter(m["expname"] for m in side_product["members"])
-        dups = [expname for expname, count in counts.items() if count > 1]
-        if dups:
-            diffs.append(Difference("DuplicateMembers", name,
-                                    f"{label} has duplicate members: {_members_text(dups)}",
-                                    side=_side(label, labels)))
+    diffs = _duplicate_members(left, right, name, labels)
     n_left, n_right = len(left["members"]), len(right["members"])
     if n_left != n_right:
         diffs.append(Difference("MemberLengthDifference", name,
                                 f"member count differs: {n_left} ({lname}) != "
                                 f"{n_right} ({rname})"))
     key = (lambda e: e) if strict_expname else exposure_name
-    waiting: dict[str, deque] = defaultdict(deque)
-    for index, member in enumerate(right["members"]):
-        waiting[key(member["expname"])].append((index, member))
-    unmatched_left = []
-    mismatched = False
-    for member in left["members"]:
-        queue = waiting.get(key(member["expname"]))
-        if not queue:
-            unmatched_left.append(member)
-            continue
-        _, partner = queue.popleft()
-        if member["exptype"] != partner["exptype"]:
-            mismatched = True
-            other = ("" if partner["expname"] == member["expname"]
-                     else f" {partner['expname']}")
-            diffs.append(Difference(
-                "MemberMismatch", name,
-                f"exptype of {member['expname']} differs: {member['exptype']} ({lname}) != "
-                f"{partner['exptype']} ({rname}{other})"))
-    unmatched_right = [m for _, m in sorted((item for queue in waiting.values()
-                                             for item in queue), key=lambda item: item[0])]
+    mismatches, unmatched_left, unmatched_right = _pair_members(left, right, key, name,
+                                                                labels)
+    diffs += mismatches
+    mismatched = bool(mismatches)
     for label, other_label, members in ((lname, rname, unmatched_left),
                                         (rname, lname, unmatched_right)):
         for member in members:
@@ -295,6 +271,48 @@ def compare_products(left: Mapping, right: Mapping, strict_expname: bool = False
             text = f"{lname} is a subset of {rname}"
         diffs.append(Difference("Subset", name, text))
     return diffs
+
+
+def _duplicate_members(left: Mapping, right: Mapping, name: str,
+                       labels: tuple[str, str]) -> list[Difference]:
+    """``DuplicateMembers`` of each side: the same ``expname`` twice in one product."""
+    diffs: list[Difference] = []
+    for label, side_product in zip(labels, (left, right)):
+        counts = Counter(m["expname"] for m in side_product["members"])
+        dups = [expname for expname, count in counts.items() if count > 1]
+        if dups:
+            diffs.append(Difference("DuplicateMembers", name,
+                                    f"{label} has duplicate members: {_members_text(dups)}",
+                                    side=_side(label, labels)))
+    return diffs
+
+
+def _pair_members(left: Mapping, right: Mapping, key, name: str, labels: tuple[str, str]):
+    """Pair members greedily in list order by ``key(expname)``: the ``MemberMismatch``
+    differences (paired members of different ``exptype``), and the members of each side
+    without a partner (the right ones in their list order)."""
+    lname, rname = labels
+    waiting: dict[str, deque] = defaultdict(deque)
+    for index, member in enumerate(right["members"]):
+        waiting[key(member["expname"])].append((index, member))
+    unmatched_left = []
+    mismatches = []
+    for member in left["members"]:
+        queue = waiting.get(key(member["expname"]))
+        if not queue:
+            unmatched_left.append(member)
+            continue
+        _, partner = queue.popleft()
+        if member["exptype"] != partner["exptype"]:
+            other = ("" if partner["expname"] == member["expname"]
+                     else f" {partner['expname']}")
+            mismatches.append(Difference(
+                "MemberMismatch", name,
+                f"exptype of {member['expname']} differs: {member['exptype']} ({lname}) != "
+                f"{partner['exptype']} ({rname}{other})"))
+    unmatched_right = [m for _, m in sorted((item for queue in waiting.values()
+                                             for item in queue), key=lambda item: item[0])]
+    return mismatches, unmatched_left, unmatched_right
 
 
 def _side(label: str, labels: tuple[str, str]) -> str | None:
