@@ -226,7 +226,6 @@ class Engine:
         QueryError
             With DuckDB's message when a query fails (the other results are discarded).
         """
-        import time
         from concurrent.futures import ThreadPoolExecutor
 
         jobs = [(self._sql(q[0]), q[1]) if isinstance(q, tuple) else (self._sql(q), None)
@@ -238,20 +237,7 @@ class Engine:
         timings = [0.0] * len(jobs)
 
         def run(index: int) -> Pending:
-            text, params = jobs[index]
-            start = time.perf_counter()
-            cursor = self.con.cursor()
-            try:
-                cursor.execute(text, params) if params is not None else cursor.execute(text)
-            except self._duckdb.Error as err:
-                cursor.close()
-                raise QueryError(str(err).strip()) from None
-            except RuntimeError as err:
-                cursor.close()
-                raise _interrupt_or(err) from None
-            finally:
-                timings[index] = time.perf_counter() - start
-            return Pending(cursor, self._duckdb.Error)
+            return self._start_query(*jobs[index], timings, index)
 
         if workers <= 1 or len(jobs) <= 1:
             results = []
@@ -278,6 +264,25 @@ class Engine:
         if seconds is not None:
             seconds[:] = timings
         return results
+
+    def _start_query(self, text: str, params, timings: list, index: int) -> "Pending":
+        """Run one query of :meth:`run_parallel` on a cursor of its own (its wall time
+        into ``timings[index]``); the result stays in DuckDB until fetched."""
+        import time
+
+        start = time.perf_counter()
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(text, params) if params is not None else cursor.execute(text)
+        except self._duckdb.Error as err:
+            cursor.close()
+            raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            cursor.close()
+            raise _interrupt_or(err) from None
+        finally:
+            timings[index] = time.perf_counter() - start
+        return Pending(cursor, self._duckdb.Error)
 
     def arrow(self, sql, params: Any = None):
         """Run a query and return a pyarrow Table."""
