@@ -136,9 +136,7 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
         raise PoolError("no FITS files given: name at least one exposure to make a pool from")
     fixed = dict(NON_HEADER_COLUMNS, dms_note=str(dms_note), is_imprt=str(is_imprt),
                  pntgtype=str(pntgtype))
-
     rows = []
-    columns = set(NON_HEADER_COLUMNS)
     targets: dict[str, str] = {}
     for datum in files:
         header, name = _read_header(datum, ext, extname, extver)
@@ -148,12 +146,16 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
         seen = targets.setdefault(values["targname"], str(len(targets) + 1))
         # QUIRK (reference, default): the count of targets so far, not this target's number.
         values["targetid"] = seen if targetids == "per-target" else str(len(targets))
-        columns.update(values)
         rows.append(values)
+    return _pool_table(rows)
 
+
+def _pool_table(rows: list[dict[str, str]]):
+    """The pool as an astropy Table: every column of any row and the non-header ones,
+    sorted; a value a row lacks is ``"null"``."""
     from astropy.table import Column, Table
 
-    names = sorted(columns)
+    names = sorted(set(NON_HEADER_COLUMNS).union(*rows))
     return Table([Column([row.get(c, _MISSING) for row in rows], name=c, dtype=object)
                   for c in names])
 
