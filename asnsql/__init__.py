@@ -3,6 +3,7 @@
 The public API; see the README for the three uses (command line, ad-hoc SQL, ETL).
 """
 
+from .arrow import generate_tables
 from .errors import (
     AsnsqlError,
     AsnsqlWarning,
@@ -35,6 +36,7 @@ __all__ = [
     "from_tables",
     "generate",
     "generate_batch",
+    "generate_tables",
     "load_asn",
     "load_rules",
     "to_tables",

@@ -9,13 +9,19 @@ write it is ignored, and ``ASNSQL_CACHE=off`` disables it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-__all__ = ["cached_sql", "cache_dir", "rule_text", "screen_text"]
+__all__ = ["cached_sql", "cache_dir", "rule_text", "screen_text", "recording", "preloaded"]
+
+#: SQL texts given by :func:`preloaded` (key -> text), consulted before the disk cache.
+_PRELOADED: dict[str, str] = {}
+#: Open :func:`recording` dicts; every text :func:`cached_sql` returns is added to each.
+_RECORDERS: list[dict[str, str]] = []
 
 
 def cache_dir() -> Path | None:
@@ -54,6 +60,46 @@ def _versions() -> str:
 
 def cached_sql(key: str, build: Callable[[], str]) -> str:
     """Return the SQL for ``key`` from the cache, or ``build()`` it and store it."""
+    text = _PRELOADED.get(key)
+    if text is None:
+        text = _cached_sql(key, build)
+    for recorder in _RECORDERS:
+        recorder[key] = text
+    return text
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Collect (key -> SQL text) every text :func:`cached_sql` returns inside the block.
+
+    What a process built here can be shipped to another one (:func:`preloaded`), e.g. from
+    a Spark driver to its workers, which then neither import sqlglot nor compile rules.
+    """
+    texts: dict[str, str] = {}
+    _RECORDERS.append(texts)
+    try:
+        yield texts
+    finally:
+        _RECORDERS.remove(texts)
+
+
+@contextlib.contextmanager
+def preloaded(texts: dict[str, str]) -> Iterator[None]:
+    """Inside the block, :func:`cached_sql` answers the keys of ``texts`` from them.
+
+    The texts come from :func:`recording` in a process running the same asnsql version;
+    a key they lack is built (or read from the disk cache) as usual.
+    """
+    previous = dict(_PRELOADED)
+    _PRELOADED.update(texts)
+    try:
+        yield
+    finally:
+        _PRELOADED.clear()
+        _PRELOADED.update(previous)
+
+
+def _cached_sql(key: str, build: Callable[[], str]) -> str:
     folder = cache_dir()
     if folder is None:
         return build()
