@@ -144,10 +144,17 @@ def cli():
               help="Also store the pool and its associations in this DuckDB database "
                    "(created if missing; a pool of the same file name is replaced).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@click.option("--engine", "run_on", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+              show_default=True,
+              help="spark: generate on Apache Spark (asnsql[spark]; with --by-program the "
+                   "programs spread over the cluster) and write Parquet tables into PATH.")
+@click.option("--master", default=None,
+              help="With --engine spark: the Spark master URL (default: spark-submit's, "
+                   "else local[*]).")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
              orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
-             quiet):
+             quiet, run_on, master):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -176,6 +183,17 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
+    if run_on == "spark":
+        if dry_run or save_orphans or database or fmt not in ("json", "parquet"):
+            raise click.UsageError("--engine spark writes Parquet tables only: no --dry-run, "
+                                   "--save-orphans, --db or --format other than parquet")
+        from ..spark import generate_file
+
+        counts = generate_file(pool, path, options, rules, master=master)
+        if not quiet:
+            click.echo(f"wrote {counts['associations']} associations (Parquet tables, "
+                       f"Spark) to {path}", err=True)
+        return
     with Engine.for_pools([pool]) as engine, _Progress(enabled=not quiet) as progress:
         result = run_generator(engine, pool, rules, options, progress=progress)
         extra = {}

@@ -1,0 +1,197 @@
+"""asnsql.arrow: generate_tables (Arrow in, the three tables out), prepared generation
+shipped to workers, the published schemas and the combined table."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import subprocess
+import sys
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from asnsql import generate, generate_tables
+from asnsql.arrow import (ASSOCIATIONS_SCHEMA, COMBINED_SCHEMA, MEMBERS_SCHEMA,
+                          PRODUCTS_SCHEMA, combine, prepare, read_pool, split_combined)
+from asnsql.engine import Engine
+from asnsql.errors import PoolError
+from asnsql.generate import Options, run_generator
+from asnsql.tables import to_tables
+
+from .conftest import corpus_pools
+
+#: Pools of several kinds: candidates, Level 2 backgrounds, coronagraphy, many rules at once.
+POOLS = ["jw82600_20171108T041350_pool", "pool_001_candidates", "pool_009_spec_miri_lv2bkg",
+         "pool_013_coron_nircam", "pool_018_all_exptypes", "jw00632_dups"]
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare(version_id="v0")
+
+
+def _expected(path, **options) -> dict:
+    """The single-machine tables: generate on the pool file, per unit with its candidate
+    types."""
+    with Engine() as engine:
+        result = run_generator(engine, path, None, Options(version_id="v0", **options))
+    return to_tables(result.associations, {r.cand_id: r.cand_type for r in result.runs})
+
+
+@pytest.mark.parametrize("name", POOLS)
+def test_shuffled_with_row_id_gives_the_tables_of_generate(corpus, prepared, name):
+    path = corpus / name / f"{name}.csv"
+    table = read_pool(path)
+    n = table.num_rows
+    ids = [7 * i + 1000 for i in range(n)]           # ids in file order, not positions
+    order = list(range(n))
+    random.Random(n).shuffle(order)
+    shuffled = table.append_column("archive_row", pa.array(ids, pa.int64())).take(order)
+    got = generate_tables(shuffled, row_id="archive_row", prepared=prepared)
+    want = _expected(path)
+    assert got["associations"].num_rows == len(generate(path, version_id="v0")) > 0
+    for table_name in ("associations", "products"):
+        assert got[table_name].drop_columns(["pool"]).equals(
+            want[table_name].drop_columns(["pool"])), table_name
+    members = want["members"]
+    rows = members.column("pool_row").to_pylist()
+    want_ids = pa.array([None if r is None else ids[r] for r in rows], pa.int64())
+    members = members.set_column(members.schema.get_field_index("pool_row"), "pool_row",
+                                 want_ids)
+    assert got["members"].drop_columns(["pool"]).equals(members.drop_columns(["pool"]))
+    assert set(got["associations"].column("pool").to_pylist()) == {"pool"}
+
+
+def test_without_row_id_pool_row_is_the_position(corpus, prepared):
+    name = POOLS[0]
+    path = corpus / name / f"{name}.csv"
+    got = generate_tables(read_pool(path), prepared=prepared)
+    want = _expected(path)
+    for table_name in ("associations", "products", "members"):
+        assert got[table_name].drop_columns(["pool"]).equals(
+            want[table_name].drop_columns(["pool"])), table_name
+
+
+def test_a_path_and_options_as_generate_takes_them(corpus):
+    name = "pool_001_candidates"
+    path = corpus / name / f"{name}.csv"
+    got = generate_tables(path, version_id="v0", discover=True)
+    want = _expected(path, discover=True)
+    for table_name in ("associations", "products", "members"):
+        assert got[table_name].equals(want[table_name]), table_name
+    assert got["associations"].schema.equals(ASSOCIATIONS_SCHEMA)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", corpus_pools())
+def test_read_pool_generates_as_the_file(corpus, name):
+    """A pool read as an Arrow table (values as the generator reads them) gives what the
+    file gives."""
+    path = corpus / name / f"{name}.csv"
+    with pytest.warns() if not _has_candidates(path) else _nothing():
+        table = read_pool(path)
+    with pytest.warns() if not _has_candidates(path) else _nothing():
+        from_table = generate(table, version_id="v0", pool_name=path.name)
+    with pytest.warns() if not _has_candidates(path) else _nothing():
+        from_file = generate(path, version_id="v0")
+    assert from_table == from_file
+    assert [a.name for a in from_table] == [a.name for a in from_file]
+
+
+def _has_candidates(path) -> bool:
+    header = next(line for line in path.read_text().splitlines()
+                  if line.strip() and not line.lstrip().startswith("#"))
+    return "asn_candidate" in header.lower()
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_schemas_are_fixed_and_the_combined_table_round_trips(corpus, prepared):
+    name = POOLS[1]
+    tables = generate_tables(read_pool(corpus / name / f"{name}.csv"), prepared=prepared)
+    assert tables["associations"].schema.equals(ASSOCIATIONS_SCHEMA)
+    assert tables["products"].schema.equals(PRODUCTS_SCHEMA)
+    assert tables["members"].schema.equals(MEMBERS_SCHEMA)
+    assert MEMBERS_SCHEMA.field("pool_row").type == pa.int64()
+    assert ASSOCIATIONS_SCHEMA.field("level").type == pa.int8()
+    combined = combine(tables)
+    assert combined.schema.equals(COMBINED_SCHEMA)
+    assert COMBINED_SCHEMA.names[0] == "table"
+    assert sorted(set(COMBINED_SCHEMA.names) - {"table"}) == sorted(
+        set(ASSOCIATIONS_SCHEMA.names) | set(PRODUCTS_SCHEMA.names) | set(MEMBERS_SCHEMA.names))
+    counts = pc.value_counts(combined.column("table")).to_pylist()
+    assert {c["values"]: c["counts"] for c in counts} == {
+        k: t.num_rows for k, t in tables.items()}
+    back = split_combined(combined)
+    for key, table in tables.items():
+        assert back[key].equals(table), key
+
+
+def test_empty_result_has_the_schemas(prepared):
+    table = pa.table({"filename": ["a.fits"], "exp_type": ["nrc_dark"], "program": ["1"],
+                      "asn_candidate": ["[]"]})
+    tables = generate_tables(table, prepared=prepared)
+    assert tables["associations"].num_rows == 0
+    assert tables["members"].schema.equals(MEMBERS_SCHEMA)
+    assert combine(tables).num_rows == 0
+
+
+def test_version_id_now_is_fixed_once():
+    prepared = prepare(version_id="")
+    stamp = prepared.options.version_id
+    assert len(stamp) == 15 and stamp[8] == "t"
+    assert pickle.loads(pickle.dumps(prepared)).options.version_id == stamp
+
+
+@pytest.mark.parametrize("values, message", [
+    ([3, 1, 3], "repeat"),
+    ([3, None, 2], "no value"),
+    (["a", "b", "c"], "integers"),
+])
+def test_bad_row_ids(prepared, values, message):
+    table = pa.table({"filename": ["a", "b", "c"], "exp_type": ["nrc_image"] * 3,
+                      "program": ["1"] * 3, "asn_candidate": ["[]"] * 3, "rid": values})
+    with pytest.raises(PoolError, match=message):
+        generate_tables(table, row_id="rid", prepared=prepared)
+    with pytest.raises(PoolError, match="no column 'nope'"):
+        generate_tables(table, row_id="nope", prepared=prepared)
+
+
+def test_prepared_excludes_options(prepared):
+    table = pa.table({"filename": ["a"], "exp_type": ["nrc_image"], "program": ["1"]})
+    with pytest.raises(ValueError, match="not both"):
+        generate_tables(table, prepared=prepared, version_id="v1")
+
+
+def test_a_worker_with_a_prepared_run_needs_no_sqlglot(corpus, prepared, tmp_path):
+    """Shipped to another process, generation compiles nothing (no sqlglot import, no rule
+    file read) and gives the same tables."""
+    name = POOLS[0]
+    table = read_pool(corpus / name / f"{name}.csv")
+    blob = tmp_path / "job.pkl"
+    blob.write_bytes(pickle.dumps((prepared, table)))
+    out = tmp_path / "out.arrow"
+    code = (
+        "import pickle, sys\n"
+        "import pyarrow as pa\n"
+        f"prepared, table = pickle.load(open({str(blob)!r}, 'rb'))\n"
+        "import asnsql.ruleset\n"
+        "asnsql.ruleset.default_ruleset = None   # (reading rule files would fail)\n"
+        "from asnsql.arrow import combine, generate_tables\n"
+        "tables = generate_tables(table, prepared=prepared, threads=1)\n"
+        "assert 'sqlglot' not in sys.modules, 'sqlglot was imported'\n"
+        f"with pa.OSFile({str(out)!r}, 'wb') as f:\n"
+        "    t = combine(tables)\n"
+        "    with pa.ipc.new_file(f, t.schema) as w: w.write_table(t)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
+                   env={"ASNSQL_CACHE": "off", "PATH": "/usr/bin:/bin"})
+    got = pa.ipc.open_file(str(out)).read_all()
+    assert got.equals(combine(generate_tables(table, prepared=prepared)))
