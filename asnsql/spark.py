@@ -201,8 +201,10 @@ def _generate(df, *, row_id, rules, program, buckets, split_programs, version_id
     if buckets is None:
         buckets = BUCKETS_PER_CORE * max(1, df.sparkSession.sparkContext.defaultParallelism)
     bucket = _program_bucket(program, buckets) if split_programs else F.lit(0)
-    combined = (df.withColumn(BUCKET_COLUMN, bucket).groupBy(BUCKET_COLUMN)
-                .applyInArrow(_bucket_function(prepared, row_id, threads),
+    # (one task per bucket's partition, whatever spark.sql.shuffle.partitions says; the
+    # groupBy then needs no second shuffle)
+    combined = (df.withColumn(BUCKET_COLUMN, bucket).repartition(buckets, BUCKET_COLUMN)
+                .groupBy(BUCKET_COLUMN).applyInArrow(_bucket_function(prepared, row_id, threads),
                               from_arrow_schema(arrow.COMBINED_SCHEMA)))
     return combined.persist() if persist else combined
 
