@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from typing import Any
 
-from .errors import AsnsqlError, PoolError
+from .errors import AsnsqlError, AsnsqlWarning, PoolError
 from .generate import Options, Result, _version_id, iter_batch
 from .model import Ruleset
 from .tables import COLUMNS, TABLES, schema, to_tables
@@ -119,7 +120,10 @@ def prepare(rules: Ruleset | None = None, **options) -> Prepared:
         sample = pa.table({"filename": ["jw00000000000_00000_00000_nrcalong_uncal.fits"],
                            "exp_type": ["nrc_image"], "program": ["0"],
                            "asn_candidate": ["[]"]})
-        _run(sample, Prepared(rules, opts, {}, __version__), threads=1)
+        with warnings.catch_warnings():
+            # (the sample pool holds none of the candidates ids may name)
+            warnings.simplefilter("ignore", AsnsqlWarning)
+            _run(sample, Prepared(rules, opts, {}, __version__), threads=1)
     return Prepared(rules, opts, dict(texts), __version__)
 
 

@@ -13,7 +13,9 @@ Three tables, as pyarrow Tables (written as Parquet, or loaded into DuckDB):
                   number, from 0, NULL for catalog members), and ``has_exposerr`` /
                   ``has_asn_candidate`` (whether the member carries the key)
 
-:func:`from_tables` rebuilds the association dicts exactly as ``generate`` writes them.
+Their columns and Arrow types are fixed (:data:`COLUMNS`, :func:`schema`; published as
+:data:`asnsql.arrow.ASSOCIATIONS_SCHEMA` etc.). :func:`from_tables` rebuilds the
+association dicts exactly as ``generate`` writes them.
 """
 
 from __future__ import annotations

@@ -187,3 +187,14 @@ def test_a_worker_with_a_prepared_run_needs_no_sqlglot(corpus, prepared, tmp_pat
                    env={"ASNSQL_CACHE": "off", "PATH": "/usr/bin:/bin"})
     got = pa.ipc.open_file(str(out)).read_all()
     assert got.equals(combine(generate_tables(table, prepared=prepared)))
+
+
+def test_ids_are_kept_and_prepare_warns_of_nothing(corpus):
+    name = "pool_001_candidates"
+    path = corpus / name / f"{name}.csv"
+    prepared = prepare(version_id="v0", ids=["o001"])     # (filterwarnings=error)
+    got = generate_tables(read_pool(path), prepared=prepared)
+    want = _expected(path, ids=["o001"])
+    for table_name in ("associations", "products", "members"):
+        assert got[table_name].drop_columns(["pool"]).equals(
+            want[table_name].drop_columns(["pool"])), table_name
