@@ -12,6 +12,7 @@ both runs' tables are compared row for row.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -80,6 +81,7 @@ def bench_spark(corpus: Path, sizes: list[int], master: str = "local[2]") -> lis
             made = make_archive_pool(corpus, size, pool)
             one, spark = work / f"one_{size}", work / f"spark_{size}"
             one.mkdir()
+            load = os.getloadavg()[0]
             single = _child(_SINGLE, str(pool), str(one))
             distributed = _child(_SPARK, str(pool), str(spark), master)
             same = _child(_COMPARE, str(one), str(spark))["same"]
@@ -88,6 +90,7 @@ def bench_spark(corpus: Path, sizes: list[int], master: str = "local[2]") -> lis
                          "single": single["seconds"], "single_rss_mb": single["rss_mb"],
                          "spark": distributed["seconds"],
                          "spark_generate": distributed["generate_seconds"],
+                         "load": load,
                          "same": same and single["associations"]
                          == distributed["associations"]})
     return rows
@@ -106,11 +109,15 @@ def render_spark(rows: list[dict], master: str) -> str:
              "*Spark total* includes starting the session (JVM); *Spark work* does not. "
              "*Same* compares the three tables row for row.",
              "",
-             "| rows | programs | associations | single machine (s) | Spark total (s) | "
+             "*Load* is the machine's load average (other processes running) when the size "
+             "started: figures taken under load are slow in proportion.",
+             "",
+             "| rows | programs | associations | load | single machine (s) | Spark total (s) | "
              "Spark work (s) | Spark work / single | same |",
-             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         lines.append(f"| {r['rows']} | {r['programs']} | {r['associations']} | "
+                     f"{r['load']:.1f} | "
                      f"{r['single']:.1f} | {r['spark']:.1f} | {r['spark_generate']:.1f} | "
                      f"{r['spark_generate'] / r['single']:.1f}x | "
                      f"{'yes' if r['same'] else 'NO'} |")
