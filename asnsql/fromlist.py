@@ -138,9 +138,8 @@ def resolve_rule(name: str, ruleset=None) -> tuple[str, int, tuple[str, ...]]:
     try:
         rule = exact[0] if exact else ruleset.get(name)
     except KeyError:
-        raise AssociationError(
-            f"no rule {name!r}; use {LEVEL3_BASE}, {LEVEL2_BASE} or a rule name "
-            "(`asnsql rules` lists them)") from None
+        raise AssociationError(f"{ruleset.unknown(name, (LEVEL3_BASE, LEVEL2_BASE))}; "
+                               f"{LEVEL3_BASE} and {LEVEL2_BASE} are accepted too") from None
     return rule.name, (2 if rule.level == 2 else 3), tuple(rule.validity)
 
 

@@ -28,6 +28,7 @@ from .pool import RAW_COLUMNS, RESERVED_COLUMNS, PoolInfo, load_pools, pool_tabl
 from .resources import sql_statements
 from .ruleset import STANDARD_COLUMNS, default_ruleset
 from .sqlcache import rule_text, screen_text
+from .timing import PhaseClock
 
 __all__ = ["generate", "generate_batch", "iter_batch", "Options", "Result", "orphan_table",
            "run_generator", "run_batch", "CHUNK_ROWS"]
@@ -163,13 +164,17 @@ COLUMNAR_ROWS = 20_000
 def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
                options: Options | None = None, names: list | None = None,
                chunk_rows: int = CHUNK_ROWS,
-               progress: Callable[[int, int], None] | None = None) -> Iterator[Result]:
+               progress: Callable[[int, int], None] | None = None,
+               timings: dict[str, float] | None = None) -> Iterator[Result]:
     """Run the generator on many pools, yielding one :class:`Result` per pool unit.
 
     Pool units (pools, or programs with ``split_programs``) are generated in chunks of at
     most ``chunk_rows`` rows, so memory stays bounded on archive pools; each chunk runs the
     same set-based queries. See :func:`run_batch` for the parameters; ``progress`` is
     called as ``progress(rows_done, rows_total)`` after loading and after each chunk.
+    ``timings``, a dict, receives the seconds of each phase (:class:`asnsql.timing.PhaseClock`):
+    ``read pool``, ``candidates``, ``rule queries`` (waiting for them), ``assembly``
+    (association dicts, finalisation included).
 
     Until the iteration ends or the generator is closed, Python's cyclic garbage collector
     is paused (reference counting still frees memory as usual) and the thread switch
@@ -177,6 +182,7 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     """
     options = options or Options()
     options.mode()
+    clock = PhaseClock(timings)
     rules = rules or default_ruleset()
     # (what the rule queries and the screen read: pool_defined keeps only these)
     read = ({c for r in rules for c in _rule_columns(r)}
@@ -185,7 +191,9 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
                        pool_format=options.pool_format, names=names,
                        columns=set(STANDARD_COLUMNS) | read, defined=read,
                        split_programs=options.split_programs)
+    clock.lap("read pool")
     _candidates(engine, infos, options)
+    clock.lap("candidates")
     version_id = _version_id(options.version_id)
     by_name = {r.name: r for r in rules}
     pool_names = {i.pool_id: i.name for i in infos}
@@ -205,9 +213,12 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         # chunks, the collector's next pass would walk every object of the chunk again.
         with _batch_settings():
             for chunk, fetched in _fetch_chunks(engine, chunks, rules, options):
+                clock.lap("rule queries")
                 results = _assemble_chunk(engine, fetched, chunk, by_name, pool_names,
                                           options, version_id)
+                clock.lap("assembly")
                 yield from results
+                clock.restart()
                 del results
                 done += sum(i.rows for i in chunk)
                 if progress:
@@ -422,7 +433,8 @@ def _assemble_chunk(engine: Engine, fetched: _Fetched, infos: list[PoolInfo], by
 
 def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
               options: Options | None = None, names: list | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[Result]:
+              progress: Callable[[int, int], None] | None = None,
+              timings: dict[str, float] | None = None) -> list[Result]:
     """Run the generator on many pools in one pass, on an open engine.
 
     Parameters
@@ -436,6 +448,8 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     options : Options, optional
     names : list of str, optional
         ``asn_pool`` names for in-memory tables.
+    progress, timings : optional
+        As for :func:`iter_batch`.
 
     Returns
     -------
@@ -443,7 +457,8 @@ def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         One per pool unit (per pool, or per program with ``split_programs``), each as if
         that pool had been processed alone.
     """
-    return list(iter_batch(engine, pools, rules, options, names, progress=progress))
+    return list(iter_batch(engine, pools, rules, options, names, progress=progress,
+                           timings=timings))
 
 
 def _rule_columns(rule) -> set[str]:
@@ -477,14 +492,15 @@ def _rule_columns(rule) -> set[str]:
 
 def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
                   options: Options | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Result:
-    """Run the generator on one pool (see :func:`run_batch`).
+                  progress: Callable[[int, int], None] | None = None,
+                  timings: dict[str, float] | None = None) -> Result:
+    """Run the generator on one pool (see :func:`run_batch`; ``timings``: :func:`iter_batch`).
 
     With ``split_programs``, the programs' results are joined into one :class:`Result`.
     """
     options = options or Options()
     results = run_batch(engine, [pool], rules, options, names=[options.pool_name],
-                        progress=progress)
+                        progress=progress, timings=timings)
     if len(results) == 1:
         return results[0]
     merged = Result([a for r in results for a in r.associations], results[0].pool,

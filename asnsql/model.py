@@ -28,7 +28,7 @@ The IR is deliberately small; ETL code may build the same objects in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterator, Union
 
 __all__ = [
     "AttrTest",
@@ -53,6 +53,7 @@ __all__ = [
     "FINALIZE_HOOKS",
     "PREDICATES",
     "PREDICATE_ARGUMENTS",
+    "walk",
 ]
 
 #: Exposure-type functions (spec section 7.2). Each names how a member's ``exptype`` is
@@ -240,6 +241,29 @@ class Composite:
 Condition = Union[AttrTest, ExptypeTest, PredicateTest, CandidateTest, Composite]
 
 
+def walk(cond: Condition | None) -> Iterator[Condition]:
+    """Every node of a condition tree, parents before their children (none for ``None``).
+
+    Parameters
+    ----------
+    cond : Condition or None
+        A condition of a rule (``None`` stands for "always true").
+
+    Yields
+    ------
+    Condition
+        ``cond`` itself, then the nodes under each child of a :class:`Composite`, in order.
+    """
+    if cond is None:
+        return
+    stack = [cond]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Composite):
+            stack.extend(reversed(node.children))
+
+
 @dataclass(frozen=True)
 class Key:
     """A "same value" constraint (locked attribute constraint of the reference).
@@ -344,6 +368,12 @@ class Rule:
     doc: str = ""
     source: str = ""
 
+    @property
+    def makes_associations(self) -> bool:
+        """Whether the rule has a query of its own (``product`` ``per_group`` or
+        ``per_science``); a ``none`` rule only names a set of conditions."""
+        return self.product in PRODUCT_KINDS
+
     def role(self, name: str) -> Role:
         """Return the role called ``name``."""
         for role in self.roles:
@@ -371,3 +401,44 @@ class Ruleset:
             if rule.name.lower() in (wanted, "asn_" + wanted):
                 return rule
         raise KeyError(name)
+
+    def closest(self, name: str, also: tuple[str, ...] = ()) -> list[str]:
+        """The rule names nearest to ``name``, for a "did you mean" hint.
+
+        Parameters
+        ----------
+        name : str
+            A rule name as a user typed it (with or without ``Asn_``, any case).
+        also : tuple of str
+            Other names the caller accepts (e.g. ``DMS_Level3_Base``).
+
+        Returns
+        -------
+        list of str
+            Exact names: the best match by :class:`difflib.SequenceMatcher` ratio on
+            lower-cased names (with and without ``Asn_``), and any within 0.05 of it; empty
+            when none reaches 0.6.
+        """
+        import difflib
+
+        spellings: dict[str, str] = {}
+        for full in [r.name for r in self.rules] + list(also):
+            spellings.setdefault(full.lower(), full)
+            spellings.setdefault(full.lower().removeprefix("asn_"), full)
+        wanted = name.lower()
+        best: dict[str, float] = {}
+        for spelling, full in spellings.items():
+            ratio = difflib.SequenceMatcher(None, wanted, spelling).ratio()
+            best[full] = max(ratio, best.get(full, 0.0))
+        top = max(best.values(), default=0.0)
+        if top < 0.6:
+            return []
+        return sorted((full for full, ratio in best.items() if ratio >= top - 0.05),
+                      key=lambda full: -best[full])
+
+    def unknown(self, name: str, also: tuple[str, ...] = ()) -> str:
+        """The message for a rule name not in the set: the closest names, if any, and where
+        the list is (``also``: other names the caller accepts, see :meth:`closest`)."""
+        close = self.closest(name, also)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        return f"no rule {name!r}{hint} (`asnsql rules` lists them)"

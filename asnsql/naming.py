@@ -22,6 +22,7 @@ __all__ = [
     "level3_product_name",
     "remove_suffix",
     "stem_without_suffix",
+    "suffix_pattern",
 ]
 
 #: Strings that mean "not defined" (spec section 1.3), with Python's None.
@@ -52,9 +53,16 @@ straylight straylightstep superbias superbiasstep targ_centroid targcentroidstep
 tsophotometrystep tweakreg tweakregstep uncal wavecorrstep wfscmb wfscombine wfscombinestep
 wfsscontamstep white_light whitelightstep whtlt x1d x1dints
 """.split())
-#: A separator and a known suffix ending the name (longest alternatives first).
-_SUFFIX_AT_END = re.compile("[_-](?:" + "|".join(
-    re.escape(s) for s in sorted(KNOWN_SUFFIXES, key=len, reverse=True)) + r")\Z")
+
+
+def suffix_pattern(suffixes) -> re.Pattern:
+    """A separator (``_`` or ``-``) and one of ``suffixes`` ending a name, for
+    :func:`remove_suffix` (longest alternatives first)."""
+    return re.compile("[_-](?:" + "|".join(
+        re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) + r")\Z")
+
+
+_SUFFIX_AT_END = suffix_pattern(KNOWN_SUFFIXES)
 
 #: Exposure types whose Level-3 member is a ``cal`` product (spec section 7.5).
 LEVEL2B_EXPTYPES = frozenset("""
@@ -83,7 +91,7 @@ def is_defined(value) -> bool:
     return value not in EMPTY
 
 
-def remove_suffix(name: str) -> tuple[str, str]:
+def remove_suffix(name: str, pattern: re.Pattern = _SUFFIX_AT_END) -> tuple[str, str]:
     """Remove one known calibration suffix (spec section 10.6).
 
     The root is the shortest prefix such that the rest is empty or ``_``/``-`` followed by
@@ -92,6 +100,8 @@ def remove_suffix(name: str) -> tuple[str, str]:
     Parameters
     ----------
     name : str
+    pattern : re.Pattern, optional
+        The known suffixes (:func:`suffix_pattern`); default jwst's :data:`KNOWN_SUFFIXES`.
 
     Returns
     -------
@@ -109,7 +119,7 @@ def remove_suffix(name: str) -> tuple[str, str]:
     """
     # The leftmost separator (not the first character) followed by a known suffix that
     # ends the name.
-    found = _SUFFIX_AT_END.search(name, 1)
+    found = pattern.search(name, 1)
     if found is None:
         return name, ""
     return name[:found.start()], name[found.start()]

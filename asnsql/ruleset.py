@@ -512,6 +512,10 @@ def parse_rule_file(path: str | Path, first_index: int = 0,
     """
     path = Path(path)
     name = str(path)
+    if path.suffix.lower() == ".py":
+        # The reference's rule files are Python modules (asn_generate -r rules.py).
+        return [], [f"{name}: a Python file; asnsql rules are YAML (the reference's Python "
+                    "rule classes are not read): see docs/RULES.md"]
     try:
         data = yaml.load(text if text is not None else path.read_text(encoding="utf-8"),
                          Loader=_SafeLoader)

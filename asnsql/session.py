@@ -256,7 +256,8 @@ class Session:
                 "WHERE p.src = $src ORDER BY e.pos, e.idx",
                 {"pool": info.name, "off": offset, "src": src}))
             self._put("pools", pa.table({
-                "pool": [info.name], "table_name": [name], "path": [info.path],
+                "pool": [info.name], "table_name": [name],
+                "path": pa.array([info.path], pa.string()),  # (None for in-memory pools)
                 "rows": pa.array([rows.num_rows], pa.int64()),
                 "columns": pa.array([list(info.columns)], pa.list_(pa.string())),
                 "loaded_at": pa.array([datetime.datetime.now(datetime.timezone.utc)

@@ -39,7 +39,8 @@ _VERSIONS: str | None = None
 
 
 def _versions() -> str:
-    """asnsql's and sqlglot's versions, and a hash of the modules that build SQL."""
+    """asnsql's and sqlglot's versions, and a hash of the modules that build SQL (the
+    compiler package and the vocabulary in model.py)."""
     global _VERSIONS
     if _VERSIONS is None:
         from importlib.metadata import PackageNotFoundError, version
@@ -52,8 +53,10 @@ def _versions() -> str:
             sqlglot_version = "unknown"
 
         source = hashlib.sha256()
-        for name in ("compile.py", "pool.py", "sqlcache.py"):
-            source.update((Path(__file__).parent / name).read_bytes())
+        here = Path(__file__).parent
+        for path in [*sorted((here / "compile").glob("*.py")),
+                     *(here / name for name in ("model.py", "pool.py", "sqlcache.py"))]:
+            source.update(path.read_bytes())
         _VERSIONS = f"asnsql {__version__} sqlglot {sqlglot_version} {source.hexdigest()}"
     return _VERSIONS
 

@@ -111,7 +111,7 @@ def verdicts(engine: Engine, rules: Ruleset, positions: list[int],
     from .compile import checks_sql, rule_checks
 
     labels = {r.name: [c.label for c in rule_checks(r)] for r in rules
-              if r.product in ("per_group", "per_science")}
+              if r.makes_associations}
     out: dict[int, dict[str, RuleVerdict]] = {}
     for pos, _index, rule, _run, cand_id, cand_type, n, failed, passed, value in engine.rows(
             checks_sql(rules, best_only=best_only), {"positions": list(positions)}):

@@ -11,14 +11,14 @@ from asnsql import generate
 from asnsql.engine import Engine
 from asnsql.generate import Options, iter_batch
 
-from .conftest import corpus_dir
+from .conftest import corpus_pool
 
 POOLS = ["jw00711_20181027T043250_pool", "pool_image_nircam", "pool_wfs",
          "jw82600_20171108T041350_pool", "pool_018_all_exptypes"]
 
 
 def _paths():
-    paths = [corpus_dir() / p / f"{p}.csv" for p in POOLS]
+    paths = [corpus_pool(p) for p in POOLS]
     missing = [p for p in paths if not p.is_file()]
     if missing:
         pytest.fail(f"corpus pools missing: {missing}")
@@ -29,7 +29,7 @@ def _canon(asns):
     return sorted(json.dumps(a, sort_keys=True) for a in asns)
 
 
-@pytest.mark.parametrize("chunk_rows", [1, 300])
+@pytest.mark.parametrize("chunk_rows", [pytest.param(1, marks=pytest.mark.slow), 300])
 def test_chunks_equal_pools_alone(chunk_rows):
     """Chunked batch runs (next chunk queried on a worker thread) lose and add nothing."""
     paths = _paths()
@@ -113,7 +113,7 @@ def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_na
     from asnsql.sqlcache import rule_text
 
     gen = sys.modules["asnsql.generate"]
-    pool = corpus / "pool_001_candidates" / "pool_001_candidates.csv"
+    pool = corpus_pool("pool_001_candidates")
     rule = default_ruleset().get(rule_name)
     with Engine() as engine:
         infos = load_pools(engine, [pool])
@@ -125,8 +125,9 @@ def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_na
     assert set(kinds) == expected
 
 
-@pytest.mark.parametrize("pool_name", ["pool_032_nircam_wfss", "jw82600_20171108T041350_pool",
-                                       "pool_018_all_exptypes"])
+@pytest.mark.parametrize("pool_name", [
+    "pool_032_nircam_wfss", pytest.param("jw82600_20171108T041350_pool", marks=pytest.mark.slow),
+    pytest.param("pool_018_all_exptypes", marks=pytest.mark.slow)])
 def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(corpus,
                                                                              pool_name):
     """With finalisation a rule query leaves out exactly the associations that its
@@ -141,7 +142,7 @@ def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(
     from asnsql.sqlcache import rule_text
 
     gen = sys.modules["asnsql.generate"]
-    pool = corpus / pool_name / f"{pool_name}.csv"
+    pool = corpus_pool(pool_name)
     needs = {"has_science": "science", "has_psf": "psf"}
     rules = [r for r in default_ruleset() if r.product != "none"
              and any(t in needs for t in r.validity)]
@@ -218,6 +219,7 @@ SCREEN_POOLS = ["mega_pool", "pool_018_all_exptypes", "pool_001_candidates",
                 "pool_024c_nirspec_fss_nods", "pool_017_spec_nirspec_lv2imprint"]
 
 
+@pytest.mark.slow
 def test_screen_never_skips_a_rule_with_members(corpus):
     """The per-chunk screen (a rule's conditions on a few columns, over their distinct
     value combinations) skips rules on varied corpus pools, and never one whose query has
@@ -235,7 +237,7 @@ def test_screen_never_skips_a_rule_with_members(corpus):
         warnings.simplefilter("ignore")
         for name in SCREEN_POOLS:
             with Engine() as engine:
-                infos = load_pools(engine, [corpus / name / f"{name}.csv"])
+                infos = load_pools(engine, [corpus_pool(name)])
                 gen._candidates(engine, infos, Options())
                 gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
                 for finalized in (True, False):
@@ -248,6 +250,7 @@ def test_screen_never_skips_a_rule_with_members(corpus):
     assert skipped > len(SCREEN_POOLS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [{}, {"finalize": False}, {"discover": True}],
                          ids=["default", "no-finalize", "discover"])
 def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options):
@@ -262,7 +265,7 @@ def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options
     def no_screen(rules, finalized=True):
         return "SELECT " + ", ".join(f'true AS "{r.name}"' for r in rules)
 
-    paths = [corpus / name / f"{name}.csv" for name in corpus_pools()]
+    paths = [corpus_pool(name) for name in corpus_pools()]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         screened = generate_batch(paths, version_id="v0", **options)
@@ -303,7 +306,7 @@ def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus):
     try:
         for name in ("pool_025_nirspec_fss_nod_chop", "pool_003_image_nircam"):
             seen.clear()
-            generate(corpus / name / f"{name}.csv", version_id="v0")
+            generate(corpus_pool(name), version_id="v0")
             if name.startswith("pool_025"):
                 hooked = [keys for (_, h), keys in seen.items() if h]
                 assert hooked and all(set(gen._HOOK_ONLY) <= k for k in hooked)
@@ -321,6 +324,7 @@ def test_pool_defined_has_every_column_a_rule_query_reads():
     import sqlglot
     from sqlglot import exp
 
+    from asnsql.compile.layout import Cte
     from asnsql.model import SCREEN_COLUMNS
     from asnsql.pool import DERIVED_INPUTS, RAW_COLUMNS, REQUIRED_COLUMNS, RESERVED_COLUMNS
     from asnsql.ruleset import default_ruleset
@@ -333,6 +337,6 @@ def test_pool_defined_has_every_column_a_rule_query_reads():
     for rule in rules:
         for finalized in (True, False):
             tree = sqlglot.parse_one(rule_text(rule, finalized=finalized), read="duckdb")
-            x = next(c for c in tree.find_all(exp.CTE) if c.alias == "x")
-            read = {c.name for c in x.this.find_all(exp.Column)}
+            rows = next(c for c in tree.find_all(exp.CTE) if c.alias == Cte.RULE_ROWS)
+            read = {c.name for c in rows.this.find_all(exp.Column)}
             assert read - kept - set(RESERVED_COLUMNS) == set(), rule.name

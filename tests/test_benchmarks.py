@@ -13,7 +13,10 @@ from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
 from benchmarks.run import _BATCH, _child, bench_scale, render
 
+from .conftest import corpus_pool
 
+
+@pytest.mark.slow
 def test_scale_smoke(corpus, tmp_path):
     rows = bench_scale(corpus, tmp_path, [2000])
     assert rows[0]["rows"] >= 2000 and rows[0]["associations"] > 0
@@ -35,7 +38,7 @@ def test_batch_child_runs(corpus, tmp_path):
     small.mkdir()
     for name in ("pool_wfs", "pool_image_nircam"):
         (small / name).mkdir()
-        (small / name / f"{name}.csv").write_bytes((corpus / name / f"{name}.csv").read_bytes())
+        (small / name / f"{name}.csv").write_bytes(corpus_pool(name).read_bytes())
     result = _child(_BATCH, str(small))
     assert result["pools"] == 2 and result["associations"] > 0
 
@@ -46,6 +49,7 @@ def _products(asns):
                   for a in asns for p in a["products"])
 
 
+@pytest.mark.slow
 def test_archive_pool_matches_each_programs_own_pool(corpus, tmp_path):
     """An archive pool generated in one pass gives, per program, what the program's own
     pool gives alone: same files, rules, products and members."""

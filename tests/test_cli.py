@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from asnsql.cli import cli, main
 
-from .conftest import EXAMPLE_POOL, corpus_dir, write_pool
+from .conftest import EXAMPLE_POOL, corpus_dir, corpus_path, write_pool
 
 
 def test_generate_writes_and_summarises(tmp_path, corpus, parity_tool):
@@ -18,7 +18,7 @@ def test_generate_writes_and_summarises(tmp_path, corpus, parity_tool):
                                       "--version-id", "v0"])
     assert result.exit_code == 0, result.output
     pool = EXAMPLE_POOL.stem
-    truth = sorted(p.name for p in (corpus / pool / "truth").glob("*_asn.json"))
+    truth = sorted(p.name for p in corpus_path(pool, "truth").glob("*_asn.json"))
     assert sorted(p.name for p in out.glob("*")) == truth
     assert "wrote 18 associations (image2 15, image3 3)" in result.output
     assert "pool rows in no association" in result.output

@@ -13,6 +13,8 @@ from asnsql.cli import cli, main
 from asnsql.diff import compare, compare_asns, exposure_name, load_associations
 from asnsql.errors import AssociationError
 
+from .conftest import corpus_path, corpus_pool
+
 POOL = "pool_009_spec_miri_lv2bkg"   # image2, spec2, spec3; backgrounds and TAs
 MANY_TYPES = "pool_018_all_exptypes"  # nine asn_types
 
@@ -37,7 +39,7 @@ def _kinds(differences, product=None):
 def truth_copy(corpus, tmp_path):
     def copy(pool=POOL, name="copy"):
         folder = tmp_path / name
-        shutil.copytree(corpus / pool / "truth", folder)
+        shutil.copytree(corpus_path(pool, "truth"), folder)
         return folder
     return copy
 
@@ -45,8 +47,8 @@ def truth_copy(corpus, tmp_path):
 @pytest.mark.parametrize("pool, products", [(POOL, 22), (MANY_TYPES, 61)])
 def test_unaltered_copy_is_equal(corpus, truth_copy, pool, products):
     copy = truth_copy(pool)
-    assert compare(corpus / pool / "truth", copy) == []
-    result = CliRunner().invoke(cli, ["diff", str(corpus / pool / "truth"), str(copy)])
+    assert compare(corpus_path(pool, "truth"), copy) == []
+    result = CliRunner().invoke(cli, ["diff", str(corpus_path(pool, "truth")), str(copy)])
     assert result.exit_code == 0, result.output
     assert result.output == f"equal: {products} products\n"
 
@@ -55,15 +57,15 @@ def test_truth_equals_own_generated_output(corpus, tmp_path):
     from asnsql import generate, write_associations
 
     out = tmp_path / "out"
-    write_associations(generate(corpus / POOL / f"{POOL}.csv", version_id="v0"), out)
-    assert main(["diff", str(corpus / POOL / "truth"), str(out)]) == 0
+    write_associations(generate(corpus_pool(POOL), version_id="v0"), out)
+    assert main(["diff", str(corpus_path(POOL, "truth")), str(out)]) == 0
     # and without writing: the association dicts themselves
-    assert compare(corpus / POOL / "truth",
-                   generate(corpus / POOL / f"{POOL}.csv", version_id="v1")) == []
+    assert compare(corpus_path(POOL, "truth"),
+                   generate(corpus_pool(POOL), version_id="v1")) == []
 
 
 def test_finds_every_difference_the_parity_scorer_finds(corpus, truth_copy, parity_tool):
-    truth = corpus / POOL / "truth"
+    truth = corpus_path(POOL, "truth")
     altered = truth_copy()
     # a member removed from the 12-member spec3 product
     _edit(altered / "jw99009-c1001_v0_spec3_00001_asn.json",
@@ -115,7 +117,7 @@ def test_finds_every_difference_the_parity_scorer_finds(corpus, truth_copy, pari
 
 
 def test_many_asn_types_altered(corpus, truth_copy, parity_tool):
-    truth = corpus / MANY_TYPES / "truth"
+    truth = corpus_path(MANY_TYPES, "truth")
     altered = truth_copy(MANY_TYPES)
     (altered / "jw99009-o007_v0_tso3_00001_asn.json").unlink()
     _edit(altered / "jw99009-c1008_v0_ami3_00001_asn.json",
@@ -256,7 +258,7 @@ def test_bad_input_one_line(tmp_path, capsys, corpus, content, message):
     bad = tmp_path / "bad_asn.json"
     if content is not None:
         bad.write_text(content)
-    code = main(["diff", str(bad), str(corpus / POOL / "truth")])
+    code = main(["diff", str(bad), str(corpus_path(POOL, "truth"))])
     err = capsys.readouterr()
     assert code == 6
     assert err.out == ""

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from asnsql.cli import cli, main
 from asnsql.errors import AsnsqlWarning
 
-from .conftest import corpus_dir
+from .conftest import corpus_path
 
 SMALL = ('{"asn_type": "image3", "asn_id": "o001", "products": [{"name": "p1", "members": '
          '[{"expname": "a_cal.fits", "exptype": "science"}, {"expname": "b_cal.fits", '
@@ -89,9 +89,7 @@ def small(tmp_path):
 
 @pytest.fixture
 def corpus_asn(tmp_path):
-    source = corpus_dir() / CORPUS_ASN
-    if not source.exists():
-        pytest.skip("corpus not available")
+    source = corpus_path(CORPUS_ASN)
     path = tmp_path / "asn.json"
     path.write_text(source.read_text())
     return path

@@ -18,6 +18,8 @@ from asnsql.cli import cli, main
 from asnsql.errors import AssociationError
 from asnsql.gather import gather, select_members
 
+from .conftest import corpus_path
+
 TRUTH = "pool_009_spec_miri_lv2bkg/truth/jw99009-c1001_v0_spec3_00001_asn.json"
 
 
@@ -39,7 +41,7 @@ def spec3(corpus, tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     asn = src / Path(TRUTH).name
-    shutil.copy(corpus / TRUTH, asn)
+    shutil.copy(corpus_path(TRUTH), asn)
     data = json.loads(asn.read_text())
     for index, member in enumerate(data["products"][0]["members"]):
         _fits(src / member["expname"], index)

@@ -1,5 +1,7 @@
 """Small hand-made pools, each pinning one behaviour, with expectations written from the
-specification (tests/golden/pools/<case>/expected.yaml), not from asnsql's output."""
+specification or from the reference's output (tests/golden/pools/<case>/expected.yaml; the
+cases of issue 16 and of the differential fuzzer, docs/DIFFERENTIAL.md), never from
+asnsql's."""
 
 from __future__ import annotations
 
@@ -10,13 +12,32 @@ from pathlib import Path
 import pytest
 import yaml
 
-from asnsql import generate, write_associations
+from asnsql import AsnsqlError, generate, write_associations
 
 CASES = Path(__file__).parent / "golden" / "pools"
 
 
+#: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
+XFAIL = {
+    "lrs_taconfirm_no_mode": "issue 16: MIRI LRS TA-confirm science without a mode",
+    "lock_in_failed_branch": "issue 16: locks set inside a failing branch persist",
+    "two_roles_one_rule": "issue 16: an exposure that can take two roles in one rule",
+    "ta_before_nod_background": "fuzzer: a target acquisition is re-offered to Level-2 "
+                                "associations too (NONSCIENCE pass) and joins a MIRI LRS nod "
+                                "association as a background would",
+    "undefined_exp_type": "fuzzer: the reference stops on a row with no exp_type (spec 7.1); "
+                          "asnsql skips the row",
+}
+
+
 def _cases():
-    return sorted(p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file())
+    names = sorted(p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file())
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name]))
+            if name in XFAIL else name for name in names]
+
+
+def test_xfail_names_existing_cases():
+    assert set(XFAIL) <= {p.name for p in CASES.iterdir() if (p / "expected.yaml").is_file()}
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -26,6 +47,11 @@ def test_golden_pool(case, tmp_path):
     options = {}
     if (folder / "options.yaml").is_file():
         options = yaml.safe_load((folder / "options.yaml").read_text())
+    if isinstance(expected, dict):
+        # the reference stops with an error on this pool: asnsql must refuse it too
+        with pytest.raises(AsnsqlError):
+            generate(folder / "pool.csv", version_id="v0", **options)
+        return
     asns = generate(folder / "pool.csv", version_id="v0", **options)
     write_associations(asns, tmp_path / "out")
     written = sorted(p.name for p in (tmp_path / "out").glob("*_asn.json"))

@@ -18,6 +18,8 @@ from asnsql.cli import cli, main
 from asnsql.errors import PoolError
 from asnsql.mkpool import make_pool, pool_text, write_pool
 
+from .conftest import corpus_path, corpus_pool
+
 #: A small imaging + MIRI WFSS pool whose every candidate is an observation candidate.
 ROUND_TRIP_POOL = "jw09505_20251216t202003_pool"
 
@@ -208,11 +210,11 @@ def test_help_has_examples():
     assert "--asn-candidate" in result.output and "--fits-booleans" in result.output
 
 
-def _corpus_exposures(corpus: Path, folder: Path, tsovisit=None) -> list[str]:
+def _corpus_exposures(folder: Path, tsovisit=None) -> list[str]:
     """One FITS file per row of the round-trip pool, its primary header holding the row's
     values (``T``/``F`` as FITS logicals, OBSERVTN from OBS_NUM as in real headers); the
     pool's ``ASN_CANDIDATE`` is left out (make-pool rebuilds it)."""
-    lines = (corpus / ROUND_TRIP_POOL / f"{ROUND_TRIP_POOL}.csv").read_text().splitlines()
+    lines = corpus_pool(ROUND_TRIP_POOL).read_text().splitlines()
     rows = list(csv.reader([ln for ln in lines if ln.strip() and not ln.startswith("#")],
                            delimiter="|"))
     columns, rows = rows[0], rows[1:]
@@ -243,10 +245,10 @@ def test_round_trip_reproduces_corpus_truth(tmp_path, monkeypatch, corpus, parit
     tiles, imprints, background or other candidates) cannot round-trip.
     """
     monkeypatch.chdir(tmp_path)
-    files = _corpus_exposures(corpus, tmp_path)
+    files = _corpus_exposures(tmp_path)
     assert main(["make-pool", "made_pool.csv", *files]) == 0
     assert main(["generate", "made_pool.csv", "-p", "out", "--version-id", "v0", "-q"]) == 0
-    truth = _associations(corpus / ROUND_TRIP_POOL / "truth")
+    truth = _associations(corpus_path(ROUND_TRIP_POOL, "truth"))
     made = _associations(tmp_path / "out")
     assert sorted(made) == sorted(truth)
     for name, expected in truth.items():
@@ -254,14 +256,14 @@ def test_round_trip_reproduces_corpus_truth(tmp_path, monkeypatch, corpus, parit
                     "products"):
             assert made[name][key] == expected[key], (name, key)
     assert (parity_tool.products(tmp_path / "out")
-            == parity_tool.products(corpus / ROUND_TRIP_POOL / "truth"))
+            == parity_tool.products(corpus_path(ROUND_TRIP_POOL, "truth")))
 
 
 def test_fits_booleans_t_lets_the_rules_see_tso(tmp_path, monkeypatch, corpus):
     # Observed with asn_generate on the pool asn_make_pool would write with TSOVISIT = t:
     # the imaging associations become tso-image2 and tso3.
     monkeypatch.chdir(tmp_path)
-    files = _corpus_exposures(corpus, tmp_path, tsovisit=True)
+    files = _corpus_exposures(tmp_path, tsovisit=True)
     assert main(["make-pool", "made_pool.csv", *files, "--fits-booleans", "t"]) == 0
     assert main(["generate", "made_pool.csv", "-p", "out", "--version-id", "v0", "-q"]) == 0
     kinds = sorted(name.split("_")[2] for name in _associations(tmp_path / "out"))
@@ -274,11 +276,11 @@ def test_fits_true_by_default_is_not_tso(tmp_path, monkeypatch, corpus):
     # rules' `t` matches reject: asn_generate makes the ordinary associations, with `rate`
     # members (observed).
     monkeypatch.chdir(tmp_path)
-    files = _corpus_exposures(corpus, tmp_path, tsovisit=True)
+    files = _corpus_exposures(tmp_path, tsovisit=True)
     assert main(["make-pool", "made_pool.csv", *files]) == 0
     assert main(["generate", "made_pool.csv", "-p", "out", "--version-id", "v0", "-q"]) == 0
     made = _associations(tmp_path / "out")
-    assert sorted(made) == sorted(_associations(corpus / ROUND_TRIP_POOL / "truth"))
+    assert sorted(made) == sorted(_associations(corpus_path(ROUND_TRIP_POOL, "truth")))
     members = [m["expname"] for a in made.values() if a["asn_type"] == "image2"
                for p in a["products"] for m in p["members"]]
     assert members and all(m.endswith("_rate.fits") for m in members)

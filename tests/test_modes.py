@@ -9,7 +9,7 @@ import pytest
 from asnsql import generate, load_rules
 from asnsql.cli import main
 
-from .conftest import EXAMPLE_POOL, write_pool
+from .conftest import EXAMPLE_POOL, corpus_pool, write_pool
 
 HEADER = ["filename", "program", "obs_num", "exp_type", "instrume", "detector", "filter",
           "pupil", "subarray", "targetid", "pntgtype", "asn_candidate"]
@@ -28,6 +28,7 @@ def _pool(tmp_path, rows):
     return write_pool(tmp_path / "jw00007_pool.csv", HEADER, full)
 
 
+@pytest.mark.slow
 def test_save_orphans_writes_only_rows_in_no_association(tmp_path):
     pool = _pool(tmp_path, [(1, {}), (1, {"exp_type": "nrc_dark"}), (2, {})])
     out = tmp_path / "out"
@@ -59,7 +60,7 @@ def test_merge_puts_each_candidates_level2_products_in_one_file(tmp_path):
 
 
 def test_dms_keeps_only_requested_ids(tmp_path, corpus):
-    pool = corpus / "pool_016_spec_nirspec_lv2bkg_double" / "pool_016_spec_nirspec_lv2bkg_double.csv"
+    pool = corpus_pool("pool_016_spec_nirspec_lv2bkg_double")
     asns = generate(pool, version_id="v0", ids=["o001"], dms=True)
     assert asns and {a["asn_id"] for a in asns} == {"o001"}
 

@@ -16,7 +16,7 @@ from asnsql.cli import cli, main
 from asnsql.io import dumps
 from asnsql.tables import from_tables, to_tables
 
-from .conftest import EXAMPLE_POOL, corpus_dir
+from .conftest import EXAMPLE_POOL, corpus_path, corpus_pool
 
 NIRSPEC_POOL = "jw00711_20181027T043250_pool"
 
@@ -35,7 +35,7 @@ def _run(args, input=None):
 
 
 def test_query_counts_match_the_pool_file():
-    pool = corpus_dir() / NIRSPEC_POOL / f"{NIRSPEC_POOL}.csv"
+    pool = corpus_pool(NIRSPEC_POOL)
     expected = Counter(r["EXP_TYPE"].strip().lower() for r in _pool_rows(pool))
     out = _run(["sql", str(pool), "SELECT exp_type, count(*) AS n FROM pool GROUP BY ALL",
                 "--format", "json"])
@@ -52,7 +52,7 @@ def test_candidates_table_lists_each_rows_candidates():
 
 
 def test_associations_tables_against_the_reference(corpus):
-    truth = sorted((corpus / EXAMPLE_POOL.stem / "truth").glob("*_asn.json"))
+    truth = sorted(corpus_path(EXAMPLE_POOL.stem, "truth").glob("*_asn.json"))
     members = sum(len(p["members"]) for t in truth for p in json.loads(t.read_text())["products"])
     out = _run(["sql", str(EXAMPLE_POOL), "--associations", "--format", "json",
                 "--version-id", "v0", "SELECT (SELECT count(*) FROM associations) AS a, "
@@ -72,7 +72,7 @@ def test_members_join_their_pool_rows():
 
 
 def test_several_pools_are_tables_by_stem():
-    a = corpus_dir() / NIRSPEC_POOL / f"{NIRSPEC_POOL}.csv"
+    a = corpus_pool(NIRSPEC_POOL)
     out = _run(["sql", str(a), str(EXAMPLE_POOL), "--format", "json",
                 "SELECT table_name, rows FROM pools ORDER BY table_name"])
     got = json.loads(out)
@@ -147,7 +147,7 @@ def test_generate_db_holds_what_generate_wrote(database):
 def test_to_tables_round_trip_in_memory():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pool = corpus_dir() / NIRSPEC_POOL / f"{NIRSPEC_POOL}.csv"
+        pool = corpus_pool(NIRSPEC_POOL)
         asns = asnsql.generate(pool, version_id="v0")
     back = from_tables(**to_tables(asns))
     assert [a.name for a in back] == [a.name for a in asns]
@@ -185,7 +185,7 @@ def test_read_only_database_answers_queries(database):
 
 def test_loading_a_pool_again_replaces_it(tmp_path):
     db = tmp_path / "a.duckdb"
-    other = corpus_dir() / NIRSPEC_POOL / f"{NIRSPEC_POOL}.csv"
+    other = corpus_pool(NIRSPEC_POOL)
     for pool in (EXAMPLE_POOL, other, EXAMPLE_POOL):
         _run(["sql", "--db", str(db), "--write", str(pool), "--associations", "SELECT 1"])
     out = _run(["sql", "--db", str(db), "--format", "json",
@@ -194,7 +194,7 @@ def test_loading_a_pool_again_replaces_it(tmp_path):
                 "FROM pools p ORDER BY pool"])
     got = {r["pool"]: r for r in json.loads(out)}
     assert set(got) == {EXAMPLE_POOL.name, other.name}
-    truth = len(list((corpus_dir() / EXAMPLE_POOL.stem / "truth").glob("*_asn.json")))
+    truth = len(list(corpus_path(EXAMPLE_POOL.stem, "truth").glob("*_asn.json")))
     assert got[EXAMPLE_POOL.name]["n"] == truth
     rows = _pool_rows(EXAMPLE_POOL)
     assert got[EXAMPLE_POOL.name]["c"] == sum(r["ASN_CANDIDATE"].count("(") for r in rows)
@@ -253,6 +253,7 @@ def test_why_on_a_member_names_its_associations(tmp_path):
     assert "passes all" in line
 
 
+@pytest.mark.slow
 def test_why_finds_an_exposure_by_another_suffix(tmp_path):
     pool = _small_pool(tmp_path)
     out = _run(["why", str(pool), "jw00007001001_02102_00001_nrca1_rate.fits"])

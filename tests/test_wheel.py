@@ -9,9 +9,10 @@ import zipfile
 
 import pytest
 
-from .conftest import EXAMPLE_POOL, ROOT
+from .conftest import EXAMPLE_POOL, ROOT, corpus_path
 
 
+@pytest.mark.slow
 @pytest.mark.wheel
 def test_wheel_runs_generate(tmp_path, corpus):
     dist = tmp_path / "dist"
@@ -34,5 +35,5 @@ def test_wheel_runs_generate(tmp_path, corpus):
                              "-p", "out", "--version-id", "v0"],
                             cwd=run, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    truth = corpus / EXAMPLE_POOL.stem / "truth"
+    truth = corpus_path(EXAMPLE_POOL.stem, "truth")
     assert sorted(os.listdir(run / "out")) == sorted(os.listdir(truth))

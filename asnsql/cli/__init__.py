@@ -102,6 +102,39 @@ def cli():
     """
 
 
+def _per_pool_note(given: bool) -> None:
+    """``--per-pool-algorithm``: one line saying why it changes nothing."""
+    if given:
+        # (asn_generate: the original algorithm over the whole pool instead of candidate by
+        # candidate; asnsql's queries give the default per-candidate algorithm's output)
+        click.echo("asnsql: note: --per-pool-algorithm changes nothing: asnsql has one "
+                   "algorithm, whose output is asn_generate's default (per candidate)",
+                   err=True)
+
+
+@contextlib.contextmanager
+def _debug_errors(enabled: bool):
+    """``generate -D``: on any error, print its full text and traceback (stderr), then let
+    :func:`main` report it and choose the exit code as usual."""
+    try:
+        yield
+    except Exception as err:
+        if enabled:
+            import traceback
+
+            traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
+        raise
+
+
+def _print_timings(timings: dict[str, float] | None) -> None:
+    """``generate -v``: the seconds of each phase, and their total, on stderr."""
+    if timings is None:
+        return
+    for phase, seconds in timings.items():
+        click.echo(f"asnsql: {phase:>16s} {seconds:8.3f} s", err=True)
+    click.echo(f"asnsql: {'total':>16s} {sum(timings.values()):8.3f} s", err=True)
+
+
 @cli.command()
 @click.argument("pool", type=click.Path(dir_okay=False))
 @click.option("-p", "--path", "path", default=".", show_default=True,
@@ -144,6 +177,12 @@ def cli():
               help="Also store the pool and its associations in this DuckDB database "
                    "(created if missing; a pool of the same file name is replaced).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print the time each phase took (on stderr).")
+@click.option("-D", "--debug", is_flag=True,
+              help="As -v, and on an error print its full text and the Python traceback.")
+@click.option("--per-pool-algorithm", is_flag=True,
+              help="Accepted for asn_generate compatibility; changes nothing (see the note).")
 @click.option("--engine", "run_on", type=click.Choice(["duckdb", "spark"]), default="duckdb",
               show_default=True,
               help="spark: generate on Apache Spark (asnsql[spark]; with --by-program the "
@@ -151,10 +190,12 @@ def cli():
 @click.option("--master", default=None,
               help="With --engine spark: the Spark master URL (default: spark-submit's, "
                    "else local[*]).")
+@click.version_option(package_name="asnsql", prog_name="asnsql generate",
+                      help="Show the version and exit.")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
              orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
-             quiet, run_on, master):
+             quiet, verbose, debug, per_pool_algorithm, run_on, master):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -171,6 +212,7 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     from ..engine import Engine
     from ..io import write_associations
     from ..ruleset import load_rules
+    from ..timing import PhaseClock
 
     if sum([bool(ids), discover, all_candidates]) > 1:
         raise click.UsageError("-i/--ids, --discover and --all-candidates are mutually "
@@ -180,6 +222,8 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
         rules = load_rules(list(rule_files), include_default=not ignore_default)
     if no_merge:
         warnings.warn("--no-merge is deprecated: not merging is the default", AsnsqlWarning)
+    _per_pool_note(per_pool_algorithm)
+    timings = {} if (verbose or debug) else None
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
@@ -189,13 +233,16 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
                                    "--save-orphans, --db or --format other than parquet")
         from ..spark import generate_file
 
-        counts = generate_file(pool, path, options, rules, master=master)
+        with _debug_errors(debug):
+            counts = generate_file(pool, path, options, rules, master=master)
         if not quiet:
             click.echo(f"wrote {counts['associations']} associations (Parquet tables, "
                        f"Spark) to {path}", err=True)
         return
-    with Engine.for_pools([pool]) as engine, _Progress(enabled=not quiet) as progress:
-        result = run_generator(engine, pool, rules, options, progress=progress)
+    with (_debug_errors(debug), Engine.for_pools([pool]) as engine,
+          _Progress(enabled=not quiet) as progress):
+        result = run_generator(engine, pool, rules, options, progress=progress,
+                               timings=timings)
         extra = {}
         if save_orphans:
             from ..generate import orphan_table
@@ -221,10 +268,13 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
                 if session:
                     session.store(engine, [result.pool], [result])
                 if not dry_run:
+                    clock = PhaseClock(timings)
                     write_associations(associations, path, fmt=fmt, extra=extra)
+                    clock.lap("write")
         finally:
             if session:
                 session.close()
+    _print_timings(timings)
     if not quiet:
         counts = Counter(a["asn_type"] for a in associations)
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
@@ -258,8 +308,7 @@ def explain(rule, rule_files, ignore_default, checks):
         try:
             chosen = [ruleset.get(rule)]
         except KeyError:
-            names = ", ".join(r.name for r in ruleset)
-            raise click.UsageError(f"no rule {rule!r}; rules: {names}") from None
+            raise click.UsageError(ruleset.unknown(rule)) from None
     else:
         chosen = list(ruleset)
     for r in chosen:
@@ -290,7 +339,7 @@ def list_rules(rule_files, ignore_default):
 
 
 #: Modules of this package that define more commands (each has a ``commands`` list).
-_COMMAND_MODULES = ("sql", "from_list", "make_pool", "edit", "gather", "diff", "validate")
+_COMMAND_MODULES = ("sql", "from_list", "make_pool", "edit", "gather", "diff", "validate", "roman")
 
 
 def _register() -> None:

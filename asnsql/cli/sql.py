@@ -35,7 +35,7 @@ class _StdinPool:
 
 @click.command(name="sql")
 @click.argument("pools", nargs=-1, metavar="[POOL]...")
-@click.argument("statement", metavar="SQL")
+@click.argument("statement", metavar="SQL", required=False)
 @click.option("--associations", is_flag=True,
               help="Also run the generator: tables associations, products, members.")
 @click.option("--db", "database", type=click.Path(dir_okay=False),
@@ -51,8 +51,11 @@ class _StdinPool:
 @click.option("--pool-format", default=None, help="astropy table format of the pools.")
 @click.option("--version-id", is_flag=False, flag_value="", default=None,
               help="With --associations: as for generate.")
+@click.option("--schema", is_flag=True,
+              help="Print the tables' columns and types (of the pools given, or of a "
+                   "sample pool; of --db) instead of running SQL.")
 def sql(pools, statement, associations, database, write, fmt, output, delimiter, pool_format,
-        version_id):
+        version_id, schema):
     """Run SQL over pools (and their associations).
 
     One pool is the table `pool`; several are tables named by file stem
@@ -71,9 +74,18 @@ def sql(pools, statement, associations, database, write, fmt, output, delimiter,
       cat pool.csv | asnsql sql - "SELECT count(*) FROM pool"
       asnsql sql --db archive.duckdb "SELECT pool, rows FROM pools"
       asnsql sql --db archive.duckdb --write new_pool.csv --associations "SELECT 1"
+      asnsql sql --schema                  # every table's columns (docs/TABLES.md)
     """
     from ..io import write_file_atomic
     from ..session import Session, write_result
+
+    if schema:
+        # (no SQL: the last argument is a pool too)
+        _print_schema(pools + ((statement,) if statement else ()), database,
+                      delimiter=delimiter, pool_format=pool_format)
+        return
+    if statement is None:
+        raise click.UsageError("Missing argument 'SQL'.")
 
     if write and not database:
         raise click.UsageError("--write needs --db FILE")
@@ -96,6 +108,21 @@ def sql(pools, statement, associations, database, write, fmt, output, delimiter,
         stream = sys.stdout.buffer
         stream.write(data)
         stream.flush()
+
+
+def _print_schema(pools: tuple[str, ...], database: str | None, **options) -> None:
+    """``sql --schema``: one line per column, ``table column TYPE``, read from DuckDB."""
+    from ..schema import describe, table_columns
+    from ..session import Session
+
+    if database:
+        with Session(database) as session:
+            rows = table_columns(session)
+    else:
+        with _StdinPool(pools) as paths:
+            rows = describe(paths, **options)
+    for table, column, kind in rows:
+        click.echo(f"{table:16s} {column:18s} {kind}")
 
 
 @click.command(name="why")

@@ -1,14 +1,14 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
     "filename",
     ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") AS exptype,
-    "program" AS k0,
-    "tsovisit" AS k1,
-    "exp_type" AS k2,
-    "patt_num" AS k3,
-    "patt_num" AS k4,
+    "program" AS key0_program,
+    "tsovisit" AS key1_is_tso,
+    "exp_type" AS key2_exp_type,
+    "patt_num" AS key3_patt_num,
+    "patt_num" AS key4_is_current_patt_num,
     (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
       AND COALESCE("patttype" = 'along-slit-nod', FALSE)
@@ -18,7 +18,7 @@ WITH x AS (
     )
     AND (
       NOT "patt_num" IS NULL
-    ) AS ok0,
+    ) AS ok0_science,
     (
       COALESCE("patttype" = 'along-slit-nod', FALSE)
       AND NOT (
@@ -30,14 +30,14 @@ WITH x AS (
     )
     AND (
       NOT "patt_num" IS NULL
-    ) AS ok1,
+    ) AS ok1_background,
     (
       COALESCE("exp_type" = 'mir_taconfirm', FALSE)
       AND NOT (
         COALESCE("cand_type" IN ('background'), FALSE)
       )
-    ) AS ok2,
-    "patt_num" AS v_patt_num
+    ) AS ok2_target_acquisition,
+    "patt_num" AS owner_patt_num
   FROM run_items
   WHERE
     (
@@ -72,354 +72,430 @@ WITH x AS (
       )
     )
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0" OR "ok1" OR "ok2"
+    "ok0_science" OR "ok1_background" OR "ok2_target_acquisition"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), e1 AS (
+), first_roles AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 WHEN "ok2" THEN 2 END AS first_role,
-    CASE WHEN "ok0" THEN 1 WHEN "ok1" THEN 0 WHEN "ok2" THEN 2 END AS first_phase
-  FROM e
-), s AS (
+    CASE
+      WHEN "ok0_science"
+      THEN 0
+      WHEN "ok1_background"
+      THEN 1
+      WHEN "ok2_target_acquisition"
+      THEN 2
+    END AS first_role,
+    CASE
+      WHEN "ok0_science"
+      THEN 1
+      WHEN "ok1_background"
+      THEN 0
+      WHEN "ok2_target_acquisition"
+      THEN 2
+    END AS first_phase
+  FROM role_rows
+), owners AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (0)
-), pa AS (
+), first_attached AS (
   SELECT
     "run",
-    "k0",
+    "key0_program",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (1, 2)
   GROUP BY
     "run",
-    "k0"
+    "key0_program"
 ), owned AS (
   SELECT
-    "s"."run",
-    "s"."k0",
-    "s"."k1" AS k1,
-    "s"."k2" AS k2,
-    "s"."k3" AS k3,
-    CAST(NULL AS TEXT) AS k4,
-    "s"."v_patt_num" AS v_patt_num,
+    "owners"."run",
+    "owners"."key0_program",
+    "owners"."key1_is_tso" AS key1_is_tso,
+    "owners"."key2_exp_type" AS key2_exp_type,
+    "owners"."key3_patt_num" AS key3_patt_num,
+    CAST(NULL AS TEXT) AS key4_is_current_patt_num,
+    "owners"."owner_patt_num" AS owner_patt_num,
     CASE
-      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0")
-      AND "pa"."first_attach" < "s"."pos"
+      WHEN "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
+      AND "first_attached"."first_attach" < "owners"."pos"
       AND NOT (
-        "pa"."first_science"
+        "first_attached"."first_science"
       )
-      THEN "pa"."first_attach"
-      ELSE "s"."pos"
+      THEN "first_attached"."first_attach"
+      ELSE "owners"."pos"
     END AS created,
-    "s"."pos" AS gid
-  FROM s
-  LEFT JOIN pa
-    ON "s"."run" = "pa"."run" AND "s"."k0" = "pa"."k0"
-), orphan AS (
+    "owners"."pos" AS gid
+  FROM owners
+  LEFT JOIN first_attached
+    ON "owners"."run" = "first_attached"."run"
+    AND "owners"."key0_program" = "first_attached"."key0_program"
+), orphans AS (
   SELECT
-    "pa"."run",
-    "pa"."k0",
-    CAST(NULL AS TEXT) AS k1,
-    CAST(NULL AS TEXT) AS k2,
-    CAST(NULL AS TEXT) AS k3,
-    CAST(NULL AS TEXT) AS k4,
-    CAST(NULL AS TEXT) AS v_patt_num,
-    "pa"."first_attach" AS created,
+    "first_attached"."run",
+    "first_attached"."key0_program",
+    CAST(NULL AS TEXT) AS key1_is_tso,
+    CAST(NULL AS TEXT) AS key2_exp_type,
+    CAST(NULL AS TEXT) AS key3_patt_num,
+    CAST(NULL AS TEXT) AS key4_is_current_patt_num,
+    CAST(NULL AS TEXT) AS owner_patt_num,
+    "first_attached"."first_attach" AS created,
     -(
-      "pa"."first_attach" + 1
+      "first_attached"."first_attach" + 1
     ) AS gid
-  FROM pa
+  FROM first_attached
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM s
+      FROM owners
       WHERE
         (
-          "s"."run" = "pa"."run" AND "s"."k0" = "pa"."k0"
+          "owners"."run" = "first_attached"."run"
+          AND "owners"."key0_program" = "first_attached"."key0_program"
         )
         AND (
           NOT (
-            "pa"."first_science"
-          ) OR "s"."pos" < "pa"."first_attach"
+            "first_attached"."first_science"
+          )
+          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
-), assoc AS (
+), associations AS (
   SELECT
     "run",
-    "k0",
-    "k1",
-    "k2",
-    "k3",
-    "k4",
-    "v_patt_num",
+    "key0_program",
+    "key1_is_tso",
+    "key2_exp_type",
+    "key3_patt_num",
+    "key4_is_current_patt_num",
+    "owner_patt_num",
     "created",
     "gid"
   FROM owned
   UNION ALL
   SELECT
     "run",
-    "k0",
-    "k1",
-    "k2",
-    "k3",
-    "k4",
-    "v_patt_num",
+    "key0_program",
+    "key1_is_tso",
+    "key2_exp_type",
+    "key3_patt_num",
+    "key4_is_current_patt_num",
+    "owner_patt_num",
     "created",
     "gid"
-  FROM orphan
-), e1a AS (
+  FROM orphans
+), attaching AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
-    "ok1" OR "ok2"
-), cand AS (
+    "ok1_background" OR "ok2_target_acquisition"
+), attach_candidates AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
+    "asn"."run",
+    "asn"."gid",
+    "attacher"."pos",
+    "attacher"."exptype",
+    "attacher"."key0_program",
+    "attacher"."key1_is_tso",
+    "attacher"."key2_exp_type",
+    "attacher"."key3_patt_num",
+    "attacher"."key4_is_current_patt_num",
     CASE
-      WHEN "e1"."ok1"
+      WHEN "attacher"."ok1_background"
       AND (
         (
-          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "e1"."k2" IS NULL OR "a"."k2" IS NULL OR "e1"."k2" = "a"."k2"
+          "attacher"."key2_exp_type" IS NULL
+          OR "asn"."key2_exp_type" IS NULL
+          OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
         )
         AND (
-          "e1"."k4" IS NULL OR "a"."k4" IS NULL OR "e1"."k4" = "a"."k4"
+          "attacher"."key4_is_current_patt_num" IS NULL
+          OR "asn"."key4_is_current_patt_num" IS NULL
+          OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
         )
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       AND NOT (
-        CONTAINS(LOWER("e1"."v_patt_num"), LOWER(COALESCE("a"."v_patt_num", 'none')))
+        CONTAINS(
+          LOWER("attacher"."owner_patt_num"),
+          LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+        )
       )
       AND (
-        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+        "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
       THEN 1
-      WHEN "e1"."ok2"
+      WHEN "attacher"."ok2_target_acquisition"
       AND (
-        "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        "attacher"."key1_is_tso" IS NULL
+        OR "asn"."key1_is_tso" IS NULL
+        OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       THEN 2
-    END AS role_ix,
+    END AS role_index,
     CASE
-      WHEN "e1"."pos" >= "a"."created"
+      WHEN "attacher"."pos" >= "asn"."created"
       THEN 0
       ELSE GREATEST(
         CASE
           WHEN CASE
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_background"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k2" IS NULL OR "a"."k2" IS NULL OR "e1"."k2" = "a"."k2"
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
               )
               AND (
-                "e1"."k4" IS NULL OR "a"."k4" IS NULL OR "e1"."k4" = "a"."k4"
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             AND NOT (
-              CONTAINS(LOWER("e1"."v_patt_num"), LOWER(COALESCE("a"."v_patt_num", 'none')))
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
             )
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
-            WHEN "e1"."ok2"
+            WHEN "attacher"."ok2_target_acquisition"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 2
           END = 0
           THEN 1
           WHEN CASE
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_background"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k2" IS NULL OR "a"."k2" IS NULL OR "e1"."k2" = "a"."k2"
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
               )
               AND (
-                "e1"."k4" IS NULL OR "a"."k4" IS NULL OR "e1"."k4" = "a"."k4"
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             AND NOT (
-              CONTAINS(LOWER("e1"."v_patt_num"), LOWER(COALESCE("a"."v_patt_num", 'none')))
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
             )
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
-            WHEN "e1"."ok2"
+            WHEN "attacher"."ok2_target_acquisition"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 2
           END = 1
           THEN 0
           WHEN CASE
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_background"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k2" IS NULL OR "a"."k2" IS NULL OR "e1"."k2" = "a"."k2"
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
               )
               AND (
-                "e1"."k4" IS NULL OR "a"."k4" IS NULL OR "e1"."k4" = "a"."k4"
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             AND NOT (
-              CONTAINS(LOWER("e1"."v_patt_num"), LOWER(COALESCE("a"."v_patt_num", 'none')))
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
             )
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
-            WHEN "e1"."ok2"
+            WHEN "attacher"."ok2_target_acquisition"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 2
           END = 2
           THEN 2
           ELSE 0
         END,
-        "e1"."first_phase"
+        "attacher"."first_phase"
       )
     END AS phase
-  FROM assoc AS a
-  JOIN e1a AS e1
-    ON "e1"."run" = "a"."run" AND "e1"."k0" = "a"."k0"
+  FROM associations AS asn
+  JOIN attaching AS attacher
+    ON "attacher"."run" = "asn"."run"
+    AND "attacher"."key0_program" = "asn"."key0_program"
   WHERE
     (
-      "e1"."ok1"
+      "attacher"."ok1_background"
       AND (
         (
-          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "e1"."k2" IS NULL OR "a"."k2" IS NULL OR "e1"."k2" = "a"."k2"
+          "attacher"."key2_exp_type" IS NULL
+          OR "asn"."key2_exp_type" IS NULL
+          OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
         )
         AND (
-          "e1"."k4" IS NULL OR "a"."k4" IS NULL OR "e1"."k4" = "a"."k4"
+          "attacher"."key4_is_current_patt_num" IS NULL
+          OR "asn"."key4_is_current_patt_num" IS NULL
+          OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
         )
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       AND NOT (
-        CONTAINS(LOWER("e1"."v_patt_num"), LOWER(COALESCE("a"."v_patt_num", 'none')))
+        CONTAINS(
+          LOWER("attacher"."owner_patt_num"),
+          LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+        )
       )
       AND (
-        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+        "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
     )
     OR (
-      "e1"."ok2"
+      "attacher"."ok2_target_acquisition"
       AND (
-        "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        "attacher"."key1_is_tso" IS NULL
+        OR "asn"."key1_is_tso" IS NULL
+        OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
     )
-), att AS (
+), attached AS (
   SELECT
     *
-  FROM cand
+  FROM attach_candidates
   QUALIFY
     NOT (
-      "role_ix" IN (1)
+      "role_index" IN (1)
     )
-    OR "k4" = FIRST_VALUE(CASE WHEN "role_ix" IN (1) THEN "k4" END IGNORE NULLS) OVER (
+    OR "key4_is_current_patt_num" = FIRST_VALUE(CASE WHEN "role_index" IN (1) THEN "key4_is_current_patt_num" END IGNORE NULLS) OVER (
       PARTITION BY "run", "gid"
       ORDER BY "phase", "pos"
       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     )
-), m AS (
+), members AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
-    "e1"."first_role" AS role_ix,
+    "asn"."run",
+    "asn"."gid",
+    "first_roles"."pos",
+    "first_roles"."exptype",
+    "first_roles"."key0_program",
+    "first_roles"."key1_is_tso",
+    "first_roles"."key2_exp_type",
+    "first_roles"."key3_patt_num",
+    "first_roles"."key4_is_current_patt_num",
+    "first_roles"."first_role" AS role_index,
     0 AS phase
-  FROM assoc AS a
-  JOIN e1
-    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  FROM associations AS asn
+  JOIN first_roles
+    ON "first_roles"."run" = "asn"."run" AND "first_roles"."pos" = "asn"."gid"
   UNION ALL
   SELECT
     *
-  FROM att
+  FROM attached
 )
 SELECT
   'Asn_Lv2MIRLRSFixedSlitNod' AS rule,
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created",
-  "m"."pos",
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
   CASE
-    WHEN "m"."role_ix" = 0
+    WHEN "members"."role_index" = 0
     THEN 'science'
-    WHEN "m"."role_ix" = 1
+    WHEN "members"."role_index" = 1
     THEN 'background'
-    WHEN "m"."role_ix" = 2
+    WHEN "members"."role_index" = 2
     THEN 'target_acquisition'
   END AS role,
   CASE
-    WHEN "m"."role_ix" = 1 AND "m"."exptype" = 'science'
+    WHEN "members"."role_index" = 1 AND "members"."exptype" = 'science'
     THEN 'background'
-    ELSE "m"."exptype"
+    ELSE "members"."exptype"
   END AS exptype,
-  "m"."phase",
-  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM assoc
-JOIN m
-  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m"."run",
-    "m"."gid",
-    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+    "members"."run",
+    "members"."gid",
+    'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
+            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
@@ -427,8 +503,8 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-            NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0, 1)),
+          ARRAY_AGG(DISTINCT "members"."key2_exp_type") FILTER(WHERE
+            NOT "members"."key2_exp_type" IS NULL AND "members"."role_index" IN (0, 1)),
           []
         )
       ),
@@ -436,8 +512,8 @@ JOIN (
     ) || CHR(30) || 'patt_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-            NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key3_patt_num") FILTER(WHERE
+            NOT "members"."key3_patt_num" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -445,30 +521,32 @@ JOIN (
     ) || CHR(30) || 'is_current_patt_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-            NOT "m"."k4" IS NULL AND "m"."role_ix" IN (1)),
+          ARRAY_AGG(DISTINCT "members"."key4_is_current_patt_num") FILTER(WHERE
+            NOT "members"."key4_is_current_patt_num" IS NULL
+            AND "members"."role_index" IN (1)),
           []
         )
       ),
       CHR(31)
     ) AS found,
-    MIN("m"."pos") AS found_pos
-  FROM m
+    MIN("members"."pos") AS found_pos
+  FROM members
   GROUP BY
-    "m"."run",
-    "m"."gid"
+    "members"."run",
+    "members"."gid"
   HAVING
     BOOL_OR(
       CAST(CASE
-        WHEN "m"."role_ix" = 1 AND "m"."exptype" = 'science'
+        WHEN "members"."role_index" = 1 AND "members"."exptype" = 'science'
         THEN 'background'
-        ELSE "m"."exptype"
+        ELSE "members"."exptype"
       END = 'science' AS BOOLEAN)
     )
-) AS fv
-  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "assoc"."run",
-  "assoc"."gid",
-  "m"."phase",
-  "m"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"

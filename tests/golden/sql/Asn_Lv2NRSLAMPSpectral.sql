@@ -1,15 +1,15 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
     "filename",
     ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") AS exptype,
-    "program" AS k0,
-    "tsovisit" AS k1,
-    "exp_type" AS k2,
-    "filter" AS k3,
-    "lamp" AS k4,
-    COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS ok0
+    "program" AS key0_program,
+    "tsovisit" AS key1_is_tso,
+    "exp_type" AS key2_exp_type,
+    "filter" AS key3_opt_elem,
+    "lamp" AS key4_lamp,
+    COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS ok0_science
   FROM run_items
   WHERE
     (
@@ -54,178 +54,185 @@ WITH x AS (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     )
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0"
+    "ok0_science"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), e1 AS (
+), first_roles AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 END AS first_role,
-    CASE WHEN "ok0" THEN 0 END AS first_phase
-  FROM e
-), s AS (
+    CASE WHEN "ok0_science" THEN 0 END AS first_role,
+    CASE WHEN "ok0_science" THEN 0 END AS first_phase
+  FROM role_rows
+), owners AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (0)
-), pa AS (
+), first_attached AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
+    "key0_program",
+    "key2_exp_type",
+    "key3_opt_elem",
+    "key4_lamp",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (-1)
   GROUP BY
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4"
+    "key0_program",
+    "key2_exp_type",
+    "key3_opt_elem",
+    "key4_lamp"
 ), owned AS (
   SELECT
-    "s"."run",
-    "s"."k0",
-    "s"."k2",
-    "s"."k3",
-    "s"."k4",
-    "s"."k1" AS k1,
+    "owners"."run",
+    "owners"."key0_program",
+    "owners"."key2_exp_type",
+    "owners"."key3_opt_elem",
+    "owners"."key4_lamp",
+    "owners"."key1_is_tso" AS key1_is_tso,
     CASE
-      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."k3", "s"."k4")
-      AND "pa"."first_attach" < "s"."pos"
-      AND NOT (
-        "pa"."first_science"
+      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+        PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_exp_type", "owners"."key3_opt_elem", "owners"."key4_lamp"
       )
-      THEN "pa"."first_attach"
-      ELSE "s"."pos"
+      AND "first_attached"."first_attach" < "owners"."pos"
+      AND NOT (
+        "first_attached"."first_science"
+      )
+      THEN "first_attached"."first_attach"
+      ELSE "owners"."pos"
     END AS created,
-    "s"."pos" AS gid
-  FROM s
-  LEFT JOIN pa
-    ON "s"."run" = "pa"."run"
-    AND "s"."k0" = "pa"."k0"
-    AND "s"."k2" = "pa"."k2"
-    AND "s"."k3" = "pa"."k3"
-    AND "s"."k4" = "pa"."k4"
-), orphan AS (
+    "owners"."pos" AS gid
+  FROM owners
+  LEFT JOIN first_attached
+    ON "owners"."run" = "first_attached"."run"
+    AND "owners"."key0_program" = "first_attached"."key0_program"
+    AND "owners"."key2_exp_type" = "first_attached"."key2_exp_type"
+    AND "owners"."key3_opt_elem" = "first_attached"."key3_opt_elem"
+    AND "owners"."key4_lamp" = "first_attached"."key4_lamp"
+), orphans AS (
   SELECT
-    "pa"."run",
-    "pa"."k0",
-    "pa"."k2",
-    "pa"."k3",
-    "pa"."k4",
-    CAST(NULL AS TEXT) AS k1,
-    "pa"."first_attach" AS created,
+    "first_attached"."run",
+    "first_attached"."key0_program",
+    "first_attached"."key2_exp_type",
+    "first_attached"."key3_opt_elem",
+    "first_attached"."key4_lamp",
+    CAST(NULL AS TEXT) AS key1_is_tso,
+    "first_attached"."first_attach" AS created,
     -(
-      "pa"."first_attach" + 1
+      "first_attached"."first_attach" + 1
     ) AS gid
-  FROM pa
+  FROM first_attached
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM s
+      FROM owners
       WHERE
         (
-          "s"."run" = "pa"."run"
-          AND "s"."k0" = "pa"."k0"
-          AND "s"."k2" = "pa"."k2"
-          AND "s"."k3" = "pa"."k3"
-          AND "s"."k4" = "pa"."k4"
+          "owners"."run" = "first_attached"."run"
+          AND "owners"."key0_program" = "first_attached"."key0_program"
+          AND "owners"."key2_exp_type" = "first_attached"."key2_exp_type"
+          AND "owners"."key3_opt_elem" = "first_attached"."key3_opt_elem"
+          AND "owners"."key4_lamp" = "first_attached"."key4_lamp"
         )
         AND (
           NOT (
-            "pa"."first_science"
-          ) OR "s"."pos" < "pa"."first_attach"
+            "first_attached"."first_science"
+          )
+          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
-), assoc AS (
+), associations AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "k1",
+    "key0_program",
+    "key2_exp_type",
+    "key3_opt_elem",
+    "key4_lamp",
+    "key1_is_tso",
     "created",
     "gid"
   FROM owned
   UNION ALL
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "k1",
+    "key0_program",
+    "key2_exp_type",
+    "key3_opt_elem",
+    "key4_lamp",
+    "key1_is_tso",
     "created",
     "gid"
-  FROM orphan
-), m AS (
+  FROM orphans
+), members AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
-    "e1"."first_role" AS role_ix,
+    "asn"."run",
+    "asn"."gid",
+    "first_roles"."pos",
+    "first_roles"."exptype",
+    "first_roles"."key0_program",
+    "first_roles"."key1_is_tso",
+    "first_roles"."key2_exp_type",
+    "first_roles"."key3_opt_elem",
+    "first_roles"."key4_lamp",
+    "first_roles"."first_role" AS role_index,
     0 AS phase
-  FROM assoc AS a
-  JOIN e1
-    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  FROM associations AS asn
+  JOIN first_roles
+    ON "first_roles"."run" = "asn"."run" AND "first_roles"."pos" = "asn"."gid"
 )
 SELECT
   'Asn_Lv2NRSLAMPSpectral' AS rule,
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created",
-  "m"."pos",
-  CASE WHEN "m"."role_ix" = 0 THEN 'science' END AS role,
-  "m"."exptype" AS exptype,
-  "m"."phase",
-  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM assoc
-JOIN m
-  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
+  CASE WHEN "members"."role_index" = 0 THEN 'science' END AS role,
+  "members"."exptype" AS exptype,
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m"."run",
-    "m"."gid",
-    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+    "members"."run",
+    "members"."gid",
+    'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
+            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
       CHR(31)
-    ) || CHR(30) || 'exp_type=' || ANY_VALUE("m"."k2") || CHR(30) || 'opt_elem=' || ANY_VALUE("m"."k3") || CHR(30) || 'lamp=' || ANY_VALUE("m"."k4") AS found,
-    MIN("m"."pos") AS found_pos
-  FROM m
+    ) || CHR(30) || 'exp_type=' || ANY_VALUE("members"."key2_exp_type") || CHR(30) || 'opt_elem=' || ANY_VALUE("members"."key3_opt_elem") || CHR(30) || 'lamp=' || ANY_VALUE("members"."key4_lamp") AS found,
+    MIN("members"."pos") AS found_pos
+  FROM members
   GROUP BY
-    "m"."run",
-    "m"."gid"
+    "members"."run",
+    "members"."gid"
   HAVING
-    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
-) AS fv
-  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+    BOOL_OR(CAST("members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "assoc"."run",
-  "assoc"."gid",
-  "m"."phase",
-  "m"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"

@@ -1,30 +1,30 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
     "filename",
     ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") AS exptype,
-    "program" AS k0,
-    "tsovisit" AS k1,
-    "instrume" AS k2,
-    "detector" AS k3,
-    COALESCE("filter", "band") AS k4,
-    CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS ks4,
-    COALESCE("pupil", "grating") AS k5,
+    "program" AS key0_program,
+    "tsovisit" AS key1_is_tso,
+    "instrume" AS key2_instrument,
+    "detector" AS key3_detector,
+    COALESCE("filter", "band") AS key4_opt_elem,
+    CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS key4_opt_elem_from,
+    COALESCE("pupil", "grating") AS key5_opt_elem2,
     CASE
       WHEN NOT "pupil" IS NULL
       THEN 'pupil'
       WHEN NOT "grating" IS NULL
       THEN 'grating'
-    END AS ks5,
-    "fxd_slit" AS k6,
-    "subarray" AS k7,
-    "channel" AS k8,
-    "fxd_slit" AS k9,
-    "exp_type" AS k10,
-    "msametfl" AS k11,
-    "expspcin" AS k12,
-    TRUE AS ok0
+    END AS key5_opt_elem2_from,
+    "fxd_slit" AS key6_fxd_slit,
+    "subarray" AS key7_subarray,
+    "channel" AS key8_channel,
+    "fxd_slit" AS key9_slit,
+    "exp_type" AS key10_exp_type,
+    "msametfl" AS key11_msametfl,
+    "expspcin" AS key12_expspcin,
+    TRUE AS ok0_member
   FROM run_items
   WHERE
     (
@@ -63,268 +63,298 @@ WITH x AS (
       )
     )
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0"
+    "ok0_member"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), v AS (
+), key_vectors AS (
   SELECT
     "run",
-    "k0",
-    "k1",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k5",
-    "ks5",
-    "k6",
-    "k7",
-    "k8",
-    "k9",
-    "k10",
-    "k11",
-    "k12",
+    "key0_program",
+    "key1_is_tso",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key5_opt_elem2",
+    "key5_opt_elem2_from",
+    "key6_fxd_slit",
+    "key7_subarray",
+    "key8_channel",
+    "key9_slit",
+    "key10_exp_type",
+    "key11_msametfl",
+    "key12_expspcin",
     MIN("pos") AS first_pos
-  FROM e
+  FROM role_rows
   WHERE
-    "ok0"
+    "ok0_member"
   GROUP BY
     "run",
-    "k0",
-    "k1",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k5",
-    "ks5",
-    "k6",
-    "k7",
-    "k8",
-    "k9",
-    "k10",
-    "k11",
-    "k12"
-), g AS (
+    "key0_program",
+    "key1_is_tso",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key5_opt_elem2",
+    "key5_opt_elem2_from",
+    "key6_fxd_slit",
+    "key7_subarray",
+    "key8_channel",
+    "key9_slit",
+    "key10_exp_type",
+    "key11_msametfl",
+    "key12_expspcin"
+), maximal_vectors AS (
   SELECT
-    v.*
-  FROM v
+    key_vectors.*
+  FROM key_vectors
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM v AS w
+      FROM key_vectors AS other_vector
       WHERE
         (
-          "w"."run" = "v"."run"
-          AND "w"."k0" = "v"."k0"
-          AND "w"."k2" = "v"."k2"
-          AND "w"."k3" = "v"."k3"
+          "other_vector"."run" = "key_vectors"."run"
+          AND "other_vector"."key0_program" = "key_vectors"."key0_program"
+          AND "other_vector"."key2_instrument" = "key_vectors"."key2_instrument"
+          AND "other_vector"."key3_detector" = "key_vectors"."key3_detector"
           AND (
-            "w"."k4" = "v"."k4" AND "w"."ks4" = "v"."ks4"
+            "other_vector"."key4_opt_elem" = "key_vectors"."key4_opt_elem"
+            AND "other_vector"."key4_opt_elem_from" = "key_vectors"."key4_opt_elem_from"
           )
-          AND "w"."k10" = "v"."k10"
-          AND "w"."k11" = "v"."k11"
-          AND "w"."k12" = "v"."k12"
+          AND "other_vector"."key10_exp_type" = "key_vectors"."key10_exp_type"
+          AND "other_vector"."key11_msametfl" = "key_vectors"."key11_msametfl"
+          AND "other_vector"."key12_expspcin" = "key_vectors"."key12_expspcin"
         )
         AND (
-          "v"."k1" IS NULL OR "w"."k1" = "v"."k1"
+          "key_vectors"."key1_is_tso" IS NULL
+          OR "other_vector"."key1_is_tso" = "key_vectors"."key1_is_tso"
         )
         AND (
-          "v"."k5" IS NULL OR (
-            "w"."k5" = "v"."k5" AND "w"."ks5" = "v"."ks5"
+          "key_vectors"."key5_opt_elem2" IS NULL
+          OR (
+            "other_vector"."key5_opt_elem2" = "key_vectors"."key5_opt_elem2"
+            AND "other_vector"."key5_opt_elem2_from" = "key_vectors"."key5_opt_elem2_from"
           )
         )
         AND (
-          "v"."k6" IS NULL OR "w"."k6" = "v"."k6"
+          "key_vectors"."key6_fxd_slit" IS NULL
+          OR "other_vector"."key6_fxd_slit" = "key_vectors"."key6_fxd_slit"
         )
         AND (
-          "v"."k7" IS NULL OR "w"."k7" = "v"."k7"
+          "key_vectors"."key7_subarray" IS NULL
+          OR "other_vector"."key7_subarray" = "key_vectors"."key7_subarray"
         )
         AND (
-          "v"."k8" IS NULL OR "w"."k8" = "v"."k8"
+          "key_vectors"."key8_channel" IS NULL
+          OR "other_vector"."key8_channel" = "key_vectors"."key8_channel"
         )
         AND (
-          "v"."k9" IS NULL OR "w"."k9" = "v"."k9"
+          "key_vectors"."key9_slit" IS NULL
+          OR "other_vector"."key9_slit" = "key_vectors"."key9_slit"
         )
         AND (
           (
-            "v"."k1" IS NULL AND NOT "w"."k1" IS NULL
+            "key_vectors"."key1_is_tso" IS NULL AND NOT "other_vector"."key1_is_tso" IS NULL
           )
           OR (
-            "v"."k5" IS NULL AND NOT "w"."k5" IS NULL
+            "key_vectors"."key5_opt_elem2" IS NULL
+            AND NOT "other_vector"."key5_opt_elem2" IS NULL
           )
           OR (
-            "v"."k6" IS NULL AND NOT "w"."k6" IS NULL
+            "key_vectors"."key6_fxd_slit" IS NULL
+            AND NOT "other_vector"."key6_fxd_slit" IS NULL
           )
           OR (
-            "v"."k7" IS NULL AND NOT "w"."k7" IS NULL
+            "key_vectors"."key7_subarray" IS NULL
+            AND NOT "other_vector"."key7_subarray" IS NULL
           )
           OR (
-            "v"."k8" IS NULL AND NOT "w"."k8" IS NULL
+            "key_vectors"."key8_channel" IS NULL
+            AND NOT "other_vector"."key8_channel" IS NULL
           )
           OR (
-            "v"."k9" IS NULL AND NOT "w"."k9" IS NULL
+            "key_vectors"."key9_slit" IS NULL AND NOT "other_vector"."key9_slit" IS NULL
           )
         )
     )
-), p AS (
+), partitions AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k10",
-    "k11",
-    "k12",
-    MIN("pos") AS part_first
-  FROM e
+    "key0_program",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key10_exp_type",
+    "key11_msametfl",
+    "key12_expspcin",
+    MIN("pos") AS partition_first
+  FROM role_rows
   WHERE
-    "ok0"
+    "ok0_member"
   GROUP BY
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k10",
-    "k11",
-    "k12"
-), gc AS (
+    "key0_program",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key10_exp_type",
+    "key11_msametfl",
+    "key12_expspcin"
+), associations AS (
   SELECT
     *,
     ROW_NUMBER() OVER (
-      ORDER BY "run", "created", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12"
+      ORDER BY "run", "created", "key0_program", "key1_is_tso", "key2_instrument", "key3_detector", "key4_opt_elem", "key5_opt_elem2", "key6_fxd_slit", "key7_subarray", "key8_channel", "key9_slit", "key10_exp_type", "key11_msametfl", "key12_expspcin"
     ) AS gid
   FROM (
     SELECT
-      g.*,
+      maximal_vectors.*,
       CASE
-        WHEN "g"."first_pos" = MIN("g"."first_pos") OVER (
-          PARTITION BY "g"."run", "g"."k0", "g"."k2", "g"."k3", "g"."k4", "g"."ks4", "g"."k10", "g"."k11", "g"."k12"
+        WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+          PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key2_instrument", "maximal_vectors"."key3_detector", "maximal_vectors"."key4_opt_elem", "maximal_vectors"."key4_opt_elem_from", "maximal_vectors"."key10_exp_type", "maximal_vectors"."key11_msametfl", "maximal_vectors"."key12_expspcin"
         )
-        THEN LEAST("g"."first_pos", "p"."part_first")
-        ELSE "g"."first_pos"
+        THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+        ELSE "maximal_vectors"."first_pos"
       END AS created
-    FROM g
-    JOIN p
-      ON "g"."run" = "p"."run"
-      AND "g"."k0" = "p"."k0"
-      AND "g"."k2" = "p"."k2"
-      AND "g"."k3" = "p"."k3"
+    FROM maximal_vectors
+    JOIN partitions
+      ON "maximal_vectors"."run" = "partitions"."run"
+      AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+      AND "maximal_vectors"."key2_instrument" = "partitions"."key2_instrument"
+      AND "maximal_vectors"."key3_detector" = "partitions"."key3_detector"
       AND (
-        "g"."k4" = "p"."k4" AND "g"."ks4" = "p"."ks4"
+        "maximal_vectors"."key4_opt_elem" = "partitions"."key4_opt_elem"
+        AND "maximal_vectors"."key4_opt_elem_from" = "partitions"."key4_opt_elem_from"
       )
-      AND "g"."k10" = "p"."k10"
-      AND "g"."k11" = "p"."k11"
-      AND "g"."k12" = "p"."k12"
-  ) AS c
-), m1 AS (
+      AND "maximal_vectors"."key10_exp_type" = "partitions"."key10_exp_type"
+      AND "maximal_vectors"."key11_msametfl" = "partitions"."key11_msametfl"
+      AND "maximal_vectors"."key12_expspcin" = "partitions"."key12_expspcin"
+  ) AS dated
+), group_members AS (
   SELECT
-    "gc"."run",
-    "gc"."gid",
-    "e"."pos",
-    "e"."exptype",
-    "e"."k0",
-    "e"."k1",
-    "e"."k2",
-    "e"."k3",
-    "e"."k4",
-    "e"."k5",
-    "e"."k6",
-    "e"."k7",
-    "e"."k8",
-    "e"."k9",
-    "e"."k10",
-    "e"."k11",
-    "e"."k12",
-    CASE WHEN "e"."ok0" THEN 0 END AS role_ix,
+    "associations"."run",
+    "associations"."gid",
+    "role_rows"."pos",
+    "role_rows"."exptype",
+    "role_rows"."key0_program",
+    "role_rows"."key1_is_tso",
+    "role_rows"."key2_instrument",
+    "role_rows"."key3_detector",
+    "role_rows"."key4_opt_elem",
+    "role_rows"."key5_opt_elem2",
+    "role_rows"."key6_fxd_slit",
+    "role_rows"."key7_subarray",
+    "role_rows"."key8_channel",
+    "role_rows"."key9_slit",
+    "role_rows"."key10_exp_type",
+    "role_rows"."key11_msametfl",
+    "role_rows"."key12_expspcin",
+    CASE WHEN "role_rows"."ok0_member" THEN 0 END AS role_index,
     CASE
-      WHEN "e"."pos" >= "gc"."created"
+      WHEN "role_rows"."pos" >= "associations"."created"
       THEN 0
-      ELSE CASE WHEN CASE WHEN "e"."ok0" THEN 0 END = 0 THEN 0 ELSE 0 END
+      ELSE CASE WHEN CASE WHEN "role_rows"."ok0_member" THEN 0 END = 0 THEN 0 ELSE 0 END
     END AS phase
-  FROM gc
-  JOIN e
-    ON "e"."run" = "gc"."run"
-    AND "e"."k0" = "gc"."k0"
-    AND "e"."k2" = "gc"."k2"
-    AND "e"."k3" = "gc"."k3"
+  FROM associations
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."key0_program" = "associations"."key0_program"
+    AND "role_rows"."key2_instrument" = "associations"."key2_instrument"
+    AND "role_rows"."key3_detector" = "associations"."key3_detector"
     AND (
-      "e"."k4" = "gc"."k4" AND "e"."ks4" = "gc"."ks4"
+      "role_rows"."key4_opt_elem" = "associations"."key4_opt_elem"
+      AND "role_rows"."key4_opt_elem_from" = "associations"."key4_opt_elem_from"
     )
-    AND "e"."k10" = "gc"."k10"
-    AND "e"."k11" = "gc"."k11"
-    AND "e"."k12" = "gc"."k12"
+    AND "role_rows"."key10_exp_type" = "associations"."key10_exp_type"
+    AND "role_rows"."key11_msametfl" = "associations"."key11_msametfl"
+    AND "role_rows"."key12_expspcin" = "associations"."key12_expspcin"
   WHERE
     (
-      "e"."ok0"
+      "role_rows"."ok0_member"
       AND (
         (
-          "e"."k1" IS NULL OR "gc"."k1" IS NULL OR "e"."k1" = "gc"."k1"
+          "role_rows"."key1_is_tso" IS NULL
+          OR "associations"."key1_is_tso" IS NULL
+          OR "role_rows"."key1_is_tso" = "associations"."key1_is_tso"
         )
         AND (
-          "e"."k5" IS NULL
-          OR "gc"."k5" IS NULL
+          "role_rows"."key5_opt_elem2" IS NULL
+          OR "associations"."key5_opt_elem2" IS NULL
           OR (
-            "e"."k5" = "gc"."k5" AND "e"."ks5" = "gc"."ks5"
+            "role_rows"."key5_opt_elem2" = "associations"."key5_opt_elem2"
+            AND "role_rows"."key5_opt_elem2_from" = "associations"."key5_opt_elem2_from"
           )
         )
         AND (
-          "e"."k6" IS NULL OR "gc"."k6" IS NULL OR "e"."k6" = "gc"."k6"
+          "role_rows"."key6_fxd_slit" IS NULL
+          OR "associations"."key6_fxd_slit" IS NULL
+          OR "role_rows"."key6_fxd_slit" = "associations"."key6_fxd_slit"
         )
         AND (
-          "e"."k7" IS NULL OR "gc"."k7" IS NULL OR "e"."k7" = "gc"."k7"
+          "role_rows"."key7_subarray" IS NULL
+          OR "associations"."key7_subarray" IS NULL
+          OR "role_rows"."key7_subarray" = "associations"."key7_subarray"
         )
         AND (
-          "e"."k8" IS NULL OR "gc"."k8" IS NULL OR "e"."k8" = "gc"."k8"
+          "role_rows"."key8_channel" IS NULL
+          OR "associations"."key8_channel" IS NULL
+          OR "role_rows"."key8_channel" = "associations"."key8_channel"
         )
         AND (
-          "e"."k9" IS NULL OR "gc"."k9" IS NULL OR "e"."k9" = "gc"."k9"
+          "role_rows"."key9_slit" IS NULL
+          OR "associations"."key9_slit" IS NULL
+          OR "role_rows"."key9_slit" = "associations"."key9_slit"
         )
       )
-      AND "e"."pos" >= "gc"."created"
+      AND "role_rows"."pos" >= "associations"."created"
     )
 )
 SELECT
   'Asn_Lv2NRSMSA' AS rule,
-  "gc"."run",
-  "gc"."gid",
-  "gc"."created",
-  "m1"."pos",
-  CASE WHEN "m1"."role_ix" = 0 THEN 'member' END AS role,
-  "m1"."exptype" AS exptype,
-  "m1"."phase",
-  CASE WHEN "m1"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM gc
-JOIN m1
-  ON "m1"."run" = "gc"."run" AND "m1"."gid" = "gc"."gid"
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "group_members"."pos",
+  CASE WHEN "group_members"."role_index" = 0 THEN 'member' END AS role,
+  "group_members"."exptype" AS exptype,
+  "group_members"."phase",
+  CASE
+    WHEN "group_members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN group_members
+  ON "group_members"."run" = "associations"."run"
+  AND "group_members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m1"."run",
-    "m1"."gid",
-    'program=' || ANY_VALUE("m1"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+    "group_members"."run",
+    "group_members"."gid",
+    'program=' || ANY_VALUE("group_members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m1"."k1") FILTER(WHERE
-            NOT "m1"."k1" IS NULL AND "m1"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "group_members"."key1_is_tso") FILTER(WHERE
+            NOT "group_members"."key1_is_tso" IS NULL AND "group_members"."role_index" IN (0)),
           []
         )
       ),
       CHR(31)
-    ) || CHR(30) || 'instrument=' || ANY_VALUE("m1"."k2") || CHR(30) || 'detector=' || ANY_VALUE("m1"."k3") || CHR(30) || 'opt_elem=' || ANY_VALUE("m1"."k4") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
+    ) || CHR(30) || 'instrument=' || ANY_VALUE("group_members"."key2_instrument") || CHR(30) || 'detector=' || ANY_VALUE("group_members"."key3_detector") || CHR(30) || 'opt_elem=' || ANY_VALUE("group_members"."key4_opt_elem") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m1"."k5") FILTER(WHERE
-            NOT "m1"."k5" IS NULL AND "m1"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "group_members"."key5_opt_elem2") FILTER(WHERE
+            NOT "group_members"."key5_opt_elem2" IS NULL
+            AND "group_members"."role_index" IN (0)),
           []
         )
       ),
@@ -332,8 +362,9 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m1"."k6") FILTER(WHERE
-            NOT "m1"."k6" IS NULL AND "m1"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "group_members"."key6_fxd_slit") FILTER(WHERE
+            NOT "group_members"."key6_fxd_slit" IS NULL
+            AND "group_members"."role_index" IN (0)),
           []
         )
       ),
@@ -341,8 +372,9 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m1"."k7") FILTER(WHERE
-            NOT "m1"."k7" IS NULL AND "m1"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "group_members"."key7_subarray") FILTER(WHERE
+            NOT "group_members"."key7_subarray" IS NULL
+            AND "group_members"."role_index" IN (0)),
           []
         )
       ),
@@ -350,8 +382,9 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m1"."k8") FILTER(WHERE
-            NOT "m1"."k8" IS NULL AND "m1"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "group_members"."key8_channel") FILTER(WHERE
+            NOT "group_members"."key8_channel" IS NULL
+            AND "group_members"."role_index" IN (0)),
           []
         )
       ),
@@ -359,24 +392,25 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m1"."k9") FILTER(WHERE
-            NOT "m1"."k9" IS NULL AND "m1"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "group_members"."key9_slit") FILTER(WHERE
+            NOT "group_members"."key9_slit" IS NULL AND "group_members"."role_index" IN (0)),
           []
         )
       ),
       CHR(31)
-    ) || CHR(30) || 'exp_type=' || ANY_VALUE("m1"."k10") || CHR(30) || 'msametfl=' || ANY_VALUE("m1"."k11") || CHR(30) || 'expspcin=' || ANY_VALUE("m1"."k12") AS found,
-    MIN("m1"."pos") AS found_pos
-  FROM m1
+    ) || CHR(30) || 'exp_type=' || ANY_VALUE("group_members"."key10_exp_type") || CHR(30) || 'msametfl=' || ANY_VALUE("group_members"."key11_msametfl") || CHR(30) || 'expspcin=' || ANY_VALUE("group_members"."key12_expspcin") AS found,
+    MIN("group_members"."pos") AS found_pos
+  FROM group_members
   GROUP BY
-    "m1"."run",
-    "m1"."gid"
+    "group_members"."run",
+    "group_members"."gid"
   HAVING
-    BOOL_OR(CAST("m1"."exptype" = 'science' AS BOOLEAN))
-) AS fv
-  ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
+    BOOL_OR(CAST("group_members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "gc"."run",
-  "gc"."gid",
-  "m1"."phase",
-  "m1"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "group_members"."phase",
+  "group_members"."pos"

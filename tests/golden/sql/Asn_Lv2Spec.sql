@@ -1,36 +1,36 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
     "filename",
     ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") AS exptype,
-    "program" AS k0,
-    "tsovisit" AS k1,
-    "instrume" AS k2,
-    "detector" AS k3,
-    COALESCE("filter", "band") AS k4,
-    CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS ks4,
-    COALESCE("pupil", "grating") AS k5,
+    "program" AS key0_program,
+    "tsovisit" AS key1_is_tso,
+    "instrume" AS key2_instrument,
+    "detector" AS key3_detector,
+    COALESCE("filter", "band") AS key4_opt_elem,
+    CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS key4_opt_elem_from,
+    COALESCE("pupil", "grating") AS key5_opt_elem2,
     CASE
       WHEN NOT "pupil" IS NULL
       THEN 'pupil'
       WHEN NOT "grating" IS NULL
       THEN 'grating'
-    END AS ks5,
-    "fxd_slit" AS k6,
-    "subarray" AS k7,
-    "channel" AS k8,
-    "fxd_slit" AS k9,
-    "exp_type" AS k10,
-    "mostilno" AS k11,
-    NOT "bkgdtarg" IS NULL AS ok0,
+    END AS key5_opt_elem2_from,
+    "fxd_slit" AS key6_fxd_slit,
+    "subarray" AS key7_subarray,
+    "channel" AS key8_channel,
+    "fxd_slit" AS key9_slit,
+    "exp_type" AS key10_exp_type,
+    "mostilno" AS key11_mostilno,
+    NOT "bkgdtarg" IS NULL AS ok0_background,
     NOT "is_imprt" IS NULL AND (
       NOT "mostilno" IS NULL
-    ) AS ok1,
+    ) AS ok1_imprint,
     COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     AND (
       NOT "mostilno" IS NULL
-    ) AS ok2
+    ) AS ok2_science
   FROM run_items
   WHERE
     (
@@ -117,584 +117,725 @@ WITH x AS (
       )
     )
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0" OR "ok1" OR "ok2"
+    "ok0_background" OR "ok1_imprint" OR "ok2_science"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), e1 AS (
+), first_roles AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 WHEN "ok2" THEN 2 END AS first_role,
-    CASE WHEN "ok0" THEN 1 WHEN "ok1" THEN 1 WHEN "ok2" THEN 0 END AS first_phase
-  FROM e
-), s AS (
+    CASE
+      WHEN "ok0_background"
+      THEN 0
+      WHEN "ok1_imprint"
+      THEN 1
+      WHEN "ok2_science"
+      THEN 2
+    END AS first_role,
+    CASE
+      WHEN "ok0_background"
+      THEN 1
+      WHEN "ok1_imprint"
+      THEN 1
+      WHEN "ok2_science"
+      THEN 0
+    END AS first_phase
+  FROM role_rows
+), owners AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (2)
-), pa AS (
+), first_attached AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k10",
+    "key0_program",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key10_exp_type",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (0, 1)
   GROUP BY
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k10"
+    "key0_program",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key10_exp_type"
 ), owned AS (
   SELECT
-    "s"."run",
-    "s"."k0",
-    "s"."k2",
-    "s"."k3",
-    "s"."k4",
-    "s"."ks4",
-    "s"."k10",
-    "s"."k1" AS k1,
-    "s"."k5" AS k5,
-    "s"."ks5" AS ks5,
-    "s"."k6" AS k6,
-    "s"."k7" AS k7,
-    "s"."k8" AS k8,
-    "s"."k9" AS k9,
-    "s"."k11" AS k11,
+    "owners"."run",
+    "owners"."key0_program",
+    "owners"."key2_instrument",
+    "owners"."key3_detector",
+    "owners"."key4_opt_elem",
+    "owners"."key4_opt_elem_from",
+    "owners"."key10_exp_type",
+    "owners"."key1_is_tso" AS key1_is_tso,
+    "owners"."key5_opt_elem2" AS key5_opt_elem2,
+    "owners"."key5_opt_elem2_from" AS key5_opt_elem2_from,
+    "owners"."key6_fxd_slit" AS key6_fxd_slit,
+    "owners"."key7_subarray" AS key7_subarray,
+    "owners"."key8_channel" AS key8_channel,
+    "owners"."key9_slit" AS key9_slit,
+    "owners"."key11_mostilno" AS key11_mostilno,
     CASE
-      WHEN "s"."pos" = MIN("s"."pos") OVER (
-        PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."k3", "s"."k4", "s"."ks4", "s"."k10"
+      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+        PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
       )
-      AND "pa"."first_attach" < "s"."pos"
+      AND "first_attached"."first_attach" < "owners"."pos"
       AND NOT (
-        "pa"."first_science"
+        "first_attached"."first_science"
       )
-      THEN "pa"."first_attach"
-      ELSE "s"."pos"
+      THEN "first_attached"."first_attach"
+      ELSE "owners"."pos"
     END AS created,
-    "s"."pos" AS gid
-  FROM s
-  LEFT JOIN pa
-    ON "s"."run" = "pa"."run"
-    AND "s"."k0" = "pa"."k0"
-    AND "s"."k2" = "pa"."k2"
-    AND "s"."k3" = "pa"."k3"
+    "owners"."pos" AS gid
+  FROM owners
+  LEFT JOIN first_attached
+    ON "owners"."run" = "first_attached"."run"
+    AND "owners"."key0_program" = "first_attached"."key0_program"
+    AND "owners"."key2_instrument" = "first_attached"."key2_instrument"
+    AND "owners"."key3_detector" = "first_attached"."key3_detector"
     AND (
-      "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+      "owners"."key4_opt_elem" = "first_attached"."key4_opt_elem"
+      AND "owners"."key4_opt_elem_from" = "first_attached"."key4_opt_elem_from"
     )
-    AND "s"."k10" = "pa"."k10"
-), orphan AS (
+    AND "owners"."key10_exp_type" = "first_attached"."key10_exp_type"
+), orphans AS (
   SELECT
-    "pa"."run",
-    "pa"."k0",
-    "pa"."k2",
-    "pa"."k3",
-    "pa"."k4",
-    "pa"."ks4",
-    "pa"."k10",
-    CAST(NULL AS TEXT) AS k1,
-    CAST(NULL AS TEXT) AS k5,
-    CAST(NULL AS TEXT) AS ks5,
-    CAST(NULL AS TEXT) AS k6,
-    CAST(NULL AS TEXT) AS k7,
-    CAST(NULL AS TEXT) AS k8,
-    CAST(NULL AS TEXT) AS k9,
-    CAST(NULL AS TEXT) AS k11,
-    "pa"."first_attach" AS created,
+    "first_attached"."run",
+    "first_attached"."key0_program",
+    "first_attached"."key2_instrument",
+    "first_attached"."key3_detector",
+    "first_attached"."key4_opt_elem",
+    "first_attached"."key4_opt_elem_from",
+    "first_attached"."key10_exp_type",
+    CAST(NULL AS TEXT) AS key1_is_tso,
+    CAST(NULL AS TEXT) AS key5_opt_elem2,
+    CAST(NULL AS TEXT) AS key5_opt_elem2_from,
+    CAST(NULL AS TEXT) AS key6_fxd_slit,
+    CAST(NULL AS TEXT) AS key7_subarray,
+    CAST(NULL AS TEXT) AS key8_channel,
+    CAST(NULL AS TEXT) AS key9_slit,
+    CAST(NULL AS TEXT) AS key11_mostilno,
+    "first_attached"."first_attach" AS created,
     -(
-      "pa"."first_attach" + 1
+      "first_attached"."first_attach" + 1
     ) AS gid
-  FROM pa
+  FROM first_attached
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM s
+      FROM owners
       WHERE
         (
-          "s"."run" = "pa"."run"
-          AND "s"."k0" = "pa"."k0"
-          AND "s"."k2" = "pa"."k2"
-          AND "s"."k3" = "pa"."k3"
+          "owners"."run" = "first_attached"."run"
+          AND "owners"."key0_program" = "first_attached"."key0_program"
+          AND "owners"."key2_instrument" = "first_attached"."key2_instrument"
+          AND "owners"."key3_detector" = "first_attached"."key3_detector"
           AND (
-            "s"."k4" = "pa"."k4" AND "s"."ks4" = "pa"."ks4"
+            "owners"."key4_opt_elem" = "first_attached"."key4_opt_elem"
+            AND "owners"."key4_opt_elem_from" = "first_attached"."key4_opt_elem_from"
           )
-          AND "s"."k10" = "pa"."k10"
+          AND "owners"."key10_exp_type" = "first_attached"."key10_exp_type"
         )
         AND (
           NOT (
-            "pa"."first_science"
-          ) OR "s"."pos" < "pa"."first_attach"
+            "first_attached"."first_science"
+          )
+          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
-), assoc AS (
+), associations AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k10",
-    "k1",
-    "k5",
-    "ks5",
-    "k6",
-    "k7",
-    "k8",
-    "k9",
-    "k11",
+    "key0_program",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key10_exp_type",
+    "key1_is_tso",
+    "key5_opt_elem2",
+    "key5_opt_elem2_from",
+    "key6_fxd_slit",
+    "key7_subarray",
+    "key8_channel",
+    "key9_slit",
+    "key11_mostilno",
     "created",
     "gid"
   FROM owned
   UNION ALL
   SELECT
     "run",
-    "k0",
-    "k2",
-    "k3",
-    "k4",
-    "ks4",
-    "k10",
-    "k1",
-    "k5",
-    "ks5",
-    "k6",
-    "k7",
-    "k8",
-    "k9",
-    "k11",
+    "key0_program",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key4_opt_elem_from",
+    "key10_exp_type",
+    "key1_is_tso",
+    "key5_opt_elem2",
+    "key5_opt_elem2_from",
+    "key6_fxd_slit",
+    "key7_subarray",
+    "key8_channel",
+    "key9_slit",
+    "key11_mostilno",
     "created",
     "gid"
-  FROM orphan
-), e1a AS (
+  FROM orphans
+), attaching AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
-    "ok0" OR "ok1"
-), cand AS (
+    "ok0_background" OR "ok1_imprint"
+), attach_candidates AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
-    "e1"."k5",
-    "e1"."k6",
-    "e1"."k7",
-    "e1"."k8",
-    "e1"."k9",
-    "e1"."k10",
-    "e1"."k11",
+    "asn"."run",
+    "asn"."gid",
+    "attacher"."pos",
+    "attacher"."exptype",
+    "attacher"."key0_program",
+    "attacher"."key1_is_tso",
+    "attacher"."key2_instrument",
+    "attacher"."key3_detector",
+    "attacher"."key4_opt_elem",
+    "attacher"."key5_opt_elem2",
+    "attacher"."key6_fxd_slit",
+    "attacher"."key7_subarray",
+    "attacher"."key8_channel",
+    "attacher"."key9_slit",
+    "attacher"."key10_exp_type",
+    "attacher"."key11_mostilno",
     CASE
-      WHEN "e1"."ok0"
+      WHEN "attacher"."ok0_background"
       AND (
         (
-          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "e1"."k5" IS NULL
-          OR "a"."k5" IS NULL
+          "attacher"."key5_opt_elem2" IS NULL
+          OR "asn"."key5_opt_elem2" IS NULL
           OR (
-            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
           )
         )
         AND (
-          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+          "attacher"."key6_fxd_slit" IS NULL
+          OR "asn"."key6_fxd_slit" IS NULL
+          OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
         )
         AND (
-          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+          "attacher"."key7_subarray" IS NULL
+          OR "asn"."key7_subarray" IS NULL
+          OR "attacher"."key7_subarray" = "asn"."key7_subarray"
         )
         AND (
-          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+          "attacher"."key8_channel" IS NULL
+          OR "asn"."key8_channel" IS NULL
+          OR "attacher"."key8_channel" = "asn"."key8_channel"
         )
         AND (
-          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+          "attacher"."key9_slit" IS NULL
+          OR "asn"."key9_slit" IS NULL
+          OR "attacher"."key9_slit" = "asn"."key9_slit"
         )
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       THEN 0
-      WHEN "e1"."ok1"
+      WHEN "attacher"."ok1_imprint"
       AND (
         (
-          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "e1"."k5" IS NULL
-          OR "a"."k5" IS NULL
+          "attacher"."key5_opt_elem2" IS NULL
+          OR "asn"."key5_opt_elem2" IS NULL
           OR (
-            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
           )
         )
         AND (
-          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+          "attacher"."key6_fxd_slit" IS NULL
+          OR "asn"."key6_fxd_slit" IS NULL
+          OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
         )
         AND (
-          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+          "attacher"."key7_subarray" IS NULL
+          OR "asn"."key7_subarray" IS NULL
+          OR "attacher"."key7_subarray" = "asn"."key7_subarray"
         )
         AND (
-          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+          "attacher"."key8_channel" IS NULL
+          OR "asn"."key8_channel" IS NULL
+          OR "attacher"."key8_channel" = "asn"."key8_channel"
         )
         AND (
-          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+          "attacher"."key9_slit" IS NULL
+          OR "asn"."key9_slit" IS NULL
+          OR "attacher"."key9_slit" = "asn"."key9_slit"
         )
         AND (
-          "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+          "attacher"."key11_mostilno" IS NULL
+          OR "asn"."key11_mostilno" IS NULL
+          OR "attacher"."key11_mostilno" = "asn"."key11_mostilno"
         )
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       THEN 1
-    END AS role_ix,
+    END AS role_index,
     CASE
-      WHEN "e1"."pos" >= "a"."created"
+      WHEN "attacher"."pos" >= "asn"."created"
       THEN 0
       ELSE GREATEST(
         CASE
           WHEN CASE
-            WHEN "e1"."ok0"
+            WHEN "attacher"."ok0_background"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k5" IS NULL
-                OR "a"."k5" IS NULL
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
                 OR (
-                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
                 )
               )
               AND (
-                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
               )
               AND (
-                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
               )
               AND (
-                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
               )
               AND (
-                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_imprint"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k5" IS NULL
-                OR "a"."k5" IS NULL
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
                 OR (
-                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
                 )
               )
               AND (
-                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
               )
               AND (
-                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
               )
               AND (
-                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
               )
               AND (
-                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
               )
               AND (
-                "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+                "attacher"."key11_mostilno" IS NULL
+                OR "asn"."key11_mostilno" IS NULL
+                OR "attacher"."key11_mostilno" = "asn"."key11_mostilno"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 1
           END = 0
           THEN 1
           WHEN CASE
-            WHEN "e1"."ok0"
+            WHEN "attacher"."ok0_background"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k5" IS NULL
-                OR "a"."k5" IS NULL
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
                 OR (
-                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
                 )
               )
               AND (
-                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
               )
               AND (
-                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
               )
               AND (
-                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
               )
               AND (
-                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_imprint"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k5" IS NULL
-                OR "a"."k5" IS NULL
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
                 OR (
-                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
                 )
               )
               AND (
-                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
               )
               AND (
-                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
               )
               AND (
-                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
               )
               AND (
-                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
               )
               AND (
-                "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+                "attacher"."key11_mostilno" IS NULL
+                OR "asn"."key11_mostilno" IS NULL
+                OR "attacher"."key11_mostilno" = "asn"."key11_mostilno"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 1
           END = 1
           THEN 1
           WHEN CASE
-            WHEN "e1"."ok0"
+            WHEN "attacher"."ok0_background"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k5" IS NULL
-                OR "a"."k5" IS NULL
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
                 OR (
-                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
                 )
               )
               AND (
-                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
               )
               AND (
-                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
               )
               AND (
-                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
               )
               AND (
-                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_imprint"
             AND (
               (
-                "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "e1"."k5" IS NULL
-                OR "a"."k5" IS NULL
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
                 OR (
-                  "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
                 )
               )
               AND (
-                "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
               )
               AND (
-                "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
               )
               AND (
-                "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
               )
               AND (
-                "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
               )
               AND (
-                "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+                "attacher"."key11_mostilno" IS NULL
+                OR "asn"."key11_mostilno" IS NULL
+                OR "attacher"."key11_mostilno" = "asn"."key11_mostilno"
               )
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 1
           END = 2
           THEN 0
           ELSE 0
         END,
-        "e1"."first_phase"
+        "attacher"."first_phase"
       )
     END AS phase
-  FROM assoc AS a
-  JOIN e1a AS e1
-    ON "e1"."run" = "a"."run"
-    AND "e1"."k0" = "a"."k0"
-    AND "e1"."k2" = "a"."k2"
-    AND "e1"."k3" = "a"."k3"
+  FROM associations AS asn
+  JOIN attaching AS attacher
+    ON "attacher"."run" = "asn"."run"
+    AND "attacher"."key0_program" = "asn"."key0_program"
+    AND "attacher"."key2_instrument" = "asn"."key2_instrument"
+    AND "attacher"."key3_detector" = "asn"."key3_detector"
     AND (
-      "e1"."k4" = "a"."k4" AND "e1"."ks4" = "a"."ks4"
+      "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
+      AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
     )
-    AND "e1"."k10" = "a"."k10"
+    AND "attacher"."key10_exp_type" = "asn"."key10_exp_type"
   WHERE
     (
-      "e1"."ok0"
+      "attacher"."ok0_background"
       AND (
         (
-          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "e1"."k5" IS NULL
-          OR "a"."k5" IS NULL
+          "attacher"."key5_opt_elem2" IS NULL
+          OR "asn"."key5_opt_elem2" IS NULL
           OR (
-            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
           )
         )
         AND (
-          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+          "attacher"."key6_fxd_slit" IS NULL
+          OR "asn"."key6_fxd_slit" IS NULL
+          OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
         )
         AND (
-          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+          "attacher"."key7_subarray" IS NULL
+          OR "asn"."key7_subarray" IS NULL
+          OR "attacher"."key7_subarray" = "asn"."key7_subarray"
         )
         AND (
-          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+          "attacher"."key8_channel" IS NULL
+          OR "asn"."key8_channel" IS NULL
+          OR "attacher"."key8_channel" = "asn"."key8_channel"
         )
         AND (
-          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+          "attacher"."key9_slit" IS NULL
+          OR "asn"."key9_slit" IS NULL
+          OR "attacher"."key9_slit" = "asn"."key9_slit"
         )
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
     )
     OR (
-      "e1"."ok1"
+      "attacher"."ok1_imprint"
       AND (
         (
-          "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "e1"."k5" IS NULL
-          OR "a"."k5" IS NULL
+          "attacher"."key5_opt_elem2" IS NULL
+          OR "asn"."key5_opt_elem2" IS NULL
           OR (
-            "e1"."k5" = "a"."k5" AND "e1"."ks5" = "a"."ks5"
+            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
           )
         )
         AND (
-          "e1"."k6" IS NULL OR "a"."k6" IS NULL OR "e1"."k6" = "a"."k6"
+          "attacher"."key6_fxd_slit" IS NULL
+          OR "asn"."key6_fxd_slit" IS NULL
+          OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
         )
         AND (
-          "e1"."k7" IS NULL OR "a"."k7" IS NULL OR "e1"."k7" = "a"."k7"
+          "attacher"."key7_subarray" IS NULL
+          OR "asn"."key7_subarray" IS NULL
+          OR "attacher"."key7_subarray" = "asn"."key7_subarray"
         )
         AND (
-          "e1"."k8" IS NULL OR "a"."k8" IS NULL OR "e1"."k8" = "a"."k8"
+          "attacher"."key8_channel" IS NULL
+          OR "asn"."key8_channel" IS NULL
+          OR "attacher"."key8_channel" = "asn"."key8_channel"
         )
         AND (
-          "e1"."k9" IS NULL OR "a"."k9" IS NULL OR "e1"."k9" = "a"."k9"
+          "attacher"."key9_slit" IS NULL
+          OR "asn"."key9_slit" IS NULL
+          OR "attacher"."key9_slit" = "asn"."key9_slit"
         )
         AND (
-          "e1"."k11" IS NULL OR "a"."k11" IS NULL OR "e1"."k11" = "a"."k11"
+          "attacher"."key11_mostilno" IS NULL
+          OR "asn"."key11_mostilno" IS NULL
+          OR "attacher"."key11_mostilno" = "asn"."key11_mostilno"
         )
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
     )
-), att AS (
+), attached AS (
   SELECT
     *
-  FROM cand
-), m AS (
+  FROM attach_candidates
+), members AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
-    "e1"."k5",
-    "e1"."k6",
-    "e1"."k7",
-    "e1"."k8",
-    "e1"."k9",
-    "e1"."k10",
-    "e1"."k11",
-    "e1"."first_role" AS role_ix,
+    "asn"."run",
+    "asn"."gid",
+    "first_roles"."pos",
+    "first_roles"."exptype",
+    "first_roles"."key0_program",
+    "first_roles"."key1_is_tso",
+    "first_roles"."key2_instrument",
+    "first_roles"."key3_detector",
+    "first_roles"."key4_opt_elem",
+    "first_roles"."key5_opt_elem2",
+    "first_roles"."key6_fxd_slit",
+    "first_roles"."key7_subarray",
+    "first_roles"."key8_channel",
+    "first_roles"."key9_slit",
+    "first_roles"."key10_exp_type",
+    "first_roles"."key11_mostilno",
+    "first_roles"."first_role" AS role_index,
     0 AS phase
-  FROM assoc AS a
-  JOIN e1
-    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  FROM associations AS asn
+  JOIN first_roles
+    ON "first_roles"."run" = "asn"."run" AND "first_roles"."pos" = "asn"."gid"
   UNION ALL
   SELECT
     *
-  FROM att
+  FROM attached
 )
 SELECT
   'Asn_Lv2Spec' AS rule,
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created",
-  "m"."pos",
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
   CASE
-    WHEN "m"."role_ix" = 0
+    WHEN "members"."role_index" = 0
     THEN 'background'
-    WHEN "m"."role_ix" = 1
+    WHEN "members"."role_index" = 1
     THEN 'imprint'
-    WHEN "m"."role_ix" = 2
+    WHEN "members"."role_index" = 2
     THEN 'science'
   END AS role,
-  "m"."exptype" AS exptype,
-  "m"."phase",
-  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM assoc
-JOIN m
-  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+  "members"."exptype" AS exptype,
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m"."run",
-    "m"."gid",
-    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+    "members"."run",
+    "members"."gid",
+    'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
+            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
       CHR(31)
-    ) || CHR(30) || 'instrument=' || ANY_VALUE("m"."k2") || CHR(30) || 'detector=' || ANY_VALUE("m"."k3") || CHR(30) || 'opt_elem=' || ANY_VALUE("m"."k4") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
+    ) || CHR(30) || 'instrument=' || ANY_VALUE("members"."key2_instrument") || CHR(30) || 'detector=' || ANY_VALUE("members"."key3_detector") || CHR(30) || 'opt_elem=' || ANY_VALUE("members"."key4_opt_elem") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-            NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key5_opt_elem2") FILTER(WHERE
+            NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
@@ -702,8 +843,8 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-            NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key6_fxd_slit") FILTER(WHERE
+            NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
@@ -711,8 +852,8 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-            NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key7_subarray") FILTER(WHERE
+            NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
@@ -720,8 +861,8 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-            NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key8_channel") FILTER(WHERE
+            NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
@@ -729,33 +870,34 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
-            NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key9_slit") FILTER(WHERE
+            NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
       CHR(31)
-    ) || CHR(30) || 'exp_type=' || ANY_VALUE("m"."k10") || CHR(30) || 'mostilno=' || ARRAY_TO_STRING(
+    ) || CHR(30) || 'exp_type=' || ANY_VALUE("members"."key10_exp_type") || CHR(30) || 'mostilno=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k11") FILTER(WHERE
-            NOT "m"."k11" IS NULL AND "m"."role_ix" IN (1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key11_mostilno") FILTER(WHERE
+            NOT "members"."key11_mostilno" IS NULL AND "members"."role_index" IN (1, 2)),
           []
         )
       ),
       CHR(31)
     ) AS found,
-    MIN("m"."pos") AS found_pos
-  FROM m
+    MIN("members"."pos") AS found_pos
+  FROM members
   GROUP BY
-    "m"."run",
-    "m"."gid"
+    "members"."run",
+    "members"."gid"
   HAVING
-    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
-) AS fv
-  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+    BOOL_OR(CAST("members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "assoc"."run",
-  "assoc"."gid",
-  "m"."phase",
-  "m"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"

@@ -1,24 +1,24 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
     "filename",
     ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") AS exptype,
-    "program" AS k0,
-    "tsovisit" AS k1,
+    "program" AS key0_program,
+    "tsovisit" AS key1_is_tso,
     CASE
       WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
       THEN '000'
       WHEN TRUE
       THEN "targetid"
-    END AS k2,
+    END AS key2_target,
     CASE
       WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
       THEN '='
       ELSE CASE WHEN NOT "targetid" IS NULL THEN 'targetid' END
-    END AS ks2,
-    "instrume" AS k3,
-    "detector" AS k4,
+    END AS key2_target_from,
+    "instrume" AS key3_instrument,
+    "detector" AS key4_detector,
     (
       COALESCE(
         (
@@ -31,11 +31,11 @@ WITH x AS (
       AND NOT (
         COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
       )
-    ) AS ok0,
+    ) AS ok0_direct_image,
     NOT (
       COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
-    ) AS ok1,
-    COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2
+    ) AS ok1_other,
+    COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2_science
   FROM run_items
   WHERE
     (
@@ -78,328 +78,372 @@ WITH x AS (
       OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     )
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0" OR "ok1" OR "ok2"
+    "ok0_direct_image" OR "ok1_other" OR "ok2_science"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), e1 AS (
+), first_roles AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 WHEN "ok2" THEN 2 END AS first_role,
-    CASE WHEN "ok0" THEN 2 WHEN "ok1" THEN 0 WHEN "ok2" THEN 0 END AS first_phase
-  FROM e
-), s AS (
+    CASE
+      WHEN "ok0_direct_image"
+      THEN 0
+      WHEN "ok1_other"
+      THEN 1
+      WHEN "ok2_science"
+      THEN 2
+    END AS first_role,
+    CASE
+      WHEN "ok0_direct_image"
+      THEN 2
+      WHEN "ok1_other"
+      THEN 0
+      WHEN "ok2_science"
+      THEN 0
+    END AS first_phase
+  FROM role_rows
+), owners AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (2)
-), pa AS (
+), first_attached AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "ks2",
-    "k3",
-    "k4",
+    "key0_program",
+    "key2_target",
+    "key2_target_from",
+    "key3_instrument",
+    "key4_detector",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (0, 1)
   GROUP BY
     "run",
-    "k0",
-    "k2",
-    "ks2",
-    "k3",
-    "k4"
+    "key0_program",
+    "key2_target",
+    "key2_target_from",
+    "key3_instrument",
+    "key4_detector"
 ), owned AS (
   SELECT
-    "s"."run",
-    "s"."k0",
-    "s"."k2",
-    "s"."ks2",
-    "s"."k3",
-    "s"."k4",
-    "s"."k1" AS k1,
+    "owners"."run",
+    "owners"."key0_program",
+    "owners"."key2_target",
+    "owners"."key2_target_from",
+    "owners"."key3_instrument",
+    "owners"."key4_detector",
+    "owners"."key1_is_tso" AS key1_is_tso,
     CASE
-      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0", "s"."k2", "s"."ks2", "s"."k3", "s"."k4")
-      AND "pa"."first_attach" < "s"."pos"
-      AND NOT (
-        "pa"."first_science"
+      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+        PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_target", "owners"."key2_target_from", "owners"."key3_instrument", "owners"."key4_detector"
       )
-      THEN "pa"."first_attach"
-      ELSE "s"."pos"
+      AND "first_attached"."first_attach" < "owners"."pos"
+      AND NOT (
+        "first_attached"."first_science"
+      )
+      THEN "first_attached"."first_attach"
+      ELSE "owners"."pos"
     END AS created,
-    "s"."pos" AS gid
-  FROM s
-  LEFT JOIN pa
-    ON "s"."run" = "pa"."run"
-    AND "s"."k0" = "pa"."k0"
+    "owners"."pos" AS gid
+  FROM owners
+  LEFT JOIN first_attached
+    ON "owners"."run" = "first_attached"."run"
+    AND "owners"."key0_program" = "first_attached"."key0_program"
     AND (
-      "s"."k2" = "pa"."k2" AND "s"."ks2" = "pa"."ks2"
+      "owners"."key2_target" = "first_attached"."key2_target"
+      AND "owners"."key2_target_from" = "first_attached"."key2_target_from"
     )
-    AND "s"."k3" = "pa"."k3"
-    AND "s"."k4" = "pa"."k4"
-), orphan AS (
+    AND "owners"."key3_instrument" = "first_attached"."key3_instrument"
+    AND "owners"."key4_detector" = "first_attached"."key4_detector"
+), orphans AS (
   SELECT
-    "pa"."run",
-    "pa"."k0",
-    "pa"."k2",
-    "pa"."ks2",
-    "pa"."k3",
-    "pa"."k4",
-    CAST(NULL AS TEXT) AS k1,
-    "pa"."first_attach" AS created,
+    "first_attached"."run",
+    "first_attached"."key0_program",
+    "first_attached"."key2_target",
+    "first_attached"."key2_target_from",
+    "first_attached"."key3_instrument",
+    "first_attached"."key4_detector",
+    CAST(NULL AS TEXT) AS key1_is_tso,
+    "first_attached"."first_attach" AS created,
     -(
-      "pa"."first_attach" + 1
+      "first_attached"."first_attach" + 1
     ) AS gid
-  FROM pa
+  FROM first_attached
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM s
+      FROM owners
       WHERE
         (
-          "s"."run" = "pa"."run"
-          AND "s"."k0" = "pa"."k0"
+          "owners"."run" = "first_attached"."run"
+          AND "owners"."key0_program" = "first_attached"."key0_program"
           AND (
-            "s"."k2" = "pa"."k2" AND "s"."ks2" = "pa"."ks2"
+            "owners"."key2_target" = "first_attached"."key2_target"
+            AND "owners"."key2_target_from" = "first_attached"."key2_target_from"
           )
-          AND "s"."k3" = "pa"."k3"
-          AND "s"."k4" = "pa"."k4"
+          AND "owners"."key3_instrument" = "first_attached"."key3_instrument"
+          AND "owners"."key4_detector" = "first_attached"."key4_detector"
         )
         AND (
           NOT (
-            "pa"."first_science"
-          ) OR "s"."pos" < "pa"."first_attach"
+            "first_attached"."first_science"
+          )
+          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
-), assoc AS (
+), associations AS (
   SELECT
     "run",
-    "k0",
-    "k2",
-    "ks2",
-    "k3",
-    "k4",
-    "k1",
+    "key0_program",
+    "key2_target",
+    "key2_target_from",
+    "key3_instrument",
+    "key4_detector",
+    "key1_is_tso",
     "created",
     "gid"
   FROM owned
   UNION ALL
   SELECT
     "run",
-    "k0",
-    "k2",
-    "ks2",
-    "k3",
-    "k4",
-    "k1",
+    "key0_program",
+    "key2_target",
+    "key2_target_from",
+    "key3_instrument",
+    "key4_detector",
+    "key1_is_tso",
     "created",
     "gid"
-  FROM orphan
-), e1a AS (
+  FROM orphans
+), attaching AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
-    "ok0" OR "ok1"
-), cand AS (
+    "ok0_direct_image" OR "ok1_other"
+), attach_candidates AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
+    "asn"."run",
+    "asn"."gid",
+    "attacher"."pos",
+    "attacher"."exptype",
+    "attacher"."key0_program",
+    "attacher"."key1_is_tso",
+    "attacher"."key2_target",
+    "attacher"."key3_instrument",
+    "attacher"."key4_detector",
     CASE
-      WHEN "e1"."ok0"
+      WHEN "attacher"."ok0_direct_image"
       AND (
-        "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        "attacher"."key1_is_tso" IS NULL
+        OR "asn"."key1_is_tso" IS NULL
+        OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       THEN 0
-      WHEN "e1"."ok1"
+      WHEN "attacher"."ok1_other"
       AND (
-        "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        "attacher"."key1_is_tso" IS NULL
+        OR "asn"."key1_is_tso" IS NULL
+        OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       AND (
-        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+        "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
       THEN 1
-    END AS role_ix,
+    END AS role_index,
     CASE
-      WHEN "e1"."pos" >= "a"."created"
+      WHEN "attacher"."pos" >= "asn"."created"
       THEN 0
       ELSE GREATEST(
         CASE
           WHEN CASE
-            WHEN "e1"."ok0"
+            WHEN "attacher"."ok0_direct_image"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_other"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
           END = 0
           THEN 2
           WHEN CASE
-            WHEN "e1"."ok0"
+            WHEN "attacher"."ok0_direct_image"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_other"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
           END = 1
           THEN 0
           WHEN CASE
-            WHEN "e1"."ok0"
+            WHEN "attacher"."ok0_direct_image"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
+            WHEN "attacher"."ok1_other"
             AND (
-              "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
-            AND "e1"."pos" <> "a"."gid"
+            AND "attacher"."pos" <> "asn"."gid"
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
           END = 2
           THEN 0
           ELSE 0
         END,
-        "e1"."first_phase"
+        "attacher"."first_phase"
       )
     END AS phase
-  FROM assoc AS a
-  JOIN e1a AS e1
-    ON "e1"."run" = "a"."run"
-    AND "e1"."k0" = "a"."k0"
+  FROM associations AS asn
+  JOIN attaching AS attacher
+    ON "attacher"."run" = "asn"."run"
+    AND "attacher"."key0_program" = "asn"."key0_program"
     AND (
-      "e1"."k2" = "a"."k2" AND "e1"."ks2" = "a"."ks2"
+      "attacher"."key2_target" = "asn"."key2_target"
+      AND "attacher"."key2_target_from" = "asn"."key2_target_from"
     )
-    AND "e1"."k3" = "a"."k3"
-    AND "e1"."k4" = "a"."k4"
+    AND "attacher"."key3_instrument" = "asn"."key3_instrument"
+    AND "attacher"."key4_detector" = "asn"."key4_detector"
   WHERE
     (
-      "e1"."ok0"
+      "attacher"."ok0_direct_image"
       AND (
-        "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        "attacher"."key1_is_tso" IS NULL
+        OR "asn"."key1_is_tso" IS NULL
+        OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
     )
     OR (
-      "e1"."ok1"
+      "attacher"."ok1_other"
       AND (
-        "e1"."k1" IS NULL OR "a"."k1" IS NULL OR "e1"."k1" = "a"."k1"
+        "attacher"."key1_is_tso" IS NULL
+        OR "asn"."key1_is_tso" IS NULL
+        OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
-      AND "e1"."pos" <> "a"."gid"
+      AND "attacher"."pos" <> "asn"."gid"
       AND (
-        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+        "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
     )
-), att AS (
+), attached AS (
   SELECT
     *
-  FROM cand
-), m AS (
+  FROM attach_candidates
+), members AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."k2",
-    "e1"."k3",
-    "e1"."k4",
-    "e1"."first_role" AS role_ix,
+    "asn"."run",
+    "asn"."gid",
+    "first_roles"."pos",
+    "first_roles"."exptype",
+    "first_roles"."key0_program",
+    "first_roles"."key1_is_tso",
+    "first_roles"."key2_target",
+    "first_roles"."key3_instrument",
+    "first_roles"."key4_detector",
+    "first_roles"."first_role" AS role_index,
     0 AS phase
-  FROM assoc AS a
-  JOIN e1
-    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  FROM associations AS asn
+  JOIN first_roles
+    ON "first_roles"."run" = "asn"."run" AND "first_roles"."pos" = "asn"."gid"
   UNION ALL
   SELECT
     *
-  FROM att
+  FROM attached
 )
 SELECT
   'Asn_Lv2WFSSNRC' AS rule,
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created",
-  "m"."pos",
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
   CASE
-    WHEN "m"."role_ix" = 0
+    WHEN "members"."role_index" = 0
     THEN 'direct_image'
-    WHEN "m"."role_ix" = 1
+    WHEN "members"."role_index" = 1
     THEN 'other'
-    WHEN "m"."role_ix" = 2
+    WHEN "members"."role_index" = 2
     THEN 'science'
   END AS role,
-  "m"."exptype" AS exptype,
-  "m"."phase",
-  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM assoc
-JOIN m
-  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+  "members"."exptype" AS exptype,
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m"."run",
-    "m"."gid",
-    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
+    "members"."run",
+    "members"."gid",
+    'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k1") FILTER(WHERE
-            NOT "m"."k1" IS NULL AND "m"."role_ix" IN (0, 1, 2)),
+          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
+            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
       CHR(31)
-    ) || CHR(30) || 'target=' || ANY_VALUE("m"."k2") || CHR(30) || 'instrument=' || ANY_VALUE("m"."k3") || CHR(30) || 'detector=' || ANY_VALUE("m"."k4") AS found,
-    MIN("m"."pos") AS found_pos
-  FROM m
+    ) || CHR(30) || 'target=' || ANY_VALUE("members"."key2_target") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key3_instrument") || CHR(30) || 'detector=' || ANY_VALUE("members"."key4_detector") AS found,
+    MIN("members"."pos") AS found_pos
+  FROM members
   GROUP BY
-    "m"."run",
-    "m"."gid"
+    "members"."run",
+    "members"."gid"
   HAVING
-    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
-) AS fv
-  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+    BOOL_OR(CAST("members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "assoc"."run",
-  "assoc"."gid",
-  "m"."phase",
-  "m"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"

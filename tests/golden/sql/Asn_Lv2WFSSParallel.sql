@@ -1,4 +1,4 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
@@ -9,13 +9,13 @@ WITH x AS (
       THEN '000'
       WHEN TRUE
       THEN "targetid"
-    END AS k0,
+    END AS key0_target,
     CASE
       WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
       THEN '='
       ELSE CASE WHEN NOT "targetid" IS NULL THEN 'targetid' END
-    END AS ks0,
-    "instrume" AS k1,
+    END AS key0_target_from,
+    "instrume" AS key1_instrument,
     (
       COALESCE(
         (
@@ -28,11 +28,11 @@ WITH x AS (
       AND NOT (
         COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
       )
-    ) AS ok0,
+    ) AS ok0_direct_image,
     NOT (
       COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
-    ) AS ok1,
-    COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2
+    ) AS ok1_other,
+    COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS ok2_science
   FROM run_items
   WHERE
     (
@@ -86,256 +86,280 @@ WITH x AS (
       )
       OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     )
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0" OR "ok1" OR "ok2"
+    "ok0_direct_image" OR "ok1_other" OR "ok2_science"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), e1 AS (
+), first_roles AS (
   SELECT
     *,
-    CASE WHEN "ok0" THEN 0 WHEN "ok1" THEN 1 WHEN "ok2" THEN 2 END AS first_role,
-    CASE WHEN "ok0" THEN 2 WHEN "ok1" THEN 0 WHEN "ok2" THEN 0 END AS first_phase
-  FROM e
-), s AS (
+    CASE
+      WHEN "ok0_direct_image"
+      THEN 0
+      WHEN "ok1_other"
+      THEN 1
+      WHEN "ok2_science"
+      THEN 2
+    END AS first_role,
+    CASE
+      WHEN "ok0_direct_image"
+      THEN 2
+      WHEN "ok1_other"
+      THEN 0
+      WHEN "ok2_science"
+      THEN 0
+    END AS first_phase
+  FROM role_rows
+), owners AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (2)
-), pa AS (
+), first_attached AS (
   SELECT
     "run",
-    "k0",
-    "ks0",
-    "k1",
+    "key0_target",
+    "key0_target_from",
+    "key1_instrument",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science
-  FROM e1
+  FROM first_roles
   WHERE
     "first_role" IN (0, 1)
   GROUP BY
     "run",
-    "k0",
-    "ks0",
-    "k1"
+    "key0_target",
+    "key0_target_from",
+    "key1_instrument"
 ), owned AS (
   SELECT
-    "s"."run",
-    "s"."k0",
-    "s"."ks0",
-    "s"."k1",
+    "owners"."run",
+    "owners"."key0_target",
+    "owners"."key0_target_from",
+    "owners"."key1_instrument",
     CASE
-      WHEN "s"."pos" = MIN("s"."pos") OVER (PARTITION BY "s"."run", "s"."k0", "s"."ks0", "s"."k1")
-      AND "pa"."first_attach" < "s"."pos"
-      AND NOT (
-        "pa"."first_science"
+      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+        PARTITION BY "owners"."run", "owners"."key0_target", "owners"."key0_target_from", "owners"."key1_instrument"
       )
-      THEN "pa"."first_attach"
-      ELSE "s"."pos"
+      AND "first_attached"."first_attach" < "owners"."pos"
+      AND NOT (
+        "first_attached"."first_science"
+      )
+      THEN "first_attached"."first_attach"
+      ELSE "owners"."pos"
     END AS created,
-    "s"."pos" AS gid
-  FROM s
-  LEFT JOIN pa
-    ON "s"."run" = "pa"."run"
+    "owners"."pos" AS gid
+  FROM owners
+  LEFT JOIN first_attached
+    ON "owners"."run" = "first_attached"."run"
     AND (
-      "s"."k0" = "pa"."k0" AND "s"."ks0" = "pa"."ks0"
+      "owners"."key0_target" = "first_attached"."key0_target"
+      AND "owners"."key0_target_from" = "first_attached"."key0_target_from"
     )
-    AND "s"."k1" = "pa"."k1"
-), orphan AS (
+    AND "owners"."key1_instrument" = "first_attached"."key1_instrument"
+), orphans AS (
   SELECT
-    "pa"."run",
-    "pa"."k0",
-    "pa"."ks0",
-    "pa"."k1",
-    "pa"."first_attach" AS created,
+    "first_attached"."run",
+    "first_attached"."key0_target",
+    "first_attached"."key0_target_from",
+    "first_attached"."key1_instrument",
+    "first_attached"."first_attach" AS created,
     -(
-      "pa"."first_attach" + 1
+      "first_attached"."first_attach" + 1
     ) AS gid
-  FROM pa
+  FROM first_attached
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM s
+      FROM owners
       WHERE
         (
-          "s"."run" = "pa"."run"
+          "owners"."run" = "first_attached"."run"
           AND (
-            "s"."k0" = "pa"."k0" AND "s"."ks0" = "pa"."ks0"
+            "owners"."key0_target" = "first_attached"."key0_target"
+            AND "owners"."key0_target_from" = "first_attached"."key0_target_from"
           )
-          AND "s"."k1" = "pa"."k1"
+          AND "owners"."key1_instrument" = "first_attached"."key1_instrument"
         )
         AND (
           NOT (
-            "pa"."first_science"
-          ) OR "s"."pos" < "pa"."first_attach"
+            "first_attached"."first_science"
+          )
+          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
-), assoc AS (
+), associations AS (
   SELECT
     "run",
-    "k0",
-    "ks0",
-    "k1",
+    "key0_target",
+    "key0_target_from",
+    "key1_instrument",
     "created",
     "gid"
   FROM owned
   UNION ALL
   SELECT
     "run",
-    "k0",
-    "ks0",
-    "k1",
+    "key0_target",
+    "key0_target_from",
+    "key1_instrument",
     "created",
     "gid"
-  FROM orphan
-), e1a AS (
+  FROM orphans
+), attaching AS (
   SELECT
     *
-  FROM e1
+  FROM first_roles
   WHERE
-    "ok0" OR "ok1"
-), cand AS (
+    "ok0_direct_image" OR "ok1_other"
+), attach_candidates AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
+    "asn"."run",
+    "asn"."gid",
+    "attacher"."pos",
+    "attacher"."exptype",
+    "attacher"."key0_target",
+    "attacher"."key1_instrument",
     CASE
-      WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+      WHEN "attacher"."ok0_direct_image" AND "attacher"."pos" <> "asn"."gid"
       THEN 0
-      WHEN "e1"."ok1"
-      AND "e1"."pos" <> "a"."gid"
+      WHEN "attacher"."ok1_other"
+      AND "attacher"."pos" <> "asn"."gid"
       AND (
-        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+        "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
       THEN 1
-    END AS role_ix,
+    END AS role_index,
     CASE
-      WHEN "e1"."pos" >= "a"."created"
+      WHEN "attacher"."pos" >= "asn"."created"
       THEN 0
       ELSE GREATEST(
         CASE
           WHEN CASE
-            WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+            WHEN "attacher"."ok0_direct_image" AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
-            AND "e1"."pos" <> "a"."gid"
+            WHEN "attacher"."ok1_other"
+            AND "attacher"."pos" <> "asn"."gid"
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
           END = 0
           THEN 2
           WHEN CASE
-            WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+            WHEN "attacher"."ok0_direct_image" AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
-            AND "e1"."pos" <> "a"."gid"
+            WHEN "attacher"."ok1_other"
+            AND "attacher"."pos" <> "asn"."gid"
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
           END = 1
           THEN 0
           WHEN CASE
-            WHEN "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+            WHEN "attacher"."ok0_direct_image" AND "attacher"."pos" <> "asn"."gid"
             THEN 0
-            WHEN "e1"."ok1"
-            AND "e1"."pos" <> "a"."gid"
+            WHEN "attacher"."ok1_other"
+            AND "attacher"."pos" <> "asn"."gid"
             AND (
-              "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
           END = 2
           THEN 0
           ELSE 0
         END,
-        "e1"."first_phase"
+        "attacher"."first_phase"
       )
     END AS phase
-  FROM assoc AS a
-  JOIN e1a AS e1
-    ON "e1"."run" = "a"."run"
+  FROM associations AS asn
+  JOIN attaching AS attacher
+    ON "attacher"."run" = "asn"."run"
     AND (
-      "e1"."k0" = "a"."k0" AND "e1"."ks0" = "a"."ks0"
+      "attacher"."key0_target" = "asn"."key0_target"
+      AND "attacher"."key0_target_from" = "asn"."key0_target_from"
     )
-    AND "e1"."k1" = "a"."k1"
+    AND "attacher"."key1_instrument" = "asn"."key1_instrument"
   WHERE
     (
-      "e1"."ok0" AND "e1"."pos" <> "a"."gid"
+      "attacher"."ok0_direct_image" AND "attacher"."pos" <> "asn"."gid"
     )
     OR (
-      "e1"."ok1"
-      AND "e1"."pos" <> "a"."gid"
+      "attacher"."ok1_other"
+      AND "attacher"."pos" <> "asn"."gid"
       AND (
-        "e1"."pos" >= "a"."created" OR "e1"."first_phase" > 0
+        "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
     )
-), att AS (
+), attached AS (
   SELECT
     *
-  FROM cand
-), m AS (
+  FROM attach_candidates
+), members AS (
   SELECT
-    "a"."run",
-    "a"."gid",
-    "e1"."pos",
-    "e1"."exptype",
-    "e1"."k0",
-    "e1"."k1",
-    "e1"."first_role" AS role_ix,
+    "asn"."run",
+    "asn"."gid",
+    "first_roles"."pos",
+    "first_roles"."exptype",
+    "first_roles"."key0_target",
+    "first_roles"."key1_instrument",
+    "first_roles"."first_role" AS role_index,
     0 AS phase
-  FROM assoc AS a
-  JOIN e1
-    ON "e1"."run" = "a"."run" AND "e1"."pos" = "a"."gid"
+  FROM associations AS asn
+  JOIN first_roles
+    ON "first_roles"."run" = "asn"."run" AND "first_roles"."pos" = "asn"."gid"
   UNION ALL
   SELECT
     *
-  FROM att
+  FROM attached
 )
 SELECT
   'Asn_Lv2WFSSParallel' AS rule,
-  "assoc"."run",
-  "assoc"."gid",
-  "assoc"."created",
-  "m"."pos",
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
   CASE
-    WHEN "m"."role_ix" = 0
+    WHEN "members"."role_index" = 0
     THEN 'direct_image'
-    WHEN "m"."role_ix" = 1
+    WHEN "members"."role_index" = 1
     THEN 'other'
-    WHEN "m"."role_ix" = 2
+    WHEN "members"."role_index" = 2
     THEN 'science'
   END AS role,
-  "m"."exptype" AS exptype,
-  "m"."phase",
-  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM assoc
-JOIN m
-  ON "m"."run" = "assoc"."run" AND "m"."gid" = "assoc"."gid"
+  "members"."exptype" AS exptype,
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m"."run",
-    "m"."gid",
-    'target=' || ANY_VALUE("m"."k0") || CHR(30) || 'instrument=' || ANY_VALUE("m"."k1") AS found,
-    MIN("m"."pos") AS found_pos
-  FROM m
+    "members"."run",
+    "members"."gid",
+    'target=' || ANY_VALUE("members"."key0_target") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") AS found,
+    MIN("members"."pos") AS found_pos
+  FROM members
   GROUP BY
-    "m"."run",
-    "m"."gid"
+    "members"."run",
+    "members"."gid"
   HAVING
-    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
-) AS fv
-  ON "fv"."run" = "assoc"."run" AND "fv"."gid" = "assoc"."gid"
+    BOOL_OR(CAST("members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "assoc"."run",
-  "assoc"."gid",
-  "m"."phase",
-  "m"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"

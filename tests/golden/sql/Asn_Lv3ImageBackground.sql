@@ -1,19 +1,19 @@
-WITH x AS (
+WITH rule_rows AS (
   SELECT
     "run",
     "pos",
     "filename",
     ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") AS exptype,
-    "program" AS k0,
-    "instrume" AS k1,
-    "filter" AS k2,
-    COALESCE("pupil", "grating") AS k3,
+    "program" AS key0_program,
+    "instrume" AS key1_instrument,
+    "filter" AS key2_opt_elem,
+    COALESCE("pupil", "grating") AS key3_opt_elem2,
     CASE
       WHEN NOT "pupil" IS NULL
       THEN 'pupil'
       WHEN NOT "grating" IS NULL
       THEN 'grating'
-    END AS ks3,
+    END AS key3_opt_elem2_from,
     CASE
       WHEN NOT (
         COALESCE((
@@ -21,8 +21,8 @@ WITH x AS (
         ), FALSE)
       )
       THEN "fxd_slit"
-    END AS k4,
-    "subarray" AS k5,
+    END AS key4_fxd_slit,
+    "subarray" AS key5_subarray,
     CASE
       WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
       THEN '000'
@@ -30,7 +30,7 @@ WITH x AS (
         COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('background'), FALSE)
       )
       THEN "targetid"
-    END AS k6,
+    END AS key6_target,
     CASE
       WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
       THEN '='
@@ -38,17 +38,17 @@ WITH x AS (
         COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('background'), FALSE)
       )
       THEN CASE WHEN NOT "targetid" IS NULL THEN 'targetid' END
-    END AS ks6,
-    "visitype" AS k7,
-    "exp_type" AS k8,
-    "bkgdtarg" AS k9,
-    "obs_num" AS r0,
+    END AS key6_target_from,
+    "visitype" AS key7_wfsvisit,
+    "exp_type" AS key8_exp_type,
+    "bkgdtarg" AS key9_bkgdtarg,
+    "obs_num" AS record0_obs_num,
     CASE
       WHEN COALESCE((
         STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
       ), FALSE)
       THEN "fxd_slit"
-    END AS r1,
+    END AS record1_fxd_slit2,
     NOT (
       (
         COALESCE("pntgtype" = 'science', FALSE)
@@ -101,8 +101,8 @@ WITH x AS (
     )
     AND (
       NOT "bkgdtarg" IS NULL
-    ) AS ok0,
-    COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1,
+    ) AS ok0_member,
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1_target_acquisition,
     "obs_num" AS obs_num_value
   FROM run_items
   WHERE
@@ -160,314 +160,360 @@ WITH x AS (
       )
       OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
     )
-), e AS (
+), role_rows AS (
   SELECT
     *
-  FROM x
+  FROM rule_rows
   WHERE
-    "ok0" OR "ok1"
+    "ok0_member" OR "ok1_target_acquisition"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
-), v AS (
+), key_vectors AS (
   SELECT
     "run",
-    "k0",
-    "k1",
-    "k2",
-    "k3",
-    "ks3",
-    "k4",
-    "k5",
-    "k6",
-    "ks6",
-    "k7",
-    "k8",
-    "k9",
+    "key0_program",
+    "key1_instrument",
+    "key2_opt_elem",
+    "key3_opt_elem2",
+    "key3_opt_elem2_from",
+    "key4_fxd_slit",
+    "key5_subarray",
+    "key6_target",
+    "key6_target_from",
+    "key7_wfsvisit",
+    "key8_exp_type",
+    "key9_bkgdtarg",
     MIN("pos") AS first_pos
-  FROM e
+  FROM role_rows
   WHERE
-    "ok0"
+    "ok0_member"
   GROUP BY
     "run",
-    "k0",
-    "k1",
-    "k2",
-    "k3",
-    "ks3",
-    "k4",
-    "k5",
-    "k6",
-    "ks6",
-    "k7",
-    "k8",
-    "k9"
-), g AS (
+    "key0_program",
+    "key1_instrument",
+    "key2_opt_elem",
+    "key3_opt_elem2",
+    "key3_opt_elem2_from",
+    "key4_fxd_slit",
+    "key5_subarray",
+    "key6_target",
+    "key6_target_from",
+    "key7_wfsvisit",
+    "key8_exp_type",
+    "key9_bkgdtarg"
+), maximal_vectors AS (
   SELECT
-    v.*
-  FROM v
+    key_vectors.*
+  FROM key_vectors
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM v AS w
+      FROM key_vectors AS other_vector
       WHERE
         (
-          "w"."run" = "v"."run" AND "w"."k0" = "v"."k0" AND "w"."k1" = "v"."k1"
+          "other_vector"."run" = "key_vectors"."run"
+          AND "other_vector"."key0_program" = "key_vectors"."key0_program"
+          AND "other_vector"."key1_instrument" = "key_vectors"."key1_instrument"
         )
         AND (
-          "v"."k2" IS NULL OR "w"."k2" = "v"."k2"
+          "key_vectors"."key2_opt_elem" IS NULL
+          OR "other_vector"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
         )
         AND (
-          "v"."k3" IS NULL OR (
-            "w"."k3" = "v"."k3" AND "w"."ks3" = "v"."ks3"
+          "key_vectors"."key3_opt_elem2" IS NULL
+          OR (
+            "other_vector"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+            AND "other_vector"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
           )
         )
         AND (
-          "v"."k4" IS NULL OR "w"."k4" = "v"."k4"
+          "key_vectors"."key4_fxd_slit" IS NULL
+          OR "other_vector"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
         )
         AND (
-          "v"."k5" IS NULL OR "w"."k5" = "v"."k5"
+          "key_vectors"."key5_subarray" IS NULL
+          OR "other_vector"."key5_subarray" = "key_vectors"."key5_subarray"
         )
         AND (
-          "v"."k6" IS NULL OR (
-            "w"."k6" = "v"."k6" AND "w"."ks6" = "v"."ks6"
+          "key_vectors"."key6_target" IS NULL
+          OR (
+            "other_vector"."key6_target" = "key_vectors"."key6_target"
+            AND "other_vector"."key6_target_from" = "key_vectors"."key6_target_from"
           )
         )
         AND (
-          "v"."k7" IS NULL OR "w"."k7" = "v"."k7"
+          "key_vectors"."key7_wfsvisit" IS NULL
+          OR "other_vector"."key7_wfsvisit" = "key_vectors"."key7_wfsvisit"
         )
         AND (
-          "v"."k8" IS NULL OR "w"."k8" = "v"."k8"
+          "key_vectors"."key8_exp_type" IS NULL
+          OR "other_vector"."key8_exp_type" = "key_vectors"."key8_exp_type"
         )
         AND (
-          "v"."k9" IS NULL OR "w"."k9" = "v"."k9"
+          "key_vectors"."key9_bkgdtarg" IS NULL
+          OR "other_vector"."key9_bkgdtarg" = "key_vectors"."key9_bkgdtarg"
         )
         AND (
           (
-            "v"."k2" IS NULL AND NOT "w"."k2" IS NULL
+            "key_vectors"."key2_opt_elem" IS NULL
+            AND NOT "other_vector"."key2_opt_elem" IS NULL
           )
           OR (
-            "v"."k3" IS NULL AND NOT "w"."k3" IS NULL
+            "key_vectors"."key3_opt_elem2" IS NULL
+            AND NOT "other_vector"."key3_opt_elem2" IS NULL
           )
           OR (
-            "v"."k4" IS NULL AND NOT "w"."k4" IS NULL
+            "key_vectors"."key4_fxd_slit" IS NULL
+            AND NOT "other_vector"."key4_fxd_slit" IS NULL
           )
           OR (
-            "v"."k5" IS NULL AND NOT "w"."k5" IS NULL
+            "key_vectors"."key5_subarray" IS NULL
+            AND NOT "other_vector"."key5_subarray" IS NULL
           )
           OR (
-            "v"."k6" IS NULL AND NOT "w"."k6" IS NULL
+            "key_vectors"."key6_target" IS NULL AND NOT "other_vector"."key6_target" IS NULL
           )
           OR (
-            "v"."k7" IS NULL AND NOT "w"."k7" IS NULL
+            "key_vectors"."key7_wfsvisit" IS NULL
+            AND NOT "other_vector"."key7_wfsvisit" IS NULL
           )
           OR (
-            "v"."k8" IS NULL AND NOT "w"."k8" IS NULL
+            "key_vectors"."key8_exp_type" IS NULL
+            AND NOT "other_vector"."key8_exp_type" IS NULL
           )
           OR (
-            "v"."k9" IS NULL AND NOT "w"."k9" IS NULL
+            "key_vectors"."key9_bkgdtarg" IS NULL
+            AND NOT "other_vector"."key9_bkgdtarg" IS NULL
           )
         )
     )
-), p AS (
+), partitions AS (
   SELECT
     "run",
-    "k0",
-    "k1",
-    MIN("pos") AS part_first
-  FROM e
+    "key0_program",
+    "key1_instrument",
+    MIN("pos") AS partition_first
+  FROM role_rows
   WHERE
-    "ok0"
+    "ok0_member"
   GROUP BY
     "run",
-    "k0",
-    "k1"
-), gc AS (
+    "key0_program",
+    "key1_instrument"
+), associations AS (
   SELECT
     *,
     ROW_NUMBER() OVER (
-      ORDER BY "run", "created", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"
+      ORDER BY "run", "created", "key0_program", "key1_instrument", "key2_opt_elem", "key3_opt_elem2", "key4_fxd_slit", "key5_subarray", "key6_target", "key7_wfsvisit", "key8_exp_type", "key9_bkgdtarg"
     ) AS gid
   FROM (
     SELECT
-      g.*,
+      maximal_vectors.*,
       CASE
-        WHEN "g"."first_pos" = MIN("g"."first_pos") OVER (PARTITION BY "g"."run", "g"."k0", "g"."k1")
-        THEN LEAST("g"."first_pos", "p"."part_first")
-        ELSE "g"."first_pos"
+        WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+          PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+        )
+        THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+        ELSE "maximal_vectors"."first_pos"
       END AS created
-    FROM g
-    JOIN p
-      ON "g"."run" = "p"."run" AND "g"."k0" = "p"."k0" AND "g"."k1" = "p"."k1"
-  ) AS c
-), m1 AS (
+    FROM maximal_vectors
+    JOIN partitions
+      ON "maximal_vectors"."run" = "partitions"."run"
+      AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+      AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
+  ) AS dated
+), group_members AS (
   SELECT
-    "gc"."run",
-    "gc"."gid",
-    "e"."pos",
-    "e"."exptype",
-    "e"."k0",
-    "e"."k1",
-    "e"."k2",
-    "e"."k3",
-    "e"."k4",
-    "e"."k5",
-    "e"."k6",
-    "e"."k7",
-    "e"."k8",
-    "e"."k9",
-    "e"."r0",
-    "e"."r1",
-    CASE WHEN "e"."ok0" THEN 0 END AS role_ix,
+    "associations"."run",
+    "associations"."gid",
+    "role_rows"."pos",
+    "role_rows"."exptype",
+    "role_rows"."key0_program",
+    "role_rows"."key1_instrument",
+    "role_rows"."key2_opt_elem",
+    "role_rows"."key3_opt_elem2",
+    "role_rows"."key4_fxd_slit",
+    "role_rows"."key5_subarray",
+    "role_rows"."key6_target",
+    "role_rows"."key7_wfsvisit",
+    "role_rows"."key8_exp_type",
+    "role_rows"."key9_bkgdtarg",
+    "role_rows"."record0_obs_num",
+    "role_rows"."record1_fxd_slit2",
+    CASE WHEN "role_rows"."ok0_member" THEN 0 END AS role_index,
     CASE
-      WHEN "e"."pos" >= "gc"."created"
+      WHEN "role_rows"."pos" >= "associations"."created"
       THEN 0
       ELSE CASE
-        WHEN CASE WHEN "e"."ok0" THEN 0 END = 0
+        WHEN CASE WHEN "role_rows"."ok0_member" THEN 0 END = 0
         THEN 1
-        WHEN CASE WHEN "e"."ok0" THEN 0 END = 1
+        WHEN CASE WHEN "role_rows"."ok0_member" THEN 0 END = 1
         THEN 2
         ELSE 0
       END
     END AS phase
-  FROM gc
-  JOIN e
-    ON "e"."run" = "gc"."run" AND "e"."k0" = "gc"."k0" AND "e"."k1" = "gc"."k1"
+  FROM associations
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."key0_program" = "associations"."key0_program"
+    AND "role_rows"."key1_instrument" = "associations"."key1_instrument"
   WHERE
     (
-      "e"."ok0"
+      "role_rows"."ok0_member"
       AND (
         (
-          "e"."k2" IS NULL OR "gc"."k2" IS NULL OR "e"."k2" = "gc"."k2"
+          "role_rows"."key2_opt_elem" IS NULL
+          OR "associations"."key2_opt_elem" IS NULL
+          OR "role_rows"."key2_opt_elem" = "associations"."key2_opt_elem"
         )
         AND (
-          "e"."k3" IS NULL
-          OR "gc"."k3" IS NULL
+          "role_rows"."key3_opt_elem2" IS NULL
+          OR "associations"."key3_opt_elem2" IS NULL
           OR (
-            "e"."k3" = "gc"."k3" AND "e"."ks3" = "gc"."ks3"
+            "role_rows"."key3_opt_elem2" = "associations"."key3_opt_elem2"
+            AND "role_rows"."key3_opt_elem2_from" = "associations"."key3_opt_elem2_from"
           )
         )
         AND (
-          "e"."k4" IS NULL OR "gc"."k4" IS NULL OR "e"."k4" = "gc"."k4"
+          "role_rows"."key4_fxd_slit" IS NULL
+          OR "associations"."key4_fxd_slit" IS NULL
+          OR "role_rows"."key4_fxd_slit" = "associations"."key4_fxd_slit"
         )
         AND (
-          "e"."k5" IS NULL OR "gc"."k5" IS NULL OR "e"."k5" = "gc"."k5"
+          "role_rows"."key5_subarray" IS NULL
+          OR "associations"."key5_subarray" IS NULL
+          OR "role_rows"."key5_subarray" = "associations"."key5_subarray"
         )
         AND (
-          "e"."k6" IS NULL
-          OR "gc"."k6" IS NULL
+          "role_rows"."key6_target" IS NULL
+          OR "associations"."key6_target" IS NULL
           OR (
-            "e"."k6" = "gc"."k6" AND "e"."ks6" = "gc"."ks6"
+            "role_rows"."key6_target" = "associations"."key6_target"
+            AND "role_rows"."key6_target_from" = "associations"."key6_target_from"
           )
         )
         AND (
-          "e"."k7" IS NULL OR "gc"."k7" IS NULL OR "e"."k7" = "gc"."k7"
+          "role_rows"."key7_wfsvisit" IS NULL
+          OR "associations"."key7_wfsvisit" IS NULL
+          OR "role_rows"."key7_wfsvisit" = "associations"."key7_wfsvisit"
         )
         AND (
-          "e"."k8" IS NULL OR "gc"."k8" IS NULL OR "e"."k8" = "gc"."k8"
+          "role_rows"."key8_exp_type" IS NULL
+          OR "associations"."key8_exp_type" IS NULL
+          OR "role_rows"."key8_exp_type" = "associations"."key8_exp_type"
         )
         AND (
-          "e"."k9" IS NULL OR "gc"."k9" IS NULL OR "e"."k9" = "gc"."k9"
+          "role_rows"."key9_bkgdtarg" IS NULL
+          OR "associations"."key9_bkgdtarg" IS NULL
+          OR "role_rows"."key9_bkgdtarg" = "associations"."key9_bkgdtarg"
         )
       )
     )
-), obs AS (
+), observations AS (
   SELECT DISTINCT
-    "m1"."gid",
-    "e"."r0" AS obs
-  FROM m1
-  JOIN gc
-    ON "gc"."gid" = "m1"."gid"
-  JOIN e
-    ON "e"."run" = "gc"."run" AND "e"."pos" = "m1"."pos"
+    "group_members"."gid",
+    "role_rows"."record0_obs_num" AS observation
+  FROM group_members
+  JOIN associations
+    ON "associations"."gid" = "group_members"."gid"
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."pos" = "group_members"."pos"
   WHERE
-    NOT "e"."r0" IS NULL
-), m2 AS (
+    NOT "role_rows"."record0_obs_num" IS NULL
+), obs_members AS (
   SELECT
-    "gc"."run",
-    "gc"."gid",
-    "e"."pos",
-    "e"."exptype",
-    "e"."k0",
-    "e"."k1",
-    "e"."k2",
-    "e"."k3",
-    "e"."k4",
-    "e"."k5",
-    "e"."k6",
-    "e"."k7",
-    "e"."k8",
-    "e"."k9",
-    "e"."r0",
-    "e"."r1",
-    CASE WHEN "e"."ok1" THEN 1 END AS role_ix,
+    "associations"."run",
+    "associations"."gid",
+    "role_rows"."pos",
+    "role_rows"."exptype",
+    "role_rows"."key0_program",
+    "role_rows"."key1_instrument",
+    "role_rows"."key2_opt_elem",
+    "role_rows"."key3_opt_elem2",
+    "role_rows"."key4_fxd_slit",
+    "role_rows"."key5_subarray",
+    "role_rows"."key6_target",
+    "role_rows"."key7_wfsvisit",
+    "role_rows"."key8_exp_type",
+    "role_rows"."key9_bkgdtarg",
+    "role_rows"."record0_obs_num",
+    "role_rows"."record1_fxd_slit2",
+    CASE WHEN "role_rows"."ok1_target_acquisition" THEN 1 END AS role_index,
     CASE
-      WHEN "e"."pos" >= "gc"."created"
+      WHEN "role_rows"."pos" >= "associations"."created"
       THEN 0
       ELSE CASE
-        WHEN CASE WHEN "e"."ok1" THEN 1 END = 0
+        WHEN CASE WHEN "role_rows"."ok1_target_acquisition" THEN 1 END = 0
         THEN 1
-        WHEN CASE WHEN "e"."ok1" THEN 1 END = 1
+        WHEN CASE WHEN "role_rows"."ok1_target_acquisition" THEN 1 END = 1
         THEN 2
         ELSE 0
       END
     END AS phase
-  FROM gc
-  JOIN e
-    ON "e"."run" = "gc"."run" AND "e"."k0" = "gc"."k0" AND "e"."k1" = "gc"."k1"
+  FROM associations
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."key0_program" = "associations"."key0_program"
+    AND "role_rows"."key1_instrument" = "associations"."key1_instrument"
   WHERE
     (
-      "e"."ok1"
+      "role_rows"."ok1_target_acquisition"
       AND EXISTS(
         SELECT
           1
-        FROM obs
+        FROM observations
         WHERE
-          "obs"."gid" = "gc"."gid" AND "obs"."obs" = "e"."obs_num_value"
+          "observations"."gid" = "associations"."gid"
+          AND "observations"."observation" = "role_rows"."obs_num_value"
       )
     )
-), m AS (
+), members AS (
   SELECT
     *
   FROM (
     SELECT
       *
-    FROM m1
+    FROM group_members
     UNION ALL
     SELECT
       *
-    FROM m2
-  ) AS u
+    FROM obs_members
+  ) AS all_members
   QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY "run", "gid", "pos" ORDER BY "role_ix") = 1
+    ROW_NUMBER() OVER (PARTITION BY "run", "gid", "pos" ORDER BY "role_index") = 1
 )
 SELECT
   'Asn_Lv3ImageBackground' AS rule,
-  "gc"."run",
-  "gc"."gid",
-  "gc"."created",
-  "m"."pos",
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
   CASE
-    WHEN "m"."role_ix" = 0
+    WHEN "members"."role_index" = 0
     THEN 'member'
-    WHEN "m"."role_ix" = 1
+    WHEN "members"."role_index" = 1
     THEN 'target_acquisition'
   END AS role,
-  "m"."exptype" AS exptype,
-  "m"."phase",
-  CASE WHEN "m"."pos" = "fv"."found_pos" THEN "fv"."found" END AS found
-FROM gc
-JOIN m
-  ON "m"."run" = "gc"."run" AND "m"."gid" = "gc"."gid"
+  "members"."exptype" AS exptype,
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
 JOIN (
   SELECT
-    "m"."run",
-    "m"."gid",
-    'program=' || ANY_VALUE("m"."k0") || CHR(30) || 'instrument=' || ANY_VALUE("m"."k1") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
+    "members"."run",
+    "members"."gid",
+    'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k2") FILTER(WHERE
-            NOT "m"."k2" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key2_opt_elem") FILTER(WHERE
+            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -475,8 +521,8 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k3") FILTER(WHERE
-            NOT "m"."k3" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key3_opt_elem2") FILTER(WHERE
+            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -484,8 +530,8 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k4") FILTER(WHERE
-            NOT "m"."k4" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key4_fxd_slit") FILTER(WHERE
+            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -493,8 +539,8 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k5") FILTER(WHERE
-            NOT "m"."k5" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key5_subarray") FILTER(WHERE
+            NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -502,8 +548,8 @@ JOIN (
     ) || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k6") FILTER(WHERE
-            NOT "m"."k6" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key6_target") FILTER(WHERE
+            NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -511,8 +557,8 @@ JOIN (
     ) || CHR(30) || 'wfsvisit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k7") FILTER(WHERE
-            NOT "m"."k7" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key7_wfsvisit") FILTER(WHERE
+            NOT "members"."key7_wfsvisit" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -520,8 +566,8 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k8") FILTER(WHERE
-            NOT "m"."k8" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key8_exp_type") FILTER(WHERE
+            NOT "members"."key8_exp_type" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -529,8 +575,8 @@ JOIN (
     ) || CHR(30) || 'bkgdtarg=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."k9") FILTER(WHERE
-            NOT "m"."k9" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."key9_bkgdtarg") FILTER(WHERE
+            NOT "members"."key9_bkgdtarg" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -538,8 +584,8 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."r0") FILTER(WHERE
-            NOT "m"."r0" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
+            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
@@ -547,24 +593,25 @@ JOIN (
     ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "m"."r1") FILTER(WHERE
-            NOT "m"."r1" IS NULL AND "m"."role_ix" IN (0)),
+          ARRAY_AGG(DISTINCT "members"."record1_fxd_slit2") FILTER(WHERE
+            NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0)),
           []
         )
       ),
       CHR(31)
     ) AS found,
-    MIN("m"."pos") AS found_pos
-  FROM m
+    MIN("members"."pos") AS found_pos
+  FROM members
   GROUP BY
-    "m"."run",
-    "m"."gid"
+    "members"."run",
+    "members"."gid"
   HAVING
-    BOOL_OR(CAST("m"."exptype" = 'science' AS BOOLEAN))
-) AS fv
-  ON "fv"."run" = "gc"."run" AND "fv"."gid" = "gc"."gid"
+    BOOL_OR(CAST("members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
 ORDER BY
-  "gc"."run",
-  "gc"."gid",
-  "m"."phase",
-  "m"."pos"
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"

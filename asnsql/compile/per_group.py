@@ -1,0 +1,164 @@
+"""The ``per_group`` query shape: one association per group of key values.
+
+* locked attributes become group keys; the first defined value locks, so every distinct
+  value vector of the exposures that can start an association is an association;
+* an optional key left undefined is a wildcard: such exposures join every compatible
+  association, and a vector refined by another one (same values where both are defined,
+  more values defined) is no association of its own (only maximal vectors);
+* the association that an exposure with wildcards started before the first fully
+  determined one is that one's association, created earlier;
+* a role without replay joins only associations created at or before its row (timing
+  join); a ``same_obs_num`` role joins the associations holding a member of its
+  observation.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import CompileError
+from . import exprs as x
+from .layout import Cte
+from .output import result_select
+from .rows import RuleQuery
+
+
+def _key_vectors(q: RuleQuery, forms: exp.Expression) -> exp.Select:
+    """Distinct key vectors of the exposures that can start an association."""
+    all_keys = range(len(q.layout.keys))
+    return (exp.select(x.col("run"), *q.key_columns(all_keys),
+                       x.alias(exp.Min(this=x.col("pos")), "first_pos"))
+            .from_(Cte.ROLE_ROWS, copy=False).where(forms, copy=False)
+            .group_by(x.col("run"), *q.key_columns(all_keys), copy=False))
+
+
+def _maximal_vectors(q: RuleQuery) -> exp.Select:
+    """The key vectors that no other vector refines."""
+    vectors, other = Cte.KEY_VECTORS, Cte.OTHER_VECTOR
+    if not q.layout.loose:
+        return exp.select("*").from_(vectors, copy=False)
+    refines, more = [], []
+    for i in q.layout.loose:
+        vk, wk = x.col(q.layout.key_value(i), vectors), x.col(q.layout.key_value(i), other)
+        refines.append(x.paren(x.or_(x.is_null(vk), q.same_key(i, other, vectors))))
+        more.append(x.and_(x.is_null(vk), x.not_null(wk)))
+    refined = (exp.select(x.num(1)).from_(x.table(vectors, other), copy=False)
+               .where(x.and_(q.fixed_join(other, vectors), *refines, x.paren(x.or_(*more))),
+                      copy=False))
+    return (exp.select(f"{vectors}.*").from_(vectors, copy=False)
+            .where(exp.Not(this=exp.Exists(this=refined)), copy=False))
+
+
+def _partitions(q: RuleQuery, forms: exp.Expression) -> exp.Select:
+    """First row of each partition of fixed keys."""
+    return (exp.select(x.col("run"), *q.key_columns(q.layout.fixed),
+                       x.alias(exp.Min(this=x.col("pos")), "partition_first"))
+            .from_(Cte.ROLE_ROWS, copy=False).where(forms, copy=False)
+            .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
+
+
+def _associations(q: RuleQuery) -> exp.Select:
+    """Each group with the row that creates it and its number (``gid``)."""
+    maximal, partitions = Cte.MAXIMAL_VECTORS, Cte.PARTITIONS
+    first_in_part = exp.Window(this=exp.Min(this=x.col("first_pos", maximal)),
+                               partition_by=[x.col("run", maximal),
+                                             *q.key_columns(q.layout.fixed, maximal)])
+    created = x.case((x.eq(x.col("first_pos", maximal), first_in_part),
+                      exp.func("least", x.col("first_pos", maximal),
+                               x.col("partition_first", partitions))),
+                     default=x.col("first_pos", maximal))
+    gid = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
+        exp.Ordered(this=x.col(c)) for c in ["run", "created"]] + [
+        exp.Ordered(this=x.col(q.layout.key_value(i))) for i in range(len(q.layout.keys))]))
+    with_created = (exp.select(f"{maximal}.*", x.alias(created, "created"))
+                    .from_(maximal, copy=False)
+                    .join(partitions, on=q.fixed_join(maximal, partitions), copy=False))
+    return (exp.select("*", x.alias(gid, "gid"))
+            .from_(exp.alias_(exp.Subquery(this=with_created), Cte.DATED),
+                   copy=False))
+
+
+def _members_in(q: RuleQuery, roles: list[int], role_index: exp.Expression,
+                *more_of: exp.Expression) -> exp.Select:
+    """Rows joining the associations in one of ``roles`` (the first such role)."""
+    rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
+    parts = [x.paren(q.can_join(i, rows, asns, *[m.copy() for m in more_of])) for i in roles]
+    query = (exp.select(x.col("run", asns), x.col("gid", asns), x.col("pos", rows),
+                        x.col("exptype", rows), *q.value_columns(rows),
+                        x.alias(role_index, "role_index"))
+             .from_(asns, copy=False).join(rows, on=q.fixed_join(rows, asns), copy=False)
+             .where(x.or_(*parts), copy=False))
+    return q.with_phase(query, asns, rows, role_index.copy())
+
+
+def _group_members(q: RuleQuery, group_roles: list[int]) -> exp.Select:
+    """Members through group roles (compatible keys; timing when not replayed); the role
+    is the first group role that accepts the row for this association."""
+    if len(group_roles) > 1:
+        rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
+        role_index = x.case(*[(q.can_join(i, rows, asns), x.num(i)) for i in group_roles])
+    else:
+        role_index = q.role_index_case(Cte.ROLE_ROWS, group_roles)
+    return _members_in(q, group_roles, role_index)
+
+
+def _observation_members(q: RuleQuery, obs_roles: list[int]) -> list[tuple[str, exp.Select]]:
+    """CTEs of the ``same_obs_num`` roles: the observations of each association and the
+    rows joining it through them; then every member in its first role."""
+    rows, asns, obs = Cte.ROLE_ROWS, Cte.ASSOCIATIONS, Cte.OBSERVATIONS
+    group_members = Cte.GROUP_MEMBERS
+    records = [i for i, k in enumerate(q.layout.records) if k.name == "obs_num"]
+    if not records:
+        raise CompileError(f"rule {q.rule.name}: joins 'same_obs_num' needs a record "
+                           "named obs_num")
+    r = q.layout.record_value(records[0])
+    observations = (exp.select(x.col("gid", group_members),
+                               x.alias(x.col(r, rows), "observation"))
+                    .distinct(copy=False).from_(group_members, copy=False)
+                    .join(asns, on=x.eq(x.col("gid", asns), x.col("gid", group_members)),
+                          copy=False)
+                    .join(rows, on=x.and_(x.eq(x.col("run", rows), x.col("run", asns)),
+                                          x.eq(x.col("pos", rows),
+                                               x.col("pos", group_members))), copy=False)
+                    .where(x.not_null(x.col(r, rows)), copy=False))
+    same_obs = exp.Exists(this=exp.select(x.num(1)).from_(obs, copy=False).where(x.and_(
+        x.eq(x.col("gid", obs), x.col("gid", asns)),
+        x.eq(x.col("observation", obs), x.col("obs_num_value", rows))), copy=False))
+    obs_members = _members_in(q, obs_roles, q.role_index_case(rows, obs_roles), same_obs)
+    both = exp.union(exp.select("*").from_(group_members, copy=False),
+                     exp.select("*").from_(Cte.OBS_MEMBERS, copy=False), distinct=False)
+    first_role = exp.Window(this=exp.RowNumber(),
+                            partition_by=[x.col("run"), x.col("gid"), x.col("pos")],
+                            order=exp.Order(expressions=[exp.Ordered(this=x.col("role_index"))]))
+    members = (exp.select("*").from_(exp.alias_(exp.Subquery(this=both), Cte.ALL_MEMBERS),
+                                     copy=False)
+               .qualify(x.eq(first_role, x.num(1)), copy=False))
+    return [(obs, observations), (Cte.OBS_MEMBERS, obs_members), (Cte.MEMBERS, members)]
+
+
+def per_group(q: RuleQuery) -> exp.Select:
+    """The query of a ``per_group`` rule (module docstring).
+
+    Raises
+    ------
+    CompileError
+        When no role can start an association, or a ``same_obs_num`` role lacks the
+        ``obs_num`` record.
+    """
+    layout = q.layout
+    group_roles = layout.roles_joining("group")
+    creating = [i for i in group_roles if layout.roles[i].creates]
+    if not creating:
+        raise CompileError(f"rule {q.rule.name}: no role can start an association")
+    forms = x.or_(*[x.col(layout.role_ok(i)) for i in creating])
+    ctes = [(Cte.RULE_ROWS, q.rule_rows()), (Cte.ROLE_ROWS, q.role_rows()),
+            (Cte.KEY_VECTORS, _key_vectors(q, forms)), (Cte.MAXIMAL_VECTORS, _maximal_vectors(q)),
+            (Cte.PARTITIONS, _partitions(q, forms)),
+            (Cte.ASSOCIATIONS, _associations(q)),
+            (Cte.GROUP_MEMBERS, _group_members(q, group_roles))]
+    members = Cte.GROUP_MEMBERS
+    obs_roles = layout.roles_joining("same_obs_num")
+    if obs_roles:
+        ctes += _observation_members(q, obs_roles)
+        members = Cte.MEMBERS
+    return x.with_ctes(result_select(q, Cte.ASSOCIATIONS, members), ctes)

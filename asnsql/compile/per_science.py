@@ -1,0 +1,168 @@
+"""The ``per_science`` query shape: one association per exposure of the ``own`` role
+(Constraint_Single_Science).
+
+Exposures of ``all`` roles attach to every association whose keys they match
+(:mod:`asnsql.compile.attached`). An attached exposure that precedes every owner of its
+group started the association the first owner then joined (it is created at the attached
+exposure's row), unless the rule calls that exposure science: then it keeps an association
+of its own.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..errors import CompileError
+from . import exprs as x
+from .attached import attached_members
+from .layout import Cte, applies
+from .output import result_select
+from .rows import RuleQuery
+
+
+def _first_roles(q: RuleQuery) -> exp.Select:
+    """Each role row with its first role (owner or attached) and that role's replay."""
+    roles = q.layout.roles
+    first_role = x.case(*[(x.col(q.layout.role_ok(i)), x.num(i)) for i in range(len(roles))])
+    first_phase = x.case(*[(x.col(q.layout.role_ok(i)), x.num(x.PHASE[r.replay]))
+                           for i, r in enumerate(roles)])
+    return exp.select("*", x.alias(first_role, "first_role"),
+                      x.alias(first_phase, "first_phase")).from_(Cte.ROLE_ROWS, copy=False)
+
+
+def _owners(own: list[int]) -> exp.Select:
+    """The rows whose first role is the owner role: one association each."""
+    is_owner = exp.In(this=x.col("first_role"), expressions=[x.num(i) for i in own])
+    return exp.select("*").from_(Cte.FIRST_ROLES, copy=False).where(is_owner, copy=False)
+
+
+def _first_attached(q: RuleQuery, creating: list[int]) -> exp.Select:
+    """Per partition of fixed keys, the first row of a creating attached role, and whether
+    the first such row is science."""
+    fixed = q.key_columns(q.layout.fixed)
+    first_is_science = x.eq(exp.func("arg_min", x.col("exptype"), x.col("pos")),
+                            x.lit("science"))
+    return (exp.select(x.col("run"), *fixed,
+                       x.alias(exp.Min(this=x.col("pos")), "first_attach"),
+                       x.alias(first_is_science, "first_science"))
+            .from_(Cte.FIRST_ROLES, copy=False)
+            .where(exp.In(this=x.col("first_role"),
+                          expressions=[x.num(i) for i in creating] or [x.num(-1)]), copy=False)
+            .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
+
+
+def _vectors(q: RuleQuery, owner_keys: list[int]):
+    """The loose key columns of an owned association (the owner's values of its keys,
+    NULL for the others) and of an orphan one (all NULL), by name."""
+    layout, owners = q.layout, Cte.OWNERS
+    null = exp.cast(exp.Null(), "VARCHAR")
+    vector, orphan = [], []
+    for i in layout.loose:
+        names = [layout.key_value(i)] + ([layout.key_source(i)] if layout.key_has_source(i)
+                                         else [])
+        for name in names:
+            vector.append(x.alias(x.col(name, owners) if i in owner_keys else null.copy(), name))
+            orphan.append(x.alias(null.copy(), name))
+    return vector, orphan
+
+
+def _owned(q: RuleQuery, vector: list[exp.Expression]) -> exp.Select:
+    """An association per owner; created at the first attached row when that precedes
+    the partition's first owner and is not science."""
+    owners, first = Cte.OWNERS, Cte.FIRST_ATTACHED
+    partition = [x.col("run", owners), *q.key_columns(q.layout.fixed, owners)]
+    first_owner = exp.Window(this=exp.Min(this=x.col("pos", owners)), partition_by=partition)
+    joins_attached = x.and_(x.eq(x.col("pos", owners), first_owner),
+                            exp.LT(this=x.col("first_attach", first),
+                                   expression=x.col("pos", owners)),
+                            x.not_(x.col("first_science", first)))
+    created = x.case((joins_attached, x.col("first_attach", first)),
+                     default=x.col("pos", owners))
+    owner_values = [x.alias(x.col(q.layout.owner_value(c), owners), q.layout.owner_value(c))
+                    for c in q.layout.owner_columns()]
+    return (exp.select(x.col("run", owners), *q.key_columns(q.layout.fixed, owners), *vector,
+                       *owner_values, x.alias(created, "created"),
+                       x.alias(x.col("pos", owners), "gid"))
+            .from_(owners, copy=False)
+            .join(first, on=q.fixed_join(owners, first), join_type="left", copy=False))
+
+
+def _orphans(q: RuleQuery, orphan_vector: list[exp.Expression]) -> exp.Select:
+    """Attach-only associations: no owner in the partition, or the first exposure is an
+    attached one that the rule calls science."""
+    owners, first = Cte.OWNERS, Cte.FIRST_ATTACHED
+    null = exp.cast(exp.Null(), "VARCHAR")
+    earlier_owner = (exp.select(x.num(1)).from_(owners, copy=False)
+                     .where(x.and_(q.fixed_join(owners, first),
+                                   x.or_(x.not_(x.col("first_science", first)),
+                                         exp.LT(this=x.col("pos", owners),
+                                                expression=x.col("first_attach", first)))),
+                            copy=False))
+    gid = exp.Neg(this=x.paren(exp.Add(this=x.col("first_attach", first),
+                                       expression=x.num(1))))
+    return (exp.select(x.col("run", first), *q.key_columns(q.layout.fixed, first),
+                       *orphan_vector,
+                       *[x.alias(null.copy(), q.layout.owner_value(c))
+                         for c in q.layout.owner_columns()],
+                       x.alias(x.col("first_attach", first), "created"),
+                       x.alias(gid, "gid"))
+            .from_(first, copy=False)
+            .where(exp.Not(this=exp.Exists(this=earlier_owner)), copy=False))
+
+
+def _associations(q: RuleQuery, vector: list[exp.Expression]) -> exp.Expression:
+    """Owned and orphan associations together."""
+    names = (["run"] + [c.name for c in q.key_columns(q.layout.fixed)]
+             + [v.alias for v in vector]
+             + [q.layout.owner_value(c) for c in q.layout.owner_columns()]
+             + ["created", "gid"])
+    return exp.union(exp.select(*[x.col(n) for n in names]).from_(Cte.OWNED, copy=False),
+                     exp.select(*[x.col(n) for n in names]).from_(Cte.ORPHANS, copy=False),
+                     distinct=False)
+
+
+def _owner_members(q: RuleQuery) -> exp.Select:
+    """Each association's owner (its ``gid`` is the owner's row)."""
+    asn, first_roles = Cte.ASSOCIATION, Cte.FIRST_ROLES
+    return (exp.select(x.col("run", asn), x.col("gid", asn), x.col("pos", first_roles),
+                       x.col("exptype", first_roles), *q.value_columns(first_roles),
+                       x.alias(x.col("first_role", first_roles), "role_index"),
+                       x.alias(x.num(0), "phase"))
+            .from_(x.table(Cte.ASSOCIATIONS, asn), copy=False)
+            .join(first_roles, on=x.and_(x.eq(x.col("run", first_roles), x.col("run", asn)),
+                                x.eq(x.col("pos", first_roles), x.col("gid", asn))), copy=False))
+
+
+def per_science(q: RuleQuery) -> exp.Select:
+    """The query of a ``per_science`` rule (module docstring).
+
+    Raises
+    ------
+    CompileError
+        When the rule has no ``own`` role or a role joining neither ``own`` nor ``all``.
+    """
+    layout = q.layout
+    own = layout.roles_joining("own")
+    attach = layout.roles_joining("all")
+    unknown = [r.joins for r in layout.roles if r.joins not in ("own", "all")]
+    if unknown or not own:
+        raise CompileError(f"rule {q.rule.name}: per_science rules take one role joining "
+                           f"'own' and roles joining 'all', not {unknown}")
+    own_role = layout.roles[own[0]]
+    owner_keys = [i for i, k in enumerate(layout.keys) if applies(k, own_role)]
+    attach_only = [i for i, k in enumerate(layout.keys)
+                   if not applies(k, own_role) and k.roles]
+    creating = [i for i in attach if layout.roles[i].creates]
+    vector, orphan_vector = _vectors(q, owner_keys)
+    ctes = [(Cte.RULE_ROWS, q.rule_rows()), (Cte.ROLE_ROWS, q.role_rows()),
+            (Cte.FIRST_ROLES, _first_roles(q)), (Cte.OWNERS, _owners(own)),
+            (Cte.FIRST_ATTACHED, _first_attached(q, creating)),
+            (Cte.OWNED, _owned(q, vector)), (Cte.ORPHANS, _orphans(q, orphan_vector)),
+            (Cte.ASSOCIATIONS, _associations(q, vector))]
+    members = _owner_members(q)
+    if attach:
+        ctes += attached_members(q, attach, attach_only)
+        members = exp.union(members, exp.select("*").from_(Cte.ATTACHED, copy=False),
+                            distinct=False)
+    ctes.append((Cte.MEMBERS, members))
+    return x.with_ctes(result_select(q, Cte.ASSOCIATIONS, Cte.MEMBERS), ctes)

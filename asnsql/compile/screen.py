@@ -1,0 +1,87 @@
+"""The screen: one cheap query telling which rules can have members in a chunk."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlglot import exp
+
+from ..model import Rule
+from . import exprs as x
+from .conditions import key_usable
+from .reads import reads_only
+from .rows import RuleQuery
+from .vocabulary import DEFAULT, Vocabulary
+
+__all__ = ["screen_test", "screen_sql"]
+
+
+def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
+    """A test on ``columns`` alone that some row of a chunk passes if the rule has an
+    association there.
+
+    Parameters
+    ----------
+    q : RuleQuery
+        The rule's query parts.
+    columns : frozenset of str
+        The ``run_items`` columns the test may read.
+
+    Returns
+    -------
+    sqlglot.exp.Expression or None
+        The rule's top conditions and keys, and the roles that make associations
+        (:meth:`RuleQuery.forming_roles`), reduced to their parts that read only
+        ``columns``; and the runs' candidate types (:meth:`RuleQuery.valid_runs`).
+        ``None``: no such part.
+    """
+    def usable(cond):
+        return reads_only(cond, columns, q.vocabulary)
+
+    layout = q.layout
+    keys = [q.tests.key_ok(k) for k in layout.keys + layout.records
+            if not k.roles and key_usable(k, usable, columns.issuperset)]
+    parts = x.tests_in(q.tests.necessary(q.rule.where, usable), q.valid_runs(), *keys,
+                       q.some_role(usable, columns.issuperset, q.forming_roles()))
+    return x.and_(*parts) if parts else None
+
+
+@lru_cache(maxsize=16)
+def screen_sql(rules: tuple[Rule, ...], finalized: bool = True,
+               vocabulary: Vocabulary = DEFAULT) -> str:
+    """One query telling, for each rule, whether the run items of a chunk can hold one of
+    its members (a boolean column named after the rule); the generator skips the others.
+
+    Parameters
+    ----------
+    rules : tuple of Rule
+        The rules (those that make no associations are left out).
+    finalized : bool
+        As for :func:`asnsql.compile.compile_rule`.
+    vocabulary : Vocabulary
+        Its ``screen_columns`` are the columns the screen reads.
+
+    Returns
+    -------
+    str
+        DuckDB SQL over ``run_items``.
+
+    Notes
+    -----
+    Each rule's conditions are reduced to their parts on the screen columns
+    (:func:`screen_test`, a necessary condition) and evaluated on the distinct
+    combinations of those columns (a few hundred rows even for an archive chunk), which
+    costs less than the queries it saves; it never skips a rule that has members.
+    """
+    columns = vocabulary.screen_columns
+    tests = []
+    for rule in rules:
+        if not rule.makes_associations:
+            continue
+        test = screen_test(RuleQuery(rule, finalized, vocabulary), columns)
+        tests.append(exp.alias_(exp.func("bool_or", test) if test is not None else exp.true(),
+                                exp.to_identifier(rule.name, quoted=True)))
+    combos = (exp.select(*[x.col(c) for c in sorted(columns)]).distinct()
+              .from_("run_items"))
+    return exp.select(*tests).from_(combos.subquery("combos")).sql(dialect=x.DIALECT,
+                                                                    pretty=True)

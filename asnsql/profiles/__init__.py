@@ -1,0 +1,1 @@
+"""Observatory profiles built on asnsql's core (engine, SQL compilation, output)."""

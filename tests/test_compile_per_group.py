@@ -1,0 +1,83 @@
+"""The per_group query shape, on a few rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from asnsql.compile import compile_rule, decode_found, rule_sql
+from asnsql.compile.layout import Cte
+from asnsql.compile.results import RESULT_COLUMNS, ResultRow
+from asnsql.errors import CompileError
+from asnsql.model import ExptypeTest, Key, Role
+
+from .compile_rules import image_rule, row, rule, run
+
+ROWS = [row(0), row(1, pupil="p1"), row(2, pupil="p2"), row(3, filter="f2"),
+        row(4, exp_type="nis_image")]
+
+
+def ctes(query) -> list[str]:
+    return [cte.alias for cte in query.ctes]
+
+
+def test_shape():
+    query = compile_rule(image_rule())
+    assert ctes(query) == [Cte.RULE_ROWS, Cte.ROLE_ROWS, Cte.KEY_VECTORS, Cte.MAXIMAL_VECTORS,
+                           Cte.PARTITIONS, Cte.ASSOCIATIONS, Cte.GROUP_MEMBERS]
+    assert tuple(query.named_selects) == RESULT_COLUMNS
+
+
+def test_wildcards_join_the_maximal_vectors_created_after_them():
+    rows = [ResultRow(*r) for r in run(rule_sql(image_rule()), ROWS)]
+    # (rule, run, gid, created, pos): the wildcard row 0 starts the p1 association (row 1
+    # refines it); row 2 starts its own, after row 0; f2 is a partition of its own
+    assert [(r.gid, r.created, r.pos, r.role, r.phase) for r in rows] == [
+        (1, 0, 0, "science", 0), (1, 0, 1, "science", 0), (2, 2, 2, "science", 0),
+        (3, 3, 3, "science", 0)]
+    assert [decode_found(r.found) if r.found else None for r in rows] == [
+        {"program": ["1"], "opt_elem": ["f1"], "opt_elem2": ["p1"]}, None,
+        {"program": ["1"], "opt_elem": ["f1"], "opt_elem2": ["p2"]},
+        {"program": ["1"], "opt_elem": ["f2"], "opt_elem2": []}]
+
+
+def test_replayed_roles_join_earlier_associations():
+    late = image_rule(roles=[Role("science", when=ExptypeTest(("science",), base=True)),
+                             Role("background", when=ExptypeTest(("background",), base=True),
+                                  creates=False, replay="nonscience")])
+    rows = run(rule_sql(late), [row(0, base="background"), row(1)])
+    assert [(r[4], r[5], r[7]) for r in rows] == [(1, "science", 0), (0, "background", 2)]
+
+
+def test_same_observation_members():
+    obs = image_rule(record=[Key("obs_num", ("obs_num",), lock=False)],
+                     roles=[Role("science", when=ExptypeTest(("science",), base=True)),
+                            Role("target_acquisition", joins="same_obs_num", creates=False,
+                                 replay="existing",
+                                 when=ExptypeTest(("target_acquisition",), base=True))])
+    query = compile_rule(obs)
+    assert ctes(query)[-3:] == [Cte.OBSERVATIONS, Cte.OBS_MEMBERS, Cte.MEMBERS]
+    rows = run(rule_sql(obs), [row(0, base="target_acquisition", obs_num="2"),
+                               row(1, base="target_acquisition", obs_num="3"),
+                               row(2, obs_num="2")])
+    assert [(r[4], r[5], r[7]) for r in rows] == [(2, "science", 0),
+                                                   (0, "target_acquisition", 1)]
+
+
+def test_errors_name_the_rule():
+    with pytest.raises(CompileError, match="no role can start"):
+        compile_rule(rule(roles=[Role("science", creates=False)]))
+    with pytest.raises(CompileError, match="needs a record named obs_num"):
+        compile_rule(rule(roles=[Role("science"), Role("ta", joins="same_obs_num")]))
+
+
+def test_the_vocabulary_decides_which_runs_and_associations_are_read():
+    from asnsql.compile.vocabulary import DEFAULT, Vocabulary
+
+    mine = Vocabulary({"only_mosaic": (True, ("mosaic",))}, {"needs_psf": "psf"}, {},
+                      frozenset())
+    assert hash(mine) != hash(DEFAULT) and mine == Vocabulary(**vars(mine))
+    valid = image_rule(validity=("only_mosaic", "needs_psf"))
+    assert run(rule_sql(valid, vocabulary=mine), ROWS) == []    # observation runs only
+    assert len(run(rule_sql(valid), ROWS)) == 4                 # JWST knows neither test
+    text = rule_sql(valid, vocabulary=mine, finalized=False)
+    assert "'mosaic'" not in text and "'psf'" not in text

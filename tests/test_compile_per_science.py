@@ -1,0 +1,79 @@
+"""The per_science query shape and its attached members, on a few rows."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from asnsql.compile import compile_rule, rule_sql
+from asnsql.compile.layout import Cte
+from asnsql.compile.results import RESULT_COLUMNS
+from asnsql.errors import CompileError
+from asnsql.model import ExptypeTest, Key, Role
+
+from .compile_rules import row, run, science_rule
+
+SCIENCE = Role("science", when=ExptypeTest(("science",), base=True), joins="own")
+
+
+def background(creates=False, **more) -> Role:
+    return Role("background", when=ExptypeTest(("background",), base=True), joins="all",
+                creates=creates, **more)
+
+
+def members(rule, rows) -> list[tuple]:
+    """(gid, created, pos, role, phase) of each result row."""
+    return [(r[2], r[3], r[4], r[5], r[7]) for r in run(rule_sql(rule), rows)]
+
+
+ROWS = [row(0, base="background"), row(1), row(2), row(3, base="background")]
+
+
+def test_shape():
+    query = compile_rule(science_rule())
+    assert [c.alias for c in query.ctes] == [
+        Cte.RULE_ROWS, Cte.ROLE_ROWS, Cte.FIRST_ROLES, Cte.OWNERS, Cte.FIRST_ATTACHED,
+        Cte.OWNED, Cte.ORPHANS, Cte.ASSOCIATIONS, Cte.ATTACHING, Cte.ATTACH_CANDIDATES,
+        Cte.ATTACHED, Cte.MEMBERS]
+    assert tuple(query.named_selects) == RESULT_COLUMNS
+    alone = dataclasses.replace(science_rule(), roles=(SCIENCE,))
+    assert Cte.ATTACHED not in [c.alias for c in compile_rule(alone).ctes]
+
+
+def test_one_association_per_science_exposure():
+    # without a replay, the background before every science exposure joins none
+    assert members(science_rule(), ROWS) == [
+        (1, 1, 1, "science", 0), (1, 1, 3, "background", 0),
+        (2, 2, 2, "science", 0), (2, 2, 3, "background", 0)]
+
+
+def test_replayed_attached_rows_join_later_associations():
+    rule = dataclasses.replace(science_rule(), roles=(SCIENCE, background(replay="nonscience")))
+    assert members(rule, ROWS) == [
+        (1, 1, 1, "science", 0), (1, 1, 3, "background", 0), (1, 1, 0, "background", 2),
+        (2, 2, 2, "science", 0), (2, 2, 3, "background", 0), (2, 2, 0, "background", 2)]
+
+
+def test_a_creating_attached_row_before_every_owner_starts_the_association():
+    rule = dataclasses.replace(science_rule(), roles=(SCIENCE, background(creates=True)))
+    # the background at row 0 created the association that science row 1 then owns
+    assert members(rule, ROWS[:2]) == [(1, 0, 0, "background", 0), (1, 0, 1, "science", 0)]
+    # with no owner, the attached rows make an association of their own (gid < 0)
+    assert members(rule, [ROWS[0]]) == [(-1, 0, 0, "background", 0)]
+
+
+def test_a_key_of_attached_roles_locks_to_the_first_attached():
+    rule = dataclasses.replace(
+        science_rule(), keys=(Key("program", ("program",)),
+                              Key("filter", ("filter",), roles=("background",))))
+    rows = [row(1), row(2, base="background", filter="a"),
+            row(3, base="background", filter="b")]
+    assert members(rule, rows) == [(1, 1, 1, "science", 0), (1, 1, 2, "background", 0)]
+
+
+def test_roles_must_own_or_attach():
+    with pytest.raises(CompileError, match="per_science rules take one role joining 'own'"):
+        compile_rule(dataclasses.replace(science_rule(), roles=(background(),)))
+    with pytest.raises(CompileError, match="per_science"):
+        compile_rule(dataclasses.replace(science_rule(), roles=(SCIENCE, Role("x"))))

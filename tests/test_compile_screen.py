@@ -1,0 +1,43 @@
+"""The screen: each rule reduced to a test on a few low-cardinality columns."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from asnsql.compile import screen_sql
+from asnsql.compile.rows import RuleQuery
+from asnsql.compile.screen import screen_test
+from asnsql.compile.vocabulary import DEFAULT
+from asnsql.model import AttrTest, Composite
+
+from .compile_rules import image_rule, row, rule, run
+
+
+def test_only_screen_columns_are_read():
+    q = RuleQuery(image_rule())
+    assert screen_test(q, frozenset({"exp_type"})).sql("duckdb") == \
+        "COALESCE(\"exp_type\" = 'nrc_image', FALSE)"
+    assert screen_test(q, frozenset()) is None
+
+
+def test_an_any_with_an_unscreened_branch_is_no_test():
+    where = Composite("any", (AttrTest(("exp_type",), "match", ("nrc_image",)),
+                              AttrTest(("program",), "defined")))
+    assert screen_test(RuleQuery(rule(where=where)), frozenset({"exp_type"})) is None
+
+
+def test_the_vocabulary_names_the_screen_columns():
+    narrow = dataclasses.replace(DEFAULT, screen_columns=frozenset({"filter"}))
+    text = screen_sql((image_rule(),), vocabulary=narrow)
+    assert '"filter"' in text and '"exp_type"' not in text
+    # of the rule, only the key on filter reads the screen columns: it needs a value
+    assert 'bool_or(cast((\n    not "filter" is null' in text.lower()
+
+
+def test_screen_runs_and_skips_rules_without_associations():
+    rules = (image_rule(), dataclasses.replace(image_rule(), name="Asn_Other", index=1),
+             rule(name="Asn_None", product="none", roles=()))
+    text = screen_sql(rules, vocabulary=dataclasses.replace(
+        DEFAULT, screen_columns=frozenset({"exp_type"})))
+    assert run(text, [row(0)]) == [(True, True)]
+    assert run(text, [row(0, exp_type="nis_image")]) == [(False, False)]
