@@ -16,25 +16,27 @@ schemas:
                          shared), NULL where the row's table has no such column.
                          :func:`combine` and :func:`split_combined` convert.
 
-A worker that generates many tables prepares once (:func:`prepare`: the rules, the options
-with ``version_id`` fixed, and every SQL text the generator will run, compiled in the
-process that prepares) and passes the result, which pickles, to each call; the worker then
-neither reads rule files nor imports sqlglot.
+A worker that generates many tables is given a :class:`~asnsql.plan.Plan` made once
+(:func:`prepare`: the rules, the options with ``version_id`` fixed, and every SQL text the
+generator runs, compiled in the process that prepares) and passes it to each call; the plan
+pickles, and the worker then neither reads rule files nor imports sqlglot.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import warnings
 from typing import Any
 
-from .errors import AsnsqlError, AsnsqlWarning, PoolError
-from .generate import Options, Result, _version_id, iter_batch
+from .engine import Engine
+from .errors import PoolError
 from .model import Ruleset
+from .options import Options
+from .pipeline import Result, run_unit, version_stamp
+from .plan import Plan
+from .profiles import Profile
 from .tables import COLUMNS, TABLES, schema, to_tables
 
-__all__ = ["generate_tables", "prepare", "Prepared", "combine", "split_combined",
+__all__ = ["generate_tables", "prepare", "combine", "split_combined",
            "read_pool", "ASSOCIATIONS_SCHEMA", "PRODUCTS_SCHEMA", "MEMBERS_SCHEMA",
            "COMBINED_SCHEMA", "COMBINED_COLUMNS"]
 
@@ -58,95 +60,44 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclasses.dataclass(frozen=True)
-class Prepared:
-    """What generating needs besides the pool, made once and shipped to workers.
-
-    Attributes
-    ----------
-    rules : Ruleset
-        The rules.
-    options : Options
-        Generator options; ``version_id`` as every worker must stamp it (never ``""``).
-    sql : dict
-        Every SQL text the generator runs (:func:`asnsql.sqlcache.recording` keys -> text).
-    version : str
-        The asnsql version that prepared it; a worker of another version refuses it.
-    """
-
-    rules: Ruleset
-    options: Options
-    sql: dict
-    version: str
-
-
-def prepare(rules: Ruleset | None = None, **options) -> Prepared:
+def prepare(rules: Ruleset | None = None, *, profile: Profile | str | None = None,
+            **options) -> Plan:
     """Prepare generation once, for :func:`generate_tables` calls anywhere.
 
     Parameters
     ----------
     rules : Ruleset, optional
-        Default: the JWST rules (:func:`asnsql.ruleset.default_ruleset`).
+        Default: the profile's rules.
+    profile : Profile or str, optional
+        The observatory (default: JWST).
     **options
-        Fields of :class:`asnsql.generate.Options` (as for :func:`asnsql.generate`).
+        Fields of :class:`asnsql.options.Options` (as for :func:`asnsql.generate`).
         ``version_id=""`` (the current time) is read here, once.
 
     Returns
     -------
-    Prepared
-        Picklable.
+    Plan
+        :meth:`asnsql.plan.Plan.build` with ``options.version_id`` fixed: it pickles, and a
+        process running it neither reads rule files nor imports sqlglot.
 
-    Notes
-    -----
-    The SQL texts are those the generator asks :mod:`asnsql.sqlcache` for: every rule's
-    query, the screen, and the pool table statements (recorded while the generator runs on
-    a one-row pool).
+    Raises
+    ------
+    ValueError
+        When options exclude one another (``ids``, ``discover``, ``all_candidates``).
+    CompileError
+        When a rule cannot be compiled.
     """
-    import pyarrow as pa
-
-    from . import __version__
-    from .ruleset import default_ruleset
-    from .sqlcache import recording, rule_text, screen_text
-
     opts = Options(**options)
-    opts.mode()
-    opts = dataclasses.replace(opts, version_id=_version_id(opts.version_id))
-    rules = rules or default_ruleset()
-    with recording() as texts:
-        active = [r for r in rules if r.product != "none"]
-        for rule in active:
-            rule_text(rule, finalized=opts.finalize)
-        screen_text(active, opts.finalize)
-        sample = pa.table({"filename": ["jw00000000000_00000_00000_nrcalong_uncal.fits"],
-                           "exp_type": ["nrc_image"], "program": ["0"],
-                           "asn_candidate": ["[]"]})
-        with warnings.catch_warnings():
-            # (the sample pool holds none of the candidates ids may name)
-            warnings.simplefilter("ignore", AsnsqlWarning)
-            _run(sample, Prepared(rules, opts, {}, __version__), threads=1)
-    return Prepared(rules, opts, dict(texts), __version__)
+    opts.version_id = version_stamp(opts.version_id)
+    return Plan.build(rules, opts, profile)
 
 
-def _run(pool: Any, prepared: Prepared, threads: int | None) -> list[Result]:
-    """The generator on one pool, one :class:`~asnsql.generate.Result` per pool unit.
-
-    (The one call into the generator core: with a compiled ``Plan`` and ``run_unit``, this
-    becomes ``run_unit(engine, plan, table)``.)
-    """
-    from . import __version__
-    from .engine import Engine
-    from .sqlcache import preloaded
-
-    if prepared.version != __version__:
-        raise AsnsqlError(f"generation was prepared by asnsql {prepared.version} but this is "
-                          f"asnsql {__version__}: install the same version everywhere")
-    options = dataclasses.replace(prepared.options)
-    with Engine() as engine:
+def _run(pool: Any, plan: Plan, threads: int | None) -> list[Result]:
+    """The generator on one pool, one :class:`~asnsql.pipeline.Result` per pool unit."""
+    with Engine.for_pools([pool], profile=plan.profile) as engine:
         if threads:
             engine.execute("SET threads = $n", {"n": int(threads)})
-        with preloaded(prepared.sql):
-            return list(iter_batch(engine, [pool], prepared.rules, options,
-                                   names=[options.pool_name]))
+        return run_unit(engine, plan, pool)
 
 
 def read_pool(path, *, delimiter: str = "|", pool_format: str | None = None):
@@ -174,7 +125,6 @@ def read_pool(path, *, delimiter: str = "|", pool_format: str | None = None):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .engine import Engine
     from .pool import load_pools
 
     with Engine.for_pools([path]) as engine:
@@ -223,7 +173,7 @@ def _ordered(table: Any, row_id: str | None, options: Options):
 
 def generate_tables(table: Any, rules: Ruleset | None = None, *, row_id: str | None = None,
                     split_programs: bool = False, version_id: str | None = None,
-                    threads: int | None = None, prepared: Prepared | None = None,
+                    threads: int | None = None, plan: Plan | None = None,
                     **options) -> dict:
     """Generate associations from a pool table, as the three relational tables.
 
@@ -246,11 +196,12 @@ def generate_tables(table: Any, rules: Ruleset | None = None, *, row_id: str | N
         ``""`` for the current UTC time, read once (by :func:`prepare`).
     threads : int, optional
         DuckDB threads (default: every core).
-    prepared : Prepared, optional
-        From :func:`prepare`; then ``rules``, ``split_programs``, ``version_id`` and
-        ``options`` must not be given (they are the prepared ones).
+    plan : Plan, optional
+        From :func:`prepare` (or :meth:`asnsql.plan.Plan.build`); then ``rules``,
+        ``split_programs``, ``version_id`` and ``options`` must not be given (they are the
+        plan's).
     **options
-        Other fields of :class:`asnsql.generate.Options` (``pool_name``, ``ids``, ...).
+        Other fields of :class:`asnsql.options.Options` (``pool_name``, ``ids``, ...).
 
     Returns
     -------
@@ -265,7 +216,7 @@ def generate_tables(table: Any, rules: Ruleset | None = None, *, row_id: str | N
         As for :func:`asnsql.generate`, and when ``row_id`` is missing, not integer, or
         repeats or lacks values.
     ValueError
-        When ``prepared`` comes with rules or options.
+        When ``plan`` comes with rules or options.
 
     Notes
     -----
@@ -275,14 +226,14 @@ def generate_tables(table: Any, rules: Ruleset | None = None, *, row_id: str | N
     """
     import pyarrow as pa
 
-    if prepared is None:
-        prepared = prepare(rules, split_programs=split_programs, version_id=version_id,
-                           **options)
+    if plan is None:
+        plan = prepare(rules, split_programs=split_programs, version_id=version_id,
+                       **options)
     elif rules is not None or split_programs or version_id is not None or options:
-        raise ValueError("give either prepared or rules and options, not both")
-    pool, ids = _ordered(table, row_id, prepared.options)
+        raise ValueError("give either plan or rules and options, not both")
+    pool, ids = _ordered(table, row_id, plan.options)
     parts: dict[str, list] = {name: [] for name in TABLES}
-    for result in _run(pool, prepared, threads):
+    for result in _run(pool, plan, threads):
         kinds = {run.cand_id: run.cand_type for run in result.runs}
         for name, part in to_tables(result.associations, kinds).items():
             parts[name].append(part)

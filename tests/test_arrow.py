@@ -1,4 +1,4 @@
-"""asnsql.arrow: generate_tables (Arrow in, the three tables out), prepared generation
+"""asnsql.arrow: generate_tables (Arrow in, the three tables out), a plan prepared once and
 shipped to workers, the published schemas and the combined table."""
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from asnsql.arrow import (ASSOCIATIONS_SCHEMA, COMBINED_SCHEMA, MEMBERS_SCHEMA,
                           PRODUCTS_SCHEMA, combine, prepare, read_pool, split_combined)
 from asnsql.engine import Engine
 from asnsql.errors import AsnsqlWarning, PoolError
-from asnsql.generate import Options, run_batch, run_generator
+from asnsql.batch import run_batch, run_generator
+from asnsql.options import Options
+from asnsql.plan import Plan
 from asnsql.tables import to_tables
 
 from .conftest import corpus_pools
@@ -29,7 +31,7 @@ POOLS = ["jw82600_20171108T041350_pool", "pool_001_candidates", "pool_009_spec_m
 
 
 @pytest.fixture(scope="module")
-def prepared():
+def plan():
     return prepare(version_id="v0")
 
 
@@ -42,7 +44,7 @@ def _expected(path, **options) -> dict:
 
 
 @pytest.mark.parametrize("name", POOLS)
-def test_shuffled_with_row_id_gives_the_tables_of_generate(corpus, prepared, name):
+def test_shuffled_with_row_id_gives_the_tables_of_generate(corpus, plan, name):
     path = corpus / name / f"{name}.csv"
     table = read_pool(path)
     n = table.num_rows
@@ -50,7 +52,7 @@ def test_shuffled_with_row_id_gives_the_tables_of_generate(corpus, prepared, nam
     order = list(range(n))
     random.Random(n).shuffle(order)
     shuffled = table.append_column("archive_row", pa.array(ids, pa.int64())).take(order)
-    got = generate_tables(shuffled, row_id="archive_row", prepared=prepared)
+    got = generate_tables(shuffled, row_id="archive_row", plan=plan)
     want = _expected(path)
     assert got["associations"].num_rows == len(generate(path, version_id="v0")) > 0
     for table_name in ("associations", "products"):
@@ -65,10 +67,10 @@ def test_shuffled_with_row_id_gives_the_tables_of_generate(corpus, prepared, nam
     assert set(got["associations"].column("pool").to_pylist()) == {"pool"}
 
 
-def test_without_row_id_pool_row_is_the_position(corpus, prepared):
+def test_without_row_id_pool_row_is_the_position(corpus, plan):
     name = POOLS[0]
     path = corpus / name / f"{name}.csv"
-    got = generate_tables(read_pool(path), prepared=prepared)
+    got = generate_tables(read_pool(path), plan=plan)
     want = _expected(path)
     for table_name in ("associations", "products", "members"):
         assert got[table_name].drop_columns(["pool"]).equals(
@@ -106,9 +108,9 @@ def test_read_pool_generates_as_the_file(corpus):
                 == [a.name for a in file_result.associations]), path.name
 
 
-def test_schemas_are_fixed_and_the_combined_table_round_trips(corpus, prepared):
+def test_schemas_are_fixed_and_the_combined_table_round_trips(corpus, plan):
     name = POOLS[1]
-    tables = generate_tables(read_pool(corpus / name / f"{name}.csv"), prepared=prepared)
+    tables = generate_tables(read_pool(corpus / name / f"{name}.csv"), plan=plan)
     assert tables["associations"].schema.equals(ASSOCIATIONS_SCHEMA)
     assert tables["products"].schema.equals(PRODUCTS_SCHEMA)
     assert tables["members"].schema.equals(MEMBERS_SCHEMA)
@@ -127,20 +129,21 @@ def test_schemas_are_fixed_and_the_combined_table_round_trips(corpus, prepared):
         assert back[key].equals(table), key
 
 
-def test_empty_result_has_the_schemas(prepared):
+def test_empty_result_has_the_schemas(plan):
     table = pa.table({"filename": ["a.fits"], "exp_type": ["nrc_dark"], "program": ["1"],
                       "asn_candidate": ["[]"]})
-    tables = generate_tables(table, prepared=prepared)
+    tables = generate_tables(table, plan=plan)
     assert tables["associations"].num_rows == 0
     assert tables["members"].schema.equals(MEMBERS_SCHEMA)
     assert combine(tables).num_rows == 0
 
 
 def test_version_id_now_is_fixed_once():
-    prepared = prepare(version_id="")
-    stamp = prepared.options.version_id
+    plan = prepare(version_id="")
+    assert isinstance(plan, Plan)
+    stamp = plan.options.version_id
     assert len(stamp) == 15 and stamp[8] == "t"
-    assert pickle.loads(pickle.dumps(prepared)).options.version_id == stamp
+    assert pickle.loads(pickle.dumps(plan)).options.version_id == stamp
 
 
 @pytest.mark.parametrize("values, message", [
@@ -148,52 +151,56 @@ def test_version_id_now_is_fixed_once():
     ([3, None, 2], "no value"),
     (["a", "b", "c"], "integers"),
 ])
-def test_bad_row_ids(prepared, values, message):
+def test_bad_row_ids(plan, values, message):
     table = pa.table({"filename": ["a", "b", "c"], "exp_type": ["nrc_image"] * 3,
                       "program": ["1"] * 3, "asn_candidate": ["[]"] * 3, "rid": values})
     with pytest.raises(PoolError, match=message):
-        generate_tables(table, row_id="rid", prepared=prepared)
+        generate_tables(table, row_id="rid", plan=plan)
     with pytest.raises(PoolError, match="no column 'nope'"):
-        generate_tables(table, row_id="nope", prepared=prepared)
+        generate_tables(table, row_id="nope", plan=plan)
 
 
-def test_prepared_excludes_options(prepared):
+def test_plan_excludes_options(plan):
     table = pa.table({"filename": ["a"], "exp_type": ["nrc_image"], "program": ["1"]})
     with pytest.raises(ValueError, match="not both"):
-        generate_tables(table, prepared=prepared, version_id="v1")
+        generate_tables(table, plan=plan, version_id="v1")
 
 
-def test_a_worker_with_a_prepared_run_needs_no_sqlglot(corpus, prepared, tmp_path):
-    """Shipped to another process, generation compiles nothing (no sqlglot import, no rule
-    file read) and gives the same tables."""
+def test_a_worker_with_a_plan_needs_no_sqlglot(corpus, plan, tmp_path):
+    """Shipped to another process (no SQL cache), the plan runs without compiling: no
+    sqlglot, none of the compiler's passes (its pure vocabulary/reads/results modules are the
+    profile's), no rule file read; the same tables."""
     name = POOLS[0]
     table = read_pool(corpus / name / f"{name}.csv")
     blob = tmp_path / "job.pkl"
-    blob.write_bytes(pickle.dumps((prepared, table)))
+    blob.write_bytes(pickle.dumps((plan, table)))
     out = tmp_path / "out.arrow"
     code = (
         "import pickle, sys\n"
         "import pyarrow as pa\n"
-        f"prepared, table = pickle.load(open({str(blob)!r}, 'rb'))\n"
+        f"plan, table = pickle.load(open({str(blob)!r}, 'rb'))\n"
         "import asnsql.ruleset\n"
-        "asnsql.ruleset.default_ruleset = None   # (reading rule files would fail)\n"
+        "asnsql.ruleset.default_ruleset = asnsql.ruleset.load_rules = None  # (reading fails)\n"
         "from asnsql.arrow import combine, generate_tables\n"
-        "tables = generate_tables(table, prepared=prepared, threads=1)\n"
-        "assert 'sqlglot' not in sys.modules, 'sqlglot was imported'\n"
+        "tables = generate_tables(table, plan=plan, threads=1)\n"
+        "assert not [m for m in sys.modules if m.startswith('sqlglot')], 'sqlglot imported'\n"
+        "passes = [m for m in sys.modules if m.startswith('asnsql.compile.')\n"
+        "          and m.rsplit('.', 1)[1] not in ('vocabulary', 'reads', 'results')]\n"
+        "assert not passes, passes\n"
         f"with pa.OSFile({str(out)!r}, 'wb') as f:\n"
         "    t = combine(tables)\n"
         "    with pa.ipc.new_file(f, t.schema) as w: w.write_table(t)\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
                    env={"ASNSQL_CACHE": "off", "PATH": "/usr/bin:/bin"})
     got = pa.ipc.open_file(str(out)).read_all()
-    assert got.equals(combine(generate_tables(table, prepared=prepared)))
+    assert got.equals(combine(generate_tables(table, plan=plan)))
 
 
 def test_ids_are_kept_and_prepare_warns_of_nothing(corpus):
     name = "pool_001_candidates"
     path = corpus / name / f"{name}.csv"
-    prepared = prepare(version_id="v0", ids=["o001"])     # (filterwarnings=error)
-    got = generate_tables(read_pool(path), prepared=prepared)
+    plan = prepare(version_id="v0", ids=["o001"])     # (filterwarnings=error)
+    got = generate_tables(read_pool(path), plan=plan)
     want = _expected(path, ids=["o001"])
     for table_name in ("associations", "products", "members"):
         assert got[table_name].drop_columns(["pool"]).equals(
