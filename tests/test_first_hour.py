@@ -257,3 +257,40 @@ def test_readme_quick_start_runs_both_test_selections():
     block = text.split("<!-- ci:begin -->")[1].split("<!-- ci:end -->")[0]
     tests = [line for line in block.splitlines() if "pytest" in line]
     assert tests == [".venv/bin/python -m pytest && .venv/bin/python -m pytest -m slow"]
+
+
+# --- a progress bar that moves (issue 16 item 4) ----------------------------------------------
+
+
+def _progress_calls(run) -> list[tuple[int, int]]:
+    calls: list[tuple[int, int]] = []
+    with Engine() as engine:
+        run(engine, lambda done, total: calls.append((done, total)))
+    return calls
+
+
+def _assert_moves(calls, rows, steps):
+    assert calls[0] == (0, rows) and calls[-1] == (rows, rows)
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and all(total == rows for _, total in calls)
+    inside = sorted({d for d in done if 0 < d < rows})
+    assert len(inside) >= steps, calls
+
+
+def test_progress_advances_through_the_phases_of_one_pool():
+    # One small pool runs as one unit: the count rises phase by phase, not 0 then 100 %.
+    calls = _progress_calls(lambda engine, progress: run_generator(
+        engine, EXAMPLE_POOL, options=Options(version_id="v0"), progress=progress))
+    rows = calls[-1][1]
+    _assert_moves(calls, rows, len(PHASES) - 1)
+
+
+def test_progress_of_a_batch_advances_within_each_chunk():
+    from asnsql.batch import iter_batch
+
+    calls = _progress_calls(lambda engine, progress: list(iter_batch(
+        engine, [EXAMPLE_POOL, EXAMPLE_POOL], options=Options(version_id="v0"),
+        names=["a", "b"], chunk_rows=1, progress=progress)))
+    rows = calls[-1][1]
+    # Loading (2 phases) then, per chunk (one pool each), queries and assembly.
+    _assert_moves(calls, rows, 2 + 2 * 2 - 1)
