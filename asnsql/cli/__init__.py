@@ -185,12 +185,19 @@ def _print_timings(timings: dict[str, float] | None) -> None:
               help="As -v, and on an error print its full text and the Python traceback.")
 @click.option("--per-pool-algorithm", is_flag=True,
               help="Accepted for asn_generate compatibility; changes nothing (see the note).")
+@click.option("--engine", "run_on", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+              show_default=True,
+              help="spark: generate on Apache Spark (asnsql[spark]; with --by-program the "
+                   "programs spread over the cluster) and write Parquet tables into PATH.")
+@click.option("--master", default=None,
+              help="With --engine spark: the Spark master URL (default: spark-submit's, "
+                   "else local[*]).")
 @click.version_option(package_name="asnsql", prog_name="asnsql generate",
                       help="Show the version and exit.")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
              orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
-             quiet, verbose, debug, per_pool_algorithm):
+             quiet, verbose, debug, per_pool_algorithm, run_on, master):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -219,6 +226,18 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
+    if run_on == "spark":
+        if dry_run or save_orphans or database or fmt not in ("json", "parquet"):
+            raise click.UsageError("--engine spark writes Parquet tables only: no --dry-run, "
+                                   "--save-orphans, --db or --format other than parquet")
+        from ..spark import generate_file
+
+        with _debug_errors(debug):
+            counts = generate_file(pool, path, options, rules, master=master)
+        if not quiet:
+            click.echo(f"wrote {counts['associations']} associations (Parquet tables, "
+                       f"Spark) to {path}", err=True)
+        return
     with _debug_errors(debug), _Progress(enabled=not quiet) as progress:
         result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
                                 dry_run=dry_run, save_orphans=save_orphans,
