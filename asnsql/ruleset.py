@@ -82,7 +82,7 @@ _DEFAULT_FIELDS = {"exptype", "product", "product_name", "validity", "finalize",
 _KEY_FIELDS = {"name", "attr", "optional", "match", "when", "roles", "constant",
                "constant_when"}
 _ROLE_FIELDS = {"role", "when", "joins", "creates", "replay", "exptype",
-                "not_containing_owner"}
+                "not_containing_owner", "reports_match"}
 _MEMBER_EXPTYPES = {"science", "background", "imprint", "psf", "target_acquisition",
                     "direct_image", "autoflat", "autowave"}
 
@@ -330,8 +330,15 @@ def _role(ctx: _Context, field: str, node: Any) -> Role | None:
         if joins != "all":
             ctx.problem(f"{field}.not_containing_owner", "only a role that joins 'all' "
                                                           "compares with the association's owner")
+    reports_match = node.get("reports_match", True)
+    if not isinstance(reports_match, bool):
+        ctx.problem(f"{field}.reports_match", f"expected true or false, got {reports_match!r}")
+    elif not reports_match and joins != "all":
+        ctx.problem(f"{field}.reports_match", "only a role that joins 'all' can report no "
+                                              "match (force_match)")
     return Role(name=name, when=when, joins=joins, creates=bool(node.get("creates", True)),
-                replay=replay, exptype=exptype, not_containing_owner=owner_attr)
+                replay=replay, exptype=exptype, not_containing_owner=owner_attr,
+                reports_match=bool(reports_match))
 
 
 def _choice(ctx, field, value, allowed, default):

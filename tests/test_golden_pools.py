@@ -21,7 +21,6 @@ CASES = Path(__file__).parent / "golden" / "pools"
 XFAIL = {
     "lrs_taconfirm_no_mode": "issue 16: MIRI LRS TA-confirm science without a mode",
     "lock_in_failed_branch": "issue 16: locks set inside a failing branch persist",
-    "two_roles_one_rule": "issue 16: an exposure that can take two roles in one rule",
     "ta_before_nod_background": "fuzzer: a target acquisition is re-offered to Level-2 "
                                 "associations too (NONSCIENCE pass) and joins a MIRI LRS nod "
                                 "association as a background would",

@@ -50,6 +50,8 @@ class Cte:
     FIRST_ROLES = "first_roles"
     #: rows whose first role is the owner role
     OWNERS = "owners"
+    #: an owner at an earlier row, whose association may accept a later one (an alias)
+    EARLIER_OWNER = "earlier_owner"
     #: first creating attached row of each partition of fixed keys
     FIRST_ATTACHED = "first_attached"
     #: an association per owner

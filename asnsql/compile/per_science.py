@@ -30,9 +30,51 @@ def _first_roles(q: RuleQuery) -> exp.Select:
                       x.alias(first_phase, "first_phase")).from_(Cte.ROLE_ROWS, copy=False)
 
 
-def _owners(own: list[int]) -> exp.Select:
-    """The rows whose first role is the owner role: one association each."""
+def _accepted_earlier(q: RuleQuery, own: list[int], accepting: list[int],
+                      owner_keys: list[int]) -> exp.Expression:
+    """The row (``first_roles``) is accepted, through one of the ``accepting`` roles, by
+    the association of an owner at an earlier row (spec 5.2 step 2).
+
+    The earlier association's keys are its owner's values of the owner keys; it already
+    holds its science exposure, so only the attach roles can accept the row. An earlier
+    owner that was itself accepted is still counted (chains of such rows are not
+    followed).
+    """
+    row, earlier = Cte.FIRST_ROLES, Cte.EARLIER_OWNER
+    layout = q.layout
+    through = []
+    for i in accepting:
+        role = layout.roles[i]
+        cond = [x.col(layout.role_ok(i), row)]
+        for k in layout.loose:
+            if k in owner_keys and applies(layout.keys[k], role):
+                name = layout.key_value(k)
+                cond.append(x.paren(x.or_(x.is_null(x.col(name, row)),
+                                          x.is_null(x.col(name, earlier)),
+                                          q.same_key(k, row, earlier))))
+        if role.not_containing_owner:
+            column = layout.owner_value(role.not_containing_owner)
+            cond.append(x.not_(exp.func("contains", exp.Lower(this=x.col(column, row)),
+                                        exp.Lower(this=x.col(column, earlier)))))
+        through.append(x.paren(x.and_(*cond)))
+    is_owner = exp.In(this=x.col("first_role", earlier), expressions=[x.num(i) for i in own])
+    return exp.Exists(this=exp.select(x.num(1))
+                      .from_(x.table(Cte.FIRST_ROLES, earlier), copy=False)
+                      .where(x.and_(q.fixed_join(row, earlier), is_owner,
+                                    exp.LT(this=x.col("pos", earlier),
+                                           expression=x.col("pos", row)),
+                                    x.paren(x.or_(*through))), copy=False))
+
+
+def _owners(q: RuleQuery, own: list[int], owner_keys: list[int]) -> exp.Select:
+    """The rows whose first role is the owner role: one association each, unless an
+    earlier association accepts the row through an attach role after the owner role
+    that reports its match (:func:`_accepted_earlier`)."""
     is_owner = exp.In(this=x.col("first_role"), expressions=[x.num(i) for i in own])
+    accepting = [i for i, r in enumerate(q.layout.roles)
+                 if i > own[0] and r.joins == "all" and r.reports_match]
+    if accepting:
+        is_owner = x.and_(is_owner, x.not_(_accepted_earlier(q, own, accepting, owner_keys)))
     return exp.select("*").from_(Cte.FIRST_ROLES, copy=False).where(is_owner, copy=False)
 
 
@@ -155,7 +197,8 @@ def per_science(q: RuleQuery) -> exp.Select:
     creating = [i for i in attach if layout.roles[i].creates]
     vector, orphan_vector = _vectors(q, owner_keys)
     ctes = [(Cte.RULE_ROWS, q.rule_rows()), (Cte.ROLE_ROWS, q.role_rows()),
-            (Cte.FIRST_ROLES, _first_roles(q)), (Cte.OWNERS, _owners(own)),
+            (Cte.FIRST_ROLES, _first_roles(q)),
+            (Cte.OWNERS, _owners(q, own, owner_keys)),
             (Cte.FIRST_ATTACHED, _first_attached(q, creating)),
             (Cte.OWNED, _owned(q, vector)), (Cte.ORPHANS, _orphans(q, orphan_vector)),
             (Cte.ASSOCIATIONS, _associations(q, vector))]

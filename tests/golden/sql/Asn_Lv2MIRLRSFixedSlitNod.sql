@@ -106,6 +106,30 @@ WITH rule_rows AS (
   FROM first_roles
   WHERE
     "first_role" IN (0)
+    AND NOT (
+      EXISTS(
+        SELECT
+          1
+        FROM first_roles AS earlier_owner
+        WHERE
+          (
+            "first_roles"."run" = "earlier_owner"."run"
+            AND "first_roles"."key0_program" = "earlier_owner"."key0_program"
+          )
+          AND "earlier_owner"."first_role" IN (0)
+          AND "earlier_owner"."pos" < "first_roles"."pos"
+          AND (
+            (
+              "first_roles"."ok2_target_acquisition"
+              AND (
+                "first_roles"."key1_is_tso" IS NULL
+                OR "earlier_owner"."key1_is_tso" IS NULL
+                OR "first_roles"."key1_is_tso" = "earlier_owner"."key1_is_tso"
+              )
+            )
+          )
+      )
+    )
 ), first_attached AS (
   SELECT
     "run",

@@ -245,6 +245,89 @@ WITH rule_rows AS (
   FROM first_roles
   WHERE
     "first_role" IN (0)
+    AND NOT (
+      EXISTS(
+        SELECT
+          1
+        FROM first_roles AS earlier_owner
+        WHERE
+          (
+            "first_roles"."run" = "earlier_owner"."run"
+            AND "first_roles"."key0_program" = "earlier_owner"."key0_program"
+          )
+          AND "earlier_owner"."first_role" IN (0)
+          AND "earlier_owner"."pos" < "first_roles"."pos"
+          AND (
+            (
+              "first_roles"."ok1_background"
+              AND (
+                "first_roles"."key1_is_tso" IS NULL
+                OR "earlier_owner"."key1_is_tso" IS NULL
+                OR "first_roles"."key1_is_tso" = "earlier_owner"."key1_is_tso"
+              )
+              AND (
+                "first_roles"."key2_instrument" IS NULL
+                OR "earlier_owner"."key2_instrument" IS NULL
+                OR "first_roles"."key2_instrument" = "earlier_owner"."key2_instrument"
+              )
+              AND (
+                "first_roles"."key3_detector" IS NULL
+                OR "earlier_owner"."key3_detector" IS NULL
+                OR "first_roles"."key3_detector" = "earlier_owner"."key3_detector"
+              )
+              AND (
+                "first_roles"."key4_opt_elem" IS NULL
+                OR "earlier_owner"."key4_opt_elem" IS NULL
+                OR (
+                  "first_roles"."key4_opt_elem" = "earlier_owner"."key4_opt_elem"
+                  AND "first_roles"."key4_opt_elem_from" = "earlier_owner"."key4_opt_elem_from"
+                )
+              )
+              AND (
+                "first_roles"."key5_opt_elem2" IS NULL
+                OR "earlier_owner"."key5_opt_elem2" IS NULL
+                OR (
+                  "first_roles"."key5_opt_elem2" = "earlier_owner"."key5_opt_elem2"
+                  AND "first_roles"."key5_opt_elem2_from" = "earlier_owner"."key5_opt_elem2_from"
+                )
+              )
+              AND (
+                "first_roles"."key6_fxd_slit" IS NULL
+                OR "earlier_owner"."key6_fxd_slit" IS NULL
+                OR "first_roles"."key6_fxd_slit" = "earlier_owner"."key6_fxd_slit"
+              )
+              AND (
+                "first_roles"."key7_subarray" IS NULL
+                OR "earlier_owner"."key7_subarray" IS NULL
+                OR "first_roles"."key7_subarray" = "earlier_owner"."key7_subarray"
+              )
+              AND (
+                "first_roles"."key8_channel" IS NULL
+                OR "earlier_owner"."key8_channel" IS NULL
+                OR "first_roles"."key8_channel" = "earlier_owner"."key8_channel"
+              )
+              AND (
+                "first_roles"."key9_slit" IS NULL
+                OR "earlier_owner"."key9_slit" IS NULL
+                OR "first_roles"."key9_slit" = "earlier_owner"."key9_slit"
+              )
+              AND (
+                "first_roles"."key10_exp_type" IS NULL
+                OR "earlier_owner"."key10_exp_type" IS NULL
+                OR "first_roles"."key10_exp_type" = "earlier_owner"."key10_exp_type"
+              )
+            )
+            OR (
+              "first_roles"."ok2_target_acquisition"
+              AND (
+                "first_roles"."key1_is_tso" IS NULL
+                OR "earlier_owner"."key1_is_tso" IS NULL
+                OR "first_roles"."key1_is_tso" = "earlier_owner"."key1_is_tso"
+              )
+            )
+          )
+      )
+    )
 ), first_attached AS (
   SELECT
     "run",
