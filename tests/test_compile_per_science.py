@@ -103,3 +103,21 @@ def test_a_role_that_reports_no_match_does_not_stop_creation():
     assert members(_two_role_rule(reports_match=False), TWO_ROLE_ROWS) == [
         (1, 1, 1, "science", 0), (1, 1, 2, "extra", 0), (2, 2, 2, "science", 0),
         (3, 3, 3, "science", 0)]
+
+
+def test_alternative_owner_roles_and_keys_that_start_open():
+    # the first own role a row satisfies starts its association: row 1 has no filter, so
+    # it fails `science` and owns through `science_obs`; there the filter (a key of
+    # science and background only) starts open and locks to the first background (row 2),
+    # so row 3 (another filter) joins neither association
+    science_obs = Role("science_obs", when=ExptypeTest(("science",), base=True), joins="own")
+    rule = dataclasses.replace(
+        science_rule(),
+        keys=(Key("program", ("program",)),
+              Key("filter", ("filter",), roles=("science", "background"))),
+        roles=(SCIENCE, background(), science_obs))
+    rows = [row(0, filter="a"), row(1, filter=None), row(2, base="background", filter="a"),
+            row(3, base="background", filter="b")]
+    assert members(rule, rows) == [
+        (0, 0, 0, "science", 0), (0, 0, 2, "background", 0),
+        (1, 1, 1, "science_obs", 0), (1, 1, 2, "background", 0)]

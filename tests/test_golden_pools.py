@@ -19,7 +19,6 @@ CASES = Path(__file__).parent / "golden" / "pools"
 
 #: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
 XFAIL = {
-    "lrs_taconfirm_no_mode": "issue 16: MIRI LRS TA-confirm science without a mode",
     "lock_in_failed_branch": "issue 16: locks set inside a failing branch persist",
     "ta_before_nod_background": "fuzzer: a target acquisition is re-offered to Level-2 "
                                 "associations too (NONSCIENCE pass) and joins a MIRI LRS nod "

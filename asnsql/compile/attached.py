@@ -62,6 +62,9 @@ def _first_attached_lock(q: RuleQuery, key_index: int) -> exp.Expression:
                                      exp.Ordered(this=x.col("pos"))]),
         spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                             end="UNBOUNDED", end_side="FOLLOWING"))
+    if key.optional:
+        # an exposure without a value joins whatever the lock
+        return x.or_(x.not_(applies), x.is_null(x.col(column)), x.eq(x.col(column), first))
     return x.or_(x.not_(applies), x.eq(x.col(column), first))
 
 

@@ -923,6 +923,18 @@ SELECT
           )
         )
       )
+      OR (
+        COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+        AND (
+          NOT "exp_type" IS NULL
+          AND COALESCE(
+            (
+              STARTS_WITH("exp_type", 'mir_lrs-slitless') OR "exp_type" = 'mir_lrs-fixedslit'
+            ),
+            FALSE
+          )
+        )
+      )
       OR COALESCE("exp_type" = 'mir_taconfirm', FALSE)
     ) AS BOOLEAN)
   ) AS "Asn_MIRLRSTAConfirm",
