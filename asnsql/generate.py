@@ -53,6 +53,8 @@ class Options:
     ``ids``, ``discover`` and ``all_candidates`` are mutually exclusive; with none of them
     both discovered and candidate associations are made (spec section 6.1).
     ``split_programs`` takes each program of a pool as a pool of its own (archive pools).
+    ``skip_undefined_exptype`` leaves out the rows whose exposure type cannot be determined
+    instead of refusing the pool as the reference does (spec section 7.1).
     """
 
     ids: list[str] | None = None
@@ -66,6 +68,7 @@ class Options:
     pool_format: str | None = None
     pool_name: str | None = None
     split_programs: bool = False
+    skip_undefined_exptype: bool = False
 
     def mode(self) -> tuple[bool, bool]:
         """Return (make candidate associations of all candidates, make discovered ones)."""
@@ -123,6 +126,28 @@ def _candidates(engine: Engine, infos: list[PoolInfo], options: Options) -> None
     engine.execute(statements["runs_all"], {"discover": want_discover,
                                             "candidates": bool(want_all or options.ids)})
     engine.execute(statements["run_rows_all"])
+    if not options.skip_undefined_exptype:
+        _refuse_undefined_exptype(engine, infos, statements["undefined_exptype"])
+
+
+def _refuse_undefined_exptype(engine: Engine, infos: list[PoolInfo], query: str) -> None:
+    """Raise on a row of some run whose exposure type cannot be determined.
+
+    Raises
+    ------
+    PoolError
+        Naming the row: jwst 3.0.0 stops on it with ``LookupError`` (spec section 7.1,
+        step 2; docs/QUIRKS.md). ``Options.skip_undefined_exptype`` leaves such rows out.
+    """
+    bad = engine.rows(query)
+    if bad:
+        pool_id, line, pos, filename = bad[0]
+        info = next(i for i in infos if i.pool_id == pool_id)
+        raise PoolError(f"{info.where}, line {line or '?'} (row {pos + 1}, {filename}): "
+                        "exp_type is undefined and pntgtype names no non-science type, so "
+                        "the exposure type cannot be determined (asn_generate stops here); "
+                        "give the row an exp_type, or leave such rows out with "
+                        "--skip-undefined-exptype (skip_undefined_exptype=True)")
 
 
 def _chunk_runs(engine: Engine, options: Options, first: int,
@@ -531,7 +556,7 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     **options
         Fields of :class:`Options`: ``ids``, ``discover``, ``all_candidates``, ``dms``,
         ``version_id``, ``finalize``, ``merge``, ``delimiter``, ``pool_format``,
-        ``pool_name``, ``split_programs``.
+        ``pool_name``, ``split_programs``, ``skip_undefined_exptype``.
 
     Returns
     -------

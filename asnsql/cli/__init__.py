@@ -181,6 +181,9 @@ def _print_timings(timings: dict[str, float] | None) -> None:
               help="Also print the time each phase took (on stderr).")
 @click.option("-D", "--debug", is_flag=True,
               help="As -v, and on an error print its full text and the Python traceback.")
+@click.option("--skip-undefined-exptype", is_flag=True,
+              help="Leave out rows without exp_type (and no non-science pntgtype) instead "
+                   "of stopping as asn_generate does.")
 @click.option("--per-pool-algorithm", is_flag=True,
               help="Accepted for asn_generate compatibility; changes nothing (see the note).")
 @click.version_option(package_name="asnsql", prog_name="asnsql generate",
@@ -188,7 +191,7 @@ def _print_timings(timings: dict[str, float] | None) -> None:
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
              orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
-             quiet, verbose, debug, per_pool_algorithm):
+             quiet, verbose, debug, skip_undefined_exptype, per_pool_algorithm):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -219,7 +222,8 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     timings = {} if (verbose or debug) else None
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
-                      delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
+                      delimiter=delimiter, pool_format=pool_format, split_programs=by_program,
+                      skip_undefined_exptype=skip_undefined_exptype)
     with (_debug_errors(debug), Engine.for_pools([pool]) as engine,
           _Progress(enabled=not quiet) as progress):
         result = run_generator(engine, pool, rules, options, progress=progress,
