@@ -282,6 +282,12 @@ SELECT
         )
       )
       OR (
+        COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+        AND NOT (
+          COALESCE("cand_type" IN ('background'), FALSE)
+        )
+      )
+      OR (
         COALESCE("exp_type" = 'mir_taconfirm', FALSE)
         AND NOT (
           COALESCE("cand_type" IN ('background'), FALSE)
