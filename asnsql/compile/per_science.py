@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from ..errors import CompileError
 from . import exprs as x
-from .attached import attached_members
+from .attached import attached_members, not_containing_owner
 from .layout import Cte, applies
 from .output import result_select
 from .rows import RuleQuery
@@ -75,9 +75,7 @@ def _accepted_earlier(q: RuleQuery, own: list[int], accepting: list[int]) -> exp
             cond.append(x.paren(x.or_(x.is_null(x.col(layout.key_value(k), row)),
                                       x.is_null(value), same)))
         if role.not_containing_owner:
-            column = layout.owner_value(role.not_containing_owner)
-            cond.append(x.not_(exp.func("contains", exp.Lower(this=x.col(column, row)),
-                                        exp.Lower(this=x.col(column, earlier)))))
+            cond.append(not_containing_owner(q, role, row, earlier))
         through.append(x.paren(x.and_(*cond)))
     is_owner = exp.In(this=x.col("first_role", earlier), expressions=[x.num(i) for i in own])
     return exp.Exists(this=exp.select(x.num(1))
