@@ -373,6 +373,10 @@ class Rule:
     finalize: tuple[str, ...] = ()
     doc: str = ""
     source: str = ""
+    #: (role, key names): keys that an exposure joining in the role locks when they are
+    #: still open in the association (spec 3.5: the locks taken inside a failing branch
+    #: before its failing leaf persist when the whole check matches)
+    locks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def makes_associations(self) -> bool:

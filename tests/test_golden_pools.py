@@ -19,10 +19,6 @@ CASES = Path(__file__).parent / "golden" / "pools"
 
 #: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
 XFAIL = {
-    "lock_in_failed_branch": "issue 16 behaviour 3: a target acquisition locks open keys "
-                             "(opt_elem) inside the failing science branch of the Level-3 "
-                             "wrapper and the lock persists; no vocabulary for it yet "
-                             "(docs/DIFFERENTIAL.md)",
 }
 
 
