@@ -329,7 +329,8 @@ class Role:
         Whether joining in this role counts as the association accepting the exposure
         (default). ``False`` is the reference's ``force_match`` constraint
         (Asn_Lv2MIRLRSFixedSlitNod's background): the exposure joins, but the check
-        reports "no match", so the exposure may still start an association of its own.
+        reports "no match", so the exposure may still start an association of its own;
+        and an exposure can never start one through this role.
 
     An exposure whose first role is ``own`` starts its own association unless an
     association of the rule created at an earlier row accepts it through an ``all`` role

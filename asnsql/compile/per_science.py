@@ -213,7 +213,8 @@ def per_science(q: RuleQuery) -> exp.Select:
     # keys that some owner role lacks lock to the first attached member they apply to
     attach_only = [i for i, k in enumerate(layout.keys)
                    if k.roles and not all(applies(k, layout.roles[j]) for j in own)]
-    creating = [i for i in attach if layout.roles[i].creates]
+    # a role that reports no match (force_match) cannot start an association either
+    creating = [i for i in attach if layout.roles[i].creates and layout.roles[i].reports_match]
     vector, orphan_vector = _vectors(q, own)
     ctes = [(Cte.RULE_ROWS, q.rule_rows()), (Cte.ROLE_ROWS, q.role_rows()),
             (Cte.FIRST_ROLES, _first_roles(q)),

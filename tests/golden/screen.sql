@@ -272,22 +272,6 @@ SELECT
         )
       )
       OR (
-        (
-          NOT (
-            COALESCE("cand_type" IN ('background'), FALSE)
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
-        )
-      )
-      OR (
-        COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
-        AND NOT (
-          COALESCE("cand_type" IN ('background'), FALSE)
-        )
-      )
-      OR (
         COALESCE("exp_type" = 'mir_taconfirm', FALSE)
         AND NOT (
           COALESCE("cand_type" IN ('background'), FALSE)

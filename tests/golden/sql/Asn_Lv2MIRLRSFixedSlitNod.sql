@@ -164,7 +164,7 @@ WITH rule_rows AS (
     ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM first_roles
   WHERE
-    "first_role" IN (1, 2, 3)
+    "first_role" IN (3)
   GROUP BY
     "run",
     "key0_program"
