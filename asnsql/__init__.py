@@ -1,6 +1,8 @@
 """asnsql: set-based association generator for JWST calibration pools.
 
-The public API; see the README for the three uses (command line, ad-hoc SQL, ETL).
+The public API; see the README for the three uses (command line, ad-hoc SQL, ETL), and
+docs/ARCHITECTURE.md for the layout. "Spec section N" in docstrings and comments refers to
+docs/ASSOCIATION_SPEC.md, the behaviour specification of the reference (jwst 3.0.0).
 """
 
 from .errors import (

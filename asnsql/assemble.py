@@ -2,9 +2,10 @@
 
 The SQL (:mod:`asnsql.compile`) decides which exposures belong to which association. This
 module spells the result as jwst 3.0.0 does: members and their names (spec sections 7.3,
-10.5), product names (10.3, 10.4), metadata (8.1, 9.1, 11.1), finalisation validity
-(6.4, 8.5, 9.4), pruning of duplicates (6.5), sequence numbers and output order (6.6).
-It works on whole associations, never on pool rows against associations.
+10.5), product names (10.3, 10.4), metadata (8.1, 9.1, 11.1) and file names (10.1).
+Finalisation (validity, hooks, pruning, numbering) is :mod:`asnsql.finalize`. It works on
+whole associations, never on pool rows against associations. Spec sections are those of
+docs/ASSOCIATION_SPEC.md.
 """
 
 from __future__ import annotations
@@ -14,22 +15,20 @@ from collections import Counter, defaultdict
 from itertools import groupby
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import naming
-from .model import CANDIDATE_TYPE_TESTS, MEMBER_TYPE_TESTS, Rule
+from .model import Rule
 
-__all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "finalize",
-           "hook_positions", "is_valid", "member_positions", "merge_level2",
-           "number_unfinalized", "prune", "resequence", "to_dicts", "CODE_VERSION",
-           "HOOK_COLUMNS", "MEMBER_COLUMNS"]
+if TYPE_CHECKING:
+    from .profiles import Naming, Profile
 
-#: The reference release whose output asnsql reproduces.
-CODE_VERSION = "3.0.0"
+__all__ = ["Association", "AssociationDict", "Member", "RunInfo", "build", "decode_found",
+           "hook_positions", "member_positions", "to_dicts"]
+
 DEGRADED_OK = "No known degraded exposures in association."
 DEGRADED_NOT_OK = ("One or more members have an error associated with them."
                    "\nDetails can be found in the member.exposerr attribute.")
-MULTI_OBS_CANDIDATE_TYPES = ("group", "background", "mosaic")
 
 
 class Member(dict):
@@ -41,16 +40,17 @@ class Member(dict):
     __slots__ = ("item",)
 
     def copy_as(self, **changes) -> "Member":
+        """A copy with some fields changed, of the same pool row."""
         member = Member(self, **changes)
         member.item = self.item
         return member
 
-
-def _made_member(expname: str, exptype: str) -> Member:
-    """A member made in finalisation, of no pool row."""
-    member = Member(expname=expname, exptype=exptype)
-    member.item = None
-    return member
+    @classmethod
+    def made(cls, expname: str, exptype: str) -> "Member":
+        """A member made in finalisation, of no pool row."""
+        member = cls(expname=expname, exptype=exptype)
+        member.item = None
+        return member
 
 
 class AssociationDict(dict):
@@ -108,6 +108,11 @@ class Association:
         return self._found
 
     @property
+    def candidate_type(self) -> str:
+        """The run's candidate type, lower-case; ``discovered`` for the discovery pass."""
+        return self.run.cand_type.lower() if self.run.kind == "candidate" else "discovered"
+
+    @property
     def level(self) -> int:
         return self.rule.level
 
@@ -157,7 +162,7 @@ def _locked_tso(found_text: str) -> bool:
 
 def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
           items: dict[int, dict], pool_names: dict[int, str],
-          version_id: str | None) -> list[Association]:
+          version_id: str | None, names: Naming) -> list[Association]:
     """Turn the rule queries' rows into associations, in the reference's creation order.
 
     Parameters
@@ -178,6 +183,8 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         Pool unit -> ``asn_pool`` value.
     version_id : str or None
         ``version_id`` value.
+    names : Naming
+        The profile's naming (:class:`asnsql.profiles.Naming`).
 
     Returns
     -------
@@ -202,7 +209,7 @@ def build(rows, rules: dict[str, Rule], runs: dict[int, RunInfo],
         creator = items.get(created) or items[group[0][4]]
         asn = Association(rule=rule, run=run, created=created, members=members,
                           found_text=found_text, creator=creator)
-        asn.data = _data(asn, pool_names[run.pool_id], version_id, degraded)
+        asn.data = _data(asn, pool_names[run.pool_id], version_id, degraded, names)
         asns.append(asn)
     asns.sort(key=_CREATION_ORDER)
     return asns
@@ -259,16 +266,17 @@ def _members(rule: Rule, run: RunInfo, group: list[tuple], items: dict[int, dict
     return members, degraded
 
 
-def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bool) -> dict:
+def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bool,
+          names: Naming) -> dict:
     rule, run = asn.rule, asn.run
-    acid = run.cand_id if run.kind == "candidate" else "a3001"
+    acid = run.cand_id if run.kind == "candidate" else names.discovered_id
     program = str(asn.creator["program"]).rjust(5, "0")
     prefix = "candidate" if run.kind == "candidate" else "discover"
     data = AssociationDict({
         "asn_type": rule.asn_type,
         "asn_rule": f"{prefix}_{rule.name}",
         "version_id": version_id,
-        "code_version": CODE_VERSION,
+        "code_version": names.code_version,
         "degraded_status": DEGRADED_NOT_OK if degraded else DEGRADED_OK,
         "program": program,
         "constraints": None,        # filled in by to_dicts, for the associations kept
@@ -287,398 +295,24 @@ def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bo
     return data
 
 
-# --- finalisation ---------------------------------------------------------------------------
-
-def _candidate_type(asn: Association) -> str:
-    return asn.run.cand_type.lower() if asn.run.kind == "candidate" else "discovered"
-
-
-def is_valid(asn: Association) -> bool:
-    """The rule's validity tests (spec sections 4.3, 8.1, 9.5); the parts decided by the
-    candidate type alone are :data:`asnsql.model.CANDIDATE_TYPE_TESTS`."""
-    members = asn.product()["members"]
-    types = [m["exptype"] for m in members]
-    ctype = _candidate_type(asn)
-    for test in asn.rule.validity:
-        if test in CANDIDATE_TYPE_TESTS:
-            allowed, candidate_types = CANDIDATE_TYPE_TESTS[test]
-            if (ctype in candidate_types) != allowed:
-                return False
-        if test in MEMBER_TYPE_TESTS and MEMBER_TYPE_TESTS[test] not in types:
-            return False
-        if test == "allowed_candidates" and ctype == "background" \
-                and "background" not in types:
-            return False
-        if test == "has_pair" and len(members) < 2:
-            return False
-    return True
+def member_positions(asns: list[Association]) -> set[int]:
+    """Pool rows that are members of the given associations."""
+    return {m.item["pos"] for a in asns for p in a.data["products"] for m in p["members"]
+            if getattr(m, "item", None) is not None}
 
 
-def _nod_backgrounds(asn: Association) -> None:
-    """Asn_Lv3SpectralTarget (spec section 9.4): with a nod pattern, each science member is
-    listed again as a background, named ``<exposure>_x1d.fits``."""
-    patterns = [re.escape(v) for v in asn.found.get("patttype_spectarg", [])]
-    if not patterns or "nod" not in patterns[0]:
-        return
-    members = asn.product()["members"]
-    science = [m for m in members if m["exptype"] == "science"]
-    if len(science) < 2:
-        return
-    for member in science:
-        background = dict(member)
-        background["expname"] = naming.stem_without_suffix(member["expname"]) + "_x1d.fits"
-        background["exptype"] = "background"
-        members.append(background)
-
-
-def _prune_imprints(asn: Association) -> None:
-    """Keep the imprints that best match the science exposures (spec section 8.5.2)."""
-    members = asn.product()["members"]
-    science, imprint_sci, imprint_bkg = [], [], []
-    science_is_background = False
-    science_targets = set()
-    for member in members:
-        item = member.item or {}
-        if item.get("targetid") is None or item.get("bkgdtarg") is None:
-            continue        # the reference skips members whose pool lacks these columns
-        if member["exptype"] == "science":
-            science.append(member)
-            science_targets.add(str(item["targetid"]))
-            science_is_background |= item["bkgdtarg"] == "t"
-        elif member["exptype"] == "imprint":
-            (imprint_bkg if item["bkgdtarg"] == "t" else imprint_sci).append(member)
-    to_check = imprint_bkg if science_is_background else imprint_sci
-    matching = [m for m in to_check if str(m.item["targetid"]) in science_targets]
-    if matching:
-        for member in to_check:
-            if member not in matching:
-                members.remove(member)
-        to_check = matching
-    if 1 <= len(science) < len(to_check):
-        keep = set()
-        for sci in science:
-            if sci.item.get("dithptin") is None:
-                continue
-            for imprint in to_check:
-                if (imprint.item.get("dithptin") is not None
-                        and imprint.item["dithptin"] == sci.item["dithptin"]):
-                    keep.add(imprint["expname"])
-        if keep:
-            for member in to_check:
-                if member["expname"] not in keep:
-                    members.remove(member)
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _nod_overlap(sci: dict, bkg: dict) -> bool:
-    """Whether a background nod overlaps the science nod (spec section 8.5.1)."""
-    exptype = sci.get("exp_type")
-    if exptype is None:
-        return False
-    exptype = str(exptype).lower()
-    if exptype not in ("nrs_fixedslit", "nrs_msaspec"):
-        return False
-    sci_target = sci.get("targetid")
-    bkg_target = bkg.get("targetid")
-    if sci_target is None or bkg_target is None:
-        sci_target = bkg_target = None
-    if sci_target != bkg_target:
-        return True
-    numdthpt, patt_num, bkg_num = (_as_int(sci.get("numdthpt")), _as_int(sci.get("patt_num")),
-                                   _as_int(bkg.get("patt_num")))
-    if None in (numdthpt, patt_num, bkg_num):
-        numdthpt, patt_num, bkg_num = 0, None, None
-
-    def subpixels(item):
-        value = _as_int(item.get("subpxpts"))
-        return value if value is not None else _as_int(item.get("subpxpns"))
-
-    subpx, bkg_subpx = subpixels(sci), subpixels(bkg)
-    if None in (patt_num, bkg_num, subpx, bkg_subpx) or subpx == 0 or bkg_subpx == 0:
-        return exptype == "nrs_fixedslit"
-    sci_primary = (patt_num - 1) // subpx
-    bkg_primary = (bkg_num - 1) // bkg_subpx
-    if sci_primary == bkg_primary:
-        return True
-    if exptype == "nrs_msaspec":
-        return False
-    slit = sci.get("fxd_slit")
-    return (slit is not None and str(slit).lower() == "s1600a1"
-            and numdthpt // subpx == 5 and abs(sci_primary - bkg_primary) <= 1)
-
-
-def _nod_split(asn: Association) -> list[Association]:
-    """One association per science nod, the other nods as backgrounds (spec 8.5.1)."""
-    members = asn.product()["members"]
-    science = [m for m in members if m["exptype"] == "science"]
-    others = [m for m in members if m["exptype"] != "science"]
-    out = []
-    for sci in science:
-        new_members = [sci]
-        for other in science:
-            if other["expname"] != sci["expname"] and not _nod_overlap(sci.item, other.item):
-                new_members.append(other.copy_as(exptype="background"))
-        new_members += others
-        copy = Association(rule=asn.rule, run=asn.run, created=asn.created,
-                           members=new_members, found_text=asn.found_text,
-                           creator=asn.creator)
-        copy.data = AssociationDict(asn.data)
-        copy.data["products"] = [{"name": naming.stem_without_suffix(sci["expname"]),
-                                  "members": new_members}]
-        out.append(copy)
-    return out
-
-
-#: Pool values (raw) assembly reads for every member: names, metadata and the creator's
-#: program and target (spec sections 10.5, 11.1).
-MEMBER_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate")
-
-#: Pool values (raw) that finalisation hooks read from their members' pool rows, by hook
-#: (spec sections 8.5.1 - 8.5.3). Those not in :data:`MEMBER_COLUMNS` are given to assembly
-#: only for the members of rules with these hooks (:func:`hook_positions`): reading them for
-#: every row of an archive pool would cost more than all its other pool values.
-HOOK_COLUMNS = {
-    "prune_imprints": ("targetid", "bkgdtarg", "dithptin"),
-    "nod_split": ("exp_type", "targetid", "numdthpt", "patt_num", "subpxpts", "subpxpns",
-                  "fxd_slit"),
-    "wfss_catalog": ("expspcin", "instrume", "filter", "band", "pupil", "grating"),
-    "wfss_catalog_parallel": ("expspcin", "instrume", "filter", "band", "pupil", "grating"),
-}
-
-
-def hook_positions(asns: list[Association]) -> set[int]:
-    """Pool rows (``pos``) whose :data:`HOOK_COLUMNS` values finalisation may read: the
-    members of the associations whose rule has one of those hooks."""
-    return {m.item["pos"] for a in asns if not HOOK_COLUMNS.keys().isdisjoint(a.rule.finalize)
+def hook_positions(asns: list[Association], profile: Profile) -> set[int]:
+    """Pool rows (``pos``) whose hook-only values (:attr:`Profile.hook_only_columns`)
+    finalisation may read: the members of the associations whose rule names a hook that
+    reads such a column."""
+    only = set(profile.hook_only_columns)
+    hooked = {h.name for h in profile.hooks if only.intersection(h.columns)}
+    return {m.item["pos"] for a in asns if not hooked.isdisjoint(a.rule.finalize)
             for m in a.members}
 
 
-def _closest_direct(science: Member, directs: list[Member], parallel: bool) -> Member:
-    """The direct image a WFSS catalog is named after (spec section 8.5.3)."""
-    if parallel:
-        longs = [d for d in directs if "long" in d["expname"]]
-        return (longs or directs)[0]
-    closest = directs[0]
-    expspcin = science.item.get("expspcin")
-    if not naming.is_defined(expspcin):
-        return closest
-    expspcin = int(expspcin)
-    best = 9999
-    for direct in directs:
-        value = direct.item.get("expspcin")
-        if not naming.is_defined(value):
-            continue
-        diff = int(value) - expspcin
-        if 0 < diff < best:
-            best, closest = diff, direct
-    return closest
-
-
-def _direct_image_opt(item: dict) -> str:
-    """Optical element of the chosen direct image (AsnMixin_Lv2WFSS.get_opt_element)."""
-    parts = []
-    if str(item.get("instrume") or "unknown").lower() == "miri":
-        if item.get("filter") is not None:
-            parts.append(str(item["filter"]))
-    else:
-        for sources in (("filter", "band"), ("pupil", "grating")):
-            value = next((item[s] for s in sources if naming.is_defined(item.get(s))), None)
-            if value:
-                parts.append(value)
-    return "-".join(sorted(parts, key=str.lower)) or "clear"
-
-
-def _wfss_catalog(asn: Association, parallel: bool) -> bool:
-    """Replace direct images by the Level-3 catalog members (spec 8.5.3); False drops."""
-    members = asn.product()["members"]
-    directs = [m for m in members if m["exptype"] == "direct_image"]
-    science = [m for m in members if m["exptype"] == "science"]
-    if not directs or not science:
-        return False
-    members[:] = [m for m in members if m["exptype"] != "direct_image"]
-    chosen = _closest_direct(science[0], directs, parallel)
-    root = naming.level3_product_name("default", asn.data["program"], asn.asn_id, asn.found,
-                                      opt=_direct_image_opt(chosen.item))
-    members.append(_made_member(root + "_i2d.fits", "direct_image"))
-    members.append(_made_member(root + "_cat.ecsv", "sourcecat"))
-    members.append(_made_member(root + "_segm.fits", "segmap"))
-    return True
-
-
-def _finalize_one(asn: Association) -> list[Association]:
-    """The rule's finalisation (spec sections 6.4, 8.5, 9.4)."""
-    hooks = asn.rule.finalize
-    if "multi_observation" in hooks:
-        if _candidate_type(asn) in MULTI_OBS_CANDIDATE_TYPES and len(
-                asn.found.get("obs_num", [])) <= 1:
-            return []
-    for hook in ("wfss_catalog", "wfss_catalog_parallel"):
-        if hook in hooks and not _wfss_catalog(asn, parallel=hook.endswith("parallel")):
-            return []
-    if not is_valid(asn):
-        return []
-    if "prune_imprints" in hooks:
-        _prune_imprints(asn)
-    if "nod_backgrounds" in hooks:
-        _nod_backgrounds(asn)
-    if "nod_split" in hooks:
-        return _nod_split(asn)
-    return [asn]
-
-
-def _membership_key(product: dict):
-    """Signature for strict identical membership (spec section 6.5, stage A)."""
-    names = [m["expname"] for m in product["members"]]
-    if len(set(names)) != len(names):
-        return None    # a product with duplicate members equals nothing
-    return frozenset((m["expname"], m["exptype"]) for m in product["members"])
-
-
-def _strict_diff(left: dict, right: dict, strict: bool = True) -> set[str]:
-    """Kinds of difference between two products' memberships (the reference's diff)."""
-    munge = (lambda n: n) if strict else (lambda n: naming.stem_without_suffix(n))
-    kinds: set[str] = set()
-    for product in (left, right):
-        names = [m["expname"] for m in product["members"]]
-        if len(set(names)) != len(names):
-            kinds.add("duplicate")
-    if len(left["members"]) != len(right["members"]):
-        kinds.add("length")
-    remaining = list(right["members"])
-    unaccounted_left = 0
-    for lm in left["members"]:
-        for rm in remaining:
-            if munge(lm["expname"]) != munge(rm["expname"]):
-                continue
-            if lm["exptype"] != rm["exptype"]:
-                kinds.add("mismatch")
-            remaining.remove(rm)
-            break
-        else:
-            unaccounted_left += 1
-    if unaccounted_left or remaining:
-        kinds.add("unaccounted")
-    if kinds == {"length", "unaccounted"}:
-        kinds.add("subset")
-    return kinds
-
-
-def _components(name: str) -> set[str]:
-    return set(re.split("[_-]", name))
-
-
-def loosely_equal(a: Association, b: Association) -> bool:
-    """Association equality of the reference (``compare_asns``, suffix-insensitive)."""
-    if a.data["asn_type"] != b.data["asn_type"]:
-        return False
-    if a.asn_id[:1] != b.asn_id[:1]:
-        return False
-    left, right = a.data["products"], list(b.data["products"])
-    if len(left) != len(right):
-        return False
-    for lp in left:
-        for rp in right:
-            if _components(rp["name"]) != _components(lp["name"]):
-                continue
-            if _strict_diff(lp, rp, strict=False):
-                return False
-            right.remove(rp)
-            break
-        else:
-            return False
-    return not right
-
-
-def prune(asns: list[Association]) -> list[Association]:
-    """Remove duplicate associations as the reference does (spec section 6.5)."""
-    # Stage A: identical memberships; the association popped first (highest asn_id, then
-    # latest created) is kept.
-    ordered = sorted(asns, key=lambda a: a.asn_id)
-    kept: list[Association] = []
-    seen: set = set()
-    for asn in reversed(ordered):
-        key = _membership_key(asn.product())
-        if key is not None and key in seen:
-            continue
-        if key is not None:
-            seen.add(key)
-        kept.append(asn)
-    # Stage B: duplicate product names.
-    names = Counter(a.product()["name"] for a in kept)
-    dups = [n for n, c in names.items() if c > 1]
-    if not dups:
-        return kept
-    ordered = sorted(kept, key=lambda a: a.asn_id)
-    by_name = defaultdict(list)
-    for asn in ordered:
-        by_name[asn.product()["name"]].append(asn)
-    full_prune: list[Association] = []
-    for name in dups:
-        group = by_name[name]
-        to_keep = list(group)
-        for asn in group:
-            if any(loosely_equal(asn, p) for p in full_prune):
-                continue
-            to_prune = []
-            for entrant in to_keep:
-                if loosely_equal(entrant, asn):
-                    continue
-                kinds = _strict_diff(asn.product(), entrant.product())
-                if not kinds:
-                    to_prune.append(entrant)
-                elif "subset" in kinds:
-                    if len(entrant.product()["members"]) > len(asn.product()["members"]):
-                        asn, entrant = entrant, asn
-                    to_prune.append(entrant)
-            full_prune.extend(to_prune)
-            for gone in to_prune:
-                for i, candidate in enumerate(to_keep):
-                    if loosely_equal(candidate, gone):
-                        del to_keep[i]
-                        break
-    pruned_ids = {id(a) for a in full_prune}
-    return [a for a in ordered if id(a) not in pruned_ids]
-
-
-def resequence(asns: list[Association]) -> None:
-    """Number associations 1, 2, ... per (asn_id, asn_type) in list order (spec 6.6)."""
-    counters: Counter = Counter()
-    for asn in asns:
-        key = (asn.asn_id, asn.data["asn_type"])
-        counters[key] += 1
-        asn.sequence = counters[key]
-
-
-def finalize(asns: list[Association]) -> list[Association]:
-    """Level-2 then Level-3 finalisation, pruning and numbering (spec section 6.4).
-
-    Parameters
-    ----------
-    asns : list of Association
-        In creation order.
-
-    Returns
-    -------
-    list of Association
-        All Level-2 associations, then all Level-3 ones, in the reference's output order.
-    """
-    out = []
-    for level in (2, 3):
-        done = [f for a in asns if a.level == level for f in _finalize_one(a)]
-        done = prune(done)
-        resequence(done)
-        out += done
-    return out
-
-
-def to_dicts(asns: list[Association]) -> list[AssociationDict]:
-    """Association dicts with their file name stems."""
+def to_dicts(asns: list[Association], names: Naming) -> list[AssociationDict]:
+    """Association dicts with their file name stems (spec section 10.1)."""
     out = []
     for asn in asns:
         data = asn.data
@@ -686,58 +320,6 @@ def to_dicts(asns: list[Association]) -> list[AssociationDict]:
             data["constraints"] = _constraints_text(asn.rule, asn.found_text)
         data.name = naming.association_name(data["program"], data["asn_id"],
                                             data["asn_type"], asn.sequence,
-                                            data["version_id"])
+                                            data["version_id"], prefix=names.file_prefix)
         out.append(data)
     return out
-
-
-def number_unfinalized(asns: list[Association], resequenced: bool = False) -> list[Association]:
-    """Sequence numbers without finalisation (``--no-finalize``, spec sections 4.5, 6.6).
-
-    The reference numbers associations as it creates them: one counter shared by all
-    Level-2 rules, one per ``asn_type`` at Level 3; candidate runs come before discovery.
-    After a discovery pass it renumbers per (asn_id, asn_type) in list order instead.
-    """
-    if resequenced:
-        resequence(asns)
-        return asns
-    creation = sorted(asns, key=lambda a: (a.run.pool_id, a.run.kind == "discover",
-                                           a.order_key))
-    # QUIRK: the Level-2 counter is made with start=1 and increments before use, so its
-    # first association is number 2; the Level-3 counters start at 0 (first number 1).
-    counters: Counter = Counter({"level2": 1})
-    for asn in creation:
-        key = "level2" if asn.level == 2 else asn.data["asn_type"]
-        counters[key] += 1
-        asn.sequence = counters[key]
-    return asns
-
-
-def merge_level2(asns: list[Association]) -> list[Association]:
-    """``--merge``: one Level-2 association per (asn_type, asn_id) (spec section 6.7).
-
-    The first association of each pair holds the products of the others; a product of the
-    same name receives the members it lacks. Non-Level-2 associations come first, then the
-    merged ones in order of first appearance; sequence numbers are not changed.
-    """
-    others = [a for a in asns if a.level != 2]
-    merged: dict[str, Association] = {}
-    for asn in (a for a in asns if a.level == 2):
-        key = f"{asn.data['asn_type']}_{asn.asn_id}"
-        container = merged.setdefault(key, asn)
-        for product in list(asn.data["products"]):
-            same = [p for p in container.data["products"] if p["name"] == product["name"]]
-            for target in same:
-                present = {m["expname"] for m in target["members"]}
-                names = {m["expname"] for m in product["members"]} - present
-                target["members"].extend(m for m in product["members"]
-                                         if m["expname"] in names)
-            if not same:
-                container.data["products"].append(product)
-    return others + list(merged.values())
-
-
-def member_positions(asns: list[Association]) -> set[int]:
-    """Pool rows that are members of the given associations."""
-    return {m.item["pos"] for a in asns for p in a.data["products"] for m in p["members"]
-            if getattr(m, "item", None) is not None}

@@ -7,12 +7,15 @@ Every other module hands SQL (text or sqlglot expressions) and bound parameters 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import QueryError
-from .resources import sql_statements, sql_text
+from .resources import sql_statements
 
-__all__ = ["Engine", "Pending"]
+if TYPE_CHECKING:
+    from .profiles import Profile
+
+__all__ = ["Engine", "Pending", "large_pools"]
 
 Tracer = Callable[[str, Any], None]
 
@@ -21,6 +24,24 @@ Tracer = Callable[[str, Any], None]
 LARGE_POOL_BYTES = 64 * 1024 * 1024
 #: DuckDB's memory limit for such runs.
 LARGE_MEMORY_LIMIT = "3GB"
+
+
+def large_pools(pools: list) -> bool:
+    """Whether the pool files among ``pools`` hold more than :data:`LARGE_POOL_BYTES`."""
+    size = 0
+    for pool in pools:
+        if isinstance(pool, (str, os.PathLike)):
+            try:
+                size += os.path.getsize(pool)
+            except OSError:
+                pass
+    return size > LARGE_POOL_BYTES
+
+
+def _interrupt_or(err: RuntimeError) -> BaseException:
+    """DuckDB reports a query stopped by Ctrl-C as ``RuntimeError('Query interrupted')``:
+    that becomes the ``KeyboardInterrupt`` it is (any other error stays as it is)."""
+    return KeyboardInterrupt() if "interrupted" in str(err).lower() else err
 
 
 class Pending:
@@ -45,6 +66,8 @@ class Pending:
             return self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
         finally:
             self.close()
 
@@ -57,6 +80,8 @@ class Pending:
             rows = self._cursor.fetchall()
         except self._error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
         finally:
             self.close()
         return [list(values) for values in zip(*rows)] if rows else [[] for _ in range(width)]
@@ -68,7 +93,7 @@ class Pending:
 
 
 class Engine:
-    """A DuckDB connection with asnsql's macros installed.
+    """A DuckDB connection with asnsql's macros and its profile's installed.
 
     Parameters
     ----------
@@ -82,6 +107,9 @@ class Engine:
         DuckDB's ``memory_limit`` (e.g. ``"2GB"``). Beyond it DuckDB moves table data and
         intermediate results to a private temporary folder (under ``$ASNSQL_TMPDIR`` or the
         system's temporary folder), deleted on :meth:`close`.
+    profile : Profile or str, optional
+        The observatory (default: JWST): its macro files are run on a writable database,
+        and pool loading reads its layout (:attr:`profile`).
 
     Raises
     ------
@@ -90,11 +118,16 @@ class Engine:
     """
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
-                 tracer: Tracer | None = None, memory_limit: str | None = None):
+                 tracer: Tracer | None = None, memory_limit: str | None = None,
+                 profile: Profile | str | None = None):
         import duckdb
+
+        from .profiles import get_profile
 
         self._duckdb = duckdb
         self.tracer = tracer
+        #: The observatory profile (:class:`asnsql.profiles.Profile`).
+        self.profile = get_profile(profile)
         self._spill: str | None = None
         try:
             self.con = duckdb.connect(database, read_only=read_only)
@@ -109,7 +142,8 @@ class Engine:
             self.con.execute("SET temp_directory = $folder", {"folder": self._spill})
         self.con.execute("SET enable_progress_bar = false")
         if not read_only:
-            self.run_script(sql_text("macros.sql"))
+            for path in self.profile.macro_paths():
+                self.run_script(path.read_text(encoding="utf-8"))
             self.run_script(sql_statements("pool.sql")["macros"])
 
     # --- running SQL -----------------------------------------------------------------------
@@ -134,6 +168,8 @@ class Engine:
             return self.con.execute(text, params)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
 
     def run_script(self, script: str) -> None:
         """Run several ``;``-separated statements (no parameters)."""
@@ -143,6 +179,8 @@ class Engine:
             self.con.execute(script)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
 
     def rows(self, sql, params: Any = None) -> list[tuple]:
         """Run a query and return all rows as tuples."""
@@ -208,6 +246,9 @@ class Engine:
             except self._duckdb.Error as err:
                 cursor.close()
                 raise QueryError(str(err).strip()) from None
+            except RuntimeError as err:
+                cursor.close()
+                raise _interrupt_or(err) from None
             finally:
                 timings[index] = time.perf_counter() - start
             return Pending(cursor, self._duckdb.Error)
@@ -257,7 +298,10 @@ class Engine:
 
     def columns(self, table: str) -> list[str]:
         """Return the column names of a table or view."""
-        cursor = self.execute(f'SELECT * FROM "{table}" LIMIT 0')
+        from sqlglot import exp
+
+        source = exp.Table(this=exp.to_identifier(table, quoted=True))
+        cursor = self.execute(exp.select("*").from_(source).limit(0))
         return [d[0] for d in cursor.description]
 
     def is_relation(self, obj) -> bool:
@@ -301,6 +345,7 @@ class Engine:
         other = object.__new__(Engine)
         other._duckdb = self._duckdb
         other.tracer = self.tracer
+        other.profile = self.profile
         other._spill = None
         other.con = self.con.cursor()
         return other
@@ -315,23 +360,17 @@ class Engine:
             self._spill = None
 
     @classmethod
-    def for_pools(cls, pools: list, tracer: Tracer | None = None) -> "Engine":
-        """An in-memory engine suited to the pools.
+    def for_pools(cls, pools: list, tracer: Tracer | None = None,
+                  profile: Profile | str | None = None) -> "Engine":
+        """An in-memory engine suited to the pools (of the observatory ``profile``).
 
         Pool files larger than :data:`LARGE_POOL_BYTES` in total get the memory limit
         :data:`LARGE_MEMORY_LIMIT`: DuckDB then keeps what does not fit in a temporary
         folder, so an archive pool of a million rows stays within a few GB.
         """
-        size = 0
-        for pool in pools:
-            if isinstance(pool, (str, os.PathLike)):
-                try:
-                    size += os.path.getsize(pool)
-                except OSError:
-                    pass
-        if size > LARGE_POOL_BYTES:
-            return cls(tracer=tracer, memory_limit=LARGE_MEMORY_LIMIT)
-        return cls(tracer=tracer)
+        if large_pools(pools):
+            return cls(tracer=tracer, memory_limit=LARGE_MEMORY_LIMIT, profile=profile)
+        return cls(tracer=tracer, profile=profile)
 
     def __enter__(self):
         return self

@@ -14,6 +14,7 @@ __all__ = [
     "AsnsqlWarning",
     "AssociationError",
     "CompileError",
+    "Interrupted",
     "OutputError",
     "PoolError",
     "QueryError",
@@ -81,3 +82,8 @@ class AssociationError(AsnsqlError, ValueError):
 
 class AsnsqlWarning(UserWarning):
     """Something was accepted but deserves the user's attention (e.g. an old pool)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C that came once a change was in place (e.g. the output folder published):
+    ``str()`` says what was changed. A plain ``KeyboardInterrupt`` means nothing was."""

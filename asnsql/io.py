@@ -8,16 +8,24 @@ interrupted or failed run leaves no half-written output.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import AssociationError, OutputError
+from .errors import AssociationError, Interrupted, OutputError
 
 __all__ = ["dumps", "write_associations", "write_file_atomic", "load_asn", "validate",
-           "validate_file", "read_text", "parse_text", "schema", "SCHEMAS"]
+           "validate_file", "read_text", "parse_text", "schema", "SCHEMAS", "KNOWN_EXPTYPES"]
+
+#: Member exptypes the generator writes or the calibration pipelines read (spec sections
+#: 7.1 and 11.1; calwebb_spec2 also reads ``selfcal`` members). Anything else is refused.
+KNOWN_EXPTYPES = frozenset([
+    "science", "background", "imprint", "psf", "target_acquisition", "autoflat", "autowave",
+    "direct_image", "sourcecat", "segmap", "selfcal", "dark", "flat", "engineering",
+])
 
 #: JSON Schemas (draft 4) of Level-2b and Level-3 associations with the reference's required
 #: fields (spec section 11.3): ``products``, each with ``members``, each with ``expname``
@@ -117,6 +125,8 @@ def parse_text(text: str, formats: tuple[str, ...] = ("json", "yaml")) -> tuple[
                 return json.loads(text), None
             except ValueError as err:
                 problem = f"not JSON: {err}"
+            except RecursionError:
+                problem = "not JSON asnsql reads: nested too deeply"
         else:
             import yaml
 
@@ -124,6 +134,8 @@ def parse_text(text: str, formats: tuple[str, ...] = ("json", "yaml")) -> tuple[
                 return yaml.safe_load(text), None
             except yaml.YAMLError as err:
                 problem = f"not YAML: {' '.join(str(err).split())}"
+            except RecursionError:
+                problem = "not YAML asnsql reads: nested too deeply"
     return None, problem
 
 
@@ -138,7 +150,7 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
     level : {'level2b', 'level3'}, optional
         As for :func:`validate`.
     strict : bool
-        Also report member exptypes outside :data:`asnsql.fromlist.KNOWN_EXPTYPES` and
+        Also report member exptypes outside :data:`KNOWN_EXPTYPES` and
         expnames with a folder (members are found beside the association file).
 
     Returns
@@ -157,8 +169,6 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
         return [f"$: {problem}"]
     problems = validate(data, level)
     if strict and not problems:
-        from .fromlist import KNOWN_EXPTYPES
-
         for i, product in enumerate(data["products"]):
             for j, member in enumerate(product["members"]):
                 where = f"$.products[{i}].members[{j}]"
@@ -177,16 +187,23 @@ def dumps(data: dict, fmt: str = "json") -> str:
     if fmt == "yaml":
         import yaml
 
-        return yaml.dump(dict(data), default_flow_style=False)
+        # Plain data only (safe_dump): dict subclasses would be written as Python tags
+        # that neither jwst's load_asn nor a safe loader reads.
+        return yaml.safe_dump(json.loads(json.dumps(data)), default_flow_style=False)
     raise ValueError(f"unknown format {fmt!r}; use json or yaml")
 
 
 def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
                        fmt: str = "json", extra: dict[str, str] | None = None) -> list[Path]:
-    """Write association files into ``folder`` atomically.
+    """Write association files into ``folder``: the old folder or the complete new one.
 
-    Files are written into a temporary folder next to ``folder`` and moved into place only
-    when all are written; on any error nothing is left behind.
+    Files are written into a staging folder beside ``folder`` and published at once: a new
+    folder by one rename; an existing folder holding only files by exchanging it with the
+    staging folder (which first gets links to the files kept), in one ``renameat2``
+    call where the system has it; otherwise (the current folder, sub-folders, another
+    file system) each replaced file is moved aside and put back on any exception,
+    ``KeyboardInterrupt`` included. Staging folders of runs that were killed are removed
+    (and their replacements undone) by the next run writing beside them.
 
     Parameters
     ----------
@@ -199,7 +216,8 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
         file ``associations.jsonl``, an association per line; ``parquet``: the tables
         ``associations``, ``products`` and ``members`` (:mod:`asnsql.tables`).
     extra : dict, optional
-        Other files to write with them, name -> text (e.g. the orphan table).
+        Other files to write with them, name -> text (e.g. the orphan table); each name is
+        a plain file name (no folder).
 
     Returns
     -------
@@ -209,58 +227,303 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     Raises
     ------
     OutputError
-        When the folder cannot be created or written.
+        When a name is not a safe file name (:func:`asnsql.safety.safe_name`, the value
+        named), or the folder cannot be created or written; ``folder`` is then unchanged.
     """
+    from .safety import safe_name
+
     folder = Path(folder)
     if fmt not in ("json", "yaml", "jsonl", "parquet"):
         raise OutputError(f"unknown output format {fmt!r}; use json, yaml, jsonl or parquet")
     suffix = ".json" if fmt == "json" else ".yaml"
+    associations = list(associations)
+    for asn in associations:
+        stem = getattr(asn, "name", None) or "association"
+        safe_name(stem + suffix, "association file name")
+        for product in asn.get("products", []) if isinstance(asn, dict) else []:
+            if isinstance(product, dict) and product.get("name") is not None:
+                safe_name(product["name"], f"product name in {stem}")
+    for name in extra or {}:
+        safe_name(name, "output file name")
     fresh = not folder.exists()
-    parent = folder.parent if fresh else folder
-    if fresh and not parent.is_dir():
-        raise OutputError(f"cannot create output folder {folder}: {parent} does not exist")
+    if fresh and not folder.parent.is_dir():
+        raise OutputError(f"cannot create output folder {folder}: {folder.parent} does not "
+                          "exist")
     if not fresh and not folder.is_dir():
         raise OutputError(f"output path {folder} exists and is not a folder")
+    staging = _Staging(Path(os.path.abspath(folder)))
     try:
-        staging = _staging_folder(parent, folder.name)
-    except OSError as err:
-        raise OutputError(f"cannot write in {parent}: {err.strerror or err}") from None
-    written: list[Path] = []
-    try:
+        _write_staged(staging, associations, folder, fmt, suffix, extra)
+    except KeyboardInterrupt:
+        if staging.published:
+            raise Interrupted(f"interrupted after the associations were written into "
+                              f"{folder}; nothing else was changed") from None
+        raise
+    return [folder / name for name in staging.names]
+
+
+def _write_staged(staging: "_Staging", associations: list, folder: Path, fmt: str,
+                  suffix: str, extra: dict | None) -> None:
+    with staging:
         names = []
-        if fmt == "jsonl":
-            from .tables import write_jsonl
+        try:
+            if fmt == "jsonl":
+                from .tables import write_jsonl
 
-            names.append(write_jsonl(associations, staging / "associations.jsonl").name)
-        elif fmt == "parquet":
-            from .tables import write_parquet
+                names.append(write_jsonl(associations, staging.path / "associations.jsonl")
+                             .name)
+            elif fmt == "parquet":
+                from .tables import write_parquet
 
-            names += [p.name for p in write_parquet(list(associations), staging)]
-        else:
-            for asn in associations:
-                name = getattr(asn, "name", None) or "association"
-                names.append(name + suffix)
-                (staging / (name + suffix)).write_text(dumps(asn, fmt), encoding="utf-8")
-        for name, text in (extra or {}).items():
-            names.append(name)
-            (staging / name).write_text(text, encoding="utf-8")
-        if fresh:
-            # A new folder appears whole, in one rename.
-            os.rename(staging, folder)
-            written = [folder / name for name in names]
-        else:
+                names += [p.name for p in write_parquet(associations, staging.path)]
+            else:
+                for asn in associations:
+                    name = (getattr(asn, "name", None) or "association") + suffix
+                    names.append(name)
+                    (staging.path / name).write_text(dumps(asn, fmt), encoding="utf-8")
+            for name, text in (extra or {}).items():
+                names.append(name)
+                (staging.path / name).write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise OutputError(f"cannot write associations into {folder}: "
+                              f"{err.strerror or err}; nothing was written") from None
+        staging.names = names
+        staging.publish(names)
+
+
+#: Marks asnsql's staging folders and files: ``.NAME.asnsql-PID-HEX``.
+_STAGING_MARK = ".asnsql-"
+
+
+class _Staging:
+    """A staging folder for :func:`write_associations` and its publication (see there).
+
+    Used as a context manager: stale staging folders of dead runs beside ``folder`` are
+    cleaned on entry; the staging folder is removed on exit, whatever happened.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        fresh = not folder.exists()
+        # Exchanging needs the staging folder in the parent (same file system); moving
+        # files one by one works from inside the folder itself.
+        self.swap = fresh or _swappable(folder)
+        self.where = folder.parent if self.swap else folder
+        self.path: Path = Path()
+        self.names: list[str] = []
+        #: Whether the new files are in place (a Ctrl-C after that changes nothing back).
+        self.published = False
+
+    def __enter__(self) -> "_Staging":
+        clean_stale(self.where, self.folder.name)
+        try:
+            self.path = _staging_folder(self.where, self.folder.name)
+        except OSError as err:
+            raise OutputError(f"cannot write in {self.where}: {err.strerror or err}; "
+                              "nothing was written") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def publish(self, names: list[str]) -> None:
+        """Put the staged files ``names`` into the folder (all, or none on any error)."""
+        folder = self.folder
+        try:
+            if self.swap and not folder.exists():
+                try:
+                    with _holding_interrupts():
+                        os.rename(self.path, folder)
+                        self.published = True
+                    return
+                except OSError:
+                    if not folder.is_dir():
+                        raise
+                    # Another run made the folder meanwhile: add to it.
+                    self.swap = _swappable(folder)
+            blocked = [n for n in names if (folder / n).is_dir()
+                       or ((folder / n).exists() and not (folder / n).is_file())]
+            if blocked:
+                raise OutputError(f"cannot replace {folder / blocked[0]}: it is a folder "
+                                  "or not a regular file; nothing was written")
+            if self.swap and self.path.parent == folder.parent:
+                self._exchange(names)
+            else:
+                if self.path.parent != folder:
+                    moved = _staging_folder(folder, folder.name)
+                    for name in names:
+                        os.replace(self.path / name, moved / name)
+                    shutil.rmtree(self.path, ignore_errors=True)
+                    self.path = moved
+                self._replace_each(names)
+        except OSError as err:
+            raise OutputError(f"cannot write associations into {folder}: "
+                              f"{err.strerror or err}; nothing was written") from None
+
+    def _exchange(self, names: list[str]) -> None:
+        """Give the staging folder the files kept, then swap it with the folder."""
+        staged = set(names)
+        with os.scandir(self.folder) as found:
+            entries = list(found)
+        for entry in entries:
+            if entry.name not in staged:
+                try:
+                    os.link(entry.path, self.path / entry.name, follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(entry.path, self.path / entry.name, follow_symlinks=False)
+        os.chmod(self.path, self.folder.stat().st_mode & 0o7777)
+        with _holding_interrupts():
+            _exchange_paths(self.path, self.folder)
+            self.published = True
+
+    def _replace_each(self, names: list[str]) -> None:
+        """Move each replaced file aside, put the new one in its place; undo on any
+        exception. A journal lets :func:`clean_stale` undo a run killed meanwhile."""
+        backup = self.path / ".old"
+        backup.mkdir()
+        journal = [f"{int((self.folder / n).exists())}\t{n}" for n in names]
+        (self.path / ".journal").write_text("\n".join(journal) + "\n", encoding="utf-8")
+        moved: list[str] = []
+        placed: list[str] = []
+        try:
             for name in names:
-                target = folder / name
-                os.replace(staging / name, target)
-                written.append(target)
-    except OSError as err:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise OutputError(f"cannot write associations into {folder}: {err.strerror or err}; "
-                          "nothing was written") from None
+                target = self.folder / name
+                if target.exists():
+                    os.replace(target, backup / name)
+                    moved.append(name)
+                os.replace(self.path / name, target)
+                placed.append(name)
+            with _holding_interrupts():
+                (self.path / ".journal").unlink()
+                self.published = True
+        except BaseException:
+            for name in placed:
+                (self.folder / name).unlink(missing_ok=True)
+            for name in moved:
+                os.replace(backup / name, self.folder / name)
+            raise
+
+
+@contextlib.contextmanager
+def _holding_interrupts():
+    """Hold Ctrl-C back around a step that must not be cut from the note that it was done:
+    a SIGINT meanwhile is noted and raised as ``KeyboardInterrupt`` on exit. A no-op
+    outside the main thread (where Python runs signal handlers)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _swappable(folder: Path) -> bool:
+    """Whether an existing folder can be replaced whole by exchanging it with another:
+    it holds files only, is ours, is not (or holds) the current folder, and the system
+    exchanges folders in one call."""
+    try:
+        if _renameat2() is None or folder.is_symlink():
+            return False
+        info = folder.stat()
+        if info.st_uid != os.getuid() or folder.parent.stat().st_dev != info.st_dev:
+            return False
+        if not os.access(folder.parent, os.W_OK):
+            return False
+        here, there = Path.cwd().resolve(), folder.resolve()
+        if here == there or there in here.parents:
+            return False
+        with os.scandir(folder) as entries:
+            return all(not e.is_dir(follow_symlinks=False) for e in entries)
+    except OSError:
+        return False
+
+
+def _renameat2():
+    """libc's ``renameat2`` (Linux), or None."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    return function
+
+
+def _exchange_paths(a: Path, b: Path) -> None:
+    """Swap two paths atomically (``renameat2(RENAME_EXCHANGE)``)."""
+    import ctypes
+
+    at_fdcwd, rename_exchange = -100, 2
+    if _renameat2()(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange):
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno), str(b))
+
+
+def clean_stale(where: str | os.PathLike, name: str) -> None:
+    """Remove staging folders and files ``.NAME.asnsql-PID-*`` in ``where`` left by runs
+    that are no longer running, first undoing any replacement such a run left half done
+    (its journal names the files: each backed-up file is put back, each new file placed
+    is removed)."""
+    where = Path(where)
+    prefix = f".{name}{_STAGING_MARK}"
+    try:
+        with os.scandir(where) as found:
+            entries = [e for e in found if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        path = Path(entry.path)
+        if path.is_dir() and not path.is_symlink():
+            _undo(path, where)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _undo(staging: Path, folder: Path) -> None:
+    journal = staging / ".journal"
+    if not journal.is_file():
+        return
+    for line in journal.read_text(encoding="utf-8").splitlines():
+        existed, _, name = line.partition("\t")
+        if not name:
+            continue
+        backup, target = staging / ".old" / name, folder / name
+        try:
+            if backup.exists():
+                os.replace(backup, target)
+            elif existed == "0" and not (staging / name).exists():
+                target.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def write_file_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
@@ -269,7 +532,8 @@ def write_file_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     Parameters
     ----------
     path : path
-        The destination (replaced if it exists; its folder must exist).
+        The destination (replaced if it exists; its folder must exist). A symbolic link
+        is followed: the file it points to is replaced, the link stays.
     data : str or bytes
         Text (written as UTF-8) or bytes.
 
@@ -285,23 +549,29 @@ def write_file_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     """
     import secrets
 
-    path = Path(path)
+    given = Path(path)
+    path = Path(os.path.realpath(given)) if given.is_symlink() else given
     if not path.parent.is_dir():
         raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")
-    tmp = path.parent / f".{path.name}.asnsql-{os.getpid()}-{secrets.token_hex(4)}"
+    clean_stale(path.parent, path.name)
+    tmp = path.parent / f".{path.name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
     try:
         if isinstance(data, str):
             tmp.write_text(data, encoding="utf-8")
         else:
             tmp.write_bytes(data)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
-    except OSError as err:
+    except BaseException as err:
         tmp.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise
         raise OutputError(f"cannot write {path}: {err.strerror or err}; nothing was written") \
             from None
-    return path
+    return given
 
 
 def _staging_folder(parent: Path, name: str) -> Path:
@@ -310,7 +580,7 @@ def _staging_folder(parent: Path, name: str) -> Path:
     import secrets
 
     for _ in range(100):
-        path = parent / f".{name}.asnsql-{os.getpid()}-{secrets.token_hex(4)}"
+        path = parent / f".{name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
         try:
             path.mkdir()
             return path
@@ -360,9 +630,11 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
         text = source
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    data, _ = parse_text(text)
+    data, problem = parse_text(text)
     if not isinstance(data, dict):
-        raise AssociationError(f"{name} is not an association (JSON or YAML mapping expected)")
+        why = f": {problem}" if problem and "nested too deeply" in problem else ""
+        raise AssociationError(f"{name} is not an association (JSON or YAML mapping "
+                               f"expected){why}")
     if validate_schema:
         errors = validate(data)
         if errors:

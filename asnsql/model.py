@@ -50,7 +50,6 @@ __all__ = [
     "CANDIDATE_TYPE_TESTS",
     "MEMBER_TYPE_TESTS",
     "SCREEN_COLUMNS",
-    "FINALIZE_HOOKS",
     "PREDICATES",
     "PREDICATE_ARGUMENTS",
     "walk",
@@ -139,22 +138,6 @@ SCREEN_COLUMNS = frozenset(
     """exp_type base_exptype instrume pntgtype detector subarray visitype tsovisit is_psf
     is_imprt bkgdtarg opmode lamp filter pupil grating fxd_slit channel band cand_kind
     cand_type""".split())
-
-#: Finalisation hooks (spec sections 8.5, 9.4).
-FINALIZE_HOOKS = {
-    "multi_observation": "group/background/mosaic candidates need members from two or more "
-    "observations (DMS_Level3_Base.finalize)",
-    "nod_backgrounds": "with a nod pattern and two or more science members, every science "
-    "member is listed again as an x1d background (Asn_Lv3SpectralTarget.finalize)",
-    "prune_imprints": "keep the imprints that best match the science exposures' target and "
-    "dither position (AsnMixin_Lv2Imprint.prune_imprints)",
-    "nod_split": "one association per science exposure, the other nods not overlapping it "
-    "as backgrounds (AsnMixin_Lv2Nod.make_nod_asns)",
-    "wfss_catalog": "replace direct images by the Level-3 catalog members of the direct "
-    "image closest after the science exposure (AsnMixin_Lv2WFSS)",
-    "wfss_catalog_parallel": "as wfss_catalog, choosing the 'long' direct image "
-    "(Asn_Lv2WFSSParallel)",
-}
 
 #: Named per-exposure predicates, implemented as DuckDB macros in ``sql/macros.sql``
 #: (spec section 7.4).

@@ -1,4 +1,4 @@
-"""Product, association and member names (spec section 10).
+"""Product, association and member names (spec section 10 of docs/ASSOCIATION_SPEC.md).
 
 Pure string functions: they take values already decided by the SQL (members, found values)
 and spell them as jwst 3.0.0 does.
@@ -262,10 +262,11 @@ def level3_product_name(template: str, program: str, acid: str, found: dict[str,
 
 
 def association_name(program: str, acid: str, asn_type: str, sequence: int,
-                     version_id: str | None) -> str:
-    """Association file stem (spec section 10.1), lower-cased, without ``.json``."""
+                     version_id: str | None, prefix: str = "jw") -> str:
+    """Association file stem (spec section 10.1), lower-cased, without ``.json``;
+    ``prefix`` is the observatory's (:attr:`asnsql.profiles.Naming.file_prefix`)."""
     if version_id:
-        name = f"jw{program}-{acid}_{version_id}_{asn_type}_{sequence:05d}_asn"
+        name = f"{prefix}{program}-{acid}_{version_id}_{asn_type}_{sequence:05d}_asn"
     else:
-        name = f"jw{program}-{acid}_{asn_type}_{sequence:05d}_asn"
+        name = f"{prefix}{program}-{acid}_{asn_type}_{sequence:05d}_asn"
     return name.lower()

@@ -18,9 +18,12 @@ Tables made:
                    :func:`load_pools` is given as ``defined``) as *defined* values (NULL
                    for the EMPTY strings of spec section 1.3), and derived ``base_exptype``
                    (spec 7.1), ``item_ami``, ``item_coron``, ``item_tso`` and
-                   ``science_pointing`` (spec 7.3); and ``raw_<column>``, the
-                   :data:`RAW_COLUMNS` as read (made in the same pass, which splits each
-                   line once)
+                   ``science_pointing`` (spec 7.3): the profile's derived columns; and
+                   ``raw_<column>``, the profile's raw columns as read (made in the same
+                   pass, which splits each line once)
+
+The pool layout is that of the engine's profile (:attr:`asnsql.engine.Engine.profile`);
+spec sections are those of docs/ASSOCIATION_SPEC.md.
 """
 
 from __future__ import annotations
@@ -29,35 +32,22 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .engine import Engine
 from .errors import AsnsqlWarning, PoolError, QueryError
 from .resources import sql_statements
-from .sqlcache import cached_sql
-from .ruleset import STANDARD_COLUMNS
 
-__all__ = ["PoolInfo", "load_pool", "load_pools", "pool_table", "REQUIRED_COLUMNS",
-           "RAW_COLUMNS"]
+if TYPE_CHECKING:
+    from .profiles import Profile
 
-#: Columns without which no association can be made (a PoolError names them).
-REQUIRED_COLUMNS = ("filename", "exp_type", "program")
-#: Columns whose values as read (not only as defined) ``pool_defined`` keeps, as
-#: ``raw_<column>``: what assembly writes into members and finalisation reads.
-RAW_COLUMNS = ("filename", "exp_type", "exposerr", "targetid", "program", "asn_candidate",
-               "bkgdtarg", "dithptin", "numdthpt", "patt_num", "subpxpts", "subpxpns",
-               "fxd_slit", "expspcin", "instrume", "filter", "band", "pupil", "grating")
+__all__ = ["PoolInfo", "load_pool", "load_pools", "pool_positions", "pool_table",
+           "pool_tables_sql",
+           "table_columns", "CORE_RAW_COLUMNS"]
 
-#: Columns the derived flags of ``pool_defined`` (``base_exptype``, ``item_*``,
-#: ``science_pointing``) are computed from.
-DERIVED_INPUTS = ("pntgtype", "exp_type", "is_psf", "is_imprt", "bkgdtarg", "subarray",
-                  "pupil", "detector", "tsovisit")
-
-#: Names asnsql adds to the pool tables; a pool may not use them.
-RESERVED_COLUMNS = ("pos", "lineno", "src", "pool_id", "base_exptype", "item_ami",
-                    "item_coron", "item_tso", "science_pointing", "run", "cand_id",
-                    "cand_type", "cand_kind", "raw_program", "raw_asn_candidate", "n_fields")
-
+#: Values (as read) the core reads beside a profile's raw columns: a row's program (pool
+#: units by program) and candidates (spec section 6.2).
+CORE_RAW_COLUMNS = ("program", "asn_candidate")
 
 
 @dataclass
@@ -108,68 +98,9 @@ class _Source:
     delim: str = "|"
 
 
-def _field_pattern(delimiter: str) -> str:
-    # One field: quoted runs or characters other than the delimiter and a quote, then the
-    # delimiter (each line gets one appended). RE2 syntax; the delimiter is escaped.
-    d = "\\" + delimiter if not delimiter.isalnum() else delimiter
-    return f'((?:"[^"]*"|[^{d}"])*){d}'
-
-
-def load_pool(engine: Engine, pool: Any, *, delimiter: str = "|",
-              pool_format: str | None = None, name: str | None = None,
-              columns: Iterable[str] = STANDARD_COLUMNS) -> PoolInfo:
-    """Load one pool (see :func:`load_pools`); return its :class:`PoolInfo`."""
-    return load_pools(engine, [pool], delimiter=delimiter, pool_format=pool_format,
-                      names=[name], columns=columns)[0]
-
-
-def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
-               pool_format: str | None = None, names: list | None = None,
-               columns: Iterable[str] = STANDARD_COLUMNS,
-               split_programs: bool = False,
-               defined: Iterable[str] | None = None) -> list[PoolInfo]:
-    """Load pools into the engine's tables (see the module docstring).
-
-    Parameters
-    ----------
-    engine : Engine
-        Where to load them.
-    pools : list
-        Each a pipe-delimited pool file (the reference's format), any astropy-readable
-        table file (with ``pool_format``), an astropy ``Table``, a pyarrow ``Table`` or a
-        DuckDB relation.
-    delimiter : str
-        Field delimiter of text pools (the reference's ``-d``; default ``|``).
-    pool_format : str, optional
-        An astropy unified-I/O format name (e.g. ``ascii.ecsv``, ``fits``): read files with
-        astropy instead of DuckDB's text reader.
-    names : list of str, optional
-        ``asn_pool`` names for in-memory tables (default ``"pool"``).
-    columns : iterable of str
-        Columns of ``pool_raw`` (the standard pool columns and any a rule file declares).
-    split_programs : bool
-        Take each program of a pool as a pool of its own (archive pools holding many
-        programs): candidates, discovery and numbering then work per program.
-    defined : iterable of str, optional
-        Columns ``pool_defined`` has as defined values (default: ``columns``): those the
-        rule queries read. The inputs of the derived flags (:data:`DERIVED_INPUTS`) are
-        always there.
-
-    Returns
-    -------
-    list of PoolInfo
-        One per pool unit, in processing order.
-
-    Raises
-    ------
-    PoolError
-        When a file is missing, is not a table, has ragged rows or duplicate columns, or
-        lacks ``filename``, ``exp_type`` or ``program`` (the file, line and column named).
-    """
-    names = list(names or [None] * len(pools))
-    if len(delimiter) != 1 or delimiter in '"\n\r#':
-        raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
-                        "than a quote, '#' or a line break")
+def _load_sources(engine: Engine, pools: list, names: list, delimiter: str,
+                  pool_format: str | None) -> list[_Source]:
+    """Read every pool's lines (or rows) into ``pool_lines``."""
     engine.execute(sql_statements("pool.sql")["create_lines"])
     sources: list[_Source] = []
     offset = 0
@@ -188,12 +119,85 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
             _load_table(engine, source, pool, offset)
         offset += engine.scalar(sql_statements("pool.sql")["source_rows"], {"src": src})
         sources.append(source)
-    _read_headers(engine, sources)
+    return sources
+
+
+def _field_pattern(delimiter: str) -> str:
+    # One field: a quoted run, then characters other than the delimiter; then the
+    # delimiter (each line gets one appended). RE2 syntax; the delimiter is escaped.
+    d = "\\" + delimiter if not delimiter.isalnum() else delimiter
+    # As astropy's reader (the reference's): a quote opens a quoted run only at the start
+    # of a field; elsewhere it is an ordinary character.
+    return f'((?:"[^"]*")?[^{d}]*){d}'
+
+
+def load_pool(engine: Engine, pool: Any, *, delimiter: str = "|",
+              pool_format: str | None = None, name: str | None = None,
+              columns: Iterable[str] | None = None) -> PoolInfo:
+    """Load one pool (see :func:`load_pools`); return its :class:`PoolInfo`."""
+    return load_pools(engine, [pool], delimiter=delimiter, pool_format=pool_format,
+                      names=[name], columns=columns)[0]
+
+
+def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
+               pool_format: str | None = None, names: list | None = None,
+               columns: Iterable[str] | None = None,
+               split_programs: bool = False,
+               defined: Iterable[str] | None = None,
+               tables_sql: str | None = None) -> list[PoolInfo]:
+    """Load pools into the engine's tables (see the module docstring).
+
+    Parameters
+    ----------
+    engine : Engine
+        Where to load them.
+    pools : list
+        Each a pipe-delimited pool file (the reference's format), any astropy-readable
+        table file (with ``pool_format``), an astropy ``Table``, a pyarrow ``Table`` or a
+        DuckDB relation.
+    delimiter : str
+        Field delimiter of text pools (the reference's ``-d``; default ``|``).
+    pool_format : str, optional
+        An astropy unified-I/O format name (e.g. ``ascii.ecsv``, ``fits``): read files with
+        astropy instead of DuckDB's text reader.
+    names : list of str, optional
+        ``asn_pool`` names for in-memory tables (default ``"pool"``).
+    columns : iterable of str, optional
+        Columns of ``pool_raw`` (default: the profile's standard pool columns; give those
+        and any a rule file declares).
+    split_programs : bool
+        Take each program of a pool as a pool of its own (archive pools holding many
+        programs): candidates, discovery and numbering then work per program.
+    defined : iterable of str, optional
+        Columns ``pool_defined`` has as defined values (default: ``columns``): those the
+        rule queries read. The inputs of the derived columns are always there.
+    tables_sql : str, optional
+        :func:`pool_tables_sql` already made for these columns (a
+        :class:`~asnsql.plan.Plan` holds it; without it, it is built here with sqlglot).
+
+    Returns
+    -------
+    list of PoolInfo
+        One per pool unit, in processing order.
+
+    Raises
+    ------
+    PoolError
+        When a file is missing, is not a table, has ragged rows or duplicate columns, or
+        lacks ``filename``, ``exp_type`` or ``program`` (the file, line and column named).
+    """
+    names = list(names or [None] * len(pools))
+    if len(delimiter) != 1 or delimiter in '"\n\r#':
+        raise PoolError(f"delimiter {delimiter!r} is not usable: give one character other "
+                        "than a quote, '#' or a line break")
+    sources = _load_sources(engine, pools, names, delimiter, pool_format)
+    _read_headers(engine, sources, engine.profile)
     engine.run_script(sql_statements("pool.sql")["pool_rows"])
-    columns = sorted(set(columns) | set(REQUIRED_COLUMNS) | set(RAW_COLUMNS))
-    defined = sorted(set(columns if defined is None else defined) | set(REQUIRED_COLUMNS)
-                     | set(RAW_COLUMNS) | set(DERIVED_INPUTS))
-    _make_tables(engine, columns, defined, split_programs)
+    if tables_sql is None:
+        tables_sql = pool_tables_sql(engine.profile, *table_columns(engine.profile, columns,
+                                                                    defined), split_programs)
+    for statement in tables_sql.split(";\n"):
+        engine.execute(statement)
     _check_ragged(engine, sources)
     for source in sources:
         if "asn_candidate" not in source.header:
@@ -206,15 +210,39 @@ def load_pools(engine: Engine, pools: list, *, delimiter: str = "|",
 def _load_text(engine: Engine, source: _Source, offset: int) -> None:
     statements = sql_statements("pool.sql")
     try:
+        with open(source.path, "rb") as handle:
+            head = handle.read(80)
+    except OSError as err:
+        raise PoolError(f"pool file {source.path} cannot be read: {err.strerror or err}"
+                        ) from None
+    if head.startswith(b"SIMPLE  ="):
+        raise PoolError(f"pool file {source.path} is a FITS file: give --pool-format fits "
+                        "(Python: pool_format='fits')")
+    try:
         engine.execute(statements["text_lines"], {"path": source.path, "delim": source.delim})
         engine.execute(statements["text_rows"],
                        {"src": source.src, "offset": offset, "delim": source.delim,
                         "field_pattern": _field_pattern(source.delim)})
     except QueryError as err:
-        raise PoolError(f"pool file {source.path} cannot be read as text ({err}); pools "
-                        f"are {source.delim!r}-delimited text, or give --pool-format") from None
+        raise PoolError(f"pool file {source.path} cannot be read as text ({_csv_reason(err)});"
+                        f" pools are {source.delim!r}-delimited UTF-8 text, or give "
+                        "--pool-format") from None
     finally:
         engine.execute("DROP TABLE IF EXISTS pool_text")
+
+
+def _csv_reason(err: QueryError) -> str:
+    """DuckDB's complaint about a text file, short: its line number and reason, without the
+    line's text, the hints and the reader's settings."""
+    lines = [line.strip() for line in str(err).splitlines()]
+    head = lines[0] if lines else str(err)
+    reasons = []
+    for line in lines[1:]:
+        if line.startswith("Expected Number of Columns"):
+            reasons.append("it holds a NUL byte")
+        elif line.startswith(("Invalid unicode", "Maximum line size")):
+            reasons.append(line)
+    return "; ".join([head] + reasons)
 
 
 def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,
@@ -289,7 +317,8 @@ def _load_table(engine: Engine, source: _Source, table: Any, offset: int) -> Non
         engine.unregister("pool_arrow")
 
 
-def _read_headers(engine: Engine, sources: list[_Source]) -> None:
+def _read_headers(engine: Engine, sources: list[_Source], profile: Profile) -> None:
+    required, reserved = profile.pool.required, profile.reserved_columns
     headers = {src: (line, fields) for src, line, fields in
                engine.rows(sql_statements("pool.sql")["headers"])}
     for source in sources:
@@ -303,11 +332,11 @@ def _read_headers(engine: Engine, sources: list[_Source]) -> None:
             raise PoolError(f"{where}, line {line}: the header has one column; is the file "
                             "'|'-delimited? (use -d or --pool-format)")
         _check_names(names, f"{where}, line {line}")
-        missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        missing = [c for c in required if c not in names]
         if missing:
             raise PoolError(f"{where} lacks column(s) {', '.join(missing)}; every pool needs "
-                            f"{', '.join(REQUIRED_COLUMNS)} (found: {', '.join(names)})")
-        clash = [c for c in names if c in RESERVED_COLUMNS]
+                            f"{', '.join(required)} (found: {', '.join(names)})")
+        clash = [c for c in names if c in reserved]
         if clash:
             raise PoolError(f"{where} has column(s) {', '.join(clash)}, names asnsql "
                             "reserves for its own use; rename them in the pool")
@@ -360,49 +389,83 @@ def _ident(name: str):
     return exp.to_identifier(name, quoted=True)
 
 
-def _make_tables(engine: Engine, columns: list[str], defined: list[str],
-                 split_programs: bool) -> None:
-    """Create ``pool_index``, ``pool_defined``, ``pool`` and ``pool_raw`` from ``pool_rows``."""
-    script = cached_sql(f"pool tables {split_programs} {columns!r} {defined!r}",
-                        lambda: _tables_sql(columns, defined, split_programs))
-    for statement in script.split(";\n"):
-        engine.execute(statement)
+def _raw_columns(profile: Profile) -> tuple[str, ...]:
+    """The values ``pool_defined`` keeps as read: the profile's and the core's."""
+    return tuple(dict.fromkeys(profile.raw_columns + CORE_RAW_COLUMNS))
 
 
-def _tables_sql(columns: list[str], defined_columns: list[str], split_programs: bool) -> str:
-    """The statements of :func:`_make_tables`, as SQL text.
+def table_columns(profile: Profile, columns: Iterable[str] | None = None,
+                  defined: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+    """The columns of ``pool_raw`` and ``pool_defined`` for a load (see :func:`load_pools`).
+
+    Parameters
+    ----------
+    profile : Profile
+        Its required, raw and derived-input columns are always there.
+    columns : iterable of str, optional
+        Columns ``pool_raw`` gives (default: the profile's standard columns).
+    defined : iterable of str, optional
+        Columns ``pool_defined`` gives as defined values (default: ``columns``).
+
+    Returns
+    -------
+    (list of str, list of str)
+        ``pool_raw``'s and ``pool_defined``'s columns, sorted.
+    """
+    always = set(profile.pool.required) | set(_raw_columns(profile))
+    columns = set(profile.pool.standard if columns is None else columns)
+    return (sorted(columns | always),
+            sorted(set(columns if defined is None else defined) | always
+                   | set(profile.derived_inputs)))
+
+
+def pool_tables_sql(profile: Profile, columns: list[str], defined_columns: list[str],
+                    split_programs: bool) -> str:
+    """The statements making ``pool_index``, ``pool_defined``, ``pool`` and ``pool_raw``
+    from ``pool_rows`` (``;\n``-separated SQL text, built with sqlglot).
 
     Each row is split once, into ``pool_defined``; ``pool`` (the row's unit and raw
-    ``program`` and ``asn_candidate``) is taken from there.
+    ``program`` and ``asn_candidate``) is taken from there. ``columns`` and
+    ``defined_columns`` come from :func:`table_columns`.
     """
     from sqlglot import exp
 
-    statements = []
     index = exp.select(_c("src"), *[
         exp.alias_(exp.func("list_position", _c("header"), exp.Literal.string(c)),
                    _ident(f"i_{c}")) for c in columns]).from_("pool_sources")
-    statements.append(exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
-                                 expression=index))
+    # pool_raw: every column the rules read, as read (a view: split for the rows asked).
+    raw = (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"), *[
+        exp.alias_(exp.Anonymous(this="list_extract", expressions=[
+            exp.column("fields", table="r", quoted=True),
+            exp.column(f"i_{c}", table="i", quoted=True)]), _ident(c)) for c in columns])
+        .from_(exp.alias_(exp.to_table("pool_rows"), "r"))
+        .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+    statements = [
+        exp.Create(this=exp.to_table("pool_index"), kind="TABLE", replace=True,
+                   expression=index),
+        exp.Create(this=exp.to_table("pool_defined"), kind="TABLE", replace=True,
+                   expression=_defined_select(profile, defined_columns)),
+        exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
+                   expression=_units_select(split_programs)),
+        exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True, expression=raw),
+    ]
+    return ";\n".join(s.sql(dialect="duckdb") for s in statements)
 
-    def extract(column: str, values: str = "fields") -> exp.Expression:
-        return exp.Anonymous(this="list_extract", expressions=[
-            exp.column(values, table="r", quoted=True),
-            exp.column(f"i_{column}", table="i", quoted=True)])
 
-    def split_rows(*projections, rows: exp.Expression = exp.to_table("pool_rows")) -> exp.Select:
-        return (exp.select(exp.column("src", table="r"), exp.column("pos", table="r"),
-                           *projections)
-                .from_(exp.alias_(rows, "r"))
-                .join(exp.alias_(exp.to_table("pool_index"), "i"), on="r.src = i.src"))
+def _defined_select(profile: Profile, defined_columns: list[str]):
+    """``pool_defined``: every column the rules read as *defined* values, the raw columns as
+    read (``pool`` takes program and asn_candidate from them) and the derived columns.
 
-    # pool_defined: every column the rules read as *defined* values, the RAW_COLUMNS as
-    # read (``pool`` takes program and asn_candidate from them) and the derived flags. Each
-    # row is split once, after its columns' positions are joined to it (a list carried
-    # through a join is copied); text lines and rows stored split are two branches (a
-    # CASE choosing between lists copies them too). The EMPTY test runs once per value as
-    # a list transform (cheaper than one expression per column); an empty field of a text
-    # line reads as 'null' (asn_as_read, as in asn_fields), which the raw columns restore.
-    needed = sorted(set(defined_columns) | set(RAW_COLUMNS))
+    Each row is split once, after its columns' positions are joined to it (a list carried
+    through a join is copied); text lines and rows stored split are two branches (a CASE
+    choosing between lists copies them too). The EMPTY test runs once per value as a list
+    transform (cheaper than one expression per column); an empty field of a text line reads
+    as 'null' (asn_as_read, as in asn_fields), which the raw columns restore.
+    """
+    from sqlglot import exp
+
+    raw_columns = _raw_columns(profile)
+    needed = sorted(set(defined_columns) | set(raw_columns))
 
     def lines(values: exp.Expression, text: bool) -> exp.Select:
         kind = exp.column("line", table="l").is_(exp.null())
@@ -431,58 +494,44 @@ def _tables_sql(columns: list[str], defined_columns: list[str], split_programs: 
             exp.column(values, table="r", quoted=True),
             exp.column(f"i_{column}", table="r", quoted=True)])
 
-    def raw(column: str) -> exp.Expression:
-        return exp.func("asn_as_read", value(column, "fields"))
-
     defined = exp.select(
         exp.column("src", table="r"), exp.column("pos", table="r"),
         exp.column("lineno", table="r"),
         exp.alias_(exp.func("len", exp.column("fields", table="r", quoted=True)), "n_fields"),
-        *[exp.alias_(raw(c), _ident(f"raw_{c}")) for c in RAW_COLUMNS],
+        *[exp.alias_(exp.func("asn_as_read", value(c, "fields")), _ident(f"raw_{c}"))
+          for c in raw_columns],
         *[exp.alias_(value(c, "defined"), _ident(c)) for c in defined_columns],
     ).from_(with_defined.subquery("r"))
-    derived = exp.select(
+    return exp.select(
         "*",
-        exp.alias_(exp.func("asn_base_exptype", _c("pntgtype"), _c("exp_type"), _c("is_psf"),
-                            _c("is_imprt"), _c("bkgdtarg")), "base_exptype"),
-        exp.alias_(exp.func("asn_item_ami", _c("pntgtype"), _c("exp_type")), "item_ami"),
-        exp.alias_(exp.func("asn_item_coron", _c("pntgtype"), _c("exp_type"), _c("subarray"),
-                            _c("pupil"), _c("detector")), "item_coron"),
-        exp.alias_(exp.func("asn_item_tso", _c("pntgtype"), _c("exp_type"), _c("tsovisit")),
-                   "item_tso"),
-        exp.alias_(exp.func("asn_science_pointing", _c("pntgtype"), _c("exp_type")),
-                   "science_pointing"),
+        *[exp.alias_(exp.func(d.macro, *[_c(a) for a in d.arguments]), _ident(d.name))
+          for d in profile.pool.derived],
     ).from_(defined.subquery("d"))
-    statements.append(exp.Create(this=exp.to_table("pool_defined"), kind="TABLE",
-                                 replace=True, expression=derived))
-    # pool: the row's unit and the raw values the candidate runs read.
+
+
+def _units_select(split_programs: bool):
+    """``pool``: each row's unit and the raw values the candidate runs read."""
+    from sqlglot import exp
+
     wide = exp.select(_c("src"), _c("pos"), _c("lineno"),
                       exp.alias_(_c("raw_program"), "program"),
                       exp.alias_(_c("raw_asn_candidate"), "asn_candidate")).from_("pool_defined")
-    if split_programs:
-        # One pool unit per (source, program), numbered by first appearance.
-        pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
-            exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
-        units = exp.select(_c("src"), _c("program"),
-                           exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
-                                      "pool_id")).from_(
-            exp.select(_c("src"), _c("program"),
-                       exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
-            .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
-        base = (exp.select(exp.column("pool_id", table="u"), "w.*")
-                .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
-                                 on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
-                .order_by(exp.column("pos", table="w"))
-                .with_("w", as_=wide).with_("units", as_=units))
-    else:
-        base = exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
-    statements.append(exp.Create(this=exp.to_table("pool"), kind="TABLE", replace=True,
-                                 expression=base))
-    # pool_raw: every column the rules read, as read (a view: split for the rows asked).
-    raw = split_rows(*[exp.alias_(extract(c), _ident(c)) for c in columns])
-    statements.append(exp.Create(this=exp.to_table("pool_raw"), kind="VIEW", replace=True,
-                                 expression=raw))
-    return ";\n".join(s.sql(dialect="duckdb") for s in statements)
+    if not split_programs:
+        return exp.select(exp.alias_(_c("src"), "pool_id"), "*").from_(wide.subquery("w"))
+    # One pool unit per (source, program), numbered by first appearance.
+    pool_id = exp.Window(this=exp.func("dense_rank"), order=exp.Order(expressions=[
+        exp.Ordered(this=_c("src")), exp.Ordered(this=_c("first_pos"))]))
+    units = exp.select(_c("src"), _c("program"),
+                       exp.alias_(exp.Sub(this=pool_id, expression=exp.Literal.number(1)),
+                                  "pool_id")).from_(
+        exp.select(_c("src"), _c("program"),
+                   exp.alias_(exp.Min(this=_c("pos")), "first_pos"))
+        .from_("w").group_by(_c("src"), _c("program")).subquery("u0"))
+    return (exp.select(exp.column("pool_id", table="u"), "w.*")
+            .from_("w").join(exp.alias_(exp.to_table("units"), "u"),
+                             on="w.src = u.src AND w.program IS NOT DISTINCT FROM u.program")
+            .order_by(exp.column("pos", table="w"))
+            .with_("w", as_=wide).with_("units", as_=units))
 
 
 def _infos(engine: Engine, sources: list[_Source], split_programs: bool) -> list[PoolInfo]:
@@ -507,6 +556,11 @@ def _infos(engine: Engine, sources: list[_Source], split_programs: bool) -> list
                                   src=source.src))
             next_id += 1
     return infos
+
+
+def pool_positions(engine: Engine) -> list[int]:
+    """Every loaded pool row's number (``pos``), in order."""
+    return [r[0] for r in engine.rows("SELECT pos FROM pool ORDER BY pos")]
 
 
 def pool_table(engine: Engine, info: PoolInfo, positions=None) -> list[tuple]:

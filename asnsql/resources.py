@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["data_dir", "rules_dir", "sql_dir", "default_rule_files", "sql_text", "sql_statements"]
+__all__ = ["data_dir", "rules_dir", "sql_dir", "sql_text", "sql_statements"]
 
 
 def data_dir(name: str) -> Path:
@@ -51,12 +51,6 @@ def rules_dir() -> Path:
 def sql_dir() -> Path:
     """Return the folder holding the hand-written SQL files."""
     return data_dir("sql")
-
-
-def default_rule_files(observatory: str = "jwst") -> list[Path]:
-    """Return the default rule files of ``observatory``, Level 2b first (registry order)."""
-    folder = rules_dir() / observatory
-    return [folder / "level2b.yaml", folder / "level3.yaml"]
 
 
 def sql_text(name: str) -> str:

@@ -39,21 +39,9 @@ from .model import (
     Rule,
     Ruleset,
 )
-from .resources import default_rule_files
+from .profiles import Profile, get_profile
 
-__all__ = ["load_rules", "default_ruleset", "parse_rule_file", "STANDARD_COLUMNS"]
-
-#: Columns of the reference's pools (spec section 1.4 and the archive's pool layout). Rules
-#: may read these; a rule file lists any other column it needs under ``columns:``.
-STANDARD_COLUMNS = frozenset(
-    """act_id apername asn_candidate band bkgdtarg channel detector ditherid dithptin dms_note
-    exp_type expcount exposerr exposure expspcin exsegtot filename filter fxd_slit grating
-    gwa_xtil gwa_ytil instrume is_imprt is_psf lamp module mostilno msametfl msastate mtshadow
-    nexposur ngroups nints numdthpt obs_id obs_num opmode patt_num pattsize pattstrt patttype
-    pntg_seq pntgtype program pupil sdp_ver seq_id spat_num spec_num subarray subpixel subpxnum
-    subpxpns subpxpts targetid targname targordn targprop targtype template tsovisit visit
-    visit_id visitgrp visitype wfsvisit""".split()
-)
+__all__ = ["load_rules", "default_ruleset", "parse_rule_file"]
 
 # libyaml's safe loader when PyYAML has it (ten times faster), else the pure-Python one.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -90,9 +78,11 @@ _MEMBER_EXPTYPES = {"science", "background", "imprint", "psf", "target_acquisiti
 class _Context:
     """Where we are in a rule file, and the problems collected so far."""
 
-    def __init__(self, path: str, columns: set[str], conditions: dict[str, Any]):
+    def __init__(self, path: str, columns: set[str], conditions: dict[str, Any],
+                 profile: Profile):
         self.path = path
         self.columns = columns
+        self.profile = profile
         self.conditions = conditions
         self.problems: list[str] = []
         self.where = ""
@@ -235,9 +225,10 @@ def _condition(ctx: _Context, field: str, node: Any) -> Condition | None:
     if "test" in node:
         _check_fields(ctx, field, node, {"test", "is"})
         name = node["test"]
-        if name not in model.PREDICATES:
+        predicates = ctx.profile.vocabulary.predicates
+        if name not in predicates:
             ctx.problem(f"{field}.test", f"unknown predicate {name!r} (known: "
-                                         f"{', '.join(sorted(model.PREDICATES))})")
+                                         f"{', '.join(sorted(predicates))})")
             return None
         expect = node.get("is", True)
         if not isinstance(expect, bool):
@@ -416,6 +407,15 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
     if not isinstance(asn_type, str) or not asn_type:
         ctx.problem("asn_type", "every rule that makes associations needs an asn_type")
         asn_type = "none"
+    else:
+        from .safety import safe_name
+
+        try:
+            # It becomes part of every file name the rule writes.
+            safe_name(asn_type, "asn_type", error=ValueError)
+        except ValueError as err:
+            ctx.problem("asn_type", str(err))
+            asn_type = "none"
     wrapped = level == 3 and base is not None
     rule_roles = ("member",) if wrapped else ()
     bundles = []
@@ -484,9 +484,9 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
                            node.get("product_name", defaults.get("product_name")),
                            tuple(model.PRODUCT_NAMES), "default")
     validity = _names(ctx, "validity", node.get("validity", defaults.get("validity")),
-                      model.VALIDITY_TESTS)
+                      ctx.profile.vocabulary.validity_tests)
     finalize = _names(ctx, "finalize", node.get("finalize", defaults.get("finalize")),
-                      model.FINALIZE_HOOKS)
+                      {h.name: h.doc for h in ctx.profile.hooks})
     integrations = node.get("integrations", defaults.get("integrations", True))
     if not isinstance(integrations, bool):
         ctx.problem("integrations", "expected true or false")
@@ -523,8 +523,8 @@ def _locks(ctx: _Context, node: Any, roles, keys, product: str
     return tuple(out)
 
 
-def parse_rule_file(path: str | Path, first_index: int = 0,
-                    text: str | None = None) -> tuple[list[Rule], list[str]]:
+def parse_rule_file(path: str | Path, first_index: int = 0, text: str | None = None,
+                    profile: Profile | str | None = None) -> tuple[list[Rule], list[str]]:
     """Parse one rule file.
 
     Parameters
@@ -535,6 +535,9 @@ def parse_rule_file(path: str | Path, first_index: int = 0,
         Registry index of the file's first rule.
     text : str, optional
         The file content, when already read.
+    profile : Profile or str, optional
+        The observatory whose columns, predicates, validity tests and hooks rules may name
+        (default: JWST).
 
     Returns
     -------
@@ -559,8 +562,10 @@ def parse_rule_file(path: str | Path, first_index: int = 0,
     if not isinstance(data, dict):
         return [], [f"{name}: a rule file is a mapping with `level` and `rules`"]
     conditions = data.get("conditions") or {}
-    columns = set(STANDARD_COLUMNS) | {str(c).lower() for c in _as_tuple(data.get("columns"))}
-    ctx = _Context(name, columns, conditions if isinstance(conditions, dict) else {})
+    profile = get_profile(profile)
+    columns = set(profile.pool.standard) | {str(c).lower()
+                                            for c in _as_tuple(data.get("columns"))}
+    ctx = _Context(name, columns, conditions if isinstance(conditions, dict) else {}, profile)
     _check_fields(ctx, "file", data, _FILE_FIELDS)
     level = data.get("level")
     if level not in (2, 3):
@@ -614,7 +619,8 @@ def parse_rule_file(path: str | Path, first_index: int = 0,
     return rules, ctx.problems
 
 
-def load_rules(paths: list[str | Path] | None = None, include_default: bool = True) -> Ruleset:
+def load_rules(paths: list[str | Path] | None = None, include_default: bool = True,
+               profile: Profile | str | None = None) -> Ruleset:
     """Load rule files into a :class:`~asnsql.model.Ruleset`.
 
     Parameters
@@ -622,8 +628,10 @@ def load_rules(paths: list[str | Path] | None = None, include_default: bool = Tr
     paths : list of path, optional
         User rule files, loaded after the default ones (the reference's ``-r``).
     include_default : bool
-        Load the default JWST rules first (``False`` is the reference's
+        Load the profile's default rules first (``False`` is the reference's
         ``--ignore-default``).
+    profile : Profile or str, optional
+        The observatory (default: JWST): its default rule files and vocabulary.
 
     Returns
     -------
@@ -636,14 +644,15 @@ def load_rules(paths: list[str | Path] | None = None, include_default: bool = Tr
     RuleError
         Listing every problem of every file.
     """
-    files: list[Path] = list(default_rule_files()) if include_default else []
+    profile = get_profile(profile)
+    files: list[Path] = profile.rule_paths() if include_default else []
     files += [Path(p) for p in (paths or [])]
     if not files:
         raise RuleError(["no rule files: give -r FILE or drop --ignore-default"])
     rules: list[Rule] = []
     problems: list[str] = []
     for path in files:
-        parsed, found = parse_rule_file(path, first_index=len(rules))
+        parsed, found = parse_rule_file(path, first_index=len(rules), profile=profile)
         problems += found
         for rule in parsed:
             existing = [i for i, r in enumerate(rules) if r.name == rule.name]

@@ -20,8 +20,16 @@ holding user-facing tables, separate from the generator's working tables:
                     of :mod:`asnsql.tables`, keyed by ``pool`` and ``association``;
                     ``members.pool_row`` joins the pool table.
 
-Files opened without ``write`` are attached read-only, and statements that would change
-anything (anything but queries, ``EXPLAIN`` and settings) are refused before they run.
+Without ``write`` a session is read-only: a database file is attached read-only; once the
+pools are loaded, DuckDB's access to other files is switched off (``enable_external_access
+= false``) and its configuration locked (``lock_configuration = true``), and only queries
+and plain ``EXPLAIN`` run (:data:`READ_STATEMENTS`; ``EXPLAIN ANALYZE`` runs its statement
+and is refused). See ``docs/SECURITY.md``.
+
+A database file made by a session with ``write`` is created under a hidden name beside its
+destination and renamed into place once its first transaction is committed and it is
+closed: a failed or killed run leaves no half-made database. Another process holding a
+database is waited for (:data:`LOCK_WAIT` seconds) before giving up with a clear message.
 """
 
 from __future__ import annotations
@@ -35,11 +43,16 @@ from typing import Any
 
 from .engine import Engine
 from .errors import OutputError, QueryError
+from .safety import one_line
 
 __all__ = ["Session", "connect", "one_line", "write_result", "READ_STATEMENTS", "table_name"]
 
-#: Statement types a read-only session runs (DuckDB's statement type names).
-READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "SET", "VARIABLE_SET", "PRAGMA", "CALL"})
+#: Statement types a read-only session runs (DuckDB's statement type names); ``EXPLAIN``
+#: only of a query and without ``ANALYZE``.
+READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+
+#: Seconds to wait for a database another process holds (``$ASNSQL_LOCK_WAIT`` overrides).
+LOCK_WAIT = 10.0
 
 #: Names of the session's own tables (pool tables never take them).
 CATALOG_TABLES = ("pools", "pool_candidates", "associations", "products", "members", "pool")
@@ -66,6 +79,73 @@ def table_name(pool_name: str, taken: set[str] = frozenset()) -> str:
         n += 1
         name = f"{base}_{n}"
     return name
+
+
+def _quoted(name: str) -> str:
+    """An identifier (from the database or a file name) quoted by sqlglot."""
+    from sqlglot import exp
+
+    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
+def _lock_wait() -> float:
+    """Seconds to wait for a database held by another process."""
+    try:
+        return float(os.environ.get("ASNSQL_LOCK_WAIT", LOCK_WAIT))
+    except ValueError:
+        return LOCK_WAIT
+
+
+def _open_waiting(database: str, open_it):
+    """Call ``open_it()``; while DuckDB says another process holds the file's lock, retry
+    for :data:`LOCK_WAIT` seconds, then raise a one-line :class:`QueryError`."""
+    import time
+
+    wait = _lock_wait()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return open_it()
+        except QueryError as err:
+            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+                if "lock" in str(err).lower():
+                    raise QueryError(
+                        f"database {database} is in use by another process (another asnsql "
+                        f"run writing it?); waited {wait:g} s. Run again when it has "
+                        "finished (ASNSQL_LOCK_WAIT sets the wait)") from None
+                raise
+            time.sleep(0.2)
+
+
+def _creation_lock(final: Path):
+    """Hold the lock file ``.NAME.asnsql.lock`` beside a database that may be created, so
+    that runs starting together create it once: the others wait (:data:`LOCK_WAIT`), then
+    find it made and open it. An open file, or None where file locks do not exist."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    import time
+
+    if not final.parent.is_dir():
+        return None
+    try:
+        handle = open(final.parent / f".{final.name}.asnsql.lock", "a")
+    except OSError:
+        return None
+    wait = _lock_wait()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except OSError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise QueryError(f"database {final} is being created by another process; "
+                                 f"waited {wait:g} s. Run again when it has finished") \
+                    from None
+            time.sleep(0.1)
 
 
 def _is_database_file(path: str | os.PathLike) -> bool:
@@ -102,10 +182,26 @@ class Session:
     def __init__(self, database: str | os.PathLike | None = None, write: bool = False):
         self.database = str(database) if database is not None else None
         self.read_only = self.database is not None and not write
+        self.write = write
+        self.locked = False
+        self._new: Path | None = None
+        self._creating = None
+        self._committed = False
+        self.engine: Engine | None = None
         if self.database is None:
             self.engine = Engine()
         elif write:
-            self.engine = Engine(self.database)
+            if not Path(self.database).exists():
+                self._creating = _creation_lock(Path(self.database))
+            try:
+                if Path(self.database).exists():
+                    self._release_creation()
+                    self.engine = _open_waiting(self.database, lambda: Engine(self.database))
+                else:
+                    self._new = self._create_beside(Path(self.database))
+            except BaseException:
+                self._release_creation()
+                raise
         else:
             if not Path(self.database).is_file():
                 raise QueryError(f"no database {self.database}: make one with "
@@ -113,12 +209,42 @@ class Session:
                                  "'asnsql sql --db FILE --write POOL ...'")
             self.engine = Engine()
             try:
-                self.engine.attach(self.database, _STORE, read_only=True)
+                _open_waiting(self.database,
+                              lambda: self.engine.attach(self.database, _STORE, read_only=True))
             except QueryError as err:
                 self.engine.close()
                 raise QueryError(f"cannot open database {self.database}: {err}") from None
             self.engine.execute(f"SET search_path = 'memory.main,{_STORE}.main'")
         self.pool_tables: list[str] = []
+
+    def _create_beside(self, final: Path) -> Path:
+        """Open a new database under a hidden name beside ``final``; :meth:`close`
+        renames it into place (see the module docstring)."""
+        import secrets
+
+        from .io import _STAGING_MARK, clean_stale
+
+        if not final.parent.is_dir():
+            raise QueryError(f"cannot create database {final}: folder {final.parent} does "
+                             "not exist")
+        clean_stale(final.parent, final.name)
+        new = final.parent / f".{final.name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+        self.engine = Engine(str(new))
+        return new
+
+    def _release_creation(self) -> None:
+        if self._creating is not None:
+            self._creating.close()  # (closing the file releases its lock)
+            self._creating = None
+
+    def lock(self) -> None:
+        """Make the session read-only for what follows (see the module docstring): no
+        access to files but those already open, configuration locked. Idempotent."""
+        if self.locked:
+            return
+        self.engine.execute("SET enable_external_access = false")
+        self.engine.execute("SET lock_configuration = true")
+        self.locked = True
 
     # --- tables ------------------------------------------------------------------------------
 
@@ -137,9 +263,10 @@ class Session:
         self.engine.register("_asnsql_in", data)
         try:
             if not self._exists(table):
-                self.engine.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _asnsql_in')
+                self.engine.execute(f"CREATE TABLE {_quoted(table)} AS SELECT * FROM _asnsql_in")
             else:
-                self.engine.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _asnsql_in')
+                self.engine.execute(f"INSERT INTO {_quoted(table)} BY NAME SELECT * FROM "
+                                    "_asnsql_in")
         finally:
             self.engine.unregister("_asnsql_in")
 
@@ -148,10 +275,12 @@ class Session:
         if self._exists("pools"):
             for (old,) in self.engine.rows("SELECT table_name FROM pools WHERE pool = $p",
                                            {"p": pool_name}):
-                self.engine.execute(f'DROP TABLE IF EXISTS "{old}"')
+                # The name comes from the database: quoted, never pasted.
+                self.engine.execute(f"DROP TABLE IF EXISTS {_quoted(old)}")
         for table in ("pools", "pool_candidates", "associations", "products", "members"):
             if self._exists(table):
-                self.engine.execute(f'DELETE FROM "{table}" WHERE pool = $p', {"p": pool_name})
+                self.engine.execute(f"DELETE FROM {_quoted(table)} WHERE pool = $p",
+                                    {"p": pool_name})
 
     def add_pools(self, pools: list, *, associations: bool = False, names: list | None = None,
                   rules=None, **options) -> list[str]:
@@ -181,7 +310,9 @@ class Session:
         PoolError, QueryError
             As for :func:`asnsql.generate`.
         """
-        from .generate import Options, _candidates, run_batch
+        from .batch import run_batch
+        from .options import Options
+        from .pipeline import build_candidates
         from .pool import load_pools
 
         if self.read_only:
@@ -196,7 +327,7 @@ class Session:
                 results = None
                 infos = load_pools(work, pools, delimiter=opts.delimiter,
                                    pool_format=opts.pool_format, names=names)
-                _candidates(work, infos, Options())
+                build_candidates(work, infos, Options())
             with self.transaction():
                 return self.store(work, infos, results)
 
@@ -210,6 +341,7 @@ class Session:
             self.engine.execute("ROLLBACK")
             raise
         self.engine.execute("COMMIT")
+        self._committed = True
 
     def store(self, work: Engine, infos: list, results: list | None = None) -> list[str]:
         """Copy loaded pools (and generator results) from a generator's engine.
@@ -274,14 +406,10 @@ class Session:
         return written
 
     def _put_pool(self, name: str, columns: list[str], rows) -> None:
-        from sqlglot import exp
-
-        cols = ", ".join(
-            f"fields[{i + 1}] AS {exp.to_identifier(c, quoted=True).sql('duckdb')}"
-            for i, c in enumerate(columns))
+        cols = ", ".join(f"fields[{i + 1}] AS {_quoted(c)}" for i, c in enumerate(columns))
         self.engine.register("_asnsql_rows", rows)
         try:
-            self.engine.execute(f'CREATE TABLE "{name}" AS SELECT pool_row'
+            self.engine.execute(f"CREATE TABLE {_quoted(name)} AS SELECT pool_row"
                                 f'{", " + cols if cols else ""} FROM _asnsql_rows '
                                 "ORDER BY pool_row")
         finally:
@@ -289,32 +417,57 @@ class Session:
 
     def name_pool(self, table: str) -> None:
         """Make the view ``pool`` (for this session only) over a pool table."""
-        self.engine.execute(f'CREATE OR REPLACE TEMP VIEW pool AS SELECT * FROM "{table}"')
+        self.engine.execute(f"CREATE OR REPLACE TEMP VIEW pool AS SELECT * FROM {_quoted(table)}")
 
     # --- queries -----------------------------------------------------------------------------
 
     def check_statements(self, sql: str) -> list[tuple[str, str]]:
-        """Split ``sql`` into statements; refuse writes on a read-only database.
+        """Split ``sql`` into statements; in a read-only session, refuse all but queries.
+
+        A session opened without ``write`` runs only :data:`READ_STATEMENTS`: queries
+        (``SELECT``, ``FROM``, ``WITH``, ``VALUES``, ``DESCRIBE``, ``SHOW``, ``SUMMARIZE``,
+        ``PRAGMA`` of a value) and ``EXPLAIN`` of a query (``EXPLAIN ANALYZE`` runs the
+        statement it explains, so it is refused).
 
         Raises
         ------
         QueryError
-            When the SQL does not parse, or (read-only) a statement is not a query.
+            When the SQL does not parse, or (read-only) a statement is not a query; nothing
+            has run then.
         """
         statements = self.engine.statements(sql)
         if not statements:
             raise QueryError("no SQL statement given")
-        if self.read_only:
+        if not self.write:
             for kind, text in statements:
-                if kind not in READ_STATEMENTS:
+                if not self._reads_only(kind, text):
+                    where = f"database {self.database}" if self.database else "this session"
                     raise QueryError(
-                        f"database {self.database} is open read-only: {kind} statement "
-                        f"refused ({text.strip()[:60]!r}); nothing was run. Give --write "
-                        "(Python: write=True) to change it")
+                        f"{where} is open read-only: {kind} statement refused "
+                        f"({text.strip()[:60]!r}); only queries and plain EXPLAIN run, and "
+                        "nothing was run. Give --write --db FILE (Python: write=True) to "
+                        "change a database")
         return statements
+
+    def _reads_only(self, kind: str, text: str) -> bool:
+        if kind == "SELECT":
+            return True
+        if kind != "EXPLAIN":
+            return False
+        # EXPLAIN <statement>: the statement must be a query, and not run (no ANALYZE).
+        match = re.match(r"\s*explain\b(.*)\Z", text, flags=re.IGNORECASE | re.DOTALL)
+        if match is None:
+            return False
+        try:
+            inner = self.engine.statements(match.group(1))
+        except QueryError:
+            return False
+        return len(inner) == 1 and inner[0][0] == "SELECT"
 
     def query(self, sql: str):
         """Run SQL (one or more statements); return the last statement's result.
+
+        A read-only session is locked (:meth:`lock`) before the first statement runs.
 
         Returns
         -------
@@ -329,6 +482,10 @@ class Session:
             :meth:`check_statements`).
         """
         statements = self.check_statements(sql)
+        if not self.write:
+            self.lock()
+        else:
+            self._committed = True  # statements commit as they run
         result = None
         for _, text in statements:
             try:
@@ -343,22 +500,59 @@ class Session:
         """The DuckDB connection (``duckdb.DuckDBPyConnection``) of the session."""
         return self.engine.con
 
-    def close(self) -> None:
+    def close(self, discard: bool = False) -> None:
+        """Close the database. A database this session created is renamed into place
+        unless ``discard`` or no transaction was committed (it is deleted then).
+        Idempotent.
+
+        Raises
+        ------
+        QueryError
+            When the new database cannot be put in place (another run made one of the same
+            name meanwhile); the new one is deleted.
+        """
+        if self.engine is None:
+            return
+        new, self._new = self._new, None
+        failure = None
+        if new is not None and not discard and self._committed:
+            try:
+                # Write it all into the file now: DuckDB's checkpoint on close does not
+                # report failure (a full disk, a file size limit).
+                self.engine.execute("CHECKPOINT")
+            except QueryError as err:
+                failure = QueryError(f"cannot write database {self.database}: {err}; it was "
+                                     "not created")
         self.engine.close()
+        self.engine = None
+        if new is None:
+            return
+        final = Path(self.database)
+        try:
+            if failure is not None:
+                raise failure
+            if discard or not self._committed:
+                return
+            try:
+                os.link(new, final)
+            except FileExistsError:
+                raise QueryError(f"database {final} was created by another run meanwhile; "
+                                 "this run's changes were not stored: run it again") from None
+            except OSError:
+                if final.exists():
+                    raise QueryError(f"database {final} was created by another run "
+                                     "meanwhile; this run's changes were not stored") from None
+                os.rename(new, final)
+        finally:
+            for leftover in (new, Path(f"{new}.wal")):
+                leftover.unlink(missing_ok=True)
+            self._release_creation()
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
-
-
-def one_line(message: str) -> str:
-    """DuckDB's message on one line (its caret diagram of the SQL dropped)."""
-    lines = [line.strip() for line in message.splitlines()]
-    kept = [line for line in lines if line and not line.startswith("LINE ")
-            and not set(line) <= {"^", " "}]
-    return " ".join(kept)
+    def __exit__(self, kind, *exc):
+        self.close(discard=kind is not None)
 
 
 def connect(source: Any = None, *, associations: bool = False, write: bool = False,
@@ -374,7 +568,11 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
     associations : bool
         Also run the generator on the pools and add the association tables.
     write : bool
-        Open a database file for writing (pools given are then stored in it).
+        Open a database file for writing (pools given are then stored in it). A database
+        file opened without it is read-only, and so is the connection for what matters
+        outside it: DuckDB's access to other files is off and its configuration locked
+        (see ``docs/SECURITY.md``); in-memory tables may still be made. A connection with
+        pools only (no database file) is not locked.
     database : path, optional
         A database file to load the pools into (with ``write``) or beside (read-only).
     **options
@@ -409,10 +607,16 @@ def connect(source: Any = None, *, associations: bool = False, write: bool = Fal
     try:
         tables = session.add_pools(pools, associations=associations, **options) if pools \
             else []
+        if session._new is not None:
+            # A new database: put it in place now, and work on it there.
+            session.close()
+            session = Session(database, write=True)
         if len(tables) == 1:
             session.name_pool(tables[0])
+        if session.read_only:
+            session.lock()
     except BaseException:
-        session.close()
+        session.close(discard=True)
         raise
     return session.connection
 

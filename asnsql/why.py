@@ -124,26 +124,24 @@ def verdicts(engine: Engine, rules: Ruleset, positions: list[int],
     return {pos: list(by_rule.values()) for pos, by_rule in out.items()}
 
 
-def _build_runs(engine: Engine, options) -> None:
+def _build_runs(engine: Engine) -> None:
     """``run_items`` for every loaded pool unit (a generator run keeps its last chunk's)."""
-    from .generate import _chunk_runs
+    from .pipeline import build_runs
 
     last = engine.scalar("SELECT max(pool_id) FROM pool")
-    _chunk_runs(engine, options, 0, last if last is not None else 0)
+    build_runs(engine, 0, last if last is not None else 0)
 
 
-def closest_rules(engine: Engine, rules: Ruleset | None, options,
+def closest_rules(engine: Engine, rules: Ruleset | None,
                   positions: list[int]) -> dict[int, RuleVerdict]:
     """For each pool row, the rule that came closest to taking it (``--save-orphans``).
 
     Parameters
     ----------
     engine : Engine
-        After :func:`asnsql.generate.run_generator`.
+        After :func:`asnsql.batch.run_generator` (its candidate runs are read).
     rules : Ruleset or None
         Default: the JWST rules.
-    options : asnsql.generate.Options
-        The run's options (which candidate runs exist).
     positions : list of int
         Pool rows (``pos``), e.g. the orphans.
 
@@ -155,7 +153,7 @@ def closest_rules(engine: Engine, rules: Ruleset | None, options,
     """
     if not positions:
         return {}
-    _build_runs(engine, options)
+    _build_runs(engine)
     found = verdicts(engine, rules or default_ruleset(), positions, best_only=True)
     return {pos: v[0] for pos, v in found.items()}
 
@@ -202,7 +200,7 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
     rules : Ruleset, optional
         Default: the JWST rules.
     **options
-        Generator options (:class:`asnsql.generate.Options` fields).
+        Generator options (:class:`asnsql.options.Options` fields).
 
     Returns
     -------
@@ -215,7 +213,8 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
     PoolError
         When the pool cannot be read or has no such row.
     """
-    from .generate import Options, run_generator
+    from .batch import run_generator
+    from .options import Options
 
     rules = rules or default_ruleset()
     opts = Options(**options)
@@ -234,6 +233,6 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
                             getattr(asn, "name", ""), asn.get("asn_type", ""),
                             asn.get("asn_rule", ""), product.get("name", ""),
                             member.get("exptype", "")))
-        _build_runs(engine, opts)
+        _build_runs(engine)
         found.rules = verdicts(engine, rules, [pos]).get(pos, [])
     return found

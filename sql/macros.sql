@@ -1,6 +1,6 @@
 -- asnsql DuckDB macros: per-exposure quantities of the reference (jwst 3.0.0), computed once
 -- per pool row. Every macro reads lower-cased pool strings (see pool.sql); an absent column
--- is NULL. Section numbers refer to ../shared/docs/ASSOCIATION_SPEC.md.
+-- is NULL. Section numbers (§) refer to docs/ASSOCIATION_SPEC.md.
 
 -- §1.3 The EMPTY set: these strings mean "not defined"; asn_value() maps them to NULL.
 -- (NULL needs no test of its own: NULL IN (...) is NULL, so the ELSE gives it back; the

@@ -35,7 +35,8 @@ CREATE OR REPLACE TABLE pool_lines (src INTEGER, lineno BIGINT, pos BIGINT, line
 -- A text pool as numbered lines: comment lines (first non-blank character '#') and blank
 -- lines dropped; the first line left is the header. The file is read as one column of
 -- lines, in order; DuckDB's CSV parsing is not used, because its comment option also cuts
--- lines at a '#' inside a value (e.g. '#TODO'). Lines with quoted fields are split outside
+-- lines at a '#' inside a value (e.g. '#TODO'). (The "delimiter" NUL never splits text; a
+-- line holding one is reported.) Lines with quoted fields are split outside
 -- the quotes and lines with blanks around values are stripped here (spec section 1.1);
 -- the others stay text and are split when read (asn_fields), which keeps large pools small.
 -- First every line is lower-cased and classified, in parallel, into pool_text (kept in
@@ -49,7 +50,7 @@ WITH lowered AS (
            CASE WHEN starts_with(line, ' ')
                 THEN NOT starts_with(ltrim(line), '#') AND trim(line) <> ''
                 ELSE line <> '' AND NOT starts_with(line, '#') END AS kept
-    FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '',
+    FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(0), quote = '',
                   escape = '', header = false, auto_detect = false)
 )
 SELECT line, kept,

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Tests compile SQL afresh: no on-disk SQL cache (asnsql.sqlcache), unless a test asks.
+# Tests compile SQL afresh: no on-disk SQL cache (asnsql.plan), unless a test asks.
 os.environ["ASNSQL_CACHE"] = "off"
 EXAMPLE_POOL = ROOT / "examples" / "jw88600_20171108T051731_pool.csv"
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 
 import pytest
 
 from asnsql import generate
+from asnsql.batch import iter_batch
 from asnsql.engine import Engine
-from asnsql.generate import Options, iter_batch
+from asnsql.options import Options
+from asnsql.pipeline import build_candidates, build_runs
+from asnsql.plan import Plan
 
 from .conftest import corpus_pool
 
@@ -27,6 +31,25 @@ def _paths():
 
 def _canon(asns):
     return sorted(json.dumps(a, sort_keys=True) for a in asns)
+
+
+@functools.lru_cache(maxsize=2)
+def _plan(finalized):
+    """The default rules' plan (compiled once per test session)."""
+    from asnsql.ruleset import default_ruleset
+
+    return Plan.build(default_ruleset(), Options(finalize=finalized))
+
+
+def _query(rule, finalized):
+    """The SQL of a rule's query, as a plan holds it."""
+    return _plan(finalized).queries[rule.name]
+
+
+def _runs(engine, infos):
+    """Candidate runs of every loaded unit, as a generator pass builds them."""
+    build_candidates(engine, infos, Options())
+    build_runs(engine, infos[0].pool_id, infos[-1].pool_id)
 
 
 @pytest.mark.parametrize("chunk_rows", [pytest.param(1, marks=pytest.mark.slow), 300])
@@ -106,21 +129,16 @@ def test_finalized_rule_queries_read_only_runs_that_can_be_valid(corpus, rule_na
                                                                    finalized, expected):
     """With finalisation a rule query leaves out the runs whose candidate type fails the
     rule's validity tests; without it (``--no-finalize``) it reads them all."""
-    import sys
-
     from asnsql.pool import load_pools
     from asnsql.ruleset import default_ruleset
-    from asnsql.sqlcache import rule_text
 
-    gen = sys.modules["asnsql.generate"]
     pool = corpus_pool("pool_001_candidates")
     rule = default_ruleset().get(rule_name)
     with Engine() as engine:
         infos = load_pools(engine, [pool])
-        gen._candidates(engine, infos, Options())
-        gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
+        _runs(engine, infos)
         kinds = engine.rows(f"SELECT DISTINCT r.cand_kind, r.cand_type "
-                            f"FROM ({rule_text(rule, finalized=finalized)}) AS q "
+                            f"FROM ({_query(rule, finalized)}) AS q "
                             "JOIN runs AS r USING (run)")
     assert set(kinds) == expected
 
@@ -134,14 +152,10 @@ def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(
     validity tests would drop (no science member for has_science, no psf for has_psf, or a
     run of a candidate type the tests refuse): compared with the query without
     finalisation, filtered here by the tests themselves."""
-    import sys
-
     from asnsql.model import CANDIDATE_TYPE_TESTS
     from asnsql.pool import load_pools
     from asnsql.ruleset import default_ruleset
-    from asnsql.sqlcache import rule_text
 
-    gen = sys.modules["asnsql.generate"]
     pool = corpus_pool(pool_name)
     needs = {"has_science": "science", "has_psf": "psf"}
     rules = [r for r in default_ruleset() if r.product != "none"
@@ -149,8 +163,7 @@ def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(
     dropped = 0
     with Engine() as engine:
         infos = load_pools(engine, [pool])
-        gen._candidates(engine, infos, Options())
-        gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
+        _runs(engine, infos)
         ctype = {run: (kind, t.lower()) for run, kind, t in
                  engine.rows("SELECT run, cand_kind, cand_type FROM runs")}
         for rule in rules:
@@ -159,7 +172,7 @@ def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(
                 groups: dict = {}
                 for run, gid, pos, exptype in engine.rows(
                         f"SELECT run, gid, pos, exptype FROM "
-                        f"({rule_text(rule, finalized=finalized)})"):
+                        f"({_query(rule, finalized)})"):
                     groups.setdefault((run, gid), []).append((pos, exptype))
                 found[finalized] = {(run, frozenset(m)) for (run, _), m in groups.items()}
 
@@ -179,14 +192,12 @@ def test_finalized_rule_queries_leave_out_associations_missing_a_needed_exptype(
 
 def test_chunks_start_small_and_keep_units_whole():
     """Chunks grow from an eighth of the limit to the limit; a unit is never split."""
-    import sys
-
+    from asnsql.batch import chunks as make_chunks
     from asnsql.pool import PoolInfo
 
-    gen = sys.modules["asnsql.generate"]
     infos = [PoolInfo(pool_id=i, name="p", path=None, columns=(), rows=rows,
                       has_candidates=True) for i, rows in enumerate([10] * 60 + [500, 10])]
-    chunks = gen._chunks(infos, 80)
+    chunks = make_chunks(infos, 80)
     assert [u.pool_id for c in chunks for u in c] == list(range(62))
     sizes = [sum(u.rows for u in c) for c in chunks]
     assert sizes[:4] == [10, 20, 40, 80]
@@ -199,14 +210,15 @@ def test_batch_settings_restore_the_interpreter():
     import gc
     import sys
 
-    gen = sys.modules["asnsql.generate"]
+    from asnsql import batch
+
     before = sys.getswitchinterval()
     assert gc.isenabled()
     with pytest.raises(RuntimeError):
-        with gen._batch_settings():
-            with gen._batch_settings():
+        with batch.batch_settings():
+            with batch.batch_settings():
                 assert not gc.isenabled()
-                assert sys.getswitchinterval() == pytest.approx(gen.BATCH_SWITCH_INTERVAL)
+                assert sys.getswitchinterval() == pytest.approx(batch.BATCH_SWITCH_INTERVAL)
             assert not gc.isenabled()
             raise RuntimeError("stop")
     assert gc.isenabled()
@@ -224,28 +236,24 @@ def test_screen_never_skips_a_rule_with_members(corpus):
     """The per-chunk screen (a rule's conditions on a few columns, over their distinct
     value combinations) skips rules on varied corpus pools, and never one whose query has
     rows."""
-    import sys
-
     from asnsql.pool import load_pools
     from asnsql.ruleset import default_ruleset
-    from asnsql.sqlcache import rule_text, screen_text
 
-    gen = sys.modules["asnsql.generate"]
     rules = [r for r in default_ruleset() if r.product != "none"]
+    screens = {f: _plan(f).screen for f in (True, False)}
     skipped = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name in SCREEN_POOLS:
             with Engine() as engine:
                 infos = load_pools(engine, [corpus_pool(name)])
-                gen._candidates(engine, infos, Options())
-                gen._chunk_runs(engine, Options(), infos[0].pool_id, infos[-1].pool_id)
+                _runs(engine, infos)
                 for finalized in (True, False):
-                    possible = engine.dicts(screen_text(rules, finalized))[0]
+                    possible = engine.dicts(screens[finalized])[0]
                     for rule in rules:
                         if not possible[rule.name]:
                             skipped += 1
-                            rows = engine.rows(rule_text(rule, finalized=finalized))
+                            rows = engine.rows(_query(rule, finalized))
                             assert not rows, f"{name}: {rule.name} skipped but has members"
     assert skipped > len(SCREEN_POOLS)
 
@@ -256,87 +264,83 @@ def test_screen_never_skips_a_rule_with_members(corpus):
 def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options):
     """Every corpus pool gives the same associations with the screen as with every rule's
     query run."""
-    import sys
+    import dataclasses
 
     from asnsql import generate_batch
 
     from .conftest import corpus_pools
 
-    def no_screen(rules, finalized=True):
-        return "SELECT " + ", ".join(f'true AS "{r.name}"' for r in rules)
+    build = Plan.build.__func__
+
+    def unscreened(cls, rules=None, options=None, profile=None):
+        plan = build(cls, rules, options, profile)
+        return dataclasses.replace(plan, screen="SELECT " + ", ".join(
+            f'true AS "{name}"' for name in plan.queries))
 
     paths = [corpus_pool(name) for name in corpus_pools()]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         screened = generate_batch(paths, version_id="v0", **options)
-        monkeypatch.setattr(sys.modules["asnsql.generate"], "screen_text", no_screen)
+        monkeypatch.setattr(Plan, "build", classmethod(unscreened))
         unscreened = generate_batch(paths, version_id="v0", **options)
     assert {k: _canon(v) for k, v in screened.items()} == \
         {k: _canon(v) for k, v in unscreened.items()}
 
 
-def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus):
+def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus, monkeypatch):
     """What finalisation hooks read is kept raw in pool_defined; the values only they read
     are not in every row's item, but are given for the members of rules with hooks."""
-    import sys
+    from asnsql import finalize
+    from asnsql.profiles import get_profile
 
-    from asnsql import assemble
-    from asnsql.pool import RAW_COLUMNS
-
-    gen = sys.modules["asnsql.generate"]
-    hook_columns = {c for cols in assemble.HOOK_COLUMNS.values() for c in cols}
-    assert hook_columns <= set(RAW_COLUMNS)
+    profile = get_profile("jwst")
+    hook_columns = {c for h in profile.hooks for c in h.columns}
+    member_columns = set(profile.pool.member_columns)
     # every raw value is read for every row or by a hook
-    assert set(RAW_COLUMNS) == set(assemble.MEMBER_COLUMNS) | hook_columns
-    assert set(gen._ITEM_COLUMNS) == set(assemble.MEMBER_COLUMNS)
-    assert set(gen._HOOK_ONLY) == hook_columns - set(assemble.MEMBER_COLUMNS)
+    assert set(profile.raw_columns) == member_columns | hook_columns
+    hook_only = set(profile.hook_only_columns)
+    assert hook_only == hook_columns - member_columns
+    with_values = {h.name for h in profile.hooks if hook_only & set(h.columns)}
     # NIRSpec fixed-slit nods with imprints (nod_split, prune_imprints), and NIRCam images
     # (no hooks).
     seen = {}
-    original = assemble.finalize
+    original = finalize.finalize
 
-    def spy(asns):
+    def spy(asns, profile):
         for asn in asns:
-            hooked = not assemble.HOOK_COLUMNS.keys().isdisjoint(asn.rule.finalize)
+            hooked = not with_values.isdisjoint(asn.rule.finalize)
             for member in asn.members:
                 seen[member.item["pos"], hooked] = set(member.item)
-        return original(asns)
+        return original(asns, profile)
 
-    assemble.finalize = spy
-    try:
-        for name in ("pool_025_nirspec_fss_nod_chop", "pool_003_image_nircam"):
-            seen.clear()
-            generate(corpus_pool(name), version_id="v0")
-            if name.startswith("pool_025"):
-                hooked = [keys for (_, h), keys in seen.items() if h]
-                assert hooked and all(set(gen._HOOK_ONLY) <= k for k in hooked)
-            else:
-                assert seen and not any(set(gen._HOOK_ONLY) & k for k in seen.values())
-    finally:
-        assemble.finalize = original
+    monkeypatch.setattr(finalize, "finalize", spy)
+    for name in ("pool_025_nirspec_fss_nod_chop", "pool_003_image_nircam"):
+        seen.clear()
+        generate(corpus_pool(name), version_id="v0")
+        if name.startswith("pool_025"):
+            hooked = [keys for (_, h), keys in seen.items() if h]
+            assert hooked and all(hook_only <= k for k in hooked)
+        else:
+            assert seen and not any(hook_only & k for k in seen.values())
 
 
 def test_pool_defined_has_every_column_a_rule_query_reads():
-    """pool_defined keeps only what the rules read (_rule_columns): every column the
+    """pool_defined keeps only what the rules read (Plan.columns): every column the
     compiled queries take from run_items is there, with and without finalisation."""
-    import sys
-
     import sqlglot
     from sqlglot import exp
 
     from asnsql.compile.layout import Cte
-    from asnsql.model import SCREEN_COLUMNS
-    from asnsql.pool import DERIVED_INPUTS, RAW_COLUMNS, REQUIRED_COLUMNS, RESERVED_COLUMNS
-    from asnsql.ruleset import default_ruleset
-    from asnsql.sqlcache import rule_text
+    from asnsql.pool import table_columns
 
-    gen = sys.modules["asnsql.generate"]
-    rules = [r for r in default_ruleset() if r.product != "none"]
-    kept = ({c for r in rules for c in gen._rule_columns(r)} | set(REQUIRED_COLUMNS)
-            | set(RAW_COLUMNS) | set(DERIVED_INPUTS) | (SCREEN_COLUMNS - set(RESERVED_COLUMNS)))
-    for rule in rules:
-        for finalized in (True, False):
-            tree = sqlglot.parse_one(rule_text(rule, finalized=finalized), read="duckdb")
-            rows = next(c for c in tree.find_all(exp.CTE) if c.alias == Cte.RULE_ROWS)
-            read = {c.name for c in rows.this.find_all(exp.Column)}
-            assert read - kept - set(RESERVED_COLUMNS) == set(), rule.name
+    for finalized in (True, False):
+        plan = _plan(finalized)
+        profile = plan.profile
+        read = set().union(*plan.columns.values()) | (profile.vocabulary.screen_columns
+                                                      - set(profile.reserved_columns))
+        kept = set(table_columns(profile, read, read)[1])
+        for name, text in plan.queries.items():
+            tree = sqlglot.parse_one(text, read="duckdb")
+            x = next(c for c in tree.find_all(exp.CTE) if c.alias == Cte.RULE_ROWS)
+            used = {c.name for c in x.this.find_all(exp.Column)}
+            assert used - kept - set(profile.reserved_columns) == set(), name

@@ -103,14 +103,3 @@ def test_pool_columns_of_a_rule():
     assert pool_columns(rule) == {"filter", "pupil", "k1", "k2", "exp_type", "obs_num", "r",
                                   "o"}
 
-
-def test_pool_columns_are_what_the_generator_loads():
-    """Until generate uses pool_columns, its own list must agree (then drop this test)."""
-    import importlib
-
-    from asnsql.compile.reads import pool_columns
-    from asnsql.ruleset import default_ruleset
-
-    generate = importlib.import_module("asnsql.generate")
-    for rule in default_ruleset():
-        assert pool_columns(rule) == generate._rule_columns(rule), rule.name

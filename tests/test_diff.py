@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from asnsql.cli import cli, main
-from asnsql.diff import compare, compare_asns, exposure_name, load_associations
+from asnsql.tools.diff import compare, compare_asns, exposure_name, load_associations
 from asnsql.errors import AssociationError
 
 from .conftest import corpus_path, corpus_pool

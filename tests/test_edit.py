@@ -183,7 +183,7 @@ def test_failed_write_keeps_original(small):
 
 
 def test_invalid_result_is_not_written(small):
-    from asnsql.edit import read, write
+    from asnsql.tools.edit import read, write
     from asnsql.errors import AssociationError
 
     asn = read(small)

@@ -1,4 +1,4 @@
-"""asnsql from-list and asnsql.fromlist.from_list.
+"""asnsql from-list and asnsql.tools.fromlist.from_list.
 
 Expected texts and values were produced by jwst 3.0.0's ``asn_from_list`` on the same
 arguments and are written here by hand.
@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from asnsql.cli import cli, main
 from asnsql.errors import AsnsqlWarning, AssociationError
-from asnsql.fromlist import from_list, split_exptype
+from asnsql.tools.fromlist import from_list, split_exptype
 
 # asn_from_list -o l3.json --product-name MyMosaic a_cal.fits b_cal.fits c.fits
 LEVEL3_TEXT = """{

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from asnsql.cli import cli, main
 from asnsql.errors import AssociationError
-from asnsql.gather import gather, select_members
+from asnsql.tools.gather import gather, select_members
 
 from .conftest import corpus_path
 
@@ -102,7 +102,7 @@ def test_exptype_selection(spec3, tmp_path):
 def test_written_like_asn_gather(mixed, tmp_path):
     # Expected output: what asn_gather (jwst 3.0.0, `-c cp`) wrote for this association.
     dest = tmp_path / "dest"
-    assert main(["gather", str(mixed), str(dest)]) == 0
+    assert main(["gather", str(mixed), str(dest), "--allow-outside"]) == 0
     expected = {
         "asn_type": "None", "asn_rule": "Mine", "version_id": None, "code_version": "3.0.0",
         "program": "00001",
@@ -120,7 +120,7 @@ def test_written_like_asn_gather(mixed, tmp_path):
         "a_rate.fits", "b_rate.fits", "c_x1d.fits", "d_cal.fits", "my_asn.json"]
     # products left empty are dropped
     dest2 = tmp_path / "dest2"
-    assert main(["gather", str(mixed), str(dest2), "-x", "background"]) == 0
+    assert main(["gather", str(mixed), str(dest2), "-x", "background", "--allow-outside"]) == 0
     written = json.loads((dest2 / "my_asn.json").read_text())
     assert [p["name"] for p in written["products"]] == ["p1", "p2"]
     assert not (dest2 / "c_x1d.fits").exists()
@@ -238,7 +238,7 @@ def test_same_file_name_twice(tmp_path):
         {"expname": str(tmp_path / "x" / "a_cal.fits"), "exptype": "science"},
         {"expname": str(tmp_path / "y" / "a_cal.fits"), "exptype": "science"}]}]}))
     with pytest.raises(AssociationError, match="same file name a_cal.fits"):
-        gather(asn, tmp_path / "dest")
+        gather(asn, tmp_path / "dest", allow_outside=True)
     assert not (tmp_path / "dest").exists()
 
 

@@ -1,4 +1,4 @@
-"""``asnsql make-pool`` and :mod:`asnsql.mkpool` (asn_make_pool / mkpool, spec section 12.3).
+"""``asnsql make-pool`` and :mod:`asnsql.tools.mkpool` (asn_make_pool / mkpool, spec section 12.3).
 
 Expected pool texts below were observed from jwst 3.0.0's ``asn_make_pool`` on FITS files
 made as in these tests, and are written here by hand.
@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from asnsql.cli import cli, main
 from asnsql.errors import PoolError
-from asnsql.mkpool import make_pool, pool_text, write_pool
+from asnsql.tools.mkpool import make_pool, pool_text, write_pool
 
 from .conftest import corpus_path, corpus_pool
 

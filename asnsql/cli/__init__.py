@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import AsnsqlError, AsnsqlWarning
+from ..errors import AsnsqlError, AsnsqlWarning, Interrupted
 
 __all__ = ["main", "cli"]
 
@@ -86,7 +86,9 @@ def _warn_to_stderr(message, category, filename, lineno, file=None, line=None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="asnsql", prog_name="asnsql")
-def cli():
+@click.option("--debug", is_flag=True,
+              help="On an error, print its full text and the Python traceback.")
+def cli(debug):
     """Generate JWST associations from pools with SQL (DuckDB).
 
     \b
@@ -204,11 +206,8 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
       asnsql generate pool.csv -i o001 c1000 --DMS --save-orphans
       asnsql generate pool.csv -p out/ --db archive.duckdb
     """
-    from ..generate import Options, run_generator
-    from ..engine import Engine
-    from ..io import write_associations
+    from ..generate import Options, generate_files
     from ..ruleset import load_rules
-    from ..timing import PhaseClock
 
     if sum([bool(ids), discover, all_candidates]) > 1:
         raise click.UsageError("-i/--ids, --discover and --all-candidates are mutually "
@@ -224,42 +223,13 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format, split_programs=by_program,
                       skip_undefined_exptype=skip_undefined_exptype)
-    with (_debug_errors(debug), Engine.for_pools([pool]) as engine,
-          _Progress(enabled=not quiet) as progress):
-        result = run_generator(engine, pool, rules, options, progress=progress,
-                               timings=timings)
-        extra = {}
-        if save_orphans:
-            from ..generate import orphan_table
-
-            if orphans_whole_pool:
-                # QUIRK (reference): the whole pool, as asn_generate writes it.
-                rows = [r[0] for r in engine.rows("SELECT pos FROM pool ORDER BY pos")]
-                extra[save_orphans] = orphan_table(engine, result.pool, rows)
-            else:
-                from ..why import closest_rules
-
-                notes = closest_rules(engine, rules, options, result.orphans)
-                extra[save_orphans] = orphan_table(engine, result.pool, result.orphans,
-                                                   notes=notes)
-        associations = result.associations
-        session = None
-        if database:
-            from ..session import Session
-
-            session = Session(database, write=True)
-        try:
-            with (session.transaction() if session else contextlib.nullcontext()):
-                if session:
-                    session.store(engine, [result.pool], [result])
-                if not dry_run:
-                    clock = PhaseClock(timings)
-                    write_associations(associations, path, fmt=fmt, extra=extra)
-                    clock.lap("write")
-        finally:
-            if session:
-                session.close()
+    with _debug_errors(debug), _Progress(enabled=not quiet) as progress:
+        result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
+                                dry_run=dry_run, save_orphans=save_orphans,
+                                orphans_whole_pool=orphans_whole_pool, database=database,
+                                progress=progress, timings=timings)
     _print_timings(timings)
+    associations = result.associations
     if not quiet:
         counts = Counter(a["asn_type"] for a in associations)
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
@@ -276,7 +246,10 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
 @click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
 @click.option("--checks", is_flag=True,
               help="Print the rule's conditions one by one, as `asnsql why` evaluates them.")
-def explain(rule, rule_files, ignore_default, checks):
+@click.option("--roman", is_flag=True,
+              help="Print Roman's SQL instead: the skycell overlap, skycell_wcs_info, and the "
+                   "skycell-asn (default product type) and multiband-asn groupings.")
+def explain(rule, rule_files, ignore_default, checks, roman):
     """Print the SQL that RULE compiles to (every rule without RULE).
 
     \b
@@ -284,10 +257,14 @@ def explain(rule, rule_files, ignore_default, checks):
       asnsql explain Asn_Lv2Image
       asnsql explain Lv3Image
       asnsql explain Lv3Image --checks
+      asnsql explain --roman
     """
     from ..compile import checks_text, rule_sql
     from ..ruleset import load_rules
 
+    if roman:
+        _explain_roman()
+        return
     ruleset = load_rules(list(rule_files), include_default=not ignore_default)
     if rule:
         try:
@@ -303,6 +280,26 @@ def explain(rule, rule_files, ignore_default, checks):
             continue
         click.echo(f"-- {r.name} ({r.asn_type}): {r.doc}")
         click.echo(rule_sql(r).rstrip() + ("" if r.product == "none" else ";"))
+        click.echo()
+
+
+def _explain_roman() -> None:
+    """Print the Roman profile's queries (``asnsql explain --roman``)."""
+    from ..profiles.roman import overlap, queries, skymap
+    from ..profiles.roman.rules import load_rules as load_roman_rules
+
+    rules = load_roman_rules()
+    parts = [
+        ("skycell overlap: the skycells each footprint overlaps (find_skycell_matches)",
+         overlap.overlap_sql()),
+        ("skycell_wcs_info of the matched skycells", skymap.skycell_wcs_info_sql()),
+        (f"skycell-asn grouping (--product-type {rules.default_product_type})",
+         queries.skycell_query(rules, rules.default_product_type, "r00001", "p")),
+        ("multiband-asn grouping", queries.multiband_query(rules)),
+    ]
+    for title, sql in parts:
+        click.echo(f"-- roman: {title}")
+        click.echo(sql.rstrip().rstrip(";") + ";")
         click.echo()
 
 
@@ -338,29 +335,79 @@ def _register() -> None:
 _register()
 
 
+def _debug_requested(argv) -> bool:
+    """Whether ``--debug`` comes before the command name (the group's option)."""
+    for arg in argv:
+        if arg == "--debug":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
+
+
+#: Exit code of an unexpected exception (a bug or an unforeseen input): EX_SOFTWARE.
+INTERNAL_ERROR = 70
+
+
 def main(argv=None) -> int:
-    """Run the command line; return the exit code (errors as one line on stderr)."""
+    """Run the command line; return the exit code.
+
+    Every failure ends here, as one line on stderr: an :class:`AsnsqlError` with its exit
+    code; Ctrl-C (``KeyboardInterrupt``, click's ``Abort`` and DuckDB's interrupted query
+    alike) as ``interrupted; nothing was changed`` with 130; anything else as an internal
+    error (70). Long quoted values are cut (:func:`asnsql.safety.one_line`); ``--debug``
+    before the command prints the full message and the traceback instead.
+    """
+    import traceback
+
+    from ..safety import one_line
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(argv)
     warnings.showwarning = _warn_to_stderr
+
+    def report(err: BaseException, text: str) -> None:
+        if debug:
+            traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
+            click.echo(f"asnsql: {text}", err=True)
+        else:
+            click.echo(f"asnsql: {one_line(text)}", err=True)
+
     try:
-        # Without standalone mode, click returns the code a command exits with
-        # (ctx.exit(n)) and the command's return value otherwise.
-        code = cli.main(args=argv, prog_name="asnsql", standalone_mode=False)
+        # As click's own main without standalone mode, but Ctrl-C reaches the handler
+        # below directly (click's main would print an empty line first).
+        with cli.make_context("asnsql", argv) as ctx:
+            code = cli.invoke(ctx)
         if isinstance(code, int) and not isinstance(code, bool):
             return code
-    except click.exceptions.Abort:
-        click.echo("asnsql: aborted", err=True)
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort) as err:
+        report(err, str(err) if isinstance(err, Interrupted) else
+               "interrupted; nothing was changed")
         return 130
     except click.ClickException as err:
         err.show()
         return err.exit_code
     except AsnsqlError as err:
-        message = str(err)
-        click.echo(f"asnsql: error: {message}", err=True)
+        if _interrupted(err):
+            report(err, "interrupted; nothing was changed")
+            return 130
+        report(err, f"error: {err}")
         return err.exit_code
-    except KeyboardInterrupt:
-        click.echo("asnsql: interrupted; nothing was written", err=True)
-        return 130
+    except RecursionError as err:
+        report(err, "error: input nested too deeply to read (RecursionError)")
+        return INTERNAL_ERROR
+    except Exception as err:  # noqa: BLE001 - the one place that turns bugs into one line
+        report(err, f"internal error: {type(err).__name__}: {err} (run 'asnsql --debug "
+                    "...' for the traceback and report it)")
+        return INTERNAL_ERROR
     return 0
+
+
+def _interrupted(err: AsnsqlError) -> bool:
+    """Whether an error is DuckDB's report of a query stopped by Ctrl-C."""
+    return "INTERRUPT Error" in str(err) or "Query interrupted" in str(err)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,7 +59,7 @@ def diff(left, strict_expname, as_reference):
       asnsql diff truth/*_image3_*.json -- out/*_image3_*.json
       asnsql diff --strict-expname truth/ out/
     """
-    from ..diff import compare, load_associations
+    from ..tools.diff import compare, load_associations
 
     right = click.get_current_context().meta.get(_RIGHT)
     if right is None:

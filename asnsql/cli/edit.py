@@ -32,7 +32,7 @@ def edit(association, filenames, add, remove, exptype, ignore, output):
       asnsql edit asn.json -a bkg_rate.fits -t background -o with_bkg_asn.json
       asnsql edit asn.json -r -i jw00623001001_02101_00001_nrca1_cal.fits
     """
-    from ..edit import edit_file
+    from ..tools.edit import edit_file
 
     if add and remove:
         raise click.UsageError("-a/--add and -r/--remove are mutually exclusive")

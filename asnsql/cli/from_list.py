@@ -51,7 +51,7 @@ def from_list(files, output_file, fmt, product_name, rule, ruledefs, acid, backg
       asnsql from-list -o coron_asn.json -r Asn_Lv3NRCCoron --product-name c \
         a_calints.fits b_calints.fits:psf
     """
-    from ..fromlist import from_arguments
+    from ..tools.fromlist import from_arguments
     from ..io import dumps, write_file_atomic
 
     data = from_arguments(list(files), rule, product_name=product_name, acid=acid,

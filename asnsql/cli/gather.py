@@ -18,8 +18,12 @@ import click
               help="Copy with this command, run as CMD SOURCE_FILE DEST/FILE (e.g. "
                    "\"rsync -urv --no-perms --chmod=ugo=rwX\", asn_gather's default). "
                    "Default: copy in Python as that rsync command does.")
+@click.option("--allow-outside", is_flag=True,
+              help="Also copy members named by an absolute path or one with '..', as "
+                   "asn_gather does (refused by default).")
 @click.option("-v", "--verbose", count=True, help="List every member file.")
-def gather(association, destination, source, exp_types, exclude_types, command, verbose):
+def gather(association, destination, source, exp_types, exclude_types, command, verbose,
+           allow_outside):
     """Copy ASSOCIATION and its member files into DESTINATION.
 
     Members whose exptype is not selected are left out (and products left empty); every
@@ -33,7 +37,7 @@ def gather(association, destination, source, exp_types, exclude_types, command, 
       asnsql gather asn.json work/ -s /data/cal -t science -t background
       asnsql gather asn.json work/ -x target_acquisition -c "rsync -urv"
     """
-    from ..gather import gather as gather_files
+    from ..tools.gather import gather as gather_files
 
     def progress(src, target, copied):
         if verbose:
@@ -42,7 +46,7 @@ def gather(association, destination, source, exp_types, exclude_types, command, 
 
     result = gather_files(association, destination, source=source,
                           exp_types=list(exp_types) or None, exclude_types=exclude_types,
-                          command=command, progress=progress)
+                          command=command, progress=progress, allow_outside=allow_outside)
     members = sum(len(p["members"]) for p in result.data["products"])
     click.echo(f"gathered {members} members of {len(result.data['products'])} products: "
                f"{len(result.copied)} files copied, {len(result.unchanged)} up to date; "

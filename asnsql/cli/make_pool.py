@@ -49,7 +49,7 @@ def make_pool(pool, files, asn_candidate, dms_note, is_imprt, pntgtype, ext, fit
       asnsql make-pool pool.csv *_rate.fits --asn-candidate "[('c1000', 'background')]"
       asnsql make-pool pool.csv *_uncal.fits --fits-booleans t && asnsql generate pool.csv
     """
-    from ..mkpool import make_pool as build, write_pool
+    from ..tools.mkpool import make_pool as build, write_pool
 
     hdu = None
     if ext is not None:

@@ -91,6 +91,8 @@ def sql(pools, statement, associations, database, write, fmt, output, delimiter,
         raise click.UsageError("--write needs --db FILE")
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs -o FILE")
+    if output:
+        _refuse_input_as_output(output, [database, *pools])
     with _StdinPool(pools) as paths, Session(database, write=write) as session:
         names = [Path(p).name if p != "-" else "stdin" for p in pools]
         tables = session.add_pools(paths, associations=associations, names=names,
@@ -108,6 +110,22 @@ def sql(pools, statement, associations, database, write, fmt, output, delimiter,
         stream = sys.stdout.buffer
         stream.write(data)
         stream.flush()
+
+
+def _refuse_input_as_output(output: str, inputs: list) -> None:
+    """-o must not name the database or a pool read (it would be overwritten)."""
+    import os
+
+    for given in inputs:
+        if not given or given == "-":
+            continue
+        try:
+            same = os.path.samefile(output, given)
+        except OSError:
+            same = os.path.abspath(output) == os.path.abspath(given)
+        if same:
+            raise click.UsageError(f"-o {output} names an input ({given}); the result "
+                                   "would overwrite it. Give another file")
 
 
 def _print_schema(pools: tuple[str, ...], database: str | None, **options) -> None:

@@ -91,7 +91,7 @@ def rule_sql(rule: Rule, pretty: bool = True, finalized: bool = True,
     -----
     Memoised per rule in the process: rules are immutable, and building the sqlglot tree
     costs more than DuckDB takes to run the query on a typical pool. Nothing is read from
-    or written to disk here (:mod:`asnsql.sqlcache` keeps the text between processes).
+    or written to disk here (:class:`asnsql.plan.Plan` keeps the text between processes).
     """
     if not rule.makes_associations:
         return f"-- {rule.name} makes no association of its own.\n-- {rule.doc}\n"

@@ -2,7 +2,8 @@
 exptype decides, the columns each predicate macro takes, the columns the screen reads.
 
 The compiler's entry points take a :class:`Vocabulary` (default :data:`DEFAULT`, built from
-the JWST catalogs of :mod:`asnsql.model`), so an observatory profile can bring its own.
+the JWST catalogs of :mod:`asnsql.model`), so an observatory profile can bring its own: a
+:class:`~asnsql.profiles.base.Profile` holds one (this module imports no sqlglot).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Vocabulary:
     predicates : mapping
         Predicate name -> what it tests, in words (:data:`asnsql.model.PREDICATES`), for
         the checks' labels.
+    validity_tests : mapping
+        Validity test name -> what it tests, in words (:data:`asnsql.model.VALIDITY_TESTS`);
+        rule files are checked against these names.
 
     Notes
     -----
@@ -47,13 +51,15 @@ class Vocabulary:
     predicate_arguments: Mapping[str, tuple[str, ...]]
     screen_columns: frozenset[str]
     predicates: Mapping[str, str] = field(default_factory=dict)
+    validity_tests: Mapping[str, str] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.candidate_type_tests.items())),
                      tuple(sorted(self.member_type_tests.items())),
                      tuple(sorted(self.predicate_arguments.items())),
                      self.screen_columns,
-                     tuple(sorted(self.predicates.items()))))
+                     tuple(sorted(self.predicates.items())),
+                     tuple(sorted(self.validity_tests.items()))))
 
 
 #: The JWST vocabulary (:mod:`asnsql.model`'s catalogs).
@@ -63,4 +69,5 @@ DEFAULT = Vocabulary(
     predicate_arguments=model.PREDICATE_ARGUMENTS,
     screen_columns=model.SCREEN_COLUMNS,
     predicates=model.PREDICATES,
+    validity_tests=model.VALIDITY_TESTS,
 )

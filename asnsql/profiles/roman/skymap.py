@@ -142,11 +142,11 @@ def resolve_skymap_path(path: str | None = None) -> str:
 
 
 def cache_root() -> Path | None:
-    """asnsql's cache folder (shared with the SQL cache, :func:`asnsql.sqlcache.cache_dir`):
+    """asnsql's cache folder (shared with the SQL cache, :func:`asnsql.plan.cache_dir`):
     ``$ASNSQL_CACHE``, else ``$XDG_CACHE_HOME/asnsql``, else ``~/.cache/asnsql``; ``None``
     when ``ASNSQL_CACHE=off`` (then a skymap's tables live in a temporary folder for the
     life of the process)."""
-    from ...sqlcache import cache_dir
+    from ...plan import cache_dir
 
     return cache_dir()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import AssociationError, OutputError
+from ..errors import AssociationError, OutputError
 
 __all__ = ["Gathered", "gather", "select_members"]
 
@@ -79,7 +79,7 @@ def select_members(asn: dict, exp_types: Iterable[str] | None = None,
     -----
     Reproduces the selection of ``asn_gather`` (jwst 3.0.0, spec section 12.4).
     """
-    from .assemble import CODE_VERSION
+    from ..profiles.jwst import CODE_VERSION
 
     wanted = None if exp_types is None else set(exp_types)
     excluded = set(exclude_types)
@@ -130,7 +130,7 @@ def _up_to_date(src: Path, dest: Path) -> bool:
 def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
            source: str | os.PathLike | None = None, exp_types: Iterable[str] | None = None,
            exclude_types: Iterable[str] = (), command: str | None = None,
-           progress=None) -> Gathered:
+           progress=None, allow_outside: bool = False) -> Gathered:
     """Copy an association and the files of its selected members into ``destination``.
 
     Parameters
@@ -141,7 +141,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
         The folder to copy into; created if missing (its parent must exist).
     source : path, optional
         Folder of the member files named by relative ``expname``; default: the
-        association's folder. Absolute ``expname`` are used as they are.
+        association's folder.
     exp_types, exclude_types : iterable of str
         Exposure types to keep / drop (see :func:`select_members`).
     command : str, optional
@@ -153,6 +153,10 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
         umask; replaced files keep their permissions).
     progress : callable, optional
         ``progress(source_path, destination_path, copied)`` is told of each member file.
+    allow_outside : bool
+        Also take absolute ``expname`` and ones with ``..`` (files outside the source
+        folder), as ``asn_gather`` does. By default they are refused: an association from
+        elsewhere could otherwise copy any readable file.
 
     Returns
     -------
@@ -163,7 +167,9 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     ------
     AssociationError
         When the association cannot be read or is not one, when no member is selected,
-        when a member file is missing, or when two different files have the same name.
+        when a member file is missing, when two different files have the same name, or
+        when an ``expname`` is absolute or has ``..`` (without ``allow_outside``) or its
+        file name is not safe (:func:`asnsql.safety.safe_name`: e.g. it starts with ``-``).
         Nothing is written then.
     OutputError
         When the destination cannot be created or written, or the copy command fails. With
@@ -180,7 +186,8 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     makes up a one-member association of the file itself); missing member files are found
     before anything is copied; the destination is created; each file is copied once.
     """
-    from .io import dumps, load_asn, write_file_atomic
+    from ..io import dumps, load_asn, write_file_atomic
+    from ..safety import safe_name
 
     asn_path = Path(association)
     if not asn_path.is_file():
@@ -197,6 +204,12 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     for product in data["products"]:
         for member in product["members"]:
             path = Path(str(member["expname"]))
+            if not allow_outside and (path.is_absolute() or ".." in path.parts):
+                raise AssociationError(
+                    f"member {str(member['expname'])!r} of {asn_path} is outside the "
+                    "source folder (absolute or with '..'); nothing was copied. Give "
+                    "--allow-outside to copy it anyway, as asn_gather does")
+            safe_name(path.name, f"member of {asn_path}", error=AssociationError)
             if not path.is_absolute():
                 path = source_folder / path
             files.setdefault(path, path.name)

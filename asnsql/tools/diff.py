@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Mapping, NamedTuple
 
-from .errors import AssociationError
-from .naming import remove_suffix
+from ..errors import AssociationError
+from ..naming import remove_suffix
 
 __all__ = [
     "ASSOCIATION_PATTERNS",
@@ -135,7 +135,7 @@ def _expand(item: Any) -> list:
 
 
 def _load_file(path: Path) -> dict:
-    from .io import load_asn
+    from ..io import load_asn
 
     if not path.exists():
         raise AssociationError(f"association file {path} does not exist; give association "
@@ -144,7 +144,7 @@ def _load_file(path: Path) -> dict:
 
 
 def _check(loaded: LoadedAssociation) -> None:
-    from .io import validate
+    from ..io import validate
 
     errors = validate(loaded.data) if isinstance(loaded.data, dict) else ["$: not a mapping"]
     if errors:

@@ -20,10 +20,10 @@ import warnings
 from pathlib import PurePath
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import AsnsqlWarning, AssociationError
+from ..errors import AsnsqlWarning, AssociationError
+from ..io import KNOWN_EXPTYPES, validate
 
 __all__ = [
-    "KNOWN_EXPTYPES",
     "LEVEL2_BASE",
     "LEVEL3_BASE",
     "check_exptype",
@@ -32,13 +32,6 @@ __all__ = [
     "resolve_rule",
     "split_exptype",
 ]
-
-#: Member exptypes the generator writes or the calibration pipelines read (spec sections
-#: 7.1 and 11.1; calwebb_spec2 also reads ``selfcal`` members). Anything else is refused.
-KNOWN_EXPTYPES = frozenset([
-    "science", "background", "imprint", "psf", "target_acquisition", "autoflat", "autowave",
-    "direct_image", "sourcecat", "segmap", "selfcal", "dark", "flat", "engineering",
-])
 
 #: Rule names of the reference's base classes, accepted by ``-r`` (spec section 12.2).
 LEVEL3_BASE = "DMS_Level3_Base"
@@ -131,7 +124,7 @@ def resolve_rule(name: str, ruleset=None) -> tuple[str, int, tuple[str, ...]]:
         if name == base:
             return base, level, _BASE_VALIDITY[base]
     if ruleset is None:
-        from .ruleset import default_ruleset
+        from ..ruleset import default_ruleset
 
         ruleset = default_ruleset()
     exact = [r for r in ruleset if r.name == name]
@@ -172,7 +165,7 @@ def _role_members(members: Iterable, roles: dict[str, Sequence[str]]) -> list[di
 
 def _product_name_level2(expname: str) -> str:
     """Level-2b product name (the reference keeps the folder part, spec section 8.1)."""
-    from .naming import remove_suffix
+    from ..naming import remove_suffix
 
     path = PurePath(expname)
     stem = path.parent / path.stem
@@ -279,8 +272,7 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
     >>> asn["products"][0]["name"], len(asn["products"][0]["members"])
     ('jw001_nrca1', 2)
     """
-    from .assemble import CODE_VERSION
-    from .io import validate
+    from ..profiles.jwst import CODE_VERSION
 
     rule_name, level, tests = resolve_rule(rule, ruleset)
     roles = {"background": background, "imprint": imprint, "psf": psf,
@@ -384,7 +376,7 @@ def from_arguments(files: Sequence[str], rule: str = LEVEL3_BASE, *,
     """
     ruleset = None
     if ruledefs:
-        from .ruleset import load_rules
+        from ..ruleset import load_rules
 
         ruleset = load_rules(list(ruledefs))
     _, level, _ = resolve_rule(rule, ruleset)

@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .errors import PoolError
+from ..errors import PoolError
 
 __all__ = [
     "FITS_BOOLEANS",
@@ -223,7 +223,7 @@ def write_pool(table, path: str | os.PathLike, delimiter: str = "|") -> Path:
     -----
     Reproduces ``asn_make_pool POOL ...`` writing its pool (overwriting), spec §12.3.
     """
-    from .io import write_file_atomic
+    from ..io import write_file_atomic
 
     return write_file_atomic(path, pool_text(table, delimiter))
 

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from .errors import AsnsqlWarning, AssociationError, OutputError
+from ..errors import AsnsqlWarning, AssociationError, OutputError
 
 __all__ = ["add", "edit_file", "read", "remove", "write"]
 
@@ -25,7 +25,7 @@ def _expname(filename: str | os.PathLike) -> str:
 
 
 def _root(name: str) -> str:
-    from .naming import remove_suffix
+    from ..naming import remove_suffix
 
     return remove_suffix(PurePath(name).stem)[0]
 
@@ -53,7 +53,7 @@ def read(path: str | os.PathLike) -> dict:
     -----
     ``asn_edit`` (jwst 3.0.0) also requires ``.json`` and JSON text, but checks no schema.
     """
-    from .io import parse_text, read_text, validate
+    from ..io import parse_text, read_text, validate
 
     path = Path(path)
     if path.suffix != ".json":
@@ -193,7 +193,7 @@ def write(asn: dict, path: str | os.PathLike) -> Path:
     writing; a rename of a complete temporary file gives the same guarantee without leaving
     a ``.sv`` file behind after a crash.
     """
-    from .io import dumps, validate, write_file_atomic
+    from ..io import dumps, validate, write_file_atomic
 
     path = Path(path)
     if path.suffix != ".json":

@@ -1,0 +1,239 @@
+"""The local large-pool path: many pools (or an archive pool's programs) in one process.
+
+Pool units are generated in chunks of at most :data:`CHUNK_ROWS` rows, so memory stays
+bounded; each chunk runs the same set-based steps as :func:`asnsql.pipeline.run_unit`. The
+next chunk's queries run on a worker thread while the current one is assembled, and the
+interpreter is tuned for it while a batch runs (:func:`batch_settings`). Nothing here is
+needed by a worker process of a distributed engine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+import threading
+from typing import Any, Callable, Iterator
+
+from .engine import Engine, large_pools
+from .model import Ruleset
+from .options import Options
+from .pipeline import (Fetched, Result, assemble_results, fetch, load_units, run_unit,
+                       version_stamp)
+from .plan import Plan
+from .pool import PoolInfo
+from .timing import PhaseClock
+
+__all__ = ["iter_batch", "run_batch", "run_generator", "batch_settings", "chunks",
+           "CHUNK_ROWS", "BATCH_SWITCH_INTERVAL"]
+
+#: Pool rows generated together at most (pool units are never split): bounds memory on
+#: archive pools while keeping every query set-based; one chunk is assembled while the next
+#: one's queries run.
+CHUNK_ROWS = 150_000
+#: The interpreter's thread switch interval (seconds) while a batch runs.
+BATCH_SWITCH_INTERVAL = 0.0002
+
+
+def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
+               options: Options | None = None, names: list | None = None,
+               chunk_rows: int = CHUNK_ROWS,
+               progress: Callable[[int, int], None] | None = None,
+               plan: Plan | None = None,
+               timings: dict[str, float] | None = None) -> Iterator[Result]:
+    """Run the generator on many pools, yielding one :class:`~asnsql.pipeline.Result` per
+    pool unit.
+
+    Pool units (pools, or programs with ``split_programs``) are generated in chunks of at
+    most ``chunk_rows`` rows; see :func:`run_batch` for the parameters; ``progress`` is
+    called as ``progress(rows_done, rows_total)`` after loading and after each chunk; a
+    ``plan`` made beforehand replaces ``rules`` and ``options``; ``timings``, a dict,
+    receives the seconds of each phase (:func:`asnsql.pipeline.run_unit`; ``rule queries``
+    is the time spent waiting for them).
+
+    Until the iteration ends or the generator is closed, Python's cyclic garbage collector
+    is paused (reference counting still frees memory as usual) and the thread switch
+    interval is :data:`BATCH_SWITCH_INTERVAL` (see :func:`batch_settings`).
+    """
+    plan = plan or Plan.build(rules, options, engine.profile)
+    clock = PhaseClock(timings)
+    infos = load_units(engine, plan, pools, names, clock)
+    version_id = version_stamp(plan.options.version_id)
+    total = sum(i.rows for i in infos)
+    done = 0
+    if progress:
+        progress(0, total)
+    parts = chunks(infos, chunk_rows)
+    threads = None
+    if len(parts) > 1:
+        # Many chunks: each rule query on one thread, the rules side by side on the cores
+        # (less contention than every query on every core).
+        threads = engine.scalar("SELECT current_setting('threads')")
+        engine.execute("SET threads = 1")
+    try:
+        # The settings hold while the results are handed out too: re-enabled between
+        # chunks, the collector's next pass would walk every object of the chunk again.
+        with batch_settings():
+            for chunk, fetched in _prefetched(engine, plan, parts):
+                clock.lap("rule queries")
+                results = assemble_results(engine, plan, fetched, chunk, version_id)
+                clock.lap("assembly")
+                yield from results
+                clock.restart()
+                del results
+                done += sum(i.rows for i in chunk)
+                if progress:
+                    progress(done, total)
+    finally:
+        if threads is not None:
+            engine.execute("SET threads = $n", {"n": threads})
+
+
+def chunks(infos: list[PoolInfo], chunk_rows: int) -> list[list[PoolInfo]]:
+    """Pool units in chunks of at most ``chunk_rows`` rows (a larger unit alone).
+
+    The first chunks are smaller (an eighth of the size, then doubling): nothing else runs
+    while the first chunk's queries do, so a small one starts assembly early.
+    """
+    out: list[list[PoolInfo]] = [[]]
+    limit = max(1, chunk_rows // 8)
+    size = 0
+    for info in infos:
+        if out[-1] and size + info.rows > limit:
+            out.append([])
+            size = 0
+            limit = min(chunk_rows, limit * 2)
+        out[-1].append(info)
+        size += info.rows
+    return [c for c in out if c]
+
+
+_batch_lock = threading.Lock()
+_batch_state: dict[str, Any] = {"depth": 0, "gc_was_enabled": False, "switch": None}
+
+
+@contextlib.contextmanager
+def batch_settings():
+    """Interpreter settings for batch generation: the cyclic garbage collector paused and
+    a short thread switch interval. Settings nest and may overlap across threads; the
+    previous ones come back when the last use ends.
+
+    Assembly makes millions of small dicts and tuples, none in reference cycles; with the
+    collector on, each of its passes walks all of them again, which more than doubles the
+    time of large runs. A DuckDB query running on another thread takes the GIL briefly
+    between its tasks (to check for Ctrl-C); with the default interval (5 ms) it waits that
+    long each time while assembly holds the GIL, which slows the queries several times.
+    """
+    with _batch_lock:
+        if _batch_state["depth"] == 0:
+            _batch_state["gc_was_enabled"] = gc.isenabled()
+            gc.disable()
+            _batch_state["switch"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_batch_state["switch"], BATCH_SWITCH_INTERVAL))
+        _batch_state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _batch_lock:
+            _batch_state["depth"] -= 1
+            if _batch_state["depth"] == 0:
+                sys.setswitchinterval(_batch_state["switch"])
+                if _batch_state["gc_was_enabled"]:
+                    gc.enable()
+
+
+def _fetch_tuned(engine: Engine, plan: Plan, chunk: list[PoolInfo],
+                 costs: dict[str, float]) -> Fetched:
+    """:func:`asnsql.pipeline.fetch` under :func:`batch_settings` (on the worker thread)."""
+    with batch_settings():
+        return fetch(engine, plan, chunk, costs)
+
+
+def _prefetched(engine: Engine, plan: Plan, parts: list[list[PoolInfo]]
+                ) -> Iterator[tuple[list[PoolInfo], Fetched]]:
+    """Each chunk with its query results; the next chunk's queries run on a worker thread
+    while the caller assembles the current one (DuckDB works without the GIL)."""
+    if len(parts) <= 1:
+        for chunk in parts:
+            yield chunk, _fetch_tuned(engine, plan, chunk, {})
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    worker = engine.worker()
+    costs: dict[str, float] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_fetch_tuned, worker, plan, parts[0], costs)
+            for i, chunk in enumerate(parts):
+                fetched = future.result()
+                if i + 1 < len(parts):
+                    future = pool.submit(_fetch_tuned, worker, plan, parts[i + 1], costs)
+                yield chunk, fetched
+                del fetched
+    finally:
+        worker.close()
+
+
+def run_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
+              options: Options | None = None, names: list | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              plan: Plan | None = None,
+              timings: dict[str, float] | None = None) -> list[Result]:
+    """Run the generator on many pools in one pass, on an open engine.
+
+    Parameters
+    ----------
+    engine : Engine
+        The database (it keeps the tables afterwards, for queries); its profile is the
+        observatory's.
+    pools : list
+        Paths, astropy Tables, pyarrow Tables or DuckDB relations.
+    rules : Ruleset, optional
+        Default: the profile's default rules.
+    options : Options, optional
+    names : list of str, optional
+        ``asn_pool`` names for in-memory tables.
+    progress : callable, optional
+        ``progress(rows_done, rows_total)``.
+    plan : Plan, optional
+        Made beforehand (replaces ``rules`` and ``options``).
+    timings : dict of str to float, optional
+        Receives the seconds of each phase (see :func:`iter_batch`).
+
+    Returns
+    -------
+    list of Result
+        One per pool unit (per pool, or per program with ``split_programs``), each as if
+        that pool had been processed alone.
+    """
+    return list(iter_batch(engine, pools, rules, options, names, progress=progress,
+                           plan=plan, timings=timings))
+
+
+def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
+                  options: Options | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  timings: dict[str, float] | None = None) -> Result:
+    """Run the generator on one pool (see :func:`run_batch`): the local entry point.
+
+    A large pool file, or a pool split by program, takes the batch path; others run as one
+    unit (:func:`asnsql.pipeline.run_unit`). With ``split_programs``, the
+    programs' results are joined into one :class:`Result`.
+    """
+    options = options or Options()
+    if options.split_programs or large_pools([pool]):
+        results = run_batch(engine, [pool], rules, options, names=[options.pool_name],
+                            progress=progress, timings=timings)
+    else:
+        results = run_unit(engine, Plan.build(rules, options, engine.profile), pool,
+                           timings=timings)
+    if len(results) == 1:
+        return results[0]
+    merged = Result([a for r in results for a in r.associations], results[0].pool,
+                    [run for r in results for run in r.runs],
+                    [p for r in results for p in r.orphans])
+    merged.pool = PoolInfo(pool_id=-1, name=results[0].pool.name, path=results[0].pool.path,
+                           columns=results[0].pool.columns,
+                           rows=sum(r.pool.rows for r in results),
+                           has_candidates=results[0].pool.has_candidates)
+    return merged

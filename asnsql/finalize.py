@@ -1,0 +1,250 @@
+"""Finalisation: validity, the profile's hooks, pruning and numbering (spec sections 4.3,
+6.4 - 6.7, 8.5, 9.4 of docs/ASSOCIATION_SPEC.md).
+
+Works on :class:`~asnsql.assemble.Association` objects made by :func:`asnsql.assemble.build`;
+the observatory's hooks come from its :class:`~asnsql.profiles.Profile`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from . import naming
+from .assemble import Association
+
+if TYPE_CHECKING:
+    from .profiles import Profile, Vocabulary
+
+__all__ = ["finalize", "is_valid", "loosely_equal", "merge_level2", "number_unfinalized",
+           "prune", "resequence"]
+
+
+def is_valid(asn: Association, vocabulary: Vocabulary) -> bool:
+    """The rule's validity tests (spec sections 4.3, 8.1, 9.5); the parts decided by the
+    candidate type alone are the vocabulary's ``candidate_type_tests``, those needing a
+    member of some exptype its ``member_type_tests``."""
+    members = asn.product()["members"]
+    types = [m["exptype"] for m in members]
+    ctype = asn.candidate_type
+    by_candidate, by_member = vocabulary.candidate_type_tests, vocabulary.member_type_tests
+    for test in asn.rule.validity:
+        if test in by_candidate:
+            allowed, candidate_types = by_candidate[test]
+            if (ctype in candidate_types) != allowed:
+                return False
+        if test in by_member and by_member[test] not in types:
+            return False
+        if test == "allowed_candidates" and ctype == "background" \
+                and "background" not in types:
+            return False
+        if test == "has_pair" and len(members) < 2:
+            return False
+    return True
+
+
+def _finalize_one(asn: Association, profile: Profile) -> list[Association]:
+    """The rule's hooks (in the profile's order; those marked ``before_validity`` first)
+    and validity tests (spec sections 6.4, 8.5, 9.4)."""
+    named = [h for h in profile.hooks if h.name in asn.rule.finalize]
+    out = [asn]
+    for hook in (h for h in named if h.before_validity):
+        out = [done for a in out for done in hook.apply(a)]
+    out = [a for a in out if is_valid(a, profile.vocabulary)]
+    for hook in (h for h in named if not h.before_validity):
+        out = [done for a in out for done in hook.apply(a)]
+    return out
+
+
+def _membership_key(product: dict):
+    """Signature for strict identical membership (spec section 6.5, stage A)."""
+    names = [m["expname"] for m in product["members"]]
+    if len(set(names)) != len(names):
+        return None    # a product with duplicate members equals nothing
+    return frozenset((m["expname"], m["exptype"]) for m in product["members"])
+
+
+def _strict_diff(left: dict, right: dict, strict: bool = True) -> set[str]:
+    """Kinds of difference between two products' memberships (the reference's diff)."""
+    munge = (lambda n: n) if strict else (lambda n: naming.stem_without_suffix(n))
+    kinds: set[str] = set()
+    for product in (left, right):
+        names = [m["expname"] for m in product["members"]]
+        if len(set(names)) != len(names):
+            kinds.add("duplicate")
+    if len(left["members"]) != len(right["members"]):
+        kinds.add("length")
+    remaining = list(right["members"])
+    unaccounted_left = 0
+    for lm in left["members"]:
+        for rm in remaining:
+            if munge(lm["expname"]) != munge(rm["expname"]):
+                continue
+            if lm["exptype"] != rm["exptype"]:
+                kinds.add("mismatch")
+            remaining.remove(rm)
+            break
+        else:
+            unaccounted_left += 1
+    if unaccounted_left or remaining:
+        kinds.add("unaccounted")
+    if kinds == {"length", "unaccounted"}:
+        kinds.add("subset")
+    return kinds
+
+
+def _components(name: str) -> set[str]:
+    return set(re.split("[_-]", name))
+
+
+def loosely_equal(a: Association, b: Association) -> bool:
+    """Association equality of the reference (``compare_asns``, suffix-insensitive)."""
+    if a.data["asn_type"] != b.data["asn_type"]:
+        return False
+    if a.asn_id[:1] != b.asn_id[:1]:
+        return False
+    left, right = a.data["products"], list(b.data["products"])
+    if len(left) != len(right):
+        return False
+    for lp in left:
+        for rp in right:
+            if _components(rp["name"]) != _components(lp["name"]):
+                continue
+            if _strict_diff(lp, rp, strict=False):
+                return False
+            right.remove(rp)
+            break
+        else:
+            return False
+    return not right
+
+
+def prune(asns: list[Association]) -> list[Association]:
+    """Remove duplicate associations as the reference does (spec section 6.5)."""
+    # Stage A: identical memberships; the association popped first (highest asn_id, then
+    # latest created) is kept.
+    ordered = sorted(asns, key=lambda a: a.asn_id)
+    kept: list[Association] = []
+    seen: set = set()
+    for asn in reversed(ordered):
+        key = _membership_key(asn.product())
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(asn)
+    # Stage B: duplicate product names.
+    names = Counter(a.product()["name"] for a in kept)
+    dups = [n for n, c in names.items() if c > 1]
+    if not dups:
+        return kept
+    ordered = sorted(kept, key=lambda a: a.asn_id)
+    by_name = defaultdict(list)
+    for asn in ordered:
+        by_name[asn.product()["name"]].append(asn)
+    full_prune: list[Association] = []
+    for name in dups:
+        group = by_name[name]
+        to_keep = list(group)
+        for asn in group:
+            if any(loosely_equal(asn, p) for p in full_prune):
+                continue
+            to_prune = []
+            for entrant in to_keep:
+                if loosely_equal(entrant, asn):
+                    continue
+                kinds = _strict_diff(asn.product(), entrant.product())
+                if not kinds:
+                    to_prune.append(entrant)
+                elif "subset" in kinds:
+                    if len(entrant.product()["members"]) > len(asn.product()["members"]):
+                        asn, entrant = entrant, asn
+                    to_prune.append(entrant)
+            full_prune.extend(to_prune)
+            for gone in to_prune:
+                for i, candidate in enumerate(to_keep):
+                    if loosely_equal(candidate, gone):
+                        del to_keep[i]
+                        break
+    pruned_ids = {id(a) for a in full_prune}
+    return [a for a in ordered if id(a) not in pruned_ids]
+
+
+def resequence(asns: list[Association]) -> None:
+    """Number associations 1, 2, ... per (asn_id, asn_type) in list order (spec 6.6)."""
+    counters: Counter = Counter()
+    for asn in asns:
+        key = (asn.asn_id, asn.data["asn_type"])
+        counters[key] += 1
+        asn.sequence = counters[key]
+
+
+def finalize(asns: list[Association], profile: Profile) -> list[Association]:
+    """Level-2 then Level-3 finalisation, pruning and numbering (spec section 6.4).
+
+    Parameters
+    ----------
+    asns : list of Association
+        In creation order.
+    profile : Profile
+        Its hooks and validity vocabulary.
+
+    Returns
+    -------
+    list of Association
+        All Level-2 associations, then all Level-3 ones, in the reference's output order.
+    """
+    out = []
+    for level in (2, 3):
+        done = [f for a in asns if a.level == level for f in _finalize_one(a, profile)]
+        done = prune(done)
+        resequence(done)
+        out += done
+    return out
+
+
+def number_unfinalized(asns: list[Association], resequenced: bool = False) -> list[Association]:
+    """Sequence numbers without finalisation (``--no-finalize``, spec sections 4.5, 6.6).
+
+    The reference numbers associations as it creates them: one counter shared by all
+    Level-2 rules, one per ``asn_type`` at Level 3; candidate runs come before discovery.
+    After a discovery pass it renumbers per (asn_id, asn_type) in list order instead.
+    """
+    if resequenced:
+        resequence(asns)
+        return asns
+    creation = sorted(asns, key=lambda a: (a.run.pool_id, a.run.kind == "discover",
+                                           a.order_key))
+    # QUIRK: the Level-2 counter is made with start=1 and increments before use, so its
+    # first association is number 2; the Level-3 counters start at 0 (first number 1).
+    counters: Counter = Counter({"level2": 1})
+    for asn in creation:
+        key = "level2" if asn.level == 2 else asn.data["asn_type"]
+        counters[key] += 1
+        asn.sequence = counters[key]
+    return asns
+
+
+def merge_level2(asns: list[Association]) -> list[Association]:
+    """``--merge``: one Level-2 association per (asn_type, asn_id) (spec section 6.7).
+
+    The first association of each pair holds the products of the others; a product of the
+    same name receives the members it lacks. Non-Level-2 associations come first, then the
+    merged ones in order of first appearance; sequence numbers are not changed.
+    """
+    others = [a for a in asns if a.level != 2]
+    merged: dict[str, Association] = {}
+    for asn in (a for a in asns if a.level == 2):
+        key = f"{asn.data['asn_type']}_{asn.asn_id}"
+        container = merged.setdefault(key, asn)
+        for product in list(asn.data["products"]):
+            same = [p for p in container.data["products"] if p["name"] == product["name"]]
+            for target in same:
+                present = {m["expname"] for m in target["members"]}
+                names = {m["expname"] for m in product["members"]} - present
+                target["members"].extend(m for m in product["members"]
+                                         if m["expname"] in names)
+            if not same:
+                container.data["products"].append(product)
+    return others + list(merged.values())
