@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asnsql import AssociationError, OutputError, generate, load_asn, write_associations
-from asnsql.assemble import AssociationDict
+from asnsql.assemble import AssociationDict, Member
 from asnsql.io import dumps, validate
 
 from .conftest import EXAMPLE_POOL
@@ -33,7 +33,8 @@ _scalars = (st.none() | st.booleans() | st.integers() | st.floats()
 _member = st.dictionaries(st.sampled_from(["expname", "exptype", "exposerr", "asn_candidate",
                                            "group_id"]) | st.text(max_size=4), _scalars,
                           max_size=5)
-_product = st.fixed_dictionaries({"name": st.text(), "members": st.lists(_member, max_size=4)},
+_product = st.fixed_dictionaries({"name": st.text(), "members": st.lists(
+    _member.map(Member) | _member, max_size=4)},
                                  optional={"extra": st.lists(_scalars, max_size=3)})
 _association = st.fixed_dictionaries(
     {"asn_type": st.text(), "asn_rule": st.text(), "version_id": st.none() | st.text(),
