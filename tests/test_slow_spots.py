@@ -89,3 +89,19 @@ def test_small_pool_run_imports_only_what_it_uses(tmp_path):
     columns = len(EXAMPLE_POOL.read_text().splitlines()[0].split("|"))
     assert int(asked) < columns
     assert list(out.glob("*_asn.json"))
+
+
+def test_small_pool_files_run_queries_on_one_thread(tmp_path):
+    # A small pool file: each DuckDB query on one thread (the rule queries side by side);
+    # tables in memory and larger files keep the default.
+    from asnsql.engine import SMALL_POOL_BYTES, Engine
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"#" * (SMALL_POOL_BYTES + 1))
+    threads = "SELECT current_setting('threads')"
+    with Engine.for_pools([EXAMPLE_POOL]) as engine:
+        assert engine.scalar(threads) == 1
+    with Engine.for_pools([EXAMPLE_POOL, big]) as engine, Engine() as default:
+        assert engine.scalar(threads) == default.scalar(threads)
+    with Engine.for_pools([object()]) as engine, Engine() as default:
+        assert engine.scalar(threads) == default.scalar(threads)
