@@ -5,6 +5,7 @@ docs/ARCHITECTURE.md for the layout. "Spec section N" in docstrings and comments
 docs/ASSOCIATION_SPEC.md, the behaviour specification of the reference (jwst 3.0.0).
 """
 
+from .arrow import generate_tables
 from .errors import (
     AsnsqlError,
     AsnsqlWarning,
@@ -37,6 +38,7 @@ __all__ = [
     "from_tables",
     "generate",
     "generate_batch",
+    "generate_tables",
     "load_asn",
     "load_rules",
     "to_tables",

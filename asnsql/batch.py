@@ -46,7 +46,8 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
 
     Pool units (pools, or programs with ``split_programs``) are generated in chunks of at
     most ``chunk_rows`` rows; see :func:`run_batch` for the parameters; ``progress`` is
-    called as ``progress(rows_done, rows_total)`` after loading and after each chunk; a
+    called as ``progress(rows_done, rows_total)`` after each phase of loading and of each
+    chunk (:class:`~asnsql.timing.PhaseClock`); a
     ``plan`` made beforehand replaces ``rules`` and ``options``; ``timings``, a dict,
     receives the seconds of each phase (:func:`asnsql.pipeline.run_unit`; ``rule queries``
     is the time spent waiting for them).
@@ -56,13 +57,9 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     interval is :data:`BATCH_SWITCH_INTERVAL` (see :func:`batch_settings`).
     """
     plan = plan or Plan.build(rules, options, engine.profile)
-    clock = PhaseClock(timings)
+    clock = PhaseClock(timings, progress)
     infos = load_units(engine, plan, pools, names, clock)
     version_id = version_stamp(plan.options.version_id)
-    total = sum(i.rows for i in infos)
-    done = 0
-    if progress:
-        progress(0, total)
     parts = chunks(infos, chunk_rows)
     threads = None
     if len(parts) > 1:
@@ -75,15 +72,13 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
         # chunks, the collector's next pass would walk every object of the chunk again.
         with batch_settings():
             for chunk, fetched in _prefetched(engine, plan, parts):
+                clock.rows = sum(i.rows for i in chunk)
                 clock.lap("rule queries")
                 results = assemble_results(engine, plan, fetched, chunk, version_id)
                 clock.lap("assembly")
                 yield from results
                 clock.restart()
                 del results
-                done += sum(i.rows for i in chunk)
-                if progress:
-                    progress(done, total)
     finally:
         if threads is not None:
             engine.execute("SET threads = $n", {"n": threads})
@@ -226,7 +221,7 @@ def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
                             progress=progress, timings=timings)
     else:
         results = run_unit(engine, Plan.build(rules, options, engine.profile), pool,
-                           timings=timings)
+                           timings=timings, progress=progress)
     if len(results) == 1:
         return results[0]
     merged = Result([a for r in results for a in r.associations], results[0].pool,

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from .errors import AssociationError, Interrupted, OutputError
 
@@ -140,6 +140,145 @@ def parse_text(text: str, formats: tuple[str, ...] = ("json", "yaml")) -> tuple[
     return None, problem
 
 
+class StoredAssociation(NamedTuple):
+    """One association read from a file (:func:`read_associations`).
+
+    Attributes
+    ----------
+    source : str
+        Where it came from: the file, or ``FILE.jsonl:NAME`` for a line of a JSON-lines file.
+    name : str
+        Its file stem (``jw..._asn``): the name a ``.jsonl`` line carries, else the file's.
+    data : Any
+        The parsed association (not checked against the schema here).
+    """
+
+    source: str
+    name: str
+    data: Any
+
+
+def split_jsonl_pick(path: str | os.PathLike) -> tuple[Path, str | None]:
+    """``FILE.jsonl:N`` or ``FILE.jsonl:NAME`` -> ``(FILE.jsonl, pick)``; else ``(path, None)``.
+
+    A path that exists as given is never split.
+    """
+    text = os.fspath(path)
+    head, sep, pick = text.rpartition(":")
+    if sep and head.lower().endswith(".jsonl") and pick and "/" not in pick \
+            and not Path(text).exists():
+        return Path(head), pick
+    return Path(text), None
+
+
+def parse_jsonl(text: str) -> tuple[list[tuple[str, Any]], str | None]:
+    """JSON-lines association text -> ``([(name, data), ...], None)`` or ``([], problem)``.
+
+    Each non-blank line is one association, either as ``asnsql generate --format jsonl``
+    writes it (``{"name": ..., "association": {...}}``) or the association object itself
+    (then named by its line index, from 0).
+    """
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        data, problem = parse_text(line, ("json",))
+        if problem is not None:
+            return [], f"line {number}: {problem}"
+        name = str(len(out))
+        if isinstance(data, dict) and set(data) == {"name", "association"}:
+            name, data = str(data["name"]), data["association"]
+        out.append((name, data))
+    return out, None
+
+
+def _pick(entries: list[tuple[str, Any]], pick: str) -> tuple[list[tuple[str, Any]], str | None]:
+    """The entry ``pick`` (a 0-based line index or a name) of a JSON-lines file."""
+    if pick.isdigit() and int(pick) < len(entries):
+        return [entries[int(pick)]], None
+    found = [e for e in entries if e[0] in (pick, f"{pick}_asn")]
+    if found:
+        return found[:1], None
+    names = ", ".join(name for name, _ in entries[:3]) + (", ..." if len(entries) > 3 else "")
+    return [], (f"no association {pick!r}: give a line index from 0 to {len(entries) - 1} "
+                f"or a name ({names})")
+
+
+def read_associations(path: str | os.PathLike,
+                      formats: tuple[str, ...] | None = None
+                      ) -> tuple[list[StoredAssociation], str | None]:
+    """Every association of a file: one, or one per line of a ``.jsonl`` file.
+
+    Parameters
+    ----------
+    path : path
+        A JSON or YAML association file, a ``.jsonl`` file (``asnsql generate --format
+        jsonl``), or ``FILE.jsonl:N`` / ``FILE.jsonl:NAME`` for one of its lines.
+    formats : tuple of str, optional
+        For a file that is not ``.jsonl``: the formats tried (:func:`parse_text`); by
+        default YAML for ``.yaml`` / ``.yml``, JSON otherwise.
+
+    Returns
+    -------
+    (list of StoredAssociation, None) or (list, str)
+        The associations, or what went wrong (``cannot read: ...``, ``line 3: not
+        JSON: ...``, ``no association 'x': ...``).
+    """
+    base, pick = split_jsonl_pick(path)
+    text, problem = read_text(base)
+    if problem is not None:
+        return [], problem
+    suffix = base.suffix.lower()
+    if suffix == ".jsonl":
+        entries, problem = parse_jsonl(text)
+        if problem is None and pick is not None:
+            entries, problem = _pick(entries, pick)
+        return [StoredAssociation(f"{base}:{name}", name, data)
+                for name, data in entries], problem
+    if formats is None:
+        formats = ("yaml",) if suffix in (".yaml", ".yml") else ("json",)
+    data, problem = parse_text(text, formats)
+    return [StoredAssociation(str(path), base.stem, data)], problem
+
+
+def read_one(path: str | os.PathLike,
+             formats: tuple[str, ...] | None = None) -> StoredAssociation:
+    """The one association of a file, for commands that take exactly one.
+
+    Parameters
+    ----------
+    path : path
+        As for :func:`read_associations`.
+    formats : tuple of str, optional
+        As for :func:`read_associations`.
+
+    Returns
+    -------
+    StoredAssociation
+        Its data is not checked against the schema here.
+
+    Raises
+    ------
+    AssociationError
+        When the file cannot be read or parsed, or is a ``.jsonl`` file of several
+        associations: the message says how to pick one (``FILE.jsonl:N`` or ``:NAME``).
+    """
+    found, problem = read_associations(path, formats)
+    if problem is not None:
+        raise AssociationError(f"{path}: {problem}")
+    return _only(found, path)
+
+
+def _only(found: list[StoredAssociation], path) -> StoredAssociation:
+    """The one association read, or the error saying how to pick one of a ``.jsonl``."""
+    if len(found) != 1:
+        first = found[0].name if found else "NAME"
+        raise AssociationError(
+            f"{path} holds {len(found)} associations (one per line) where one is needed: "
+            f"pick it as {path}:N (N from 0) or {path}:NAME, e.g. {path}:{first}")
+    return found[0]
+
+
 def validate_file(path: str | os.PathLike, level: str | None = None,
                   strict: bool = False) -> list[str]:
     """Every problem of one association file (``asnsql validate``).
@@ -147,7 +286,8 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
     Parameters
     ----------
     path : path
-        A JSON file (YAML for ``.yaml`` / ``.yml``).
+        A JSON file (YAML for ``.yaml`` / ``.yml``); a ``.jsonl`` file is checked line by
+        line (``FILE.jsonl:N`` checks one line, see :func:`read_associations`).
     level : {'level2b', 'level3'}, optional
         As for :func:`validate`.
     strict : bool
@@ -157,17 +297,23 @@ def validate_file(path: str | os.PathLike, level: str | None = None,
     Returns
     -------
     list of str
-        ``$.json.path: message`` each (``$`` for the whole file: unreadable, not JSON);
-        empty when the file is a valid association.
+        ``$.json.path: message`` each (``$`` for the whole file: unreadable, not JSON;
+        ``NAME: $...`` for a line of a ``.jsonl`` file); empty when every association
+        is valid.
     """
-    from pathlib import PurePath
-
-    text, problem = read_text(path)
-    if problem is None:
-        yaml_file = Path(path).suffix.lower() in (".yaml", ".yml")
-        data, problem = parse_text(text, ("yaml",) if yaml_file else ("json",))
+    found, problem = read_associations(path)
     if problem is not None:
         return [f"$: {problem}"]
+    if len(found) == 1 and split_jsonl_pick(path)[0].suffix.lower() != ".jsonl":
+        return _problems(found[0].data, level, strict)
+    return [f"{one.name}: {p}" for one in found for p in _problems(one.data, level, strict)]
+
+
+def _problems(data: Any, level: str | None, strict: bool) -> list[str]:
+    """The schema problems of one association, and with ``strict`` those of
+    :func:`validate_file`."""
+    from pathlib import PurePath
+
     problems = validate(data, level)
     if strict and not problems:
         for i, product in enumerate(data["products"]):
@@ -701,7 +847,9 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
     Parameters
     ----------
     source : str, pathlib.Path or file object
-        A file path, an open file, or the JSON/YAML text itself.
+        A file path, an open file, or the JSON/YAML text itself. A ``.jsonl`` file
+        (``asnsql generate --format jsonl``) of one association is read as that one; of
+        several, name the one as ``FILE.jsonl:N`` (line index from 0) or ``FILE.jsonl:NAME``.
     validate_schema : bool
         Check the association against the Level-2b/Level-3 schema.
 
@@ -713,7 +861,8 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
     Raises
     ------
     AssociationError
-        When the source cannot be read, parsed or validated (every schema error listed).
+        When the source cannot be read, parsed or validated (every schema error listed),
+        or is a ``.jsonl`` file of several associations with none picked.
 
     Notes
     -----
@@ -729,14 +878,16 @@ def load_asn(source: Any, validate_schema: bool = True) -> dict:
     elif isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
                                              and not source.lstrip().startswith(("{", "["))):
         name = str(source)
-        text, problem = read_text(source)
-        if problem is not None:
+        found, problem = read_associations(source, ("json", "yaml"))
+        if not found:
             raise AssociationError(f"{name}: {problem}")
+        data, text = _only(found, name).data, None
     else:
         text = source
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    data, problem = parse_text(text)
+    if text is not None:
+        data, problem = parse_text(text)
     if not isinstance(data, dict):
         why = f": {problem}" if problem and "nested too deeply" in problem else ""
         raise AssociationError(f"{name} is not an association (JSON or YAML mapping "

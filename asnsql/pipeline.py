@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass, field
 from itertools import groupby, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, Callable
 
 from . import assemble, finalize
 from .engine import Engine
@@ -57,7 +57,8 @@ def version_stamp(value: str | None) -> str | None:
 
 
 def run_unit(engine: Engine, plan: Plan, table: Any, name: str | None = None,
-             timings: dict[str, float] | None = None) -> list[Result]:
+             timings: dict[str, float] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> list[Result]:
     """Run a plan on one pool table: load, candidates, queries, assembly, finalisation.
 
     Parameters
@@ -73,6 +74,8 @@ def run_unit(engine: Engine, plan: Plan, table: Any, name: str | None = None,
     timings : dict of str to float, optional
         Receives the seconds of each phase (:class:`asnsql.timing.PhaseClock`): ``read
         pool``, ``candidates``, ``rule queries``, ``assembly`` (finalisation included).
+    progress : callable, optional
+        ``progress(rows_done, rows_total)`` after each phase (:class:`PhaseClock`).
 
     Returns
     -------
@@ -84,7 +87,7 @@ def run_unit(engine: Engine, plan: Plan, table: Any, name: str | None = None,
     PoolError, QueryError
         See :mod:`asnsql.errors`.
     """
-    clock = PhaseClock(timings)
+    clock = PhaseClock(timings, progress)
     infos = load_units(engine, plan, [table], [name or plan.options.pool_name], clock)
     if not infos:
         return []
@@ -105,6 +108,7 @@ def load_units(engine: Engine, plan: Plan, pools: list, names: list | None = Non
     infos = load_pools(engine, pools, delimiter=options.delimiter,
                        pool_format=options.pool_format, names=names,
                        split_programs=options.split_programs, tables_sql=plan.pool_sql)
+    clock.begin(sum(i.rows for i in infos))
     clock.lap("read pool")
     build_candidates(engine, infos, options)
     clock.lap("candidates")

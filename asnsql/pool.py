@@ -287,9 +287,12 @@ def _to_arrow(table: Any):
 
 
 def _load_table(engine: Engine, source: _Source, table: Any, offset: int) -> None:
-    """A table in memory: the header line is its column names, rows follow as lines."""
-    from sqlglot import exp
+    """A table in memory: the header line is its column names, rows follow as lines.
 
+    The rows go to DuckDB as one list of values each (built in Arrow), so the statement
+    that normalises them (``table_rows`` in ``sql/pool.sql``) is the same for any table.
+    """
+    import numpy as np
     import pyarrow as pa
 
     if engine.is_relation(table):
@@ -299,22 +302,23 @@ def _load_table(engine: Engine, source: _Source, table: Any, offset: int) -> Non
         raise PoolError(f"cannot read a pool from a {type(table).__name__}; give a file path, "
                         "an astropy Table, a pyarrow Table or a DuckDB relation")
     names = [str(n) for n in arrow.column_names]
-    cols = {f"c{i}": arrow.column(i).cast(pa.string()) for i in range(len(names))}
-    cols["lineno"] = pa.array(range(2, arrow.num_rows + 2), type=pa.int64())
-    cols["pos"] = pa.array(range(offset, offset + arrow.num_rows), type=pa.int64())
-    engine.register("pool_arrow", pa.table(cols))
+    n_rows, n_cols = arrow.num_rows, len(names)
+    values = pa.concat_arrays([pa.array([], pa.large_string())] + [
+        arrow.column(i).cast(pa.large_string()).combine_chunks() for i in range(n_cols)])
+    # row-major: element i * n_cols + j is row i of column j
+    order = (np.arange(n_cols, dtype=np.int64)[None, :] * n_rows
+             + np.arange(n_rows, dtype=np.int64)[:, None]).ravel()
+    fields = pa.LargeListArray.from_arrays(
+        pa.array(np.arange(n_rows + 1, dtype=np.int64) * n_cols), values.take(order))
+    engine.register("pool_arrow", pa.table({
+        "lineno": pa.array(range(2, n_rows + 2), type=pa.int64()),
+        "pos": pa.array(range(offset, offset + n_rows), type=pa.int64()),
+        "fields": fields}))
     try:
         engine.execute("INSERT INTO pool_lines VALUES ($src, 1, NULL, NULL, "
                        """from_json($names, '["VARCHAR"]'))""",
                        {"src": source.src, "names": json.dumps(names)})  # (not a list)
-        # normalised as text pools are: stripped, lower-cased, 'null' for empty cells
-        fields = exp.Array(expressions=[
-            exp.func("coalesce", exp.func("nullif", exp.func("trim", exp.Lower(
-                this=exp.column(f"c{i}"))), exp.Literal.string("")), exp.Literal.string("null"))
-            for i in range(len(names))])
-        select = exp.select(exp.Literal.number(source.src), exp.column("lineno"),
-                            exp.column("pos"), exp.Null(), fields).from_("pool_arrow")
-        engine.execute(exp.insert(select, "pool_lines"))
+        engine.execute(sql_statements("pool.sql")["table_rows"], {"src": source.src})
     finally:
         engine.unregister("pool_arrow")
 

@@ -13,7 +13,9 @@ Three tables, as pyarrow Tables (written as Parquet, or loaded into DuckDB):
                   number, from 0, NULL for catalog members), and ``has_exposerr`` /
                   ``has_asn_candidate`` (whether the member carries the key)
 
-:func:`from_tables` rebuilds the association dicts exactly as ``generate`` writes them.
+Their columns and Arrow types are fixed (:data:`COLUMNS`, :func:`schema`; published as
+:data:`asnsql.arrow.ASSOCIATIONS_SCHEMA` etc.). :func:`from_tables` rebuilds the
+association dicts exactly as ``generate`` writes them.
 """
 
 from __future__ import annotations
@@ -23,9 +25,47 @@ from pathlib import Path
 
 from .assemble import AssociationDict
 
-__all__ = ["to_tables", "from_tables", "write_parquet", "write_jsonl", "TABLES"]
+__all__ = ["to_tables", "from_tables", "write_parquet", "write_jsonl", "TABLES", "COLUMNS",
+           "schema"]
 
 TABLES = ("associations", "products", "members")
+
+#: The columns of each table and their Arrow types (names of ``pyarrow`` type factories):
+#: the published, fixed schemas (:func:`schema`; :mod:`asnsql.arrow` exports them).
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "associations": (
+        ("association", "string"), ("file_name", "string"), ("asn_type", "string"),
+        ("asn_rule", "string"), ("asn_id", "string"), ("candidate_type", "string"),
+        ("program", "string"), ("target", "string"), ("version_id", "string"),
+        ("code_version", "string"), ("degraded_status", "string"),
+        ("constraints", "string"), ("pool", "string"), ("level", "int8")),
+    "products": (
+        ("association", "string"), ("pool", "string"), ("product", "int32"),
+        ("name", "string")),
+    "members": (
+        ("association", "string"), ("pool", "string"), ("product", "int32"),
+        ("member", "int32"), ("expname", "string"), ("exptype", "string"),
+        ("exposerr", "string"), ("asn_candidate", "string"), ("pool_row", "int64"),
+        ("has_exposerr", "bool_"), ("has_asn_candidate", "bool_")),
+}
+
+
+def schema(table: str):
+    """The Arrow schema of ``table`` (one of :data:`TABLES`), from :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    table : str
+        ``associations``, ``products`` or ``members``.
+
+    Returns
+    -------
+    pyarrow.Schema
+        Every field nullable.
+    """
+    import pyarrow as pa
+
+    return pa.schema([(name, getattr(pa, kind)()) for name, kind in COLUMNS[table]])
 
 _LEVEL2_KEYS = ("asn_type", "asn_rule", "version_id", "code_version", "degraded_status",
                 "program", "constraints", "asn_id", "asn_pool", "target", "products")
@@ -59,13 +99,9 @@ def to_tables(associations, candidate_types: dict | None = None, row_offset: int
     import pyarrow as pa
 
     candidate_types = candidate_types or {}
-    a_cols: dict[str, list] = {k: [] for k in (
-        "association", "file_name", "asn_type", "asn_rule", "asn_id", "candidate_type", "program", "target",
-        "version_id", "code_version", "degraded_status", "constraints", "pool", "level")}
-    p_cols: dict[str, list] = {k: [] for k in ("association", "pool", "product", "name")}
-    m_cols: dict[str, list] = {k: [] for k in (
-        "association", "pool", "product", "member", "expname", "exptype", "exposerr",
-        "asn_candidate", "pool_row", "has_exposerr", "has_asn_candidate")}
+    a_cols: dict[str, list] = {k: [] for k, _ in COLUMNS["associations"]}
+    p_cols: dict[str, list] = {k: [] for k, _ in COLUMNS["products"]}
+    m_cols: dict[str, list] = {k: [] for k, _ in COLUMNS["members"]}
     for asn in associations:
         name = getattr(asn, "name", "")
         pool = asn.get("asn_pool")
@@ -95,11 +131,7 @@ def to_tables(associations, candidate_types: dict | None = None, row_offset: int
                 m_cols["pool_row"].append(item["pos"] - row_offset if item else None)
                 m_cols["has_exposerr"].append("exposerr" in member)
                 m_cols["has_asn_candidate"].append("asn_candidate" in member)
-    string = pa.string()
-    types = {"level": pa.int8(), "product": pa.int32(), "member": pa.int32(),
-             "pool_row": pa.int64(), "has_exposerr": pa.bool_(),
-             "has_asn_candidate": pa.bool_()}
-    return {name: pa.table({k: pa.array(v, type=types.get(k, string)) for k, v in cols.items()})
+    return {name: pa.table(cols, schema=schema(name))
             for name, cols in (("associations", a_cols), ("products", p_cols),
                                ("members", m_cols))}
 

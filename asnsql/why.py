@@ -18,7 +18,7 @@ from .errors import PoolError
 from .ruleset import Ruleset, default_ruleset
 
 __all__ = ["RuleVerdict", "Membership", "Explanation", "explain", "closest_rules",
-           "verdicts"]
+           "finalisation_note", "verdicts"]
 
 
 @dataclass
@@ -41,6 +41,12 @@ class RuleVerdict:
         The values that check read (``col=value, ...``; ``undefined`` for EMPTY values).
     cand_id, cand_type : str
         The candidate of the run (``a3001`` / ``discovered`` for discovery).
+    fits : bool
+        The exposure passes every check of the rule that reads its exposure type
+        (:data:`asnsql.compile.EXPTYPE_COLUMNS`): the rule is one for this kind of exposure.
+    note : str
+        What else explains the verdict (:func:`finalisation_note`; ``--save-orphans``
+        also says when no rule fits the exposure type); "" when nothing.
     """
 
     rule: str
@@ -51,18 +57,23 @@ class RuleVerdict:
     values: str = ""
     cand_id: str = ""
     cand_type: str = ""
+    fits: bool = True
+    note: str = ""
 
     @property
     def ok(self) -> bool:
         return self.failed == 0
 
     def describe(self) -> str:
-        """One line: passes, or the first failing check with the values it read."""
+        """One line: passes, or the first failing check with the values it read; then
+        the note, if any."""
         where = f"candidate {self.cand_id} ({self.cand_type})"
         if self.ok:
-            return f"passes all {self.total} checks in {where}"
-        return (f"fails check {self.failed}/{self.total} in {where}: expected "
-                f"{self.reason}; found {self.values or 'no value'}")
+            text = f"passes all {self.total} checks in {where}"
+        else:
+            text = (f"fails check {self.failed}/{self.total} in {where}: expected "
+                    f"{self.reason}; found {self.values or 'no value'}")
+        return f"{text}; {self.note}" if self.note else text
 
 
 @dataclass
@@ -86,6 +97,7 @@ class Explanation:
     exp_type: str
     memberships: list[Membership] = field(default_factory=list)
     rules: list[RuleVerdict] = field(default_factory=list)
+    note: str = ""
 
 
 def verdicts(engine: Engine, rules: Ruleset, positions: list[int],
@@ -113,15 +125,47 @@ def verdicts(engine: Engine, rules: Ruleset, positions: list[int],
     labels = {r.name: [c.label for c in rule_checks(r)] for r in rules
               if r.makes_associations}
     out: dict[int, dict[str, RuleVerdict]] = {}
-    for pos, _index, rule, _run, cand_id, cand_type, n, failed, passed, value in engine.rows(
-            checks_sql(rules, best_only=best_only), {"positions": list(positions)}):
+    for (pos, _index, rule, _run, cand_id, cand_type, n, failed, passed, value,
+         fits) in engine.rows(checks_sql(rules, best_only=best_only),
+                              {"positions": list(positions)}):
         verdict = RuleVerdict(rule, passed, n, failed,
                               labels[rule][failed - 1] if failed else "", value or "",
-                              cand_id, cand_type)
+                              cand_id, cand_type, bool(fits))
         best = out.setdefault(pos, {}).get(rule)
         if best is None or (verdict.passed, verdict.ok) > (best.passed, best.ok):
             out[pos][rule] = verdict
     return {pos: list(by_rule.values()) for pos, by_rule in out.items()}
+
+
+def finalisation_note(found: list[RuleVerdict], memberships: list[Membership],
+                      rules: Ruleset) -> str:
+    """Why a rule whose every check passes made no association with the exposure.
+
+    Parameters
+    ----------
+    found : list of RuleVerdict
+        An exposure's verdicts (all rules for ``asnsql why``, the closest for orphans).
+    memberships : list of Membership
+        The association products the exposure joined.
+    rules : Ruleset
+        The rules of the verdicts (their validity tests are named).
+
+    Returns
+    -------
+    str
+        "" unless some rule passes every check yet the exposure is in no association:
+        then finalisation dropped them (the rule's validity tests,
+        spec sections 4.3 and 6.4, or duplicate pruning) or another exposure of the same
+        name was taken.
+    """
+    passing = [v.rule for v in found if v.ok]
+    if not passing or memberships:
+        return ""
+    tests = dict.fromkeys(t for name in passing for t in rules.get(name).validity)
+    return (f"passing every check of {', '.join(passing)} but in none of its associations "
+            f"means finalisation dropped them (validity tests: {', '.join(tests) or 'none'}, "
+            "e.g. no science member; or duplicate pruning), or another exposure of the "
+            "same name was taken")
 
 
 def _build_runs(engine: Engine) -> None:
@@ -148,14 +192,25 @@ def closest_rules(engine: Engine, rules: Ruleset | None,
     Returns
     -------
     dict
-        ``pos`` -> :class:`RuleVerdict` of the closest rule (most checks passed; ties go
-        to the earlier rule in registry order).
+        ``pos`` -> :class:`RuleVerdict` of the closest rule among those that fit the
+        exposure type (see :attr:`RuleVerdict.fits`); when none fits, the closest overall,
+        its note saying so. Closest: most checks passed; ties go to the earlier rule in
+        registry order. The note adds :func:`finalisation_note`.
     """
     if not positions:
         return {}
+    rules = rules or default_ruleset()
     _build_runs(engine)
-    found = verdicts(engine, rules or default_ruleset(), positions, best_only=True)
-    return {pos: v[0] for pos, v in found.items()}
+    found = verdicts(engine, rules, positions, best_only=True)
+    out = {}
+    for pos, (verdict,) in found.items():
+        notes = [] if verdict.fits else [
+            "no rule is one for this exposure type (each fails a check reading exp_type); "
+            "closest rule overall"]
+        notes.append(finalisation_note([verdict], [], rules))
+        verdict.note = "; ".join(n for n in notes if n)
+        out[pos] = verdict
+    return out
 
 
 def _find_row(engine: Engine, info, which: Any) -> tuple[int, int | None, str, str]:
@@ -235,4 +290,5 @@ def explain(pool: Any, which: Any, rules: Ruleset | None = None, **options) -> E
                             member.get("exptype", "")))
         _build_runs(engine)
         found.rules = verdicts(engine, rules, [pos]).get(pos, [])
+        found.note = finalisation_note(found.rules, found.memberships, rules)
     return found

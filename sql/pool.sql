@@ -84,6 +84,15 @@ SELECT $src, lineno,
        END
 FROM ranked;
 
+-- name: table_rows
+-- The rows of an in-memory table, registered as pool_arrow (lineno, pos, and fields: the
+-- row's values as a list), normalised as text pools are (§1.1): stripped, lower-cased,
+-- 'null' for empty cells.
+INSERT INTO pool_lines
+SELECT $src, lineno, pos, NULL,
+       list_transform(fields, v -> coalesce(nullif(trim(lower(v)), ''), 'null'))
+FROM pool_arrow;
+
 -- name: source_rows
 -- Number of rows (header excluded) a source has.
 SELECT count(pos) FROM pool_lines WHERE src = $src;

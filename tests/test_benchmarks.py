@@ -71,3 +71,15 @@ def test_archive_pool_matches_each_programs_own_pool(corpus, tmp_path):
         assert _products(by_program.get(program, [])) == _products(alone), program
     assert sum(len(v) for v in by_program.values()) == len(together)
     assert json.loads(json.dumps(together[0]))["asn_pool"] == "archive_pool.csv"
+
+
+def test_spark_section_replaces_its_earlier_self(tmp_path):
+    from benchmarks.spark import BEGIN, END, section_of, write_section
+
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# results\n\nfigures\n")
+    write_section(out, f"{BEGIN}\none\n{END}")
+    write_section(out, f"{BEGIN}\ntwo\n{END}")
+    text = out.read_text()
+    assert text.startswith("# results\n\nfigures\n") and text.count(BEGIN) == 1
+    assert section_of(out) == f"{BEGIN}\ntwo\n{END}"

@@ -257,3 +257,108 @@ def test_readme_quick_start_runs_both_test_selections():
     block = text.split("<!-- ci:begin -->")[1].split("<!-- ci:end -->")[0]
     tests = [line for line in block.splitlines() if "pytest" in line]
     assert tests == [".venv/bin/python -m pytest && .venv/bin/python -m pytest -m slow"]
+
+
+# --- a progress bar that moves (issue 16 item 4) ----------------------------------------------
+
+
+def _progress_calls(run) -> list[tuple[int, int]]:
+    calls: list[tuple[int, int]] = []
+    with Engine() as engine:
+        run(engine, lambda done, total: calls.append((done, total)))
+    return calls
+
+
+def _assert_moves(calls, rows, steps):
+    assert calls[0] == (0, rows) and calls[-1] == (rows, rows)
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and all(total == rows for _, total in calls)
+    inside = sorted({d for d in done if 0 < d < rows})
+    assert len(inside) >= steps, calls
+
+
+def test_progress_advances_through_the_phases_of_one_pool():
+    # One small pool runs as one unit: the count rises phase by phase, not 0 then 100 %.
+    calls = _progress_calls(lambda engine, progress: run_generator(
+        engine, EXAMPLE_POOL, options=Options(version_id="v0"), progress=progress))
+    rows = calls[-1][1]
+    _assert_moves(calls, rows, len(PHASES) - 1)
+
+
+def test_progress_of_a_batch_advances_within_each_chunk():
+    from asnsql.batch import iter_batch
+
+    calls = _progress_calls(lambda engine, progress: list(iter_batch(
+        engine, [EXAMPLE_POOL, EXAMPLE_POOL], options=Options(version_id="v0"),
+        names=["a", "b"], chunk_rows=1, progress=progress)))
+    rows = calls[-1][1]
+    # Loading (2 phases) then, per chunk (one pool each), queries and assembly.
+    _assert_moves(calls, rows, 2 + 2 * 2 - 1)
+
+
+# --- .jsonl read by every command that reads associations (issue 16 item 4) -----------------
+
+
+@pytest.fixture(scope="module")
+def jsonl_and_json(tmp_path_factory):
+    """The example pool's associations as associations.jsonl and as *_asn.json files."""
+    root = tmp_path_factory.mktemp("jsonl")
+    for fmt in ("jsonl", "json"):
+        assert main(["generate", str(EXAMPLE_POOL), "-p", str(root / fmt), "-q",
+                     "--version-id", "v0", "--format", fmt]) == 0
+    return root / "jsonl" / "associations.jsonl", root / "json"
+
+
+def test_diff_and_validate_read_jsonl(jsonl_and_json, capsys):
+    jsonl, folder = jsonl_and_json
+    assert main(["diff", str(jsonl), "--", str(folder)]) == 0
+    assert main(["diff", str(jsonl.parent), "--", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(jsonl)]) == 0
+    assert capsys.readouterr().out == f"OK {jsonl}\n"
+    broken = jsonl.parent / "broken.jsonl"
+    lines = jsonl.read_text().splitlines()
+    entry = json.loads(lines[1])
+    del entry["association"]["products"]
+    broken.write_text("\n".join([lines[0], json.dumps(entry)]) + "\n")
+    assert main(["validate", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken}: {entry['name']}: $: 'products' is a required property" in out
+
+
+def test_load_asn_reads_one_line_of_jsonl(jsonl_and_json):
+    from asnsql import AssociationError, load_asn
+
+    jsonl, folder = jsonl_and_json
+    name = json.loads(jsonl.read_text().splitlines()[3])["name"]
+    expected = json.loads((folder / f"{name}.json").read_text())
+    assert load_asn(f"{jsonl}:3") == expected
+    assert load_asn(f"{jsonl}:{name}") == expected
+    with pytest.raises(AssociationError, match=r"holds 18 associations .* pick it as "
+                       r".*associations\.jsonl:N"):
+        load_asn(jsonl)
+    with pytest.raises(AssociationError, match="no association 'nope'"):
+        load_asn(f"{jsonl}:nope")
+
+
+def test_edit_and_gather_take_one_line_of_jsonl(jsonl_and_json, tmp_path, capsys):
+    jsonl, folder = jsonl_and_json
+    name = json.loads(jsonl.read_text().splitlines()[0])["name"]
+    out = tmp_path / "edited.json"
+    assert main(["edit", f"{jsonl}:0", "-a", "extra_cal.fits", "-o", str(out)]) == 0
+    edited = json.loads(out.read_text())
+    assert all(m["expname"] == "extra_cal.fits" for m in
+               (p["members"][-1] for p in edited["products"]))
+    assert main(["edit", f"{jsonl}:0", "-a", "extra_cal.fits"]) != 0
+    assert "give -o OUT.json" in capsys.readouterr().err
+    assert main(["gather", str(jsonl), str(tmp_path / "dest")]) != 0
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "holds 18 associations" in err
+    source = tmp_path / "src"
+    source.mkdir()
+    one = json.loads((folder / f"{name}.json").read_text())
+    for product in one["products"]:
+        for member in product["members"]:
+            (source / member["expname"]).write_text("x")
+    assert main(["gather", f"{jsonl}:{name}", str(tmp_path / "dest"), "-s", str(source)]) == 0
+    assert json.loads((tmp_path / "dest" / f"{name}.json").read_text()) == one

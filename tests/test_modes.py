@@ -105,3 +105,34 @@ def test_no_finalize_writes_only_valid(mode):
     assert all(a["products"][0]["members"] for a in asns)
     rules = load_rules()
     assert rules.get("Asn_Lv2Image").validity == ("has_science", "allowed_candidates")
+
+
+def _orphan_reasons(tmp_path, rows):
+    pool = _pool(tmp_path, rows)
+    out = tmp_path / "out"
+    assert main(["generate", str(pool), "-p", str(out), "-q", "--save-orphans"]) == 0
+    lines = (out / "orphaned.csv").read_text().splitlines()
+    names = lines[0].split("|")
+    return {row["exp_type"]: row for row in (dict(zip(names, line.split("|")))
+                                             for line in lines[1:])}
+
+
+@pytest.mark.slow
+def test_orphan_reason_comes_from_a_rule_for_its_exp_type(tmp_path):
+    # Asn_Lv2Spec passes more checks of each row than any other rule, but its exp_type
+    # list holds none of them (issue 16 item 4): blame the rule for the exposure type.
+    nirspec = {"instrume": "nirspec", "detector": "nrs1", "filter": "f100lp"}
+    found = _orphan_reasons(tmp_path, [(1, {}), (2, {"exp_type": "nrs_msaspec", **nirspec}),
+                                       (1, {"exp_type": "nrc_dark"}),
+                                       (3, {"exp_type": "nrs_autowave", **nirspec})])
+    msa = found["nrs_msaspec"]
+    assert msa["asn_closest_rule"] == "Asn_Lv2NRSMSA"
+    assert "expected msametfl: msametfl is defined; found msametfl=undefined" \
+        in msa["asn_why"]
+    lamp = found["nrs_autowave"]
+    assert lamp["asn_closest_rule"] == "Asn_Lv3SpectralSource"
+    assert lamp["asn_why"].startswith("passes all ")
+    assert "finalisation dropped them (validity tests: has_science" in lamp["asn_why"]
+    dark = found["nrc_dark"]   # no rule is for darks: the closest overall, and it says so
+    assert "found exp_type=nrc_dark" in dark["asn_why"]
+    assert "no rule is one for this exposure type" in dark["asn_why"]

@@ -185,12 +185,19 @@ def _print_timings(timings: dict[str, float] | None) -> None:
               help="As -v, and on an error print its full text and the Python traceback.")
 @click.option("--per-pool-algorithm", is_flag=True,
               help="Accepted for asn_generate compatibility; changes nothing (see the note).")
+@click.option("--engine", "run_on", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+              show_default=True,
+              help="spark: generate on Apache Spark (asnsql[spark]; with --by-program the "
+                   "programs spread over the cluster) and write Parquet tables into PATH.")
+@click.option("--master", default=None,
+              help="With --engine spark: the Spark master URL (default: spark-submit's, "
+                   "else local[*]).")
 @click.version_option(package_name="asnsql", prog_name="asnsql generate",
                       help="Show the version and exit.")
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
              orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
-             quiet, verbose, debug, per_pool_algorithm):
+             quiet, verbose, debug, per_pool_algorithm, run_on, master):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -219,6 +226,18 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
                       delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
+    if run_on == "spark":
+        if dry_run or save_orphans or database or fmt not in ("json", "parquet"):
+            raise click.UsageError("--engine spark writes Parquet tables only: no --dry-run, "
+                                   "--save-orphans, --db or --format other than parquet")
+        from ..spark import generate_file
+
+        with _debug_errors(debug):
+            counts = generate_file(pool, path, options, rules, master=master)
+        if not quiet:
+            click.echo(f"wrote {counts['associations']} associations (Parquet tables, "
+                       f"Spark) to {path}", err=True)
+        return
     with _debug_errors(debug), _Progress(enabled=not quiet) as progress:
         result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
                                 dry_run=dry_run, save_orphans=save_orphans,
@@ -242,7 +261,10 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
 @click.option("--ignore-default", is_flag=True, help="Do not load the default JWST rules.")
 @click.option("--checks", is_flag=True,
               help="Print the rule's conditions one by one, as `asnsql why` evaluates them.")
-def explain(rule, rule_files, ignore_default, checks):
+@click.option("--roman", is_flag=True,
+              help="Print Roman's SQL instead: the skycell overlap, skycell_wcs_info, and the "
+                   "skycell-asn (default product type) and multiband-asn groupings.")
+def explain(rule, rule_files, ignore_default, checks, roman):
     """Print the SQL that RULE compiles to (every rule without RULE).
 
     \b
@@ -250,10 +272,14 @@ def explain(rule, rule_files, ignore_default, checks):
       asnsql explain Asn_Lv2Image
       asnsql explain Lv3Image
       asnsql explain Lv3Image --checks
+      asnsql explain --roman
     """
     from ..compile import checks_text, rule_sql
     from ..ruleset import load_rules
 
+    if roman:
+        _explain_roman()
+        return
     ruleset = load_rules(list(rule_files), include_default=not ignore_default)
     if rule:
         try:
@@ -269,6 +295,26 @@ def explain(rule, rule_files, ignore_default, checks):
             continue
         click.echo(f"-- {r.name} ({r.asn_type}): {r.doc}")
         click.echo(rule_sql(r).rstrip() + ("" if r.product == "none" else ";"))
+        click.echo()
+
+
+def _explain_roman() -> None:
+    """Print the Roman profile's queries (``asnsql explain --roman``)."""
+    from ..profiles.roman import overlap, queries, skymap
+    from ..profiles.roman.rules import load_rules as load_roman_rules
+
+    rules = load_roman_rules()
+    parts = [
+        ("skycell overlap: the skycells each footprint overlaps (find_skycell_matches)",
+         overlap.overlap_sql()),
+        ("skycell_wcs_info of the matched skycells", skymap.skycell_wcs_info_sql()),
+        (f"skycell-asn grouping (--product-type {rules.default_product_type})",
+         queries.skycell_query(rules, rules.default_product_type, "r00001", "p")),
+        ("multiband-asn grouping", queries.multiband_query(rules)),
+    ]
+    for title, sql in parts:
+        click.echo(f"-- roman: {title}")
+        click.echo(sql.rstrip().rstrip(";") + ";")
         click.echo()
 
 

@@ -46,7 +46,8 @@ def diff(left, strict_expname, as_reference):
     """Compare two sets of associations, product by product.
 
     Give two folders (or two files), or any number of files and folders on each side
-    separated by --. Products must have the same names, asn_type, candidate level (first
+    separated by --. A .jsonl file (generate --format jsonl) gives its associations, one
+    per line. Products must have the same names, asn_type, candidate level (first
     letter of asn_id) and members (exposure name and exptype), as jwst's compare_asn_files
     requires; file names, sequence numbers, asn_rule, version_id and order are ignored.
     Prints "equal: N products" (exit 0), or one line per difference grouped by product
@@ -56,6 +57,7 @@ def diff(left, strict_expname, as_reference):
     Examples:
       asnsql diff truth/ out/
       asnsql diff a_asn.json b_asn.json
+      asnsql diff truth/ out/associations.jsonl
       asnsql diff truth/*_image3_*.json -- out/*_image3_*.json
       asnsql diff --strict-expname truth/ out/
     """

@@ -25,6 +25,8 @@ def edit(association, filenames, add, remove, exptype, ignore, output):
     every member with that name, and products left empty. Names not found give a warning.
     The result is checked against the association schema and written whole: the original
     is replaced only once the new file is complete. Without -a or -r the file is re-written.
+    One association of a .jsonl file is edited as FILE.jsonl:N (line from 0) or
+    FILE.jsonl:NAME, written to -o OUT.json.
 
     \b
     Examples:

@@ -29,13 +29,15 @@ def gather(association, destination, source, exp_types, exclude_types, command, 
     Members whose exptype is not selected are left out (and products left empty); every
     member's expname becomes its file name, and the association is written into
     DESTINATION under its own file name. DESTINATION is created if missing. Missing member
-    files are reported before anything is copied.
+    files are reported before anything is copied. Of a .jsonl file (generate --format
+    jsonl), give one association as FILE.jsonl:N (line from 0) or FILE.jsonl:NAME.
 
     \b
     Examples:
       asnsql gather jw00623-o001_spec3_00001_asn.json work/
       asnsql gather asn.json work/ -s /data/cal -t science -t background
       asnsql gather asn.json work/ -x target_acquisition -c "rsync -urv"
+      asnsql gather out/associations.jsonl:0 work/
     """
     from ..tools.gather import gather as gather_files
 

@@ -190,13 +190,8 @@ def why(pool, exposure, rule_files, ignore_default, delimiter, pool_format, fail
         if failing_only and verdict.ok:
             continue
         click.echo(f"  {verdict.rule:{width}s}  {verdict.describe()}")
-    taken = {m.rule.removeprefix("candidate_").removeprefix("discover_")
-             for m in found.memberships}
-    passing = [v.rule for v in found.rules if v.ok and v.rule not in taken]
-    if passing and not found.memberships:
-        click.echo("note: passing every check of a rule but in none of its associations "
-                   "means finalisation dropped them (validity tests, e.g. no science "
-                   "member), or another exposure of the same name was taken", err=False)
+    if found.note:
+        click.echo(f"note: {found.note}")
 
 
 commands = [sql, why]

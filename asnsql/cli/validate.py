@@ -27,7 +27,8 @@ def validate_command(associations, level, strict, quiet):
 
     Prints "OK FILE" for each valid file and one line per problem otherwise
     ("FILE: $.products[0].members[2]: 'exptype' is a required property"); files that cannot
-    be read or parsed are reported the same way. Exit status 0 when every file is valid,
+    be read or parsed are reported the same way. A .jsonl file (generate --format jsonl) is
+    checked line by line ("FILE: NAME: $..."). Exit status 0 when every file is valid,
     1 otherwise.
 
     \b

@@ -23,7 +23,11 @@ from .reads import condition_columns
 from .rows import RuleQuery
 from .vocabulary import DEFAULT, Vocabulary
 
-__all__ = ["RuleCheck", "rule_checks", "checks_text", "checks_sql"]
+__all__ = ["RuleCheck", "rule_checks", "checks_text", "checks_sql", "EXPTYPE_COLUMNS"]
+
+#: The values that say what kind of exposure a row is: a check reading one of them decides
+#: whether a rule is one for the row at all (``--save-orphans`` blames such a rule first).
+EXPTYPE_COLUMNS = frozenset({"exp_type", "base_exptype"})
 
 _COMPOSITE_WORDS = {"all": "all of ({})", "any": "any of ({})", "not_any": "none of ({})",
                     "not_all": "not all of ({})"}
@@ -165,7 +169,7 @@ def _values_text(columns: tuple[str, ...]) -> exp.Expression:
 
 _NO_CHECKS = ("SELECT NULL::BIGINT AS pos, NULL::INTEGER AS rule_index, NULL AS rule, "
               "NULL::INTEGER AS run, NULL AS cand_id, NULL AS cand_type, 0 AS n, "
-              "0 AS failed, 0 AS passed, NULL AS value_text WHERE false")
+              "0 AS failed, 0 AS passed, NULL AS value_text, true AS fits WHERE false")
 
 
 def checks_sql(rules, best_only: bool = False, vocabulary: Vocabulary = DEFAULT) -> str:
@@ -176,8 +180,8 @@ def checks_sql(rules, best_only: bool = False, vocabulary: Vocabulary = DEFAULT)
     rules : iterable of Rule
         The rules (those that make no associations are left out).
     best_only : bool
-        One row per pool row: the rule and run that came closest (most checks passed,
-        then registry order).
+        One row per pool row: the rule and run that came closest (rules that fit the
+        row's exposure type first, then most checks passed, then registry order).
     vocabulary : Vocabulary
         As for :func:`rule_checks`.
 
@@ -187,18 +191,23 @@ def checks_sql(rules, best_only: bool = False, vocabulary: Vocabulary = DEFAULT)
         DuckDB SQL reading ``run_items`` rows whose ``pos`` is in the list parameter
         ``$positions``, returning per (row, rule, run): ``pos, rule_index, rule, run,
         cand_id, cand_type, n`` (number of checks), ``failed`` (1-based index of the first
-        failing check, 0 when all pass), ``passed`` (checks passed before it) and
-        ``value_text`` (the values the failing check read).
+        failing check, 0 when all pass), ``passed`` (checks passed before it),
+        ``value_text`` (the values the failing check read) and ``fits``: whether the row
+        passes every check reading its exposure type (:data:`EXPTYPE_COLUMNS`; true for a
+        rule with none), i.e. whether the rule is one for this kind of exposure.
     """
     parts = []
     for rule in (r for r in rules if r.makes_associations):
         checks = rule_checks(rule, vocabulary)
         tests = exp.Array(expressions=[c.test.copy() for c in checks])
         values = exp.Array(expressions=[_values_text(c.columns) for c in checks])
+        kind = [c.test.copy() for c in checks if EXPTYPE_COLUMNS.intersection(c.columns)]
+        fits = x.and_(*kind)
         parts.append(exp.select(
             x.col("pos"), x.alias(x.num(rule.index), "rule_index"),
             x.alias(x.lit(rule.name), "rule"), x.col("run"), x.col("cand_id"),
-            x.col("cand_type"), x.alias(tests, "checks"), x.alias(values, "vals"))
+            x.col("cand_type"), x.alias(tests, "checks"), x.alias(values, "vals"),
+            x.alias(x.paren(fits), "fits"))
             .from_("run_items").where("pos IN (SELECT unnest($positions))"))
     if not parts:
         return _NO_CHECKS
@@ -209,8 +218,8 @@ def checks_sql(rules, best_only: bool = False, vocabulary: Vocabulary = DEFAULT)
     outer = (f"SELECT pos, rule_index, rule, run, cand_id, cand_type, len(checks) AS n, "
              f"{first} AS failed, "
              f"CASE WHEN {first} = 0 THEN len(checks) ELSE {first} - 1 END AS passed, "
-             f"CASE WHEN {first} > 0 THEN vals[{first}] END AS value_text FROM t")
+             f"CASE WHEN {first} > 0 THEN vals[{first}] END AS value_text, fits FROM t")
     if best_only:
         outer = (f"SELECT * FROM ({outer}) QUALIFY row_number() OVER (PARTITION BY pos "
-                 "ORDER BY passed DESC, failed = 0 DESC, rule_index, run) = 1")
+                 "ORDER BY fits DESC, passed DESC, failed = 0 DESC, rule_index, run) = 1")
     return f"WITH t AS ({union.sql(dialect=x.DIALECT)}) {outer} ORDER BY pos, rule_index, run"

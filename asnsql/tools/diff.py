@@ -53,7 +53,7 @@ KINDS = (
 )
 
 #: File name patterns of association files in a folder given as a side of the comparison.
-ASSOCIATION_PATTERNS = ("*.json", "*.yaml", "*.yml")
+ASSOCIATION_PATTERNS = ("*.json", "*.yaml", "*.yml", "*.jsonl")
 
 
 @dataclass(frozen=True)
@@ -128,19 +128,27 @@ def _expand(item: Any) -> list:
         if path.is_dir():
             files = sorted({p for pattern in ASSOCIATION_PATTERNS for p in path.glob(pattern)
                             if p.is_file()})
-            return [LoadedAssociation(str(p), _load_file(p)) for p in files]
-        return [LoadedAssociation(str(item), _load_file(path))]
+            return [one for p in files for one in _load_file(p)]
+        return _load_file(path)
     raise TypeError(f"cannot compare {type(item).__name__!r}: give association files, "
                     "folders or association dicts")
 
 
-def _load_file(path: Path) -> dict:
-    from ..io import load_asn
+def _load_file(path: Path) -> list[LoadedAssociation]:
+    """A file's associations: one, or one per line of a ``.jsonl`` file (or the line
+    ``FILE.jsonl:N`` picks)."""
+    from ..io import load_asn, read_associations, split_jsonl_pick
 
-    if not path.exists():
-        raise AssociationError(f"association file {path} does not exist; give association "
-                               "files (*_asn.json) or folders holding them")
-    return load_asn(path)
+    base, pick = split_jsonl_pick(path)
+    if not base.exists():
+        raise AssociationError(f"association file {base} does not exist; give association "
+                               "files (*_asn.json, *.jsonl) or folders holding them")
+    if base.suffix.lower() != ".jsonl":
+        return [LoadedAssociation(str(path), load_asn(path))]
+    found, problem = read_associations(path)
+    if problem is not None:
+        raise AssociationError(f"{path}: {problem}")
+    return [LoadedAssociation(one.source, one.data) for one in found]
 
 
 def _check(loaded: LoadedAssociation) -> None:
@@ -163,8 +171,9 @@ def load_associations(items: Any) -> list[LoadedAssociation]:
     Parameters
     ----------
     items : path, folder, dict, LoadedAssociation, or an iterable of these
-        Association files (JSON or YAML), folders (their ``*.json``, ``*.yaml`` and
-        ``*.yml`` files, not recursive), or association dicts (e.g. the output of
+        Association files (JSON or YAML; a ``.jsonl`` file gives one per line,
+        ``FILE.jsonl:N`` one of them), folders (their ``*.json``, ``*.yaml``, ``*.yml`` and
+        ``*.jsonl`` files, not recursive), or association dicts (e.g. the output of
         :func:`asnsql.generate`; a dict's ``.name``, if any, labels it).
 
     Returns

@@ -36,7 +36,8 @@ def read(path: str | os.PathLike) -> dict:
     Parameters
     ----------
     path : path
-        A ``.json`` association file.
+        A ``.json`` association file, or a ``.jsonl`` file of one association
+        (``FILE.jsonl:N`` or ``FILE.jsonl:NAME`` picks one of several).
 
     Returns
     -------
@@ -46,24 +47,21 @@ def read(path: str | os.PathLike) -> dict:
     Raises
     ------
     AssociationError
-        When the name does not end in ``.json``, the file cannot be read, is not JSON, is not
-        an association or fails its schema.
+        When the name does not end in ``.json`` or ``.jsonl``, the file cannot be read, is
+        not JSON, holds several associations with none picked, is not an association or
+        fails its schema.
 
     Notes
     -----
     ``asn_edit`` (jwst 3.0.0) also requires ``.json`` and JSON text, but checks no schema.
     """
-    from ..io import parse_text, read_text, validate
+    from ..io import read_one, split_jsonl_pick, validate
 
-    path = Path(path)
-    if path.suffix != ".json":
+    base, _ = split_jsonl_pick(path)
+    if base.suffix not in (".json", ".jsonl"):
         raise AssociationError(f"{path} is not an association file: asnsql edit reads .json "
-                               "files only")
-    text, problem = read_text(path)
-    if problem is None:
-        data, problem = parse_text(text, ("json",))
-    if problem is not None:
-        raise AssociationError(f"{path}: {problem}")
+                               "files (and one line of a .jsonl file) only")
+    data = read_one(path).data
     if not isinstance(data, dict):
         raise AssociationError(f"{path} is not an association (a JSON object with products "
                                "expected)")
@@ -213,7 +211,8 @@ def edit_file(association: str | os.PathLike, filenames: Iterable[str], *,
     Parameters
     ----------
     association : path
-        The ``.json`` association to edit.
+        The ``.json`` association to edit, or one line of a ``.jsonl`` file
+        (``FILE.jsonl:N``; then ``output`` is required).
     filenames : iterable of str
         The files to add or remove.
     operation : {'add', 'remove', None}
@@ -239,8 +238,13 @@ def edit_file(association: str | os.PathLike, filenames: Iterable[str], *,
     -----
     Reproduces the ``asn_edit`` command of jwst 3.0.0 (spec section 12.5).
     """
+    from ..io import split_jsonl_pick
+
     if output is not None and Path(output).suffix != ".json":
         raise OutputError(f"cannot write {output}: the output must be a .json file")
+    if output is None and split_jsonl_pick(association)[0].suffix == ".jsonl":
+        raise OutputError(f"cannot replace an association inside {association}: give -o "
+                          "OUT.json to write the edited one")
     target = Path(output if output is not None else association)
     if operation not in (None, "add", "remove"):
         raise ValueError(f"operation must be 'add', 'remove' or None, not {operation!r}")

@@ -136,7 +136,9 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     Parameters
     ----------
     association : path
-        The association file (JSON or YAML).
+        The association file (JSON or YAML), a ``.jsonl`` file of one association, or
+        ``FILE.jsonl:N`` / ``FILE.jsonl:NAME`` for one of several (written into the
+        destination as ``NAME.json``).
     destination : path
         The folder to copy into; created if missing (its parent must exist).
     source : path, optional
@@ -186,13 +188,17 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     makes up a one-member association of the file itself); missing member files are found
     before anything is copied; the destination is created; each file is copied once.
     """
-    from ..io import dumps, load_asn, write_file_atomic
+    from ..io import dumps, load_asn, read_one, split_jsonl_pick, write_file_atomic
     from ..safety import safe_name
 
-    asn_path = Path(association)
+    asn_path, _ = split_jsonl_pick(association)
     if not asn_path.is_file():
         raise AssociationError(f"association file {asn_path} does not exist")
-    data = select_members(load_asn(asn_path), exp_types, exclude_types)
+    # One association: of a .jsonl file, the one line it holds or FILE.jsonl:N picks.
+    data = select_members(load_asn(association), exp_types, exclude_types)
+    out_name = asn_path.name
+    if asn_path.suffix.lower() == ".jsonl":
+        out_name = f"{read_one(association).name}.json"
     source_folder = Path(source) if source is not None else asn_path.parent
     if source is not None and not source_folder.is_dir():
         raise AssociationError(f"source folder {source_folder} does not exist; -s names the "
@@ -239,7 +245,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
             raise OutputError(f"cannot create {dest}: {err.strerror or err}") from None
     elif not dest.is_dir():
         raise OutputError(f"destination {dest} exists and is not a folder")
-    result = Gathered(association=dest / asn_path.name, data=data)
+    result = Gathered(association=dest / out_name, data=data)
     try:
         if command is None:
             _copy_in_python(copies, dest, result, progress)

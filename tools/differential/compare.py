@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from asnsql.diff import exposure_name, separate_products
+from asnsql.tools.diff import exposure_name, separate_products
 
 
 def product_key(asn: Mapping) -> tuple:
