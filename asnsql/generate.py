@@ -47,7 +47,7 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     **options
         Fields of :class:`Options`: ``ids``, ``discover``, ``all_candidates``, ``dms``,
         ``version_id``, ``finalize``, ``merge``, ``delimiter``, ``pool_format``,
-        ``pool_name``, ``split_programs``.
+        ``pool_name``, ``split_programs``, ``skip_undefined_exptype``.
 
     Returns
     -------

@@ -308,13 +308,19 @@ class Role:
     not_containing_owner : str or None
         A column whose value must not contain the association owner's value of the same
         column (the reference's pattern ``((?!X).)*`` with X the locked value).
+    reports_match : bool
+        Whether joining in this role counts as the association accepting the exposure
+        (default). ``False`` is the reference's ``force_match`` constraint
+        (Asn_Lv2MIRLRSFixedSlitNod's background): the exposure joins, but the check
+        reports "no match", so the exposure may still start an association of its own;
+        and an exposure can never start one through this role.
 
-    An exposure whose first role is ``own`` always starts its own association; roles
-    listed after ``own`` only attach it to other associations (in the reference, the one
-    rule with such roles, Asn_Lv2MIRLRSFixedSlitNod, makes joining report "no match" with
-    its ``force_match`` constraint, so the exposure still creates its own). Keys that apply
-    to attached roles only (not to the owner) lock to the first exposure attached, as the
-    reference's locks inside an attach branch do.
+    An exposure whose first role is ``own`` starts its own association unless an
+    association of the rule created at an earlier row accepts it through an ``all`` role
+    listed after the ``own`` one with ``reports_match`` set (spec 5.2 step 2: a rule one of
+    whose associations accepted the item does not create one from it); it then only joins
+    other associations. Keys that apply to attached roles only (not to the owner) lock to
+    the first exposure attached, as the reference's locks inside an attach branch do.
     """
 
     name: str
@@ -324,6 +330,7 @@ class Role:
     replay: str = "none"
     exptype: str | None = None
     not_containing_owner: str | None = None
+    reports_match: bool = True
 
 
 @dataclass(frozen=True)
@@ -350,6 +357,10 @@ class Rule:
     finalize: tuple[str, ...] = ()
     doc: str = ""
     source: str = ""
+    #: (role, key names): keys that an exposure joining in the role locks when they are
+    #: still open in the association (spec 3.5: the locks taken inside a failing branch
+    #: before its failing leaf persist when the whole check matches)
+    locks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def makes_associations(self) -> bool:

@@ -14,6 +14,8 @@ class Options:
     ``ids``, ``discover`` and ``all_candidates`` are mutually exclusive; with none of them
     both discovered and candidate associations are made (spec section 6.1).
     ``split_programs`` takes each program of a pool as a pool of its own (archive pools).
+    ``skip_undefined_exptype`` leaves out the rows whose exposure type cannot be determined
+    instead of refusing the pool as the reference does (spec section 7.1).
     """
 
     ids: list[str] | None = None
@@ -27,6 +29,7 @@ class Options:
     pool_format: str | None = None
     pool_name: str | None = None
     split_programs: bool = False
+    skip_undefined_exptype: bool = False
 
     def mode(self) -> tuple[bool, bool]:
         """Return (make candidate associations of all candidates, make discovered ones)."""

@@ -142,6 +142,29 @@ def build_candidates(engine: Engine, infos: list[PoolInfo], options: Options) ->
     engine.execute(statements["runs_all"], {"discover": want_discover,
                                             "candidates": bool(want_all or options.ids)})
     engine.execute(statements["run_rows_all"])
+    derived = {d.name for d in engine.profile.pool.derived}
+    if not options.skip_undefined_exptype and "base_exptype" in derived:
+        _refuse_undefined_exptype(engine, infos, statements["undefined_exptype"])
+
+
+def _refuse_undefined_exptype(engine: Engine, infos: list[PoolInfo], query: str) -> None:
+    """Raise on a row of some run whose exposure type cannot be determined.
+
+    Raises
+    ------
+    PoolError
+        Naming the row: jwst 3.0.0 stops on it with ``LookupError`` (spec section 7.1,
+        step 2; docs/QUIRKS.md). ``Options.skip_undefined_exptype`` leaves such rows out.
+    """
+    bad = engine.rows(query)
+    if bad:
+        pool_id, line, pos, filename = bad[0]
+        info = next(i for i in infos if i.pool_id == pool_id)
+        raise PoolError(f"{info.where}, line {line or '?'} (row {pos + 1}, {filename}): "
+                        "exp_type is undefined and pntgtype names no non-science type, so "
+                        "the exposure type cannot be determined (asn_generate stops here); "
+                        "give the row an exp_type, or leave such rows out with "
+                        "--skip-undefined-exptype (skip_undefined_exptype=True)")
 
 
 def build_runs(engine: Engine, first: int, last: int) -> list[assemble.RunInfo]:

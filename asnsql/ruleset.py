@@ -68,14 +68,14 @@ _FILE_FIELDS = {"level", "schema", "defaults", "base", "lists", "conditions", "p
                 "columns", "rules"}
 _RULE_FIELDS = {"name", "doc", "asn_type", "exptype", "product", "product_name",
                 "integrations", "use", "keys", "record", "where", "members", "replay",
-                "validity", "finalize"}
+                "validity", "finalize", "locks"}
 _PART_FIELDS = {"keys", "record", "where", "members", "replay"}
 _DEFAULT_FIELDS = {"exptype", "product", "product_name", "validity", "finalize",
                    "integrations"}
 _KEY_FIELDS = {"name", "attr", "optional", "match", "when", "roles", "constant",
                "constant_when"}
 _ROLE_FIELDS = {"role", "when", "joins", "creates", "replay", "exptype",
-                "not_containing_owner"}
+                "not_containing_owner", "reports_match"}
 _MEMBER_EXPTYPES = {"science", "background", "imprint", "psf", "target_acquisition",
                     "direct_image", "autoflat", "autowave"}
 
@@ -326,8 +326,15 @@ def _role(ctx: _Context, field: str, node: Any) -> Role | None:
         if joins != "all":
             ctx.problem(f"{field}.not_containing_owner", "only a role that joins 'all' "
                                                           "compares with the association's owner")
+    reports_match = node.get("reports_match", True)
+    if not isinstance(reports_match, bool):
+        ctx.problem(f"{field}.reports_match", f"expected true or false, got {reports_match!r}")
+    elif not reports_match and joins != "all":
+        ctx.problem(f"{field}.reports_match", "only a role that joins 'all' can report no "
+                                              "match (force_match)")
     return Role(name=name, when=when, joins=joins, creates=bool(node.get("creates", True)),
-                replay=replay, exptype=exptype, not_containing_owner=owner_attr)
+                replay=replay, exptype=exptype, not_containing_owner=owner_attr,
+                reports_match=bool(reports_match))
 
 
 def _choice(ctx, field, value, allowed, default):
@@ -489,10 +496,36 @@ def _resolve_rule(ctx: _Context, node: dict, level: int, defaults: dict, parts: 
     if not isinstance(integrations, bool):
         ctx.problem("integrations", "expected true or false")
         integrations = True
+    locks = _locks(ctx, node.get("locks"), roles, keys, product)
     return Rule(name=name, level=level, asn_type=asn_type, index=index, where=top_where,
                 keys=tuple(keys), record=tuple(record), roles=roles, product=product,
                 product_name=product_name, exptype=exptype, integrations=integrations,
-                validity=validity, finalize=finalize, doc=doc, source=ctx.path)
+                validity=validity, finalize=finalize, doc=doc, source=ctx.path, locks=locks)
+
+
+def _locks(ctx: _Context, node: Any, roles, keys, product: str
+           ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``locks: {ROLE: [KEY, ...]}``: the open keys an exposure joining in ROLE locks."""
+    if node is None:
+        return ()
+    if not isinstance(node, dict):
+        ctx.problem("locks", f"expected a mapping role -> key names, got {node!r}")
+        return ()
+    by_name = {r.name: r for r in roles}
+    locked = {k.name for k in keys if k.lock}
+    out = []
+    for role, names in node.items():
+        names = tuple(_as_tuple(names))
+        if role not in by_name:
+            ctx.problem(f"locks({role})", f"unknown role {role!r}")
+        elif product != "per_group" or by_name[role].joins != "same_obs_num":
+            ctx.problem(f"locks({role})", "only a role that joins 'same_obs_num' of a "
+                                          "per_group rule locks keys")
+        for key in names:
+            if key not in locked:
+                ctx.problem(f"locks({role})", f"unknown key {key!r}")
+        out.append((role, names))
+    return tuple(out)
 
 
 def parse_rule_file(path: str | Path, first_index: int = 0, text: str | None = None,

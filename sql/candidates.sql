@@ -116,6 +116,16 @@ FROM runs_all AS r JOIN pool AS p ON p.pool_id = r.pool_id
 WHERE r.cand_kind = 'discover' OR contains(p.asn_candidate, r.cand_id)
 ORDER BY r.run, p.pos;
 
+-- name: undefined_exptype
+-- Rows of some run whose base exposure type cannot be determined (spec 7.1 step 2:
+-- exp_type undefined and pntgtype not naming a non-science type). The reference stops on
+-- the first such row it processes (LookupError); the first few, in pool order.
+SELECT p.pool_id, d.lineno, d.pos, d.filename
+FROM pool_defined AS d JOIN pool AS p ON p.pos = d.pos
+WHERE d.base_exptype IS NULL AND d.pos IN (SELECT pos FROM run_rows_all)
+ORDER BY d.pos
+LIMIT 3;
+
 -- name: runs
 -- The runs of pool units $first to $last.
 CREATE OR REPLACE TABLE runs AS

@@ -163,3 +163,14 @@ def test_bad_delimiter(tmp_path, capsys):
     pool = write_pool(tmp_path / "p.csv", ["filename", "program", "exp_type"], [["a", "1", "x"]])
     assert main(["generate", str(pool), "-d", "#", "-p", str(tmp_path / "o")]) == 2
     assert "delimiter" in capsys.readouterr().err
+
+
+def test_row_without_exposure_type(tmp_path, capsys):
+    # asn_generate stops on it (spec 7.1); --skip-undefined-exptype leaves it out
+    pool = write_pool(tmp_path / "p.csv", ["filename", "program", "exp_type", "asn_candidate"],
+                      [["a.fits", "1", "null", "[('o001', 'observation')]"]])
+    assert main(["generate", str(pool), "-p", str(tmp_path / "o"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "line 2 (row 1, a.fits): exp_type is undefined" in err and len(err.splitlines()) == 1
+    assert main(["generate", str(pool), "-p", str(tmp_path / "o"), "-q",
+                 "--skip-undefined-exptype"]) == 0

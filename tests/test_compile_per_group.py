@@ -81,3 +81,45 @@ def test_the_vocabulary_decides_which_runs_and_associations_are_read():
     assert len(run(rule_sql(valid), ROWS)) == 4                 # JWST knows neither test
     text = rule_sql(valid, vocabulary=mine, finalized=False)
     assert "'mosaic'" not in text and "'psf'" not in text
+
+
+def _locking_rule(locks=()):
+    import dataclasses
+
+    # as at Level 3, the rule's keys apply to its science role only
+    obs = rule(keys=[Key("program", ("program",)),
+                     Key("opt_elem", ("filter",), roles=("science",)),
+                     Key("opt_elem2", ("pupil",), optional=True, roles=("science",))],
+               record=[Key("obs_num", ("obs_num",), lock=False)],
+               roles=[Role("science", when=ExptypeTest(("science",), base=True)),
+                      Role("target_acquisition", joins="same_obs_num", creates=False,
+                           when=ExptypeTest(("target_acquisition",), base=True))])
+    return dataclasses.replace(obs, locks=locks)
+
+
+LOCK_ROWS = [row(0), row(1, base="target_acquisition", pupil="p9"), row(2, pupil="p1")]
+
+
+def test_a_locking_role_locks_an_open_key():
+    # spec 3.5: the acquisition (row 1) locks the open opt_elem2 of row 0's association
+    # to p9, so row 2 (p1) starts its own; the acquisition's value names the first
+    rule = _locking_rule(locks=(("target_acquisition", ("opt_elem2",)),))
+    assert Cte.LOCKED_VECTORS in ctes(compile_rule(rule))
+    rows = [ResultRow(*r) for r in run(rule_sql(rule), LOCK_ROWS)]
+    assert [(r.gid, r.created, r.pos, r.role) for r in rows] == [
+        (1, 0, 0, "science"), (1, 0, 1, "target_acquisition"), (2, 2, 2, "science")]
+    assert decode_found(rows[0].found)["opt_elem2"] == ["p9"]
+    assert decode_found(rows[2].found)["opt_elem2"] == ["p1"]
+
+
+def test_without_locks_the_acquisition_leaves_keys_open():
+    rows = [ResultRow(*r) for r in run(rule_sql(_locking_rule()), LOCK_ROWS)]
+    assert [(r.gid, r.created, r.pos, r.role) for r in rows] == [
+        (1, 0, 0, "science"), (1, 0, 1, "target_acquisition"), (1, 0, 2, "science")]
+    assert decode_found(rows[0].found)["opt_elem2"] == ["p1"]
+
+
+def test_a_key_defined_before_the_acquisition_is_not_locked_again():
+    rule = _locking_rule(locks=(("target_acquisition", ("opt_elem2",)),))
+    rows = [ResultRow(*r) for r in run(rule_sql(rule), [row(0, pupil="p1"), *LOCK_ROWS[1:]])]
+    assert [(r.gid, r.pos) for r in rows] == [(1, 0), (1, 1), (1, 2)]

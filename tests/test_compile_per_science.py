@@ -77,3 +77,47 @@ def test_roles_must_own_or_attach():
         compile_rule(dataclasses.replace(science_rule(), roles=(background(),)))
     with pytest.raises(CompileError, match="per_science"):
         compile_rule(dataclasses.replace(science_rule(), roles=(SCIENCE, Role("x"))))
+
+
+def _two_role_rule(**attach) -> object:
+    """Science owns; a science exposure may also attach (as ``extra``) to another one."""
+    extra = Role("extra", when=ExptypeTest(("science",), base=True), joins="all",
+                 creates=False, **attach)
+    return dataclasses.replace(
+        science_rule(), keys=(Key("program", ("program",)), Key("filter", ("filter",))),
+        roles=(SCIENCE, extra))
+
+
+TWO_ROLE_ROWS = [row(1, filter="a"), row(2, filter="a"), row(3, filter="b")]
+
+
+def test_a_row_an_earlier_association_accepts_starts_none():
+    # spec 5.2 step 2: row 2 is accepted (as extra) by row 1's association, so it starts
+    # no association of its own; row 3 (another filter) is accepted by none
+    assert members(_two_role_rule(), TWO_ROLE_ROWS) == [
+        (1, 1, 1, "science", 0), (1, 1, 2, "extra", 0), (3, 3, 3, "science", 0)]
+
+
+def test_a_role_that_reports_no_match_does_not_stop_creation():
+    # force_match: row 2 joins row 1's association but still starts its own
+    assert members(_two_role_rule(reports_match=False), TWO_ROLE_ROWS) == [
+        (1, 1, 1, "science", 0), (1, 1, 2, "extra", 0), (2, 2, 2, "science", 0),
+        (3, 3, 3, "science", 0)]
+
+
+def test_alternative_owner_roles_and_keys_that_start_open():
+    # the first own role a row satisfies starts its association: row 1 has no filter, so
+    # it fails `science` and owns through `science_obs`; there the filter (a key of
+    # science and background only) starts open and locks to the first background (row 2),
+    # so row 3 (another filter) joins neither association
+    science_obs = Role("science_obs", when=ExptypeTest(("science",), base=True), joins="own")
+    rule = dataclasses.replace(
+        science_rule(),
+        keys=(Key("program", ("program",)),
+              Key("filter", ("filter",), roles=("science", "background"))),
+        roles=(SCIENCE, background(), science_obs))
+    rows = [row(0, filter="a"), row(1, filter=None), row(2, base="background", filter="a"),
+            row(3, base="background", filter="b")]
+    assert members(rule, rows) == [
+        (0, 0, 0, "science", 0), (0, 0, 2, "background", 0),
+        (1, 1, 1, "science_obs", 0), (1, 1, 2, "background", 0)]

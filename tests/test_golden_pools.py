@@ -19,14 +19,6 @@ CASES = Path(__file__).parent / "golden" / "pools"
 
 #: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
 XFAIL = {
-    "lrs_taconfirm_no_mode": "issue 16: MIRI LRS TA-confirm science without a mode",
-    "lock_in_failed_branch": "issue 16: locks set inside a failing branch persist",
-    "two_roles_one_rule": "issue 16: an exposure that can take two roles in one rule",
-    "ta_before_nod_background": "fuzzer: a target acquisition is re-offered to Level-2 "
-                                "associations too (NONSCIENCE pass) and joins a MIRI LRS nod "
-                                "association as a background would",
-    "undefined_exp_type": "fuzzer: the reference stops on a row with no exp_type (spec 7.1); "
-                          "asnsql skips the row",
 }
 
 
@@ -66,3 +58,11 @@ def test_golden_pool(case, tmp_path):
         if entry.get("ordered", True):
             order = [[m["expname"], m["exptype"]] for m in product["members"]]
             assert order == entry["members"], f"member order of {entry['file']}"
+
+
+def test_rows_without_exposure_type_are_skipped_on_request():
+    pool = CASES / "undefined_exp_type" / "pool.csv"
+    with pytest.raises(AsnsqlError, match=r"line 2 \(row 1, jw_00001_uncal.fits\): exp_type "
+                                          r"is undefined"):
+        generate(pool, version_id="v0")
+    assert generate(pool, version_id="v0", skip_undefined_exptype=True) == []

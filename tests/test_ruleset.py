@@ -72,6 +72,9 @@ rules:
       - {name: k, attr: filter, match: "(?<=x)y"}
     members:
       - {role: science, joins: sideways}
+      - {role: other, joins: own, reports_match: false}
+      - {role: more, joins: all, reports_match: maybe}
+    locks: {science: [k], ghost: [nokey]}
   - name: Asn_Bad
     asn_type: image3
 """)
@@ -81,7 +84,11 @@ rules:
     text = "\n".join(problems)
     for expected in ["unknown field 'colour'", "unknown value 'level9'", "not_a_column",
                      "frobnicate", "bad regular expression '(open'", "is_magic",
-                     "look-around", "unknown join 'sideways'", "defined twice"]:
+                     "look-around", "unknown join 'sideways'", "defined twice",
+                     "only a role that joins 'all' can report no match",
+                     "expected true or false, got 'maybe'",
+                     "only a role that joins 'same_obs_num' of a per_group rule locks keys",
+                     "unknown role 'ghost'", "unknown key 'nokey'"]:
         assert expected in text, expected
     assert all(p.startswith(str(path)) for p in problems)
     assert all("rule Asn_Bad" in p for p in problems)

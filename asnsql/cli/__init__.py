@@ -183,6 +183,9 @@ def _print_timings(timings: dict[str, float] | None) -> None:
               help="Also print the time each phase took (on stderr).")
 @click.option("-D", "--debug", is_flag=True,
               help="As -v, and on an error print its full text and the Python traceback.")
+@click.option("--skip-undefined-exptype", is_flag=True,
+              help="Leave out rows without exp_type (and no non-science pntgtype) instead "
+                   "of stopping as asn_generate does.")
 @click.option("--per-pool-algorithm", is_flag=True,
               help="Accepted for asn_generate compatibility; changes nothing (see the note).")
 @click.option("--engine", "run_on", type=click.Choice(["duckdb", "spark"]), default="duckdb",
@@ -197,7 +200,8 @@ def _print_timings(timings: dict[str, float] | None) -> None:
 def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, delimiter,
              pool_format, dms, no_finalize, merge, no_merge, save_orphans,
              orphans_whole_pool, rule_files, ignore_default, fmt, by_program, database,
-             quiet, verbose, debug, per_pool_algorithm, run_on, master):
+             quiet, verbose, debug, skip_undefined_exptype, per_pool_algorithm, run_on,
+             master):
     """Generate associations from POOL and write them into PATH.
 
     Options follow asn_generate (jwst 3.0.0). Without -i, --discover or --all-candidates,
@@ -225,7 +229,8 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
     timings = {} if (verbose or debug) else None
     options = Options(ids=list(ids) or None, discover=discover, all_candidates=all_candidates,
                       dms=dms, version_id=version_id, finalize=not no_finalize, merge=merge,
-                      delimiter=delimiter, pool_format=pool_format, split_programs=by_program)
+                      delimiter=delimiter, pool_format=pool_format, split_programs=by_program,
+                      skip_undefined_exptype=skip_undefined_exptype)
     if run_on == "spark":
         if dry_run or save_orphans or database or fmt not in ("json", "parquet"):
             raise click.UsageError("--engine spark writes Parquet tables only: no --dry-run, "

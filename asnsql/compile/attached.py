@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from ..model import Role
 from . import exprs as x
 from .layout import Cte
 from .rows import RuleQuery
+
+
+def not_containing_owner(q: RuleQuery, role: Role, row: str, assoc: str) -> exp.Expression:
+    """The row's value of the role's ``not_containing_owner`` column does not contain the
+    association owner's: the reference's ``((?!X).)*`` with X the owner's locked value
+    (before any owner the value reads "None")."""
+    column = q.layout.owner_value(role.not_containing_owner)
+    owner = exp.func("coalesce", x.col(column, assoc), x.lit("none"))
+    return x.not_(exp.func("contains", exp.Lower(this=x.col(column, row)),
+                           exp.Lower(this=owner)))
 
 
 def _can_attach(q: RuleQuery, i: int, row: str, assoc: str) -> exp.Expression:
@@ -16,12 +27,7 @@ def _can_attach(q: RuleQuery, i: int, row: str, assoc: str) -> exp.Expression:
     cond = [x.col(q.layout.role_ok(i), row), q.compatible(row, assoc, role),
             exp.NEQ(this=x.col("pos", row), expression=x.col("gid", assoc))]
     if role.not_containing_owner:
-        # The reference's "((?!X).)*" with X the owner's locked value; before any owner
-        # the value reads "None".
-        column = q.layout.owner_value(role.not_containing_owner)
-        owner = exp.func("coalesce", x.col(column, assoc), x.lit("none"))
-        cond.append(x.not_(exp.func("contains", exp.Lower(this=x.col(column, row)),
-                                    exp.Lower(this=owner))))
+        cond.append(not_containing_owner(q, role, row, assoc))
     if role.replay == "none":
         # Without a replay of its own, an exposure joins associations created after it
         # only when its first role is replayed.
@@ -62,6 +68,9 @@ def _first_attached_lock(q: RuleQuery, key_index: int) -> exp.Expression:
                                      exp.Ordered(this=x.col("pos"))]),
         spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                             end="UNBOUNDED", end_side="FOLLOWING"))
+    if key.optional:
+        # an exposure without a value joins whatever the lock
+        return x.or_(x.not_(applies), x.is_null(x.col(column)), x.eq(x.col(column), first))
     return x.or_(x.not_(applies), x.eq(x.col(column), first))
 
 

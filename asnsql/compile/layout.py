@@ -37,6 +37,14 @@ class Cte:
     PARTITIONS = "partitions"
     #: maximal vectors with their creation row (a subquery)
     DATED = "dated"
+    #: key vectors as target acquisitions lock their open keys (``locks``)
+    LOCKED_VECTORS = "locked_vectors"
+    #: the key vectors of the rows and of the locks together
+    ALL_VECTORS = "all_vectors"
+    #: a locking row (an alias)
+    LOCKER = "locker"
+    #: a row forming an association (an alias)
+    FORMER = "former"
     #: members through group roles
     GROUP_MEMBERS = "group_members"
     #: observation numbers of each association's members
@@ -50,6 +58,8 @@ class Cte:
     FIRST_ROLES = "first_roles"
     #: rows whose first role is the owner role
     OWNERS = "owners"
+    #: an owner at an earlier row, whose association may accept a later one (an alias)
+    EARLIER_OWNER = "earlier_owner"
     #: first creating attached row of each partition of fixed keys
     FIRST_ATTACHED = "first_attached"
     #: an association per owner
@@ -104,6 +114,8 @@ class Layout:
         Indexes of the keys defined on every eligible row (equality join keys).
     loose : tuple of int
         Indexes of the other keys (wildcards where undefined or not applying).
+    lockers : tuple of tuple of int
+        Per key, the indexes of the roles that lock it when open (the rule's ``locks``).
     """
 
     keys: tuple[Key, ...]
@@ -111,6 +123,7 @@ class Layout:
     roles: tuple[Role, ...]
     fixed: tuple[int, ...]
     loose: tuple[int, ...]
+    lockers: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def of(cls, rule: Rule) -> "Layout":
@@ -125,9 +138,13 @@ class Layout:
             raise CompileError(f"rule {rule.name} makes no associations (product: "
                                f"{rule.product})")
         keys = tuple(k for k in rule.keys if k.lock)
+        names = [r.name for r in rule.roles]
+        lockers = tuple(tuple(names.index(role) for role, locked in rule.locks
+                              if k.name in locked) for k in keys)
         return cls(keys=keys, records=tuple(rule.record), roles=tuple(rule.roles),
                    fixed=tuple(i for i, k in enumerate(keys) if is_fixed(k)),
-                   loose=tuple(i for i, k in enumerate(keys) if not is_fixed(k)))
+                   loose=tuple(i for i, k in enumerate(keys) if not is_fixed(k)),
+                   lockers=lockers)
 
     # --- column names -----------------------------------------------------------------------
 
@@ -167,6 +184,10 @@ class Layout:
     def roles_of_key(self, key: Key) -> list[int]:
         """Indexes of the roles a key applies to."""
         return [j for j, r in enumerate(self.roles) if applies(key, r)]
+
+    def locked_keys(self) -> list[int]:
+        """Indexes of the loose keys some role locks when open (the rule's ``locks``)."""
+        return [i for i in self.loose if self.lockers and self.lockers[i]]
 
     def role_keys(self, role: Role) -> list[Key]:
         """The keys that apply to ``role`` only (not to every role)."""

@@ -20,8 +20,10 @@ def _found_sources(q: RuleQuery) -> dict[str, list[tuple[str, list[int], bool]]]
     layout = q.layout
     named: dict[str, list] = {}
     for i, key in enumerate(layout.keys):
+        # a role that locks the key gives its value where the lock held (per_group)
+        lockers = list(layout.lockers[i]) if layout.lockers else []
         named.setdefault(key.name, []).append(
-            (layout.key_value(i), layout.roles_of_key(key), i in layout.fixed))
+            (layout.key_value(i), layout.roles_of_key(key) + lockers, i in layout.fixed))
     for i, key in enumerate(layout.records):
         named.setdefault(key.name, []).append(
             (layout.record_value(i), layout.roles_of_key(key), False))

@@ -32,9 +32,78 @@ def _key_vectors(q: RuleQuery, forms: exp.Expression) -> exp.Select:
             .group_by(x.col("run"), *q.key_columns(all_keys), copy=False))
 
 
-def _maximal_vectors(q: RuleQuery) -> exp.Select:
+def _obs_record(q: RuleQuery) -> str:
+    """The column of the ``obs_num`` record (``same_obs_num`` roles need one)."""
+    records = [i for i, k in enumerate(q.layout.records) if k.name == "obs_num"]
+    if not records:
+        raise CompileError(f"rule {q.rule.name}: joins 'same_obs_num' needs a record "
+                           "named obs_num")
+    return q.layout.record_value(records[0])
+
+
+def _locked_vectors(q: RuleQuery, creating: list[int]) -> exp.Select:
+    """The key vectors of associations whose open keys a row of a locking role locks
+    (the rule's ``locks``; spec 3.5): the locker joins in the main pass (a member of its
+    observation precedes it) and no member before it defined the key. The association
+    keeps the locker's value: later rows with another value form their own."""
+    layout = q.layout
+    vec, locker, former = Cte.KEY_VECTORS, Cte.LOCKER, Cte.FORMER
+    locked = layout.locked_keys()
+    lock_roles = sorted({j for i in locked for j in layout.lockers[i]})
+    compatible = [x.paren(x.or_(x.is_null(x.col(layout.key_value(i), former)),
+                                x.is_null(x.col(layout.key_value(i), vec)),
+                                q.same_key(i, former, vec))) for i in layout.loose]
+
+    def member_before(*more: exp.Expression) -> exp.Expression:
+        """A row of the vector's association precedes the locker (and meets ``more``)."""
+        return exp.Exists(this=exp.select(x.num(1))
+                          .from_(x.table(Cte.ROLE_ROWS, former), copy=False)
+                          .where(x.and_(q.fixed_join(former, vec),
+                                        x.paren(x.or_(*[x.col(layout.role_ok(i), former)
+                                                        for i in creating])),
+                                        *[c.copy() for c in compatible],
+                                        exp.LT(this=x.col("pos", former),
+                                               expression=x.col("pos", locker)),
+                                        *more), copy=False))
+
+    def opens(i: int) -> exp.Expression:
+        value = layout.key_value(i)
+        return x.and_(x.is_null(x.col(value, vec)), x.not_null(x.col(value, locker)),
+                      x.not_(member_before(x.not_null(x.col(value, former)))))
+
+    columns = []
+    for i in range(len(layout.keys)):
+        names = [layout.key_value(i)] + ([layout.key_source(i)]
+                                         if layout.key_has_source(i) else [])
+        for name in names:
+            column = x.col(name, vec)
+            if i in locked:
+                column = x.case((opens(i), x.col(name, locker)), default=column)
+            columns.append(x.alias(column, name))
+    same_obs = x.eq(x.col(_obs_record(q), former), x.col("obs_num_value", locker))
+    return (exp.select(x.col("run", vec), *columns, x.col("first_pos", vec))
+            .from_(vec, copy=False)
+            .join(x.table(Cte.ROLE_ROWS, locker), on=q.fixed_join(locker, vec), copy=False)
+            .where(x.and_(x.paren(x.or_(*[x.col(layout.role_ok(j), locker)
+                                          for j in lock_roles])),
+                          member_before(same_obs), x.paren(x.or_(*[opens(i) for i in locked]))),
+                   copy=False))
+
+
+def _all_vectors(q: RuleQuery) -> exp.Select:
+    """The rows' key vectors and the locked ones, each at its first row."""
+    keys = q.key_columns(range(len(q.layout.keys)))
+    both = exp.union(exp.select("*").from_(Cte.KEY_VECTORS, copy=False),
+                     exp.select("*").from_(Cte.LOCKED_VECTORS, copy=False), distinct=False)
+    return (exp.select(x.col("run"), *keys,
+                       x.alias(exp.Min(this=x.col("first_pos")), "first_pos"))
+            .from_(exp.alias_(exp.Subquery(this=both), "v"), copy=False)
+            .group_by(x.col("run"), *[k.copy() for k in keys], copy=False))
+
+
+def _maximal_vectors(q: RuleQuery, vectors: str = Cte.KEY_VECTORS) -> exp.Select:
     """The key vectors that no other vector refines."""
-    vectors, other = Cte.KEY_VECTORS, Cte.OTHER_VECTOR
+    other = Cte.OTHER_VECTOR
     if not q.layout.loose:
         return exp.select("*").from_(vectors, copy=False)
     refines, more = [], []
@@ -79,12 +148,14 @@ def _associations(q: RuleQuery) -> exp.Select:
 
 
 def _members_in(q: RuleQuery, roles: list[int], role_index: exp.Expression,
-                *more_of: exp.Expression) -> exp.Select:
-    """Rows joining the associations in one of ``roles`` (the first such role)."""
+                *more_of: exp.Expression, values: list[exp.Expression] | None = None
+                ) -> exp.Select:
+    """Rows joining the associations in one of ``roles`` (the first such role); their
+    key and record ``values`` (default: the row's)."""
     rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
     parts = [x.paren(q.can_join(i, rows, asns, *[m.copy() for m in more_of])) for i in roles]
     query = (exp.select(x.col("run", asns), x.col("gid", asns), x.col("pos", rows),
-                        x.col("exptype", rows), *q.value_columns(rows),
+                        x.col("exptype", rows), *(values or q.value_columns(rows)),
                         x.alias(role_index, "role_index"))
              .from_(asns, copy=False).join(rows, on=q.fixed_join(rows, asns), copy=False)
              .where(x.or_(*parts), copy=False))
@@ -107,11 +178,7 @@ def _observation_members(q: RuleQuery, obs_roles: list[int]) -> list[tuple[str, 
     rows joining it through them; then every member in its first role."""
     rows, asns, obs = Cte.ROLE_ROWS, Cte.ASSOCIATIONS, Cte.OBSERVATIONS
     group_members = Cte.GROUP_MEMBERS
-    records = [i for i, k in enumerate(q.layout.records) if k.name == "obs_num"]
-    if not records:
-        raise CompileError(f"rule {q.rule.name}: joins 'same_obs_num' needs a record "
-                           "named obs_num")
-    r = q.layout.record_value(records[0])
+    r = _obs_record(q)
     observations = (exp.select(x.col("gid", group_members),
                                x.alias(x.col(r, rows), "observation"))
                     .distinct(copy=False).from_(group_members, copy=False)
@@ -124,7 +191,13 @@ def _observation_members(q: RuleQuery, obs_roles: list[int]) -> list[tuple[str, 
     same_obs = exp.Exists(this=exp.select(x.num(1)).from_(obs, copy=False).where(x.and_(
         x.eq(x.col("gid", obs), x.col("gid", asns)),
         x.eq(x.col("observation", obs), x.col("obs_num_value", rows))), copy=False))
-    obs_members = _members_in(q, obs_roles, q.role_index_case(rows, obs_roles), same_obs)
+    values = q.value_columns(rows)
+    for i in q.layout.locked_keys():
+        # a locking row's value counts where the association holds it (the lock)
+        name = q.layout.key_value(i)
+        values[i] = x.alias(x.case((q.same_key(i, rows, asns), x.col(name, rows))), name)
+    obs_members = _members_in(q, obs_roles, q.role_index_case(rows, obs_roles), same_obs,
+                              values=values)
     both = exp.union(exp.select("*").from_(group_members, copy=False),
                      exp.select("*").from_(Cte.OBS_MEMBERS, copy=False), distinct=False)
     first_role = exp.Window(this=exp.RowNumber(),
@@ -152,7 +225,13 @@ def per_group(q: RuleQuery) -> exp.Select:
         raise CompileError(f"rule {q.rule.name}: no role can start an association")
     forms = x.or_(*[x.col(layout.role_ok(i)) for i in creating])
     ctes = [(Cte.RULE_ROWS, q.rule_rows()), (Cte.ROLE_ROWS, q.role_rows()),
-            (Cte.KEY_VECTORS, _key_vectors(q, forms)), (Cte.MAXIMAL_VECTORS, _maximal_vectors(q)),
+            (Cte.KEY_VECTORS, _key_vectors(q, forms))]
+    vectors = Cte.KEY_VECTORS
+    if layout.locked_keys():
+        ctes += [(Cte.LOCKED_VECTORS, _locked_vectors(q, creating)),
+                 (Cte.ALL_VECTORS, _all_vectors(q))]
+        vectors = Cte.ALL_VECTORS
+    ctes += [(Cte.MAXIMAL_VECTORS, _maximal_vectors(q, vectors)),
             (Cte.PARTITIONS, _partitions(q, forms)),
             (Cte.ASSOCIATIONS, _associations(q)),
             (Cte.GROUP_MEMBERS, _group_members(q, group_roles))]

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from ..errors import CompileError
 from . import exprs as x
-from .attached import attached_members
+from .attached import attached_members, not_containing_owner
 from .layout import Cte, applies
 from .output import result_select
 from .rows import RuleQuery
@@ -30,9 +30,71 @@ def _first_roles(q: RuleQuery) -> exp.Select:
                       x.alias(first_phase, "first_phase")).from_(Cte.ROLE_ROWS, copy=False)
 
 
-def _owners(own: list[int]) -> exp.Select:
-    """The rows whose first role is the owner role: one association each."""
+def _owner_key_value(q: RuleQuery, k: int, table: str, own: list[int],
+                     name: str | None = None) -> exp.Expression:
+    """An owner's value of key ``k`` (or of its column ``name``) as its association's
+    key: the value when the key applies to the owner's role, else NULL (the key starts
+    open and locks to the first attached member it applies to)."""
+    layout = q.layout
+    value = x.col(name or layout.key_value(k), table)
+    roles = [i for i in own if applies(layout.keys[k], layout.roles[i])]
+    if roles == own:
+        return value
+    if not roles:
+        return exp.cast(exp.Null(), "VARCHAR")
+    return x.case((exp.In(this=x.col("first_role", table),
+                          expressions=[x.num(i) for i in roles]), value))
+
+
+def _accepted_earlier(q: RuleQuery, own: list[int], accepting: list[int]) -> exp.Expression:
+    """The row (``first_roles``) is accepted, through one of the ``accepting`` roles, by
+    the association of an owner at an earlier row (spec 5.2 step 2).
+
+    The earlier association's keys are its owner's values (:func:`_owner_key_value`); it already
+    holds its science exposure, so only the attach roles can accept the row. An earlier
+    owner that was itself accepted is still counted (chains of such rows are not
+    followed).
+    """
+    row, earlier = Cte.FIRST_ROLES, Cte.EARLIER_OWNER
+    layout = q.layout
+    through = []
+    for i in accepting:
+        role = layout.roles[i]
+        cond = [x.col(layout.role_ok(i), row)]
+        for k in layout.loose:
+            if not applies(layout.keys[k], role):
+                continue
+            value = _owner_key_value(q, k, earlier, own)
+            if isinstance(value, exp.Cast):
+                continue  # open in every earlier association
+            same = x.eq(x.col(layout.key_value(k), row), value.copy())
+            if layout.key_has_source(k):
+                source = layout.key_source(k)
+                same = x.and_(same, x.eq(x.col(source, row),
+                                         _owner_key_value(q, k, earlier, own, source)))
+            cond.append(x.paren(x.or_(x.is_null(x.col(layout.key_value(k), row)),
+                                      x.is_null(value), same)))
+        if role.not_containing_owner:
+            cond.append(not_containing_owner(q, role, row, earlier))
+        through.append(x.paren(x.and_(*cond)))
+    is_owner = exp.In(this=x.col("first_role", earlier), expressions=[x.num(i) for i in own])
+    return exp.Exists(this=exp.select(x.num(1))
+                      .from_(x.table(Cte.FIRST_ROLES, earlier), copy=False)
+                      .where(x.and_(q.fixed_join(row, earlier), is_owner,
+                                    exp.LT(this=x.col("pos", earlier),
+                                           expression=x.col("pos", row)),
+                                    x.paren(x.or_(*through))), copy=False))
+
+
+def _owners(q: RuleQuery, own: list[int]) -> exp.Select:
+    """The rows whose first role is the owner role: one association each, unless an
+    earlier association accepts the row through an attach role after the owner role
+    that reports its match (:func:`_accepted_earlier`)."""
     is_owner = exp.In(this=x.col("first_role"), expressions=[x.num(i) for i in own])
+    accepting = [i for i, r in enumerate(q.layout.roles)
+                 if i > own[0] and r.joins == "all" and r.reports_match]
+    if accepting:
+        is_owner = x.and_(is_owner, x.not_(_accepted_earlier(q, own, accepting)))
     return exp.select("*").from_(Cte.FIRST_ROLES, copy=False).where(is_owner, copy=False)
 
 
@@ -51,9 +113,9 @@ def _first_attached(q: RuleQuery, creating: list[int]) -> exp.Select:
             .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
 
 
-def _vectors(q: RuleQuery, owner_keys: list[int]):
-    """The loose key columns of an owned association (the owner's values of its keys,
-    NULL for the others) and of an orphan one (all NULL), by name."""
+def _vectors(q: RuleQuery, own: list[int]):
+    """The loose key columns of an owned association (the owner's values of the keys of
+    its role, NULL for the others) and of an orphan one (all NULL), by name."""
     layout, owners = q.layout, Cte.OWNERS
     null = exp.cast(exp.Null(), "VARCHAR")
     vector, orphan = [], []
@@ -61,7 +123,7 @@ def _vectors(q: RuleQuery, owner_keys: list[int]):
         names = [layout.key_value(i)] + ([layout.key_source(i)] if layout.key_has_source(i)
                                          else [])
         for name in names:
-            vector.append(x.alias(x.col(name, owners) if i in owner_keys else null.copy(), name))
+            vector.append(x.alias(_owner_key_value(q, i, owners, own, name), name))
             orphan.append(x.alias(null.copy(), name))
     return vector, orphan
 
@@ -148,14 +210,15 @@ def per_science(q: RuleQuery) -> exp.Select:
     if unknown or not own:
         raise CompileError(f"rule {q.rule.name}: per_science rules take one role joining "
                            f"'own' and roles joining 'all', not {unknown}")
-    own_role = layout.roles[own[0]]
-    owner_keys = [i for i, k in enumerate(layout.keys) if applies(k, own_role)]
+    # keys that some owner role lacks lock to the first attached member they apply to
     attach_only = [i for i, k in enumerate(layout.keys)
-                   if not applies(k, own_role) and k.roles]
-    creating = [i for i in attach if layout.roles[i].creates]
-    vector, orphan_vector = _vectors(q, owner_keys)
+                   if k.roles and not all(applies(k, layout.roles[j]) for j in own)]
+    # a role that reports no match (force_match) cannot start an association either
+    creating = [i for i in attach if layout.roles[i].creates and layout.roles[i].reports_match]
+    vector, orphan_vector = _vectors(q, own)
     ctes = [(Cte.RULE_ROWS, q.rule_rows()), (Cte.ROLE_ROWS, q.role_rows()),
-            (Cte.FIRST_ROLES, _first_roles(q)), (Cte.OWNERS, _owners(own)),
+            (Cte.FIRST_ROLES, _first_roles(q)),
+            (Cte.OWNERS, _owners(q, own)),
             (Cte.FIRST_ATTACHED, _first_attached(q, creating)),
             (Cte.OWNED, _owned(q, vector)), (Cte.ORPHANS, _orphans(q, orphan_vector)),
             (Cte.ASSOCIATIONS, _associations(q, vector))]

@@ -85,7 +85,8 @@ class RuleQuery:
         roles only join associations these made."""
         roles = self.layout.roles
         if self.rule.product == "per_science":
-            return [r for r in roles if r.joins == "own" or (r.joins == "all" and r.creates)]
+            return [r for r in roles if r.joins == "own"
+                    or (r.joins == "all" and r.creates and r.reports_match)]
         return [r for r in roles if r.joins == "group" and r.creates]
 
     def valid_runs(self) -> exp.Expression | None:

@@ -272,16 +272,6 @@ SELECT
         )
       )
       OR (
-        (
-          NOT (
-            COALESCE("cand_type" IN ('background'), FALSE)
-          )
-        )
-        AND (
-          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
-        )
-      )
-      OR (
         COALESCE("exp_type" = 'mir_taconfirm', FALSE)
         AND NOT (
           COALESCE("cand_type" IN ('background'), FALSE)
@@ -913,6 +903,18 @@ SELECT
         AND (
           NOT COALESCE("filter", "band") IS NULL
         )
+        AND (
+          NOT "exp_type" IS NULL
+          AND COALESCE(
+            (
+              STARTS_WITH("exp_type", 'mir_lrs-slitless') OR "exp_type" = 'mir_lrs-fixedslit'
+            ),
+            FALSE
+          )
+        )
+      )
+      OR (
+        COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
         AND (
           NOT "exp_type" IS NULL
           AND COALESCE(

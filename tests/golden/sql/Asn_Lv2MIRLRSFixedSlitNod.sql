@@ -32,11 +32,21 @@ WITH rule_rows AS (
       NOT "patt_num" IS NULL
     ) AS ok1_background,
     (
+      COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+      AND COALESCE("patttype" = 'along-slit-nod', FALSE)
+      AND NOT (
+        COALESCE("cand_type" IN ('background'), FALSE)
+      )
+    )
+    AND (
+      NOT "patt_num" IS NULL
+    ) AS ok2_background_acq,
+    (
       COALESCE("exp_type" = 'mir_taconfirm', FALSE)
       AND NOT (
         COALESCE("cand_type" IN ('background'), FALSE)
       )
-    ) AS ok2_target_acquisition,
+    ) AS ok3_target_acquisition,
     "patt_num" AS owner_patt_num
   FROM run_items
   WHERE
@@ -68,6 +78,15 @@ WITH rule_rows AS (
         )
       )
       OR (
+        (
+          COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+          AND COALESCE("patttype" = 'along-slit-nod', FALSE)
+        )
+        AND (
+          NOT "patt_num" IS NULL
+        )
+      )
+      OR (
         COALESCE("exp_type" = 'mir_taconfirm', FALSE)
       )
     )
@@ -77,7 +96,10 @@ WITH rule_rows AS (
     *
   FROM rule_rows
   WHERE
-    "ok0_science" OR "ok1_background" OR "ok2_target_acquisition"
+    "ok0_science"
+    OR "ok1_background"
+    OR "ok2_background_acq"
+    OR "ok3_target_acquisition"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
 ), first_roles AS (
@@ -88,15 +110,19 @@ WITH rule_rows AS (
       THEN 0
       WHEN "ok1_background"
       THEN 1
-      WHEN "ok2_target_acquisition"
+      WHEN "ok2_background_acq"
       THEN 2
+      WHEN "ok3_target_acquisition"
+      THEN 3
     END AS first_role,
     CASE
       WHEN "ok0_science"
       THEN 1
       WHEN "ok1_background"
       THEN 0
-      WHEN "ok2_target_acquisition"
+      WHEN "ok2_background_acq"
+      THEN 2
+      WHEN "ok3_target_acquisition"
       THEN 2
     END AS first_phase
   FROM role_rows
@@ -106,6 +132,30 @@ WITH rule_rows AS (
   FROM first_roles
   WHERE
     "first_role" IN (0)
+    AND NOT (
+      EXISTS(
+        SELECT
+          1
+        FROM first_roles AS earlier_owner
+        WHERE
+          (
+            "first_roles"."run" = "earlier_owner"."run"
+            AND "first_roles"."key0_program" = "earlier_owner"."key0_program"
+          )
+          AND "earlier_owner"."first_role" IN (0)
+          AND "earlier_owner"."pos" < "first_roles"."pos"
+          AND (
+            (
+              "first_roles"."ok3_target_acquisition"
+              AND (
+                "first_roles"."key1_is_tso" IS NULL
+                OR "earlier_owner"."key1_is_tso" IS NULL
+                OR "first_roles"."key1_is_tso" = "earlier_owner"."key1_is_tso"
+              )
+            )
+          )
+      )
+    )
 ), first_attached AS (
   SELECT
     "run",
@@ -114,7 +164,7 @@ WITH rule_rows AS (
     ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM first_roles
   WHERE
-    "first_role" IN (1, 2)
+    "first_role" IN (3)
   GROUP BY
     "run",
     "key0_program"
@@ -201,7 +251,7 @@ WITH rule_rows AS (
     *
   FROM first_roles
   WHERE
-    "ok1_background" OR "ok2_target_acquisition"
+    "ok1_background" OR "ok2_background_acq" OR "ok3_target_acquisition"
 ), attach_candidates AS (
   SELECT
     "asn"."run",
@@ -243,14 +293,35 @@ WITH rule_rows AS (
         "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
       )
       THEN 1
-      WHEN "attacher"."ok2_target_acquisition"
+      WHEN "attacher"."ok2_background_acq"
+      AND (
+        (
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+        )
+        AND (
+          "attacher"."key4_is_current_patt_num" IS NULL
+          OR "asn"."key4_is_current_patt_num" IS NULL
+          OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+        )
+      )
+      AND "attacher"."pos" <> "asn"."gid"
+      AND NOT (
+        CONTAINS(
+          LOWER("attacher"."owner_patt_num"),
+          LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+        )
+      )
+      THEN 2
+      WHEN "attacher"."ok3_target_acquisition"
       AND (
         "attacher"."key1_is_tso" IS NULL
         OR "asn"."key1_is_tso" IS NULL
         OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
       )
       AND "attacher"."pos" <> "asn"."gid"
-      THEN 2
+      THEN 3
     END AS role_index,
     CASE
       WHEN "attacher"."pos" >= "asn"."created"
@@ -287,14 +358,35 @@ WITH rule_rows AS (
               "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
-            WHEN "attacher"."ok2_target_acquisition"
+            WHEN "attacher"."ok2_background_acq"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            AND NOT (
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
+            )
+            THEN 2
+            WHEN "attacher"."ok3_target_acquisition"
             AND (
               "attacher"."key1_is_tso" IS NULL
               OR "asn"."key1_is_tso" IS NULL
               OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
             AND "attacher"."pos" <> "asn"."gid"
-            THEN 2
+            THEN 3
           END = 0
           THEN 1
           WHEN CASE
@@ -327,14 +419,35 @@ WITH rule_rows AS (
               "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
-            WHEN "attacher"."ok2_target_acquisition"
+            WHEN "attacher"."ok2_background_acq"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            AND NOT (
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
+            )
+            THEN 2
+            WHEN "attacher"."ok3_target_acquisition"
             AND (
               "attacher"."key1_is_tso" IS NULL
               OR "asn"."key1_is_tso" IS NULL
               OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
             AND "attacher"."pos" <> "asn"."gid"
-            THEN 2
+            THEN 3
           END = 1
           THEN 0
           WHEN CASE
@@ -367,15 +480,97 @@ WITH rule_rows AS (
               "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
             )
             THEN 1
-            WHEN "attacher"."ok2_target_acquisition"
+            WHEN "attacher"."ok2_background_acq"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            AND NOT (
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
+            )
+            THEN 2
+            WHEN "attacher"."ok3_target_acquisition"
             AND (
               "attacher"."key1_is_tso" IS NULL
               OR "asn"."key1_is_tso" IS NULL
               OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
             )
             AND "attacher"."pos" <> "asn"."gid"
-            THEN 2
+            THEN 3
           END = 2
+          THEN 2
+          WHEN CASE
+            WHEN "attacher"."ok1_background"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
+              )
+              AND (
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            AND NOT (
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
+            )
+            AND (
+              "attacher"."pos" >= "asn"."created" OR "attacher"."first_phase" > 0
+            )
+            THEN 1
+            WHEN "attacher"."ok2_background_acq"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key4_is_current_patt_num" IS NULL
+                OR "asn"."key4_is_current_patt_num" IS NULL
+                OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            AND NOT (
+              CONTAINS(
+                LOWER("attacher"."owner_patt_num"),
+                LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+              )
+            )
+            THEN 2
+            WHEN "attacher"."ok3_target_acquisition"
+            AND (
+              "attacher"."key1_is_tso" IS NULL
+              OR "asn"."key1_is_tso" IS NULL
+              OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            THEN 3
+          END = 3
           THEN 2
           ELSE 0
         END,
@@ -418,7 +613,29 @@ WITH rule_rows AS (
       )
     )
     OR (
-      "attacher"."ok2_target_acquisition"
+      "attacher"."ok2_background_acq"
+      AND (
+        (
+          "attacher"."key1_is_tso" IS NULL
+          OR "asn"."key1_is_tso" IS NULL
+          OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+        )
+        AND (
+          "attacher"."key4_is_current_patt_num" IS NULL
+          OR "asn"."key4_is_current_patt_num" IS NULL
+          OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
+        )
+      )
+      AND "attacher"."pos" <> "asn"."gid"
+      AND NOT (
+        CONTAINS(
+          LOWER("attacher"."owner_patt_num"),
+          LOWER(COALESCE("asn"."owner_patt_num", 'none'))
+        )
+      )
+    )
+    OR (
+      "attacher"."ok3_target_acquisition"
       AND (
         "attacher"."key1_is_tso" IS NULL
         OR "asn"."key1_is_tso" IS NULL
@@ -432,9 +649,9 @@ WITH rule_rows AS (
   FROM attach_candidates
   QUALIFY
     NOT (
-      "role_index" IN (1)
+      "role_index" IN (1, 2)
     )
-    OR "key4_is_current_patt_num" = FIRST_VALUE(CASE WHEN "role_index" IN (1) THEN "key4_is_current_patt_num" END IGNORE NULLS) OVER (
+    OR "key4_is_current_patt_num" = FIRST_VALUE(CASE WHEN "role_index" IN (1, 2) THEN "key4_is_current_patt_num" END IGNORE NULLS) OVER (
       PARTITION BY "run", "gid"
       ORDER BY "phase", "pos"
       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
@@ -472,6 +689,8 @@ SELECT
     WHEN "members"."role_index" = 1
     THEN 'background'
     WHEN "members"."role_index" = 2
+    THEN 'background_acq'
+    WHEN "members"."role_index" = 3
     THEN 'target_acquisition'
   END AS role,
   CASE
@@ -495,7 +714,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2)),
+            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2, 3)),
           []
         )
       ),
@@ -523,7 +742,7 @@ JOIN (
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key4_is_current_patt_num") FILTER(WHERE
             NOT "members"."key4_is_current_patt_num" IS NULL
-            AND "members"."role_index" IN (1)),
+            AND "members"."role_index" IN (1, 2)),
           []
         )
       ),

@@ -128,70 +128,565 @@ WITH rule_rows AS (
     "key5_subarray",
     "key6_target",
     "key7_exp_type"
+), locked_vectors AS (
+  SELECT
+    "key_vectors"."run",
+    "key_vectors"."key0_program" AS key0_program,
+    "key_vectors"."key1_instrument" AS key1_instrument,
+    CASE
+      WHEN "key_vectors"."key2_opt_elem" IS NULL
+      AND NOT "locker"."key2_opt_elem" IS NULL
+      AND NOT (
+        EXISTS(
+          SELECT
+            1
+          FROM role_rows AS former
+          WHERE
+            (
+              "former"."run" = "key_vectors"."run"
+              AND "former"."key0_program" = "key_vectors"."key0_program"
+              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+            )
+            AND (
+              "former"."ok0_member"
+            )
+            AND (
+              "former"."key2_opt_elem" IS NULL
+              OR "key_vectors"."key2_opt_elem" IS NULL
+              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+            )
+            AND (
+              "former"."key3_opt_elem2" IS NULL
+              OR "key_vectors"."key3_opt_elem2" IS NULL
+              OR (
+                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+              )
+            )
+            AND (
+              "former"."key4_fxd_slit" IS NULL
+              OR "key_vectors"."key4_fxd_slit" IS NULL
+              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+            )
+            AND (
+              "former"."key5_subarray" IS NULL
+              OR "key_vectors"."key5_subarray" IS NULL
+              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+            )
+            AND (
+              "former"."key6_target" IS NULL
+              OR "key_vectors"."key6_target" IS NULL
+              OR "former"."key6_target" = "key_vectors"."key6_target"
+            )
+            AND (
+              "former"."key7_exp_type" IS NULL
+              OR "key_vectors"."key7_exp_type" IS NULL
+              OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+            )
+            AND "former"."pos" < "locker"."pos"
+            AND NOT "former"."key2_opt_elem" IS NULL
+        )
+      )
+      THEN "locker"."key2_opt_elem"
+      ELSE "key_vectors"."key2_opt_elem"
+    END AS key2_opt_elem,
+    CASE
+      WHEN "key_vectors"."key3_opt_elem2" IS NULL
+      AND NOT "locker"."key3_opt_elem2" IS NULL
+      AND NOT (
+        EXISTS(
+          SELECT
+            1
+          FROM role_rows AS former
+          WHERE
+            (
+              "former"."run" = "key_vectors"."run"
+              AND "former"."key0_program" = "key_vectors"."key0_program"
+              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+            )
+            AND (
+              "former"."ok0_member"
+            )
+            AND (
+              "former"."key2_opt_elem" IS NULL
+              OR "key_vectors"."key2_opt_elem" IS NULL
+              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+            )
+            AND (
+              "former"."key3_opt_elem2" IS NULL
+              OR "key_vectors"."key3_opt_elem2" IS NULL
+              OR (
+                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+              )
+            )
+            AND (
+              "former"."key4_fxd_slit" IS NULL
+              OR "key_vectors"."key4_fxd_slit" IS NULL
+              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+            )
+            AND (
+              "former"."key5_subarray" IS NULL
+              OR "key_vectors"."key5_subarray" IS NULL
+              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+            )
+            AND (
+              "former"."key6_target" IS NULL
+              OR "key_vectors"."key6_target" IS NULL
+              OR "former"."key6_target" = "key_vectors"."key6_target"
+            )
+            AND (
+              "former"."key7_exp_type" IS NULL
+              OR "key_vectors"."key7_exp_type" IS NULL
+              OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+            )
+            AND "former"."pos" < "locker"."pos"
+            AND NOT "former"."key3_opt_elem2" IS NULL
+        )
+      )
+      THEN "locker"."key3_opt_elem2"
+      ELSE "key_vectors"."key3_opt_elem2"
+    END AS key3_opt_elem2,
+    CASE
+      WHEN "key_vectors"."key3_opt_elem2" IS NULL
+      AND NOT "locker"."key3_opt_elem2" IS NULL
+      AND NOT (
+        EXISTS(
+          SELECT
+            1
+          FROM role_rows AS former
+          WHERE
+            (
+              "former"."run" = "key_vectors"."run"
+              AND "former"."key0_program" = "key_vectors"."key0_program"
+              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+            )
+            AND (
+              "former"."ok0_member"
+            )
+            AND (
+              "former"."key2_opt_elem" IS NULL
+              OR "key_vectors"."key2_opt_elem" IS NULL
+              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+            )
+            AND (
+              "former"."key3_opt_elem2" IS NULL
+              OR "key_vectors"."key3_opt_elem2" IS NULL
+              OR (
+                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+              )
+            )
+            AND (
+              "former"."key4_fxd_slit" IS NULL
+              OR "key_vectors"."key4_fxd_slit" IS NULL
+              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+            )
+            AND (
+              "former"."key5_subarray" IS NULL
+              OR "key_vectors"."key5_subarray" IS NULL
+              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+            )
+            AND (
+              "former"."key6_target" IS NULL
+              OR "key_vectors"."key6_target" IS NULL
+              OR "former"."key6_target" = "key_vectors"."key6_target"
+            )
+            AND (
+              "former"."key7_exp_type" IS NULL
+              OR "key_vectors"."key7_exp_type" IS NULL
+              OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+            )
+            AND "former"."pos" < "locker"."pos"
+            AND NOT "former"."key3_opt_elem2" IS NULL
+        )
+      )
+      THEN "locker"."key3_opt_elem2_from"
+      ELSE "key_vectors"."key3_opt_elem2_from"
+    END AS key3_opt_elem2_from,
+    CASE
+      WHEN "key_vectors"."key4_fxd_slit" IS NULL
+      AND NOT "locker"."key4_fxd_slit" IS NULL
+      AND NOT (
+        EXISTS(
+          SELECT
+            1
+          FROM role_rows AS former
+          WHERE
+            (
+              "former"."run" = "key_vectors"."run"
+              AND "former"."key0_program" = "key_vectors"."key0_program"
+              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+            )
+            AND (
+              "former"."ok0_member"
+            )
+            AND (
+              "former"."key2_opt_elem" IS NULL
+              OR "key_vectors"."key2_opt_elem" IS NULL
+              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+            )
+            AND (
+              "former"."key3_opt_elem2" IS NULL
+              OR "key_vectors"."key3_opt_elem2" IS NULL
+              OR (
+                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+              )
+            )
+            AND (
+              "former"."key4_fxd_slit" IS NULL
+              OR "key_vectors"."key4_fxd_slit" IS NULL
+              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+            )
+            AND (
+              "former"."key5_subarray" IS NULL
+              OR "key_vectors"."key5_subarray" IS NULL
+              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+            )
+            AND (
+              "former"."key6_target" IS NULL
+              OR "key_vectors"."key6_target" IS NULL
+              OR "former"."key6_target" = "key_vectors"."key6_target"
+            )
+            AND (
+              "former"."key7_exp_type" IS NULL
+              OR "key_vectors"."key7_exp_type" IS NULL
+              OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+            )
+            AND "former"."pos" < "locker"."pos"
+            AND NOT "former"."key4_fxd_slit" IS NULL
+        )
+      )
+      THEN "locker"."key4_fxd_slit"
+      ELSE "key_vectors"."key4_fxd_slit"
+    END AS key4_fxd_slit,
+    "key_vectors"."key5_subarray" AS key5_subarray,
+    "key_vectors"."key6_target" AS key6_target,
+    "key_vectors"."key7_exp_type" AS key7_exp_type,
+    "key_vectors"."first_pos"
+  FROM key_vectors
+  JOIN role_rows AS locker
+    ON "locker"."run" = "key_vectors"."run"
+    AND "locker"."key0_program" = "key_vectors"."key0_program"
+    AND "locker"."key1_instrument" = "key_vectors"."key1_instrument"
+  WHERE
+    (
+      "locker"."ok1_target_acquisition"
+    )
+    AND EXISTS(
+      SELECT
+        1
+      FROM role_rows AS former
+      WHERE
+        (
+          "former"."run" = "key_vectors"."run"
+          AND "former"."key0_program" = "key_vectors"."key0_program"
+          AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+        )
+        AND (
+          "former"."ok0_member"
+        )
+        AND (
+          "former"."key2_opt_elem" IS NULL
+          OR "key_vectors"."key2_opt_elem" IS NULL
+          OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+        )
+        AND (
+          "former"."key3_opt_elem2" IS NULL
+          OR "key_vectors"."key3_opt_elem2" IS NULL
+          OR (
+            "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+            AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+          )
+        )
+        AND (
+          "former"."key4_fxd_slit" IS NULL
+          OR "key_vectors"."key4_fxd_slit" IS NULL
+          OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+        )
+        AND (
+          "former"."key5_subarray" IS NULL
+          OR "key_vectors"."key5_subarray" IS NULL
+          OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+        )
+        AND (
+          "former"."key6_target" IS NULL
+          OR "key_vectors"."key6_target" IS NULL
+          OR "former"."key6_target" = "key_vectors"."key6_target"
+        )
+        AND (
+          "former"."key7_exp_type" IS NULL
+          OR "key_vectors"."key7_exp_type" IS NULL
+          OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+        )
+        AND "former"."pos" < "locker"."pos"
+        AND "former"."record0_obs_num" = "locker"."obs_num_value"
+    )
+    AND (
+      (
+        "key_vectors"."key2_opt_elem" IS NULL
+        AND NOT "locker"."key2_opt_elem" IS NULL
+        AND NOT (
+          EXISTS(
+            SELECT
+              1
+            FROM role_rows AS former
+            WHERE
+              (
+                "former"."run" = "key_vectors"."run"
+                AND "former"."key0_program" = "key_vectors"."key0_program"
+                AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+              )
+              AND (
+                "former"."ok0_member"
+              )
+              AND (
+                "former"."key2_opt_elem" IS NULL
+                OR "key_vectors"."key2_opt_elem" IS NULL
+                OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+              )
+              AND (
+                "former"."key3_opt_elem2" IS NULL
+                OR "key_vectors"."key3_opt_elem2" IS NULL
+                OR (
+                  "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                  AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+                )
+              )
+              AND (
+                "former"."key4_fxd_slit" IS NULL
+                OR "key_vectors"."key4_fxd_slit" IS NULL
+                OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+              )
+              AND (
+                "former"."key5_subarray" IS NULL
+                OR "key_vectors"."key5_subarray" IS NULL
+                OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+              )
+              AND (
+                "former"."key6_target" IS NULL
+                OR "key_vectors"."key6_target" IS NULL
+                OR "former"."key6_target" = "key_vectors"."key6_target"
+              )
+              AND (
+                "former"."key7_exp_type" IS NULL
+                OR "key_vectors"."key7_exp_type" IS NULL
+                OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+              )
+              AND "former"."pos" < "locker"."pos"
+              AND NOT "former"."key2_opt_elem" IS NULL
+          )
+        )
+      )
+      OR (
+        "key_vectors"."key3_opt_elem2" IS NULL
+        AND NOT "locker"."key3_opt_elem2" IS NULL
+        AND NOT (
+          EXISTS(
+            SELECT
+              1
+            FROM role_rows AS former
+            WHERE
+              (
+                "former"."run" = "key_vectors"."run"
+                AND "former"."key0_program" = "key_vectors"."key0_program"
+                AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+              )
+              AND (
+                "former"."ok0_member"
+              )
+              AND (
+                "former"."key2_opt_elem" IS NULL
+                OR "key_vectors"."key2_opt_elem" IS NULL
+                OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+              )
+              AND (
+                "former"."key3_opt_elem2" IS NULL
+                OR "key_vectors"."key3_opt_elem2" IS NULL
+                OR (
+                  "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                  AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+                )
+              )
+              AND (
+                "former"."key4_fxd_slit" IS NULL
+                OR "key_vectors"."key4_fxd_slit" IS NULL
+                OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+              )
+              AND (
+                "former"."key5_subarray" IS NULL
+                OR "key_vectors"."key5_subarray" IS NULL
+                OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+              )
+              AND (
+                "former"."key6_target" IS NULL
+                OR "key_vectors"."key6_target" IS NULL
+                OR "former"."key6_target" = "key_vectors"."key6_target"
+              )
+              AND (
+                "former"."key7_exp_type" IS NULL
+                OR "key_vectors"."key7_exp_type" IS NULL
+                OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+              )
+              AND "former"."pos" < "locker"."pos"
+              AND NOT "former"."key3_opt_elem2" IS NULL
+          )
+        )
+      )
+      OR (
+        "key_vectors"."key4_fxd_slit" IS NULL
+        AND NOT "locker"."key4_fxd_slit" IS NULL
+        AND NOT (
+          EXISTS(
+            SELECT
+              1
+            FROM role_rows AS former
+            WHERE
+              (
+                "former"."run" = "key_vectors"."run"
+                AND "former"."key0_program" = "key_vectors"."key0_program"
+                AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+              )
+              AND (
+                "former"."ok0_member"
+              )
+              AND (
+                "former"."key2_opt_elem" IS NULL
+                OR "key_vectors"."key2_opt_elem" IS NULL
+                OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+              )
+              AND (
+                "former"."key3_opt_elem2" IS NULL
+                OR "key_vectors"."key3_opt_elem2" IS NULL
+                OR (
+                  "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+                  AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+                )
+              )
+              AND (
+                "former"."key4_fxd_slit" IS NULL
+                OR "key_vectors"."key4_fxd_slit" IS NULL
+                OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+              )
+              AND (
+                "former"."key5_subarray" IS NULL
+                OR "key_vectors"."key5_subarray" IS NULL
+                OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+              )
+              AND (
+                "former"."key6_target" IS NULL
+                OR "key_vectors"."key6_target" IS NULL
+                OR "former"."key6_target" = "key_vectors"."key6_target"
+              )
+              AND (
+                "former"."key7_exp_type" IS NULL
+                OR "key_vectors"."key7_exp_type" IS NULL
+                OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+              )
+              AND "former"."pos" < "locker"."pos"
+              AND NOT "former"."key4_fxd_slit" IS NULL
+          )
+        )
+      )
+    )
+), all_vectors AS (
+  SELECT
+    "run",
+    "key0_program",
+    "key1_instrument",
+    "key2_opt_elem",
+    "key3_opt_elem2",
+    "key3_opt_elem2_from",
+    "key4_fxd_slit",
+    "key5_subarray",
+    "key6_target",
+    "key7_exp_type",
+    MIN("first_pos") AS first_pos
+  FROM (
+    SELECT
+      *
+    FROM key_vectors
+    UNION ALL
+    SELECT
+      *
+    FROM locked_vectors
+  ) AS v
+  GROUP BY
+    "run",
+    "key0_program",
+    "key1_instrument",
+    "key2_opt_elem",
+    "key3_opt_elem2",
+    "key3_opt_elem2_from",
+    "key4_fxd_slit",
+    "key5_subarray",
+    "key6_target",
+    "key7_exp_type"
 ), maximal_vectors AS (
   SELECT
-    key_vectors.*
-  FROM key_vectors
+    all_vectors.*
+  FROM all_vectors
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM key_vectors AS other_vector
+      FROM all_vectors AS other_vector
       WHERE
         (
-          "other_vector"."run" = "key_vectors"."run"
-          AND "other_vector"."key0_program" = "key_vectors"."key0_program"
-          AND "other_vector"."key1_instrument" = "key_vectors"."key1_instrument"
+          "other_vector"."run" = "all_vectors"."run"
+          AND "other_vector"."key0_program" = "all_vectors"."key0_program"
+          AND "other_vector"."key1_instrument" = "all_vectors"."key1_instrument"
         )
         AND (
-          "key_vectors"."key2_opt_elem" IS NULL
-          OR "other_vector"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+          "all_vectors"."key2_opt_elem" IS NULL
+          OR "other_vector"."key2_opt_elem" = "all_vectors"."key2_opt_elem"
         )
         AND (
-          "key_vectors"."key3_opt_elem2" IS NULL
+          "all_vectors"."key3_opt_elem2" IS NULL
           OR (
-            "other_vector"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-            AND "other_vector"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+            "other_vector"."key3_opt_elem2" = "all_vectors"."key3_opt_elem2"
+            AND "other_vector"."key3_opt_elem2_from" = "all_vectors"."key3_opt_elem2_from"
           )
         )
         AND (
-          "key_vectors"."key4_fxd_slit" IS NULL
-          OR "other_vector"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+          "all_vectors"."key4_fxd_slit" IS NULL
+          OR "other_vector"."key4_fxd_slit" = "all_vectors"."key4_fxd_slit"
         )
         AND (
-          "key_vectors"."key5_subarray" IS NULL
-          OR "other_vector"."key5_subarray" = "key_vectors"."key5_subarray"
+          "all_vectors"."key5_subarray" IS NULL
+          OR "other_vector"."key5_subarray" = "all_vectors"."key5_subarray"
         )
         AND (
-          "key_vectors"."key6_target" IS NULL
-          OR "other_vector"."key6_target" = "key_vectors"."key6_target"
+          "all_vectors"."key6_target" IS NULL
+          OR "other_vector"."key6_target" = "all_vectors"."key6_target"
         )
         AND (
-          "key_vectors"."key7_exp_type" IS NULL
-          OR "other_vector"."key7_exp_type" = "key_vectors"."key7_exp_type"
+          "all_vectors"."key7_exp_type" IS NULL
+          OR "other_vector"."key7_exp_type" = "all_vectors"."key7_exp_type"
         )
         AND (
           (
-            "key_vectors"."key2_opt_elem" IS NULL
+            "all_vectors"."key2_opt_elem" IS NULL
             AND NOT "other_vector"."key2_opt_elem" IS NULL
           )
           OR (
-            "key_vectors"."key3_opt_elem2" IS NULL
+            "all_vectors"."key3_opt_elem2" IS NULL
             AND NOT "other_vector"."key3_opt_elem2" IS NULL
           )
           OR (
-            "key_vectors"."key4_fxd_slit" IS NULL
+            "all_vectors"."key4_fxd_slit" IS NULL
             AND NOT "other_vector"."key4_fxd_slit" IS NULL
           )
           OR (
-            "key_vectors"."key5_subarray" IS NULL
+            "all_vectors"."key5_subarray" IS NULL
             AND NOT "other_vector"."key5_subarray" IS NULL
           )
           OR (
-            "key_vectors"."key6_target" IS NULL AND NOT "other_vector"."key6_target" IS NULL
+            "all_vectors"."key6_target" IS NULL AND NOT "other_vector"."key6_target" IS NULL
           )
           OR (
-            "key_vectors"."key7_exp_type" IS NULL
+            "all_vectors"."key7_exp_type" IS NULL
             AND NOT "other_vector"."key7_exp_type" IS NULL
           )
         )
@@ -323,9 +818,19 @@ WITH rule_rows AS (
     "role_rows"."exptype",
     "role_rows"."key0_program",
     "role_rows"."key1_instrument",
-    "role_rows"."key2_opt_elem",
-    "role_rows"."key3_opt_elem2",
-    "role_rows"."key4_fxd_slit",
+    CASE
+      WHEN "role_rows"."key2_opt_elem" = "associations"."key2_opt_elem"
+      THEN "role_rows"."key2_opt_elem"
+    END AS key2_opt_elem,
+    CASE
+      WHEN "role_rows"."key3_opt_elem2" = "associations"."key3_opt_elem2"
+      AND "role_rows"."key3_opt_elem2_from" = "associations"."key3_opt_elem2_from"
+      THEN "role_rows"."key3_opt_elem2"
+    END AS key3_opt_elem2,
+    CASE
+      WHEN "role_rows"."key4_fxd_slit" = "associations"."key4_fxd_slit"
+      THEN "role_rows"."key4_fxd_slit"
+    END AS key4_fxd_slit,
     "role_rows"."key5_subarray",
     "role_rows"."key6_target",
     "role_rows"."key7_exp_type",
@@ -404,7 +909,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key2_opt_elem") FILTER(WHERE
-            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0)),
+            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1)),
           []
         )
       ),
@@ -413,7 +918,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key3_opt_elem2") FILTER(WHERE
-            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0)),
+            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1)),
           []
         )
       ),
@@ -422,7 +927,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key4_fxd_slit") FILTER(WHERE
-            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0)),
+            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1)),
           []
         )
       ),

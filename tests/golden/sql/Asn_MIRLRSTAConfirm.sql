@@ -107,9 +107,22 @@ WITH rule_rows AS (
         FALSE
       )
     ) AS ok1_background,
+    COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+    AND (
+      NOT "exp_type" IS NULL
+      AND COALESCE(
+        (
+          STARTS_WITH("exp_type", 'mir_lrs-slitless') OR "exp_type" = 'mir_lrs-fixedslit'
+        ),
+        FALSE
+      )
+    )
+    AND (
+      NOT "obs_id" IS NULL
+    ) AS ok2_science_obs,
     COALESCE("exp_type" = 'mir_taconfirm', FALSE) AND (
       NOT "obs_id" IS NULL
-    ) AS ok2_target_acquisition
+    ) AS ok3_target_acquisition
   FROM run_items
   WHERE
     (
@@ -205,6 +218,21 @@ WITH rule_rows AS (
         )
       )
       OR (
+        COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+        AND (
+          NOT "exp_type" IS NULL
+          AND COALESCE(
+            (
+              STARTS_WITH("exp_type", 'mir_lrs-slitless') OR "exp_type" = 'mir_lrs-fixedslit'
+            ),
+            FALSE
+          )
+        )
+        AND (
+          NOT "obs_id" IS NULL
+        )
+      )
+      OR (
         COALESCE("exp_type" = 'mir_taconfirm', FALSE) AND (
           NOT "obs_id" IS NULL
         )
@@ -216,7 +244,7 @@ WITH rule_rows AS (
     *
   FROM rule_rows
   WHERE
-    "ok0_science" OR "ok1_background" OR "ok2_target_acquisition"
+    "ok0_science" OR "ok1_background" OR "ok2_science_obs" OR "ok3_target_acquisition"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
 ), first_roles AS (
@@ -227,15 +255,19 @@ WITH rule_rows AS (
       THEN 0
       WHEN "ok1_background"
       THEN 1
-      WHEN "ok2_target_acquisition"
+      WHEN "ok2_science_obs"
       THEN 2
+      WHEN "ok3_target_acquisition"
+      THEN 3
     END AS first_role,
     CASE
       WHEN "ok0_science"
       THEN 0
       WHEN "ok1_background"
       THEN 1
-      WHEN "ok2_target_acquisition"
+      WHEN "ok2_science_obs"
+      THEN 0
+      WHEN "ok3_target_acquisition"
       THEN 2
     END AS first_phase
   FROM role_rows
@@ -244,7 +276,149 @@ WITH rule_rows AS (
     *
   FROM first_roles
   WHERE
-    "first_role" IN (0)
+    "first_role" IN (0, 2)
+    AND NOT (
+      EXISTS(
+        SELECT
+          1
+        FROM first_roles AS earlier_owner
+        WHERE
+          (
+            "first_roles"."run" = "earlier_owner"."run"
+            AND "first_roles"."key0_program" = "earlier_owner"."key0_program"
+          )
+          AND "earlier_owner"."first_role" IN (0, 2)
+          AND "earlier_owner"."pos" < "first_roles"."pos"
+          AND (
+            (
+              "first_roles"."ok1_background"
+              AND (
+                "first_roles"."key1_is_tso" IS NULL
+                OR "earlier_owner"."key1_is_tso" IS NULL
+                OR "first_roles"."key1_is_tso" = "earlier_owner"."key1_is_tso"
+              )
+              AND (
+                "first_roles"."key2_instrument" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key2_instrument"
+                END IS NULL
+                OR "first_roles"."key2_instrument" = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key2_instrument"
+                END
+              )
+              AND (
+                "first_roles"."key3_detector" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key3_detector"
+                END IS NULL
+                OR "first_roles"."key3_detector" = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key3_detector"
+                END
+              )
+              AND (
+                "first_roles"."key4_opt_elem" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key4_opt_elem"
+                END IS NULL
+                OR (
+                  "first_roles"."key4_opt_elem" = CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key4_opt_elem"
+                  END
+                  AND "first_roles"."key4_opt_elem_from" = CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key4_opt_elem_from"
+                  END
+                )
+              )
+              AND (
+                "first_roles"."key5_opt_elem2" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key5_opt_elem2"
+                END IS NULL
+                OR (
+                  "first_roles"."key5_opt_elem2" = CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key5_opt_elem2"
+                  END
+                  AND "first_roles"."key5_opt_elem2_from" = CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key5_opt_elem2_from"
+                  END
+                )
+              )
+              AND (
+                "first_roles"."key6_fxd_slit" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key6_fxd_slit"
+                END IS NULL
+                OR "first_roles"."key6_fxd_slit" = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key6_fxd_slit"
+                END
+              )
+              AND (
+                "first_roles"."key7_subarray" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key7_subarray"
+                END IS NULL
+                OR "first_roles"."key7_subarray" = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key7_subarray"
+                END
+              )
+              AND (
+                "first_roles"."key8_channel" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key8_channel"
+                END IS NULL
+                OR "first_roles"."key8_channel" = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key8_channel"
+                END
+              )
+              AND (
+                "first_roles"."key9_slit" IS NULL
+                OR CASE WHEN "earlier_owner"."first_role" IN (0) THEN "earlier_owner"."key9_slit" END IS NULL
+                OR "first_roles"."key9_slit" = CASE WHEN "earlier_owner"."first_role" IN (0) THEN "earlier_owner"."key9_slit" END
+              )
+              AND (
+                "first_roles"."key10_exp_type" IS NULL
+                OR "earlier_owner"."key10_exp_type" IS NULL
+                OR "first_roles"."key10_exp_type" = "earlier_owner"."key10_exp_type"
+              )
+            )
+            OR (
+              "first_roles"."ok3_target_acquisition"
+              AND (
+                "first_roles"."key1_is_tso" IS NULL
+                OR "earlier_owner"."key1_is_tso" IS NULL
+                OR "first_roles"."key1_is_tso" = "earlier_owner"."key1_is_tso"
+              )
+              AND (
+                "first_roles"."key11_obs_id" IS NULL
+                OR CASE
+                  WHEN "earlier_owner"."first_role" IN (2)
+                  THEN "earlier_owner"."key11_obs_id"
+                END IS NULL
+                OR "first_roles"."key11_obs_id" = CASE
+                  WHEN "earlier_owner"."first_role" IN (2)
+                  THEN "earlier_owner"."key11_obs_id"
+                END
+              )
+            )
+          )
+      )
+    )
 ), first_attached AS (
   SELECT
     "run",
@@ -253,7 +427,7 @@ WITH rule_rows AS (
     ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM first_roles
   WHERE
-    "first_role" IN (1, 2)
+    "first_role" IN (1, 3)
   GROUP BY
     "run",
     "key0_program"
@@ -262,18 +436,18 @@ WITH rule_rows AS (
     "owners"."run",
     "owners"."key0_program",
     "owners"."key1_is_tso" AS key1_is_tso,
-    "owners"."key2_instrument" AS key2_instrument,
-    "owners"."key3_detector" AS key3_detector,
-    "owners"."key4_opt_elem" AS key4_opt_elem,
-    "owners"."key4_opt_elem_from" AS key4_opt_elem_from,
-    "owners"."key5_opt_elem2" AS key5_opt_elem2,
-    "owners"."key5_opt_elem2_from" AS key5_opt_elem2_from,
-    "owners"."key6_fxd_slit" AS key6_fxd_slit,
-    "owners"."key7_subarray" AS key7_subarray,
-    "owners"."key8_channel" AS key8_channel,
-    "owners"."key9_slit" AS key9_slit,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key2_instrument" END AS key2_instrument,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key3_detector" END AS key3_detector,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem" END AS key4_opt_elem,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem_from" END AS key4_opt_elem_from,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2" END AS key5_opt_elem2,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2_from" END AS key5_opt_elem2_from,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key6_fxd_slit" END AS key6_fxd_slit,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key7_subarray" END AS key7_subarray,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key8_channel" END AS key8_channel,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key9_slit" END AS key9_slit,
     "owners"."key10_exp_type" AS key10_exp_type,
-    CAST(NULL AS TEXT) AS key11_obs_id,
+    CASE WHEN "owners"."first_role" IN (2) THEN "owners"."key11_obs_id" END AS key11_obs_id,
     CASE
       WHEN "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
       AND "first_attached"."first_attach" < "owners"."pos"
@@ -372,7 +546,7 @@ WITH rule_rows AS (
     *
   FROM first_roles
   WHERE
-    "ok1_background" OR "ok2_target_acquisition"
+    "ok1_background" OR "ok3_target_acquisition"
 ), attach_candidates AS (
   SELECT
     "asn"."run",
@@ -453,7 +627,7 @@ WITH rule_rows AS (
       )
       AND "attacher"."pos" <> "asn"."gid"
       THEN 1
-      WHEN "attacher"."ok2_target_acquisition"
+      WHEN "attacher"."ok3_target_acquisition"
       AND (
         (
           "attacher"."key1_is_tso" IS NULL
@@ -467,7 +641,7 @@ WITH rule_rows AS (
         )
       )
       AND "attacher"."pos" <> "asn"."gid"
-      THEN 2
+      THEN 3
     END AS role_index,
     CASE
       WHEN "attacher"."pos" >= "asn"."created"
@@ -536,7 +710,7 @@ WITH rule_rows AS (
             )
             AND "attacher"."pos" <> "asn"."gid"
             THEN 1
-            WHEN "attacher"."ok2_target_acquisition"
+            WHEN "attacher"."ok3_target_acquisition"
             AND (
               (
                 "attacher"."key1_is_tso" IS NULL
@@ -550,7 +724,7 @@ WITH rule_rows AS (
               )
             )
             AND "attacher"."pos" <> "asn"."gid"
-            THEN 2
+            THEN 3
           END = 0
           THEN 0
           WHEN CASE
@@ -615,7 +789,7 @@ WITH rule_rows AS (
             )
             AND "attacher"."pos" <> "asn"."gid"
             THEN 1
-            WHEN "attacher"."ok2_target_acquisition"
+            WHEN "attacher"."ok3_target_acquisition"
             AND (
               (
                 "attacher"."key1_is_tso" IS NULL
@@ -629,7 +803,7 @@ WITH rule_rows AS (
               )
             )
             AND "attacher"."pos" <> "asn"."gid"
-            THEN 2
+            THEN 3
           END = 1
           THEN 1
           WHEN CASE
@@ -694,7 +868,7 @@ WITH rule_rows AS (
             )
             AND "attacher"."pos" <> "asn"."gid"
             THEN 1
-            WHEN "attacher"."ok2_target_acquisition"
+            WHEN "attacher"."ok3_target_acquisition"
             AND (
               (
                 "attacher"."key1_is_tso" IS NULL
@@ -708,8 +882,87 @@ WITH rule_rows AS (
               )
             )
             AND "attacher"."pos" <> "asn"."gid"
-            THEN 2
+            THEN 3
           END = 2
+          THEN 0
+          WHEN CASE
+            WHEN "attacher"."ok1_background"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key2_instrument" IS NULL
+                OR "asn"."key2_instrument" IS NULL
+                OR "attacher"."key2_instrument" = "asn"."key2_instrument"
+              )
+              AND (
+                "attacher"."key3_detector" IS NULL
+                OR "asn"."key3_detector" IS NULL
+                OR "attacher"."key3_detector" = "asn"."key3_detector"
+              )
+              AND (
+                "attacher"."key4_opt_elem" IS NULL
+                OR "asn"."key4_opt_elem" IS NULL
+                OR (
+                  "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
+                  AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
+                )
+              )
+              AND (
+                "attacher"."key5_opt_elem2" IS NULL
+                OR "asn"."key5_opt_elem2" IS NULL
+                OR (
+                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
+                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
+                )
+              )
+              AND (
+                "attacher"."key6_fxd_slit" IS NULL
+                OR "asn"."key6_fxd_slit" IS NULL
+                OR "attacher"."key6_fxd_slit" = "asn"."key6_fxd_slit"
+              )
+              AND (
+                "attacher"."key7_subarray" IS NULL
+                OR "asn"."key7_subarray" IS NULL
+                OR "attacher"."key7_subarray" = "asn"."key7_subarray"
+              )
+              AND (
+                "attacher"."key8_channel" IS NULL
+                OR "asn"."key8_channel" IS NULL
+                OR "attacher"."key8_channel" = "asn"."key8_channel"
+              )
+              AND (
+                "attacher"."key9_slit" IS NULL
+                OR "asn"."key9_slit" IS NULL
+                OR "attacher"."key9_slit" = "asn"."key9_slit"
+              )
+              AND (
+                "attacher"."key10_exp_type" IS NULL
+                OR "asn"."key10_exp_type" IS NULL
+                OR "attacher"."key10_exp_type" = "asn"."key10_exp_type"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            THEN 1
+            WHEN "attacher"."ok3_target_acquisition"
+            AND (
+              (
+                "attacher"."key1_is_tso" IS NULL
+                OR "asn"."key1_is_tso" IS NULL
+                OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key11_obs_id" IS NULL
+                OR "asn"."key11_obs_id" IS NULL
+                OR "attacher"."key11_obs_id" = "asn"."key11_obs_id"
+              )
+            )
+            AND "attacher"."pos" <> "asn"."gid"
+            THEN 3
+          END = 3
           THEN 2
           ELSE 0
         END,
@@ -784,7 +1037,7 @@ WITH rule_rows AS (
       AND "attacher"."pos" <> "asn"."gid"
     )
     OR (
-      "attacher"."ok2_target_acquisition"
+      "attacher"."ok3_target_acquisition"
       AND (
         (
           "attacher"."key1_is_tso" IS NULL
@@ -804,13 +1057,114 @@ WITH rule_rows AS (
     *
   FROM attach_candidates
   QUALIFY
-    NOT (
-      "role_index" IN (2)
+    (
+      (
+        (
+          (
+            (
+              (
+                (
+                  (
+                    NOT (
+                      "role_index" IN (0, 1)
+                    )
+                    OR "key2_instrument" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key2_instrument" END IGNORE NULLS) OVER (
+                      PARTITION BY "run", "gid"
+                      ORDER BY "phase", "pos"
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                    )
+                  )
+                  AND (
+                    NOT (
+                      "role_index" IN (0, 1)
+                    )
+                    OR "key3_detector" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key3_detector" END IGNORE NULLS) OVER (
+                      PARTITION BY "run", "gid"
+                      ORDER BY "phase", "pos"
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                    )
+                  )
+                )
+                AND (
+                  NOT (
+                    "role_index" IN (0, 1)
+                  )
+                  OR "key4_opt_elem" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key4_opt_elem" END IGNORE NULLS) OVER (
+                    PARTITION BY "run", "gid"
+                    ORDER BY "phase", "pos"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  )
+                )
+              )
+              AND (
+                NOT (
+                  "role_index" IN (0, 1)
+                )
+                OR "key5_opt_elem2" IS NULL
+                OR "key5_opt_elem2" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2" END IGNORE NULLS) OVER (
+                  PARTITION BY "run", "gid"
+                  ORDER BY "phase", "pos"
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                )
+              )
+            )
+            AND (
+              NOT (
+                "role_index" IN (0, 1)
+              )
+              OR "key6_fxd_slit" IS NULL
+              OR "key6_fxd_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key6_fxd_slit" END IGNORE NULLS) OVER (
+                PARTITION BY "run", "gid"
+                ORDER BY "phase", "pos"
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              )
+            )
+          )
+          AND (
+            NOT (
+              "role_index" IN (0, 1)
+            )
+            OR "key7_subarray" IS NULL
+            OR "key7_subarray" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key7_subarray" END IGNORE NULLS) OVER (
+              PARTITION BY "run", "gid"
+              ORDER BY "phase", "pos"
+              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            )
+          )
+        )
+        AND (
+          NOT (
+            "role_index" IN (0, 1)
+          )
+          OR "key8_channel" IS NULL
+          OR "key8_channel" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key8_channel" END IGNORE NULLS) OVER (
+            PARTITION BY "run", "gid"
+            ORDER BY "phase", "pos"
+            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+          )
+        )
+      )
+      AND (
+        NOT (
+          "role_index" IN (0, 1)
+        )
+        OR "key9_slit" IS NULL
+        OR "key9_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key9_slit" END IGNORE NULLS) OVER (
+          PARTITION BY "run", "gid"
+          ORDER BY "phase", "pos"
+          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        )
+      )
     )
-    OR "key11_obs_id" = FIRST_VALUE(CASE WHEN "role_index" IN (2) THEN "key11_obs_id" END IGNORE NULLS) OVER (
-      PARTITION BY "run", "gid"
-      ORDER BY "phase", "pos"
-      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    AND (
+      NOT (
+        "role_index" IN (2, 3)
+      )
+      OR "key11_obs_id" = FIRST_VALUE(CASE WHEN "role_index" IN (2, 3) THEN "key11_obs_id" END IGNORE NULLS) OVER (
+        PARTITION BY "run", "gid"
+        ORDER BY "phase", "pos"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+      )
     )
 ), members AS (
   SELECT
@@ -852,6 +1206,8 @@ SELECT
     WHEN "members"."role_index" = 1
     THEN 'background'
     WHEN "members"."role_index" = 2
+    THEN 'science_obs'
+    WHEN "members"."role_index" = 3
     THEN 'target_acquisition'
   END AS role,
   "members"."exptype" AS exptype,
@@ -871,7 +1227,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2)),
+            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2, 3)),
           []
         )
       ),
@@ -952,7 +1308,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key10_exp_type") FILTER(WHERE
-            NOT "members"."key10_exp_type" IS NULL AND "members"."role_index" IN (0, 1)),
+            NOT "members"."key10_exp_type" IS NULL AND "members"."role_index" IN (0, 1, 2)),
           []
         )
       ),
@@ -961,7 +1317,7 @@ JOIN (
       LIST_SORT(
         COALESCE(
           ARRAY_AGG(DISTINCT "members"."key11_obs_id") FILTER(WHERE
-            NOT "members"."key11_obs_id" IS NULL AND "members"."role_index" IN (2)),
+            NOT "members"."key11_obs_id" IS NULL AND "members"."role_index" IN (2, 3)),
           []
         )
       ),
