@@ -26,16 +26,33 @@ LARGE_POOL_BYTES = 64 * 1024 * 1024
 LARGE_MEMORY_LIMIT = "3GB"
 
 
-def large_pools(pools: list) -> bool:
-    """Whether the pool files among ``pools`` hold more than :data:`LARGE_POOL_BYTES`."""
-    size = 0
+#: Pools of at most this many bytes, all files, run each query on one thread.
+SMALL_POOL_BYTES = 1024 * 1024
+
+
+def _file_bytes(pools: list) -> tuple[int, bool]:
+    """The size of the pool files among ``pools``, and whether all are files."""
+    size, files = 0, True
     for pool in pools:
         if isinstance(pool, (str, os.PathLike)):
             try:
                 size += os.path.getsize(pool)
             except OSError:
                 pass
-    return size > LARGE_POOL_BYTES
+        else:
+            files = False
+    return size, files
+
+
+def large_pools(pools: list) -> bool:
+    """Whether the pool files among ``pools`` hold more than :data:`LARGE_POOL_BYTES`."""
+    return _file_bytes(pools)[0] > LARGE_POOL_BYTES
+
+
+def small_pools(pools: list) -> bool:
+    """Whether ``pools`` are files of at most :data:`SMALL_POOL_BYTES` in all."""
+    size, files = _file_bytes(pools)
+    return files and size <= SMALL_POOL_BYTES
 
 
 def _interrupt_or(err: RuntimeError) -> BaseException:
@@ -110,6 +127,8 @@ class Engine:
     profile : Profile or str, optional
         The observatory (default: JWST): its macro files are run on a writable database,
         and pool loading reads its layout (:attr:`profile`).
+    threads : int, optional
+        DuckDB's ``threads`` (default: the cores).
 
     Raises
     ------
@@ -119,7 +138,7 @@ class Engine:
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
                  tracer: Tracer | None = None, memory_limit: str | None = None,
-                 profile: Profile | str | None = None):
+                 profile: Profile | str | None = None, threads: int | None = None):
         import duckdb
 
         from .profiles import get_profile
@@ -141,6 +160,8 @@ class Engine:
             self.con.execute("SET memory_limit = $limit", {"limit": memory_limit})
             self.con.execute("SET temp_directory = $folder", {"folder": self._spill})
         self.con.execute("SET enable_progress_bar = false")
+        if threads:
+            self.con.execute("SET threads = $n", {"n": threads})
         if not read_only:
             for path in self.profile.macro_paths():
                 self.run_script(path.read_text(encoding="utf-8"))
@@ -371,10 +392,16 @@ class Engine:
 
         Pool files larger than :data:`LARGE_POOL_BYTES` in total get the memory limit
         :data:`LARGE_MEMORY_LIMIT`: DuckDB then keeps what does not fit in a temporary
-        folder, so an archive pool of a million rows stays within a few GB.
+        folder, so an archive pool of a million rows stays within a few GB. Pool files of
+        at most :data:`SMALL_POOL_BYTES` run each query on one thread.
         """
         if large_pools(pools):
             return cls(tracer=tracer, memory_limit=LARGE_MEMORY_LIMIT, profile=profile)
+        if small_pools(pools):
+            # Small pools: each query on one thread (the rule queries still run side by
+            # side, Engine.run_parallel); splitting a query of a few rows across the cores
+            # costs more than it saves: a quarter of a 15-row pool's CPU time.
+            return cls(tracer=tracer, profile=profile, threads=1)
         return cls(tracer=tracer, profile=profile)
 
     def __enter__(self):

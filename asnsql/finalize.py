@@ -98,6 +98,13 @@ def _components(name: str) -> set[str]:
     return set(re.split("[_-]", name))
 
 
+def _loose_key(asn: Association) -> tuple:
+    """What :func:`loosely_equal` associations share: an index key for it (equal keys are
+    necessary, not sufficient)."""
+    products = sorted(tuple(sorted(_components(p["name"]))) for p in asn.data["products"])
+    return asn.data["asn_type"], asn.asn_id[:1], tuple(products)
+
+
 def loosely_equal(a: Association, b: Association) -> bool:
     """Association equality of the reference (``compare_asns``, suffix-insensitive)."""
     if a.data["asn_type"] != b.data["asn_type"]:
@@ -144,11 +151,14 @@ def prune(asns: list[Association]) -> list[Association]:
     for asn in ordered:
         by_name[asn.product()["name"]].append(asn)
     full_prune: list[Association] = []
+    # The pruned associations by _loose_key: the reference compares each association with
+    # every one pruned so far, of every program; only those of the same key can be equal.
+    pruned_by_key: dict[tuple, list[Association]] = defaultdict(list)
     for name in dups:
         group = by_name[name]
         to_keep = list(group)
         for asn in group:
-            if any(loosely_equal(asn, p) for p in full_prune):
+            if any(loosely_equal(asn, p) for p in pruned_by_key.get(_loose_key(asn), ())):
                 continue
             to_prune = []
             for entrant in to_keep:
@@ -162,6 +172,8 @@ def prune(asns: list[Association]) -> list[Association]:
                         asn, entrant = entrant, asn
                     to_prune.append(entrant)
             full_prune.extend(to_prune)
+            for gone in to_prune:
+                pruned_by_key[_loose_key(gone)].append(gone)
             for gone in to_prune:
                 for i, candidate in enumerate(to_keep):
                     if loosely_equal(candidate, gone):

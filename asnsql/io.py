@@ -9,6 +9,7 @@ interrupted or failed run leaves no half-written output.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -326,10 +327,115 @@ def _problems(data: Any, level: str | None, strict: bool) -> list[str]:
     return problems
 
 
+#: The reference's JSON layout (spec section 11.2): ``json.dumps(data, **JSON_LAYOUT)``.
+JSON_LAYOUT = {"indent": 4, "separators": (",", ": ")}
+_INDENT = " " * JSON_LAYOUT["indent"]
+
+
+@functools.lru_cache(maxsize=None)
+def _flat_encoder(depth: int):
+    """A compact C encoder (``encode(value) -> str``) whose item separator starts a new
+    line indented ``depth`` times: a container of scalars comes out as its lines of the
+    indented layout."""
+    item = ",\n" + _INDENT * depth
+    key = JSON_LAYOUT["separators"][1]
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # (no C accelerator: the same text from the pure-Python encoder)
+        return json.JSONEncoder(separators=(item, key))
+    # What JSONEncoder.encode makes on each call (no circular check: associations are
+    # trees), made once.
+    encoder = make(None, None, json.encoder.encode_basestring_ascii, None, key, item,
+                   False, False, True)
+
+    class _Flat:
+        @staticmethod
+        def encode(value):
+            return "".join(encoder(value, 0))
+
+    return _Flat
+
+
+#: Types written as one JSON value (subclasses and empty containers are too: see _nested).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _nested(value: Any) -> bool:
+    return type(value) not in _SCALARS and isinstance(value, (dict, list, tuple)) \
+        and bool(value)
+
+
+def _key(key: Any) -> str:
+    """A member name as JSON writes it (non-string keys converted as json does)."""
+    if isinstance(key, str):
+        return json.encoder.encode_basestring_ascii(key)
+    return _flat_encoder(0).encode({key: 0})[1:-4]
+
+
+def _indented(value: Any, depth: int) -> str:
+    """``value`` in the reference's layout at ``depth``: the containers around it spelled
+    out here, each run of scalars (a member's fields...) written in one C encoder call."""
+    if not _nested(value):
+        return _flat_encoder(0).encode(value)
+    flat = _flat_encoder(depth + 1)
+    is_dict = isinstance(value, dict)
+    inner = _INDENT * (depth + 1)
+    opening, closing = ("{", "}") if is_dict else ("[", "]")
+    if _SCALARS.issuperset(map(type, value.values() if is_dict else value)):
+        # (all scalars, checked without a Python loop: a member, most of a file)
+        body = flat.encode(value)[1:-1]
+        return f"{opening}\n{inner}{body}\n{_INDENT * depth}{closing}"
+    if not is_dict and all(isinstance(v, dict) and v
+                           and _SCALARS.issuperset(map(type, v.values())) for v in value):
+        # A list of members: one C call with the members' separator; between two members
+        # it wrote "}" + separator + "{" (a raw line break is never inside a string).
+        deeper = _INDENT * (depth + 2)
+        text = _flat_encoder(depth + 2).encode(value)[2:-2]
+        text = text.replace(f"}},\n{deeper}{{", f"\n{inner}}},\n{inner}{{\n{deeper}")
+        return f"[\n{inner}{{\n{deeper}{text}\n{inner}}}\n{_INDENT * depth}]"
+    parts: list[str] = []
+    run: dict | list = {} if is_dict else []
+    for item in value.items() if is_dict else value:
+        child = item[1] if is_dict else item
+        if not _nested(child):
+            if is_dict:
+                run[item[0]] = child
+            else:
+                run.append(child)
+            continue
+        if run:
+            parts.append(flat.encode(run)[1:-1])
+            run = {} if is_dict else []
+        text = _indented(child, depth + 1)
+        parts.append(f"{_key(item[0])}: {text}" if is_dict else text)
+    if run:
+        parts.append(flat.encode(run)[1:-1])
+    body = (",\n" + inner).join(parts)
+    return f"{opening}\n{inner}{body}\n{_INDENT * depth}{closing}"
+
+
 def dumps(data: dict, fmt: str = "json") -> str:
-    """Serialise an association as the reference does (spec section 11.2)."""
+    """Serialise an association as the reference does (spec section 11.2).
+
+    Parameters
+    ----------
+    data : dict
+        The association (JSON types only).
+    fmt : {"json", "yaml"}
+
+    Returns
+    -------
+    str
+        JSON: exactly ``json.dumps(data, indent=4, separators=(",", ": "))``
+        (:data:`JSON_LAYOUT`), the reference's layout, with no newline at the end.
+
+    Notes
+    -----
+    ``json.dumps`` with an indent runs the pure-Python encoder, most of the writing time of
+    a large run; the layout is rebuilt around the C encoder's output instead (each
+    container holding only scalars in one call), byte for byte the same.
+    """
     if fmt == "json":
-        return json.dumps(data, indent=4, separators=(",", ": "))
+        return _indented(data, 0)
     if fmt == "yaml":
         import yaml
 

@@ -264,6 +264,11 @@ def fetch(engine: Engine, plan: Plan, infos: list[PoolInfo],
                    infos, ("pos",) + pool.member_columns + pool.item_flags)
 
 
+def _int_array(values) -> str:
+    """Integers as DuckDB's text form of a list (``[1, 2]``), to bind as one parameter."""
+    return "[" + ", ".join(map(str, sorted(map(int, values)))) + "]"
+
+
 def _hook_values(engine: Engine, plan: Plan, positions: set[int],
                  items: dict[int, dict]) -> None:
     """Add the values only hooks read (raw) to the items of pool rows ``positions``."""
@@ -271,9 +276,11 @@ def _hook_values(engine: Engine, plan: Plan, positions: set[int],
     if not positions or not only:
         return
     cols = ", ".join(f'"raw_{c}"' for c in only)
+    # One text parameter cast to a typed array: DuckDB binds a Python list element by
+    # element (and tries to import pandas twice for each), 100 times slower at 100k rows.
     for pos, *values in engine.rows(f"SELECT pos, {cols} FROM pool_defined "
-                                    "WHERE pos IN (SELECT unnest($positions))",
-                                    {"positions": sorted(positions)}):
+                                    "WHERE pos IN (SELECT unnest($positions::BIGINT[]))",
+                                    {"positions": _int_array(positions)}):
         items[pos].update(zip(only, values))
 
 

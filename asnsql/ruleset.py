@@ -23,8 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import model
 from .errors import RuleError
 from .model import (
@@ -43,8 +41,15 @@ from .profiles import Profile, get_profile
 
 __all__ = ["load_rules", "default_ruleset", "parse_rule_file"]
 
-# libyaml's safe loader when PyYAML has it (ten times faster), else the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@lru_cache(maxsize=None)
+def _yaml():
+    """PyYAML and its safe loader: libyaml's when PyYAML has it (ten times faster), else
+    the pure-Python one. Imported on first use: a run whose plan comes from the cache
+    reads no rule file."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _LOOKAHEAD = re.compile(r"^\(\(\?!(?P<text>[^()|*+?\\]+)\)\.\)\*$")
 _CONDITION_OPS = ("all", "any", "not_any", "not_all", "not")
@@ -552,9 +557,10 @@ def parse_rule_file(path: str | Path, first_index: int = 0, text: str | None = N
         # The reference's rule files are Python modules (asn_generate -r rules.py).
         return [], [f"{name}: a Python file; asnsql rules are YAML (the reference's Python "
                     "rule classes are not read): see docs/RULES.md"]
+    yaml, loader = _yaml()
     try:
         data = yaml.load(text if text is not None else path.read_text(encoding="utf-8"),
-                         Loader=_SafeLoader)
+                         Loader=loader)
     except OSError as err:
         return [], [f"{name}: cannot read the rule file: {err.strerror or err}"]
     except yaml.YAMLError as err:

@@ -6,9 +6,11 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asnsql import AssociationError, OutputError, generate, load_asn, write_associations
-from asnsql.assemble import AssociationDict
+from asnsql.assemble import AssociationDict, Member
 from asnsql.io import dumps, validate
 
 from .conftest import EXAMPLE_POOL
@@ -24,6 +26,31 @@ def _asn(name="jw1-o001_image2_00001_asn"):
 def test_json_layout():
     text = dumps({"a": [1], "b": "é"})
     assert text == '{\n    "a": [\n        1\n    ],\n    "b": "\\u00e9"\n}'
+
+
+_scalars = (st.none() | st.booleans() | st.integers() | st.floats()
+            | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8))
+_member = st.dictionaries(st.sampled_from(["expname", "exptype", "exposerr", "asn_candidate",
+                                           "group_id"]) | st.text(max_size=4), _scalars,
+                          max_size=5)
+_product = st.fixed_dictionaries({"name": st.text(), "members": st.lists(
+    _member.map(Member) | _member, max_size=4)},
+                                 optional={"extra": st.lists(_scalars, max_size=3)})
+_association = st.fixed_dictionaries(
+    {"asn_type": st.text(), "asn_rule": st.text(), "version_id": st.none() | st.text(),
+     "constraints": st.text(), "products": st.lists(_product, max_size=3)},
+    optional={"degraded_status": st.text(), "program": st.text() | st.integers(),
+              "target": _scalars, "asn_pool": st.text(), "empty": st.just({}) | st.just([])})
+_keys = st.text() | st.integers() | st.floats() | st.booleans() | st.none()
+_json = st.recursive(_scalars, lambda children: st.lists(children, max_size=4)
+                     | st.dictionaries(_keys, children, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_association, _json))
+def test_json_writer_is_the_reference_layout(data):
+    # The fast writer must equal the reference's call byte for byte, whatever the values.
+    assert dumps(data) == json.dumps(data, indent=4, separators=(",", ": "))
 
 
 def test_yaml_round_trip(tmp_path):
