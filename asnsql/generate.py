@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from .batch import iter_batch, run_batch, run_generator
 from .engine import Engine
+from .errors import Interrupted
 from .model import Ruleset
 from .options import Options
 from .pipeline import Result
@@ -188,18 +189,34 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     ------
     PoolError, RuleError, QueryError, OutputError
         See :mod:`asnsql.errors`; nothing is written then.
+    Interrupted
+        Ctrl-C once the output was in place (the engine still closing): it stays.
     """
     options = options or Options()
-    with Engine.for_pools([pool], profile=profile) as engine:
-        result = run_generator(engine, pool, rules, options, progress=progress,
-                               timings=timings)
-        clock = PhaseClock(timings)
-        extra = {}
-        if save_orphans:
-            extra[save_orphans] = _orphans_text(engine, result, rules, orphans_whole_pool)
-        _store_and_write(engine, result, path, fmt, extra, dry_run, database)
-        clock.lap("write")
+    written = False
+    try:
+        with Engine.for_pools([pool], profile=profile) as engine:
+            result = run_generator(engine, pool, rules, options, progress=progress,
+                                   timings=timings)
+            clock = PhaseClock(timings)
+            extra = {}
+            if save_orphans:
+                extra[save_orphans] = _orphans_text(engine, result, rules,
+                                                    orphans_whole_pool)
+            _store_and_write(engine, result, path, fmt, extra, dry_run, database)
+            written = True
+            clock.lap("write")
+    except KeyboardInterrupt as err:
+        if written and not isinstance(err, Interrupted):
+            raise Interrupted(written_note(path, dry_run, database)) from None
+        raise
     return result
+
+
+def written_note(path, dry_run: bool, database) -> str:
+    """What a Ctrl-C after a run's output was in place says (:class:`Interrupted`)."""
+    where = f"stored in {database}" if dry_run else f"written into {path}"
+    return f"interrupted after the associations were {where}; nothing else was changed"
 
 
 def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None,

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -239,3 +240,26 @@ def test_write_associations_refuses_unsafe_extra_names(tmp_path):
     with pytest.raises(OutputError, match=r"'\.\./x'"):
         write_associations([], tmp_path / "out", extra={"../x": "text"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_after_the_output_is_in_place_says_so(tmp_path, monkeypatch):
+    """A Ctrl-C once generate_files has written the folder (here: while timing the write)
+    is reported as Interrupted naming the folder, never as 'nothing was changed'."""
+    from asnsql import timing
+    from asnsql.errors import Interrupted
+    from asnsql.generate import generate_files
+
+    original = timing.PhaseClock.lap
+
+    def lap(self, phase):
+        original(self, phase)
+        if phase == "write":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(timing.PhaseClock, "lap", lap)
+    out = tmp_path / "out"
+    pool = Path(__file__).resolve().parent.parent / "examples" / \
+        "jw88600_20171108T051731_pool.csv"
+    with pytest.raises(Interrupted, match="written into"):
+        generate_files(pool, out, timings={})
+    assert len(list(out.glob("*_asn.json"))) == 18

@@ -243,20 +243,34 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
             click.echo(f"wrote {counts['associations']} associations (Parquet tables, "
                        f"Spark) to {path}", err=True)
         return
-    with _debug_errors(debug), _Progress(enabled=not quiet) as progress:
-        result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
-                                dry_run=dry_run, save_orphans=save_orphans,
-                                orphans_whole_pool=orphans_whole_pool, database=database,
-                                progress=progress, timings=timings)
-    _print_timings(timings)
+    result = None
+    try:
+        with _debug_errors(debug), _Progress(enabled=not quiet) as progress:
+            result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
+                                    dry_run=dry_run, save_orphans=save_orphans,
+                                    orphans_whole_pool=orphans_whole_pool,
+                                    database=database, progress=progress, timings=timings)
+        _print_timings(timings)
+        if not quiet:
+            _print_summary(result, path, dry_run)
+    except KeyboardInterrupt as err:
+        # (once the output is in place, Ctrl-C must not say that nothing was changed)
+        if result is None or isinstance(err, Interrupted) or (dry_run and not database):
+            raise
+        from ..generate import written_note
+
+        raise Interrupted(written_note(path, dry_run, database)) from None
+
+
+def _print_summary(result, path, dry_run: bool) -> None:
+    """The one-line summary of ``asnsql generate`` (on stderr)."""
     associations = result.associations
-    if not quiet:
-        counts = Counter(a["asn_type"] for a in associations)
-        detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
-        verb = "would write" if dry_run else "wrote"
-        click.echo(f"{verb} {len(associations)} associations ({detail}) to {path}; "
-                   f"{len(result.orphans)} of {result.pool.rows} pool rows in no association",
-                   err=True)
+    counts = Counter(a["asn_type"] for a in associations)
+    detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
+    verb = "would write" if dry_run else "wrote"
+    click.echo(f"{verb} {len(associations)} associations ({detail}) to {path}; "
+               f"{len(result.orphans)} of {result.pool.rows} pool rows in no association",
+               err=True)
 
 
 @cli.command()
