@@ -153,6 +153,11 @@ def test_ctrl_c_is_one_path(tmp_path, delay):
         assert len(list((tmp_path / "out").glob("*.json"))) > 0 and err == ""
         return
     assert child.returncode == 130, err
+    if "written into" in err:  # Ctrl-C once the folder was in place: it is complete
+        assert err.startswith("asnsql: interrupted after the associations were written "
+                              "into"), err
+        assert len(list((tmp_path / "out").glob("*.json"))) > 0
+        return
     assert err == "asnsql: interrupted; nothing was changed\n"
     assert not (tmp_path / "out").exists()
 
@@ -162,3 +167,21 @@ def test_one_line_in_a_child_process(tmp_path):
     done = run_child(["generate", pool, "-p", tmp_path / "out", "-q"])
     assert done.returncode == 5
     assert_one_line(done.stderr)
+
+
+def test_run_exits_with_mains_code_and_ignores_ctrl_c_at_shutdown():
+    """The program's entry point: main's exit code; afterwards (the interpreter shutting
+    down, the output in place) SIGINT is ignored instead of killing the process (-2)."""
+    import subprocess
+
+    from ._hardening import ROOT, sys
+
+    code = ("import atexit, os, signal\n"
+            "atexit.register(lambda: print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN))\n"
+            "from asnsql.cli import run\n"
+            "import sys; sys.argv = ['asnsql', 'rules']\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "True"

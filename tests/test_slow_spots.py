@@ -57,6 +57,13 @@ def test_hook_positions_bound_as_one_typed_array():
     assert lists == []
 
 
+def _installed(name: str) -> bool:
+    """Whether ``name`` can be imported here (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def test_small_pool_run_imports_only_what_it_uses(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "out"
     # A small pool file written as JSON needs neither astropy, pyarrow, numpy, pandas,
@@ -83,7 +90,11 @@ def test_small_pool_run_imports_only_what_it_uses(tmp_path):
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True, env={**os.environ, "ASNSQL_CACHE": str(cache)})
     asked, loaded = (run.stdout + "\n").split("\n")[:2]
-    assert loaded == ""
+    # Where pandas is installed (the 'spark' extra brings it), DuckDB's parameter binder
+    # imports it (and so numpy and pyarrow) on the first bound value: DuckDB's doing, not
+    # asnsql's; the others must still stay out.
+    duckdb_loads = {"pandas", "numpy", "pyarrow"} if _installed("pandas") else set()
+    assert set(loaded.split()) - duckdb_loads == set()
     # DuckDB looks for pandas twice per parameter value it binds (a list: per element); a
     # run binds a few scalars, not the pool's header or rows as lists.
     columns = len(EXAMPLE_POOL.read_text().splitlines()[0].split("|"))

@@ -439,10 +439,30 @@ def main(argv=None) -> int:
     return 0
 
 
+def run() -> None:
+    """The ``asnsql`` program (and ``python -m asnsql``): :func:`main`, then exit with its
+    code.
+
+    Once :func:`main` has returned, Ctrl-C is ignored: the command's work is done (its
+    output in place), and a SIGINT while the interpreter shuts down would otherwise kill the
+    process with Python's default handler (exit -2) instead of ending through main's one
+    interrupt path (130).
+    """
+    import signal
+
+    code = None
+    try:
+        code = main()
+    except KeyboardInterrupt:  # (only between main's return and the next line)
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(130 if code is None else code)
+
+
 def _interrupted(err: AsnsqlError) -> bool:
     """Whether an error is DuckDB's report of a query stopped by Ctrl-C."""
     return "INTERRUPT Error" in str(err) or "Query interrupted" in str(err)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
