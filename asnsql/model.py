@@ -133,11 +133,13 @@ MEMBER_TYPE_TESTS = {
 }
 
 #: ``run_items`` columns with few distinct values in a chunk of an archive pool, which
-#: the screen (:func:`asnsql.compile.screen_sql`) reads.
+#: the screen (:func:`asnsql.compile.screen_sql`) reads. ``patttype`` lets it skip the
+#: WFS&C rules and ``asn_candidate`` (a candidate run's single candidate; spec section
+#: 6.2.2) the pure-parallel WFSS rule on the pools that have none of theirs.
 SCREEN_COLUMNS = frozenset(
     """exp_type base_exptype instrume pntgtype detector subarray visitype tsovisit is_psf
     is_imprt bkgdtarg opmode lamp filter pupil grating fxd_slit channel band cand_kind
-    cand_type""".split())
+    cand_type patttype asn_candidate""".split())
 
 #: Named per-exposure predicates, implemented as DuckDB macros in ``sql/macros.sql``
 #: (spec section 7.4).

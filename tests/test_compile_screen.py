@@ -8,7 +8,7 @@ from asnsql.compile import screen_sql
 from asnsql.compile.rows import RuleQuery
 from asnsql.compile.screen import screen_test
 from asnsql.compile.vocabulary import DEFAULT
-from asnsql.model import AttrTest, Composite
+from asnsql.model import AttrTest, Composite, Key, Role
 
 from .compile_rules import image_rule, row, rule, run
 
@@ -41,3 +41,24 @@ def test_screen_runs_and_skips_rules_without_associations():
         DEFAULT, screen_columns=frozenset({"exp_type"})))
     assert run(text, [row(0)]) == [(True, True)]
     assert run(text, [row(0, exp_type="nis_image")]) == [(False, False)]
+
+
+def test_a_rule_needing_a_science_member_is_skipped_without_one():
+    """With finalisation a has_science rule's query leaves out associations without a
+    science member, so the screen skips it where no row's exptype is science; a role
+    that turns science into another exptype (a PSF) counts science rows for that one."""
+    narrow = dataclasses.replace(DEFAULT, screen_columns=frozenset(
+        {"exp_type", "base_exptype"}), member_type_tests={"has_science": "science",
+                                                          "has_psf": "psf"})
+    needs_science = dataclasses.replace(image_rule(), validity=("has_science",))
+    text = screen_sql((needs_science,), vocabulary=narrow)
+    assert run(text, [row(0)]) == [(True,)]
+    assert run(text, [row(0, base="background"), row(1, base="psf")]) == [(False,)]
+    # without finalisation the failing associations still take numbers: no skip
+    assert run(screen_sql((needs_science,), finalized=False, vocabulary=narrow),
+               [row(0, base="background")]) == [(True,)]
+    psf_role = rule(keys=[Key("program", ("program",))], validity=("has_psf",),
+                    roles=[Role("science", exptype="psf")])
+    text = screen_sql((psf_role,), vocabulary=narrow)
+    assert run(text, [row(0)]) == [(True,)]
+    assert run(text, [row(0, base="background")]) == [(False,)]

@@ -13,7 +13,7 @@ from .reads import reads_only
 from .rows import RuleQuery
 from .vocabulary import DEFAULT, Vocabulary
 
-__all__ = ["screen_test", "screen_sql"]
+__all__ = ["member_type_tests", "screen_test", "screen_sql"]
 
 
 def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
@@ -44,6 +44,38 @@ def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
     parts = x.tests_in(q.tests.necessary(q.rule.where, usable), q.valid_runs(), *keys,
                        q.some_role(usable, columns.issuperset, q.forming_roles()))
     return x.and_(*parts) if parts else None
+
+
+def member_type_tests(q: RuleQuery, columns: frozenset[str]) -> list[exp.Expression]:
+    """Tests on ``columns`` alone, one per exptype the rule's associations need among
+    their members (:meth:`RuleQuery.member_types`, with finalisation): some row of a chunk
+    passes each if the rule has an association there.
+
+    Parameters
+    ----------
+    q : RuleQuery
+        The rule's query parts.
+    columns : frozenset of str
+        The ``run_items`` columns the tests may read.
+
+    Returns
+    -------
+    list of sqlglot.exp.Expression
+        Per needed exptype: the row's exptype (spec section 7.2) is that one, or
+        ``science`` where a role gives its members that exptype instead
+        (:meth:`RuleQuery.role_exptype_case`). A query leaves out the associations
+        without such a member (spec sections 8.1, 9.5), so a chunk without such a row
+        has none of the rule's. (The rule's other conditions are :func:`screen_test`'s;
+        repeating them here would double the screen's size, and its planning time.)
+    """
+    if not {"base_exptype", "exp_type"} <= columns:
+        return []
+    found = []
+    for needed in q.member_types():
+        types = {needed} | ({"science"} if any(r.exptype == needed for r in q.layout.roles)
+                            else set())
+        found.append(x.never_null(x.one_of(q.tests.exptype(), sorted(types))))
+    return found
 
 
 @lru_cache(maxsize=16)
@@ -78,8 +110,11 @@ def screen_sql(rules: tuple[Rule, ...], finalized: bool = True,
     for rule in rules:
         if not rule.makes_associations:
             continue
-        test = screen_test(RuleQuery(rule, finalized, vocabulary), columns)
-        tests.append(exp.alias_(exp.func("bool_or", test) if test is not None else exp.true(),
+        q = RuleQuery(rule, finalized, vocabulary)
+        test = screen_test(q, columns)
+        found = [exp.func("bool_or", t) for t in
+                 ([test] if test is not None else []) + member_type_tests(q, columns)]
+        tests.append(exp.alias_(x.and_(*found) if found else exp.true(),
                                 exp.to_identifier(rule.name, quoted=True)))
     combos = (exp.select(*[x.col(c) for c in sorted(columns)]).distinct()
               .from_("run_items"))

@@ -35,6 +35,9 @@ SELECT
       NOT "bkgdtarg" IS NULL
       OR COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2CoronAsRate",
   BOOL_OR(
     CAST(NOT (
@@ -50,6 +53,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2FGS",
   BOOL_OR(
     CAST((
@@ -114,6 +120,9 @@ SELECT
       NOT "bkgdtarg" IS NULL
       OR COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2Image",
   BOOL_OR(
     CAST((
@@ -150,6 +159,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2ImageNonScience",
   BOOL_OR(
     CAST((
@@ -198,6 +210,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2ImageSpecial",
   BOOL_OR(
     CAST((
@@ -259,6 +274,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2ImageTSO",
   BOOL_OR(
     CAST(CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
@@ -266,6 +284,7 @@ SELECT
       (
         (
           COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
+          AND COALESCE("patttype" = 'along-slit-nod', FALSE)
         )
         AND (
           NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
@@ -278,6 +297,9 @@ SELECT
         )
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2MIRLRSFixedSlitNod",
   BOOL_OR(
     CAST((
@@ -308,6 +330,9 @@ SELECT
     AND (
       NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_fixedslit', FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2NRSFSS",
   BOOL_OR(
     CAST((
@@ -337,7 +362,16 @@ SELECT
     )
     AND (
       NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_ifu', FALSE)
+    )
+    AND (
+      NOT "patttype" IS NULL
+      AND COALESCE((
+        STARTS_WITH("patttype", '2-point-nod') OR "patttype" = '4-point-nod'
+      ), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2NRSIFUNod",
   BOOL_OR(
     CAST((
@@ -353,6 +387,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2NRSLAMPImage",
   BOOL_OR(
     CAST((
@@ -392,6 +429,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2NRSLAMPSpectral",
   BOOL_OR(
     CAST((
@@ -419,6 +459,9 @@ SELECT
     AND (
       NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrs_msaspec', FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2NRSMSA",
   BOOL_OR(
     CAST((
@@ -435,7 +478,31 @@ SELECT
         )
       )
       AND (
-        COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
+        NOT (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
+            )
+          )
+          OR COALESCE(
+            (
+              STARTS_WITH("patttype", '2-point-nod')
+              OR STARTS_WITH("patttype", '4-point-nod')
+              OR "patttype" = 'along-slit-nod'
+            ),
+            FALSE
+          )
+        )
+        AND COALESCE(ASN_NRSIFU_VALID("exp_type", "detector", "filter", "grating"), FALSE)
       )
     )
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
@@ -467,6 +534,9 @@ SELECT
       OR NOT "is_imprt" IS NULL
       OR COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2Spec",
   BOOL_OR(
     CAST((
@@ -517,6 +587,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2SpecImprint",
   BOOL_OR(
     CAST((
@@ -571,6 +644,9 @@ SELECT
       NOT "is_imprt" IS NULL
       OR COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2SpecSpecial",
   BOOL_OR(
     CAST((
@@ -654,6 +730,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2SpecTSO",
   BOOL_OR(
     CAST((
@@ -681,6 +760,9 @@ SELECT
     AND (
       COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2WFSC",
   BOOL_OR(
     CAST(COALESCE((
@@ -712,6 +794,9 @@ SELECT
       )
       OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2WFSSMIR",
   BOOL_OR(
     CAST(COALESCE((
@@ -746,6 +831,9 @@ SELECT
       )
       OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2WFSSNIS",
   BOOL_OR(
     CAST(COALESCE((
@@ -777,10 +865,14 @@ SELECT
       )
       OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2WFSSNRC",
   BOOL_OR(
     CAST((
-      (
+      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      AND (
         COALESCE(
           (
             STARTS_WITH("exp_type", 'nis_wfss')
@@ -821,6 +913,9 @@ SELECT
       )
       OR COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv2WFSSParallel",
   BOOL_OR(
     CAST(CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation', 'background')
@@ -927,6 +1022,9 @@ SELECT
       )
       OR COALESCE("exp_type" = 'mir_taconfirm', FALSE)
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL2("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_MIRLRSTAConfirm",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -941,6 +1039,12 @@ SELECT
         NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nis_ami', FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('psf'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3AMI",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -987,6 +1091,9 @@ SELECT
         )
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3Image",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1035,6 +1142,9 @@ SELECT
         NOT "bkgdtarg" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3ImageBackground",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1082,6 +1192,9 @@ SELECT
         )
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3ImageMosaic",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1102,6 +1215,12 @@ SELECT
         ), FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('psf'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3MIRCoron",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1129,6 +1248,9 @@ SELECT
         NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_mrs', FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3MIRMRS",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1159,6 +1281,9 @@ SELECT
         NOT "bkgdtarg" IS NULL AND COALESCE("bkgdtarg" = 't', FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3MIRMRSBackground",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1179,6 +1304,12 @@ SELECT
         NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'nrc_coron', FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('psf'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRCCoron",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1202,6 +1333,9 @@ SELECT
         NOT "subarray" IS NULL AND COALESCE("subarray" = 'full', FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRCCoronImage",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1240,6 +1374,9 @@ SELECT
         NOT "subarray" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRSFSS",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1270,9 +1407,15 @@ SELECT
         )
       )
       AND (
+        NOT "patttype" IS NULL
+      )
+      AND (
         NOT "grating" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRSIFU",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1309,6 +1452,9 @@ SELECT
         NOT "grating" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRSIFUBackground",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1335,6 +1481,9 @@ SELECT
         )
         AND COALESCE("exp_type" = 'nis_soss', FALSE)
         AND NOT (
+          NOT "patttype" IS NULL
+        )
+        AND NOT (
           COALESCE("exp_type" = 'mir_lrs-slitless', FALSE)
           OR (
             COALESCE("pntgtype" = 'science', FALSE)
@@ -1356,6 +1505,9 @@ SELECT
         NOT "subarray" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SlitlessSpectral",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1395,6 +1547,9 @@ SELECT
         )
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SpecAux",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1435,6 +1590,9 @@ SELECT
         NOT "subarray" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SpectralSource",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1469,7 +1627,21 @@ SELECT
       AND (
         NOT "subarray" IS NULL
       )
+      AND (
+        NOT "patttype" IS NULL
+        AND COALESCE(
+          (
+            STARTS_WITH("patttype", '2-point-nod')
+            OR STARTS_WITH("patttype", '4-point-nod')
+            OR "patttype" = 'along-slit-nod'
+          ),
+          FALSE
+        )
+      )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SpectralTarget",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1546,6 +1718,9 @@ SELECT
         NOT "exp_type" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3TSO",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1573,9 +1748,15 @@ SELECT
         )
       )
       AND (
+        NOT "patttype" IS NULL AND COALESCE("patttype" = 'wfsc', FALSE)
+      )
+      AND (
         NOT "detector" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3WFSCMB",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1590,6 +1771,9 @@ SELECT
         NOT "filter" IS NULL AND COALESCE("filter" = 'p750l', FALSE)
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3WFSSMIR",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1610,6 +1794,9 @@ SELECT
         NOT "pupil" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3WFSSNIS",
   BOOL_OR(
     CAST("is_imprt" IS NULL
@@ -1630,9 +1817,13 @@ SELECT
         NOT "filter" IS NULL
       )
     ) AS BOOLEAN)
+  )
+  AND BOOL_OR(
+    CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3WFSSNRC"
 FROM (
   SELECT DISTINCT
+    "asn_candidate",
     "band",
     "base_exptype",
     "bkgdtarg",
@@ -1649,6 +1840,7 @@ FROM (
     "is_psf",
     "lamp",
     "opmode",
+    "patttype",
     "pntgtype",
     "pupil",
     "subarray",
