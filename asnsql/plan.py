@@ -56,6 +56,10 @@ class Plan:
         The observatory.
     queries : dict
         Rule name -> the SQL text of its query (rules that make associations).
+    unlocked : dict
+        Rule name -> ``(screen column, SQL text)`` for the rules with ``locks``: the
+        rule's query compiled without them, which gives the same rows where the screen's
+        column is false (:func:`asnsql.compile.screen.lock_test`) and plans faster.
     screen : str
         The screen query (:func:`asnsql.compile.screen_sql`), or ``""`` without such rules.
     columns : dict
@@ -69,6 +73,7 @@ class Plan:
     options: Options
     profile: Profile
     queries: dict[str, str] = field(default_factory=dict)
+    unlocked: dict[str, tuple[str, str]] = field(default_factory=dict)
     screen: str = ""
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
     pool_sql: str = ""
@@ -115,22 +120,32 @@ class Plan:
                          repr((options.finalize, options.split_programs, sorted(read)))])
         text = _cached(key, lambda: _compile(active, options, profile, read))
         return cls(rules=rules, options=options, profile=profile, queries=text["queries"],
+                   unlocked={name: tuple(pair)
+                             for name, pair in text.get("unlocked", {}).items()},
                    screen=text["screen"], columns=columns, pool_sql=text["pool_sql"])
 
 
 def _compile(active: tuple[Rule, ...], options: Options, profile: Profile,
              read: set[str]) -> dict:
     """The SQL texts of a plan (imports sqlglot and the compiler)."""
+    from dataclasses import replace
+
     from .compile import compile_rule, screen_sql
+    from .compile.screen import LOCKS_COLUMN
     from .pool import pool_tables_sql, table_columns
 
     vocabulary = profile.vocabulary
-    queries = {r.name: compile_rule(r, options.finalize, vocabulary).sql(dialect="duckdb",
-                                                                         copy=False)
-               for r in active}
+
+    def text(rule: Rule) -> str:
+        return compile_rule(rule, options.finalize, vocabulary).sql(dialect="duckdb",
+                                                                   copy=False)
+
+    queries = {r.name: text(r) for r in active}
+    unlocked = {r.name: (LOCKS_COLUMN.format(rule=r.name), text(replace(r, locks=())))
+                for r in active if r.locks}
     screen = screen_sql(active, options.finalize, vocabulary) if active else ""
     tables = table_columns(profile, set(profile.pool.standard) | read, read)
-    return {"queries": queries, "screen": screen,
+    return {"queries": queries, "unlocked": unlocked, "screen": screen,
             "pool_sql": pool_tables_sql(profile, *tables, options.split_programs)}
 
 

@@ -275,7 +275,8 @@ def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options
     def unscreened(cls, rules=None, options=None, profile=None):
         plan = build(cls, rules, options, profile)
         return dataclasses.replace(plan, screen="SELECT " + ", ".join(
-            f'true AS "{name}"' for name in plan.queries))
+            f'true AS "{name}"' for name in [*plan.queries]
+            + [column for column, _ in plan.unlocked.values()]))
 
     paths = [corpus_pool(name) for name in corpus_pools()]
     with warnings.catch_warnings():
@@ -285,6 +286,51 @@ def test_screen_on_the_whole_corpus_changes_nothing(corpus, monkeypatch, options
         unscreened = generate_batch(paths, version_id="v0", **options)
     assert {k: _canon(v) for k, v in screened.items()} == \
         {k: _canon(v) for k, v in unscreened.items()}
+
+
+#: Pools where locking rules run with no locking row (imaging) and with one (a TA).
+LOCK_POOLS = ["pool_002_image_miri", "jw82600_20171108T041350_pool", "pool_018_all_exptypes",
+              "pool_024c_nirspec_fss_nods", "jw00711_20181027T043250_pool"]
+
+
+@pytest.mark.parametrize("pools", [LOCK_POOLS, pytest.param(None, marks=pytest.mark.slow)],
+                         ids=["varied", "whole-corpus"])
+def test_rules_run_without_locks_where_no_row_locks_give_the_same_associations(
+        corpus, monkeypatch, pools):
+    """Where the screen finds no row that can take a locking role, a rule with ``locks``
+    runs its query compiled without them (Plan.unlocked): each pool gives the same
+    associations as with the locks always compiled in, and both variants do run."""
+    import dataclasses
+
+    from .conftest import corpus_pools
+
+    ran = []
+    start = Engine.run_parallel
+
+    def recording(self, queries, *args, **kwargs):
+        ran.extend(q for q in queries if isinstance(q, str))
+        return start(self, queries, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "run_parallel", recording)
+    build, plans = Plan.build.__func__, []
+
+    def recorded(cls, *args, **kwargs):
+        plans.append(build(cls, *args, **kwargs))
+        return plans[-1]
+
+    monkeypatch.setattr(Plan, "build", classmethod(recorded))
+    paths = [corpus_pool(name) for name in (pools or corpus_pools())]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        variants = [_canon(generate(p, version_id="v0")) for p in paths]
+        unlocked_texts = {text for plan in plans for _, text in plan.unlocked.values()}
+        locked_texts = {plan.queries[name] for plan in plans for name in plan.unlocked}
+        assert unlocked_texts & set(ran), "no rule ran without its locks"
+        assert locked_texts & set(ran), "no rule ran with its locks"
+        monkeypatch.setattr(Plan, "build", classmethod(
+            lambda cls, *a, **k: dataclasses.replace(build(cls, *a, **k), unlocked={})))
+        locked = [_canon(generate(p, version_id="v0")) for p in paths]
+    assert variants == locked
 
 
 def test_hook_values_are_raw_columns_read_for_hook_rules_only(corpus, monkeypatch):

