@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import AsnsqlWarning, AssociationError
-from ..io import KNOWN_EXPTYPES, validate
+from ..asnschema import KNOWN_EXPTYPES, validate
 
 __all__ = [
     "LEVEL2_BASE",

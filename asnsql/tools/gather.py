@@ -188,7 +188,9 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     makes up a one-member association of the file itself); missing member files are found
     before anything is copied; the destination is created; each file is copied once.
     """
-    from ..io import dumps, load_asn, read_one, split_jsonl_pick, write_file_atomic
+    from ..asnread import load_asn, read_one, split_jsonl_pick
+    from ..asnwrite import dumps
+    from ..publish import write_file_atomic
 
     asn_path, _ = split_jsonl_pick(association)
     if not asn_path.is_file():

@@ -237,7 +237,7 @@ def write_pool(table, path: str | os.PathLike, delimiter: str = "|") -> Path:
     -----
     Reproduces ``asn_make_pool POOL ...`` writing its pool (overwriting), spec §12.3.
     """
-    from ..io import write_file_atomic
+    from ..publish import write_file_atomic
 
     return write_file_atomic(path, pool_text(table, delimiter))
 
