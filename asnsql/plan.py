@@ -178,7 +178,8 @@ def _from_disk(digest: str, build) -> dict:
 
 #: Modules whose source shapes the SQL besides the compiler (``compile.py`` or the
 #: ``compile/`` package, all hashed).
-_SQL_SOURCES = ("model.py", "ruleset.py", "pool.py", "plan.py", "profiles/base.py")
+_SQL_SOURCES = ("model.py", "ruleset.py", "rulecheck.py", "ruleconditions.py",
+                "ruleresolve.py", "pool.py", "plan.py", "profiles/base.py")
 
 
 @lru_cache(maxsize=1)

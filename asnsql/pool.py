@@ -43,8 +43,7 @@ if TYPE_CHECKING:
     from .profiles import Profile
 
 __all__ = ["PoolInfo", "load_pool", "load_pools", "pool_positions", "pool_table",
-           "pool_tables_sql",
-           "table_columns", "to_arrow", "CORE_RAW_COLUMNS"]
+           "pool_tables_sql", "table_columns", "to_arrow", "CORE_RAW_COLUMNS"]
 
 #: Values (as read) the core reads beside a profile's raw columns: a row's program (pool
 #: units by program) and candidates (spec section 6.2).
@@ -262,18 +261,16 @@ def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,
 
 
 def to_arrow(table: Any):
-    """A table in memory as a pyarrow Table, or None for a type that is not read.
+    """A pool table in memory as a pyarrow Table; None for a type that is not read.
 
     Parameters
     ----------
     table : pyarrow.Table or astropy.table.Table
-        A pyarrow Table is returned as it is; an astropy Table becomes one column of
-        strings per column (masked values as empty strings, bytes decoded as UTF-8).
+        An astropy Table becomes a string column each (masked values empty).
 
     Returns
     -------
     pyarrow.Table or None
-        ``None`` for any other type (the caller says what it reads).
     """
     import pyarrow as pa
 
