@@ -43,8 +43,7 @@ if TYPE_CHECKING:
     from .profiles import Profile
 
 __all__ = ["PoolInfo", "load_pool", "load_pools", "pool_positions", "pool_table",
-           "pool_tables_sql",
-           "table_columns", "CORE_RAW_COLUMNS"]
+           "pool_tables_sql", "table_columns", "to_arrow", "CORE_RAW_COLUMNS"]
 
 #: Values (as read) the core reads beside a profile's raw columns: a row's program (pool
 #: units by program) and candidates (spec section 6.2).
@@ -261,7 +260,18 @@ def _load_astropy(engine: Engine, source: _Source, path: str, pool_format: str,
     _load_table(engine, source, table, offset)
 
 
-def _to_arrow(table: Any):
+def to_arrow(table: Any):
+    """A pool table in memory as a pyarrow Table; None for a type that is not read.
+
+    Parameters
+    ----------
+    table : pyarrow.Table or astropy.table.Table
+        An astropy Table becomes a string column each (masked values empty).
+
+    Returns
+    -------
+    pyarrow.Table or None
+    """
     import pyarrow as pa
 
     if isinstance(table, pa.Table):
@@ -297,7 +307,7 @@ def _load_table(engine: Engine, source: _Source, table: Any, offset: int) -> Non
 
     if engine.is_relation(table):
         table = table.to_arrow_table()
-    arrow = _to_arrow(table)
+    arrow = to_arrow(table)
     if arrow is None:
         raise PoolError(f"cannot read a pool from a {type(table).__name__}; give a file path, "
                         "an astropy Table, a pyarrow Table or a DuckDB relation")
