@@ -66,7 +66,7 @@ class Plan:
     columns : dict
         Rule name -> the pool columns its query reads.
     pool_sql : str
-        The statements making the pool tables (:func:`asnsql.pool.pool_tables_sql`) with
+        The statements making the pool tables (:func:`asnsql.pooltables.pool_tables_sql`) with
         the columns the queries and the screen read.
     """
 
@@ -130,7 +130,7 @@ def _compile(active: tuple[Rule, ...], options: Options, profile: Profile,
 
     from .compile import compile_rule, screen_sql
     from .compile.screen import LOCKS_COLUMN
-    from .pool import pool_tables_sql, table_columns
+    from .pooltables import pool_tables_sql, table_columns
 
     vocabulary = profile.vocabulary
 
