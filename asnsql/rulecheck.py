@@ -12,7 +12,7 @@ from typing import Any
 
 from .profiles import Profile
 
-__all__ = ["RuleContext", "as_tuple", "check_fields", "check_columns"]
+__all__ = ["RuleContext", "as_tuple", "check_names", "check_fields", "check_columns"]
 
 
 class RuleContext:
@@ -63,6 +63,18 @@ def as_tuple(value: Any) -> tuple:
     if isinstance(value, (list, tuple)):
         return tuple(value)
     return (value,)
+
+
+def check_names(ctx: RuleContext, field: str, value: Any) -> tuple[str, ...]:
+    """``value`` as a tuple of names (:func:`as_tuple`); an item that is not a non-empty
+    string (a nested list, a number) is reported and left out."""
+    out = []
+    for item in as_tuple(value):
+        if isinstance(item, str) and item:
+            out.append(item)
+        else:
+            ctx.problem(field, f"expected a name, got {item!r}")
+    return tuple(out)
 
 
 def check_fields(ctx: RuleContext, field: str, node: dict, allowed: set[str]) -> None:

@@ -100,6 +100,9 @@ def _named(ctx: RuleContext, field: str, node: dict) -> Condition | None:
     """``{use: NAME}``: the file's condition NAME, parsed here (not one using itself)."""
     check_fields(ctx, field, node, {"use"})
     name = node["use"]
+    if not isinstance(name, str):
+        ctx.problem(field, f"use: expected a condition name, got {name!r}")
+        return None
     if name not in ctx.conditions:
         ctx.problem(field, f"unknown condition {name!r} (defined: "
                            f"{', '.join(sorted(ctx.conditions)) or 'none'})")
@@ -140,7 +143,7 @@ def _predicate_test(ctx: RuleContext, field: str, node: dict) -> PredicateTest |
     check_fields(ctx, field, node, {"test", "is"})
     name = node["test"]
     predicates = ctx.profile.vocabulary.predicates
-    if name not in predicates:
+    if not isinstance(name, str) or name not in predicates:
         ctx.problem(f"{field}.test", f"unknown predicate {name!r} (known: "
                                      f"{', '.join(sorted(predicates))})")
         return None

@@ -15,7 +15,7 @@ from typing import Any
 from . import model
 from .model import Condition, Key, Role, Rule
 from .ruleconditions import all_of, match_test, parse_condition
-from .rulecheck import RuleContext, as_tuple, check_columns, check_fields
+from .rulecheck import RuleContext, as_tuple, check_columns, check_fields, check_names
 
 __all__ = ["PART_FIELDS", "parse_bundle", "resolve_rule"]
 
@@ -117,7 +117,12 @@ def _used_parts(ctx: RuleContext, node: dict, parts: dict, rule_roles: tuple[str
             # {part: NAME, roles: [...]}: the part applies to those roles only (its keys are
             # scoped to them and its conditions join their `when`).
             check_fields(ctx, "use", use, {"part", "roles"})
-            part_name, part_roles = use.get("part"), tuple(as_tuple(use.get("roles")))
+            part_name, part_roles = use.get("part"), check_names(ctx, "use.roles",
+                                                                 use.get("roles"))
+        if not isinstance(part_name, str):
+            ctx.problem("use", f"expected a part name or {{part: NAME, roles: [...]}}, "
+                               f"got {part_name!r}")
+            continue
         if part_name not in parts:
             ctx.problem("use", f"unknown part {part_name!r} (defined: "
                                f"{', '.join(sorted(parts)) or 'none'})")
@@ -214,7 +219,7 @@ def _locks(ctx: RuleContext, node: Any, roles, keys, product: str
     locked = {k.name for k in keys if k.lock}
     out = []
     for role, names in node.items():
-        names = tuple(as_tuple(names))
+        names = check_names(ctx, f"locks({role})", names)
         if role not in by_name:
             ctx.problem(f"locks({role})", f"unknown role {role!r}")
         elif product != "per_group" or by_name[role].joins != "same_obs_num":
@@ -254,7 +259,7 @@ def _key(ctx: RuleContext, field: str, node: Any, lock: bool, roles: tuple[str, 
     constant = node.get("constant")
     if (constant is None) != (constant_when is None):
         ctx.problem(field, "constant and constant_when go together")
-    key_roles = tuple(as_tuple(node.get("roles"))) or roles
+    key_roles = check_names(ctx, f"{field}.roles", node.get("roles")) or roles
     return Key(name=name, sources=sources, optional=bool(node.get("optional", False)),
                match=match, when=when, roles=key_roles,
                constant=None if constant is None else str(constant).lower(),
@@ -272,20 +277,22 @@ def _role(ctx: RuleContext, field: str, node: Any) -> Role | None:
         return None
     field = f"{field}({name})"
     joins = node.get("joins", "group")
-    if joins not in model.JOIN_KINDS:
+    if not isinstance(joins, str) or joins not in model.JOIN_KINDS:
         ctx.problem(f"{field}.joins", f"unknown join {joins!r} (known: "
                                       f"{', '.join(model.JOIN_KINDS)})")
     replay = node.get("replay", "none")
-    if replay not in model.REPLAYS:
+    if not isinstance(replay, str) or replay not in model.REPLAYS:
         ctx.problem(f"{field}.replay", f"unknown replay {replay!r} (known: "
                                        f"{', '.join(model.REPLAYS)})")
     exptype = node.get("exptype")
-    if exptype is not None and exptype not in _MEMBER_EXPTYPES:
+    if exptype is not None and (not isinstance(exptype, str)
+                                or exptype not in _MEMBER_EXPTYPES):
         ctx.problem(f"{field}.exptype", f"unknown member exptype {exptype!r}")
     when = parse_condition(ctx, f"{field}.when", node["when"]) if "when" in node else None
     owner_attr = node.get("not_containing_owner")
     if owner_attr is not None:
-        owner_attr = check_columns(ctx, f"{field}.not_containing_owner", (owner_attr,))[0]
+        checked = check_columns(ctx, f"{field}.not_containing_owner", (owner_attr,))
+        owner_attr = checked[0] if checked else None
         if joins != "all":
             ctx.problem(f"{field}.not_containing_owner", "only a role that joins 'all' "
                                                           "compares with the association's owner")
@@ -303,7 +310,7 @@ def _role(ctx: RuleContext, field: str, node: Any) -> Role | None:
 def _choice(ctx, field, value, allowed, default):
     if value is None:
         return default
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         ctx.problem(field, f"unknown value {value!r} (known: {', '.join(allowed)})")
         return default
     return value
@@ -312,7 +319,7 @@ def _choice(ctx, field, value, allowed, default):
 def _names(ctx, field, value, allowed) -> tuple[str, ...]:
     out = []
     for name in as_tuple(value):
-        if name not in allowed:
+        if not isinstance(name, str) or name not in allowed:
             ctx.problem(field, f"unknown name {name!r} (known: {', '.join(sorted(allowed))})")
         else:
             out.append(name)
@@ -342,6 +349,9 @@ def parse_bundle(ctx: RuleContext, field: str, node: dict, rule_roles: tuple[str
         problem is left out.
     """
     out: dict[str, Any] = {"keys": [], "record": [], "where": [], "members": [], "replay": None}
+    if not isinstance(node, dict):
+        ctx.problem(field or "rule", f"expected a mapping, got {node!r}")
+        return out
     for i, item in enumerate(as_tuple(node.get("keys"))):
         key = _key(ctx, f"{field}keys[{i}]", item, True, rule_roles)
         if key is not None:
