@@ -33,11 +33,13 @@ __all__ = ["Plan", "cache_dir", "default_rules", "rule_columns", "rules_from_jso
 
 
 def cache_dir() -> Path | None:
-    """The cache folder, or ``None`` when caching is off (``ASNSQL_CACHE=off``)."""
+    """The cache folder, or ``None`` when caching is off (``ASNSQL_CACHE=off``, ``0``,
+    ``no`` or ``false``). ``ASNSQL_CACHE`` names the folder; ``on``, ``1``, ``yes`` and
+    ``true`` keep the default (``$XDG_CACHE_HOME/asnsql``, else ``~/.cache/asnsql``)."""
     setting = os.environ.get("ASNSQL_CACHE")
     if setting and setting.lower() in ("off", "0", "no", "false"):
         return None
-    if setting:
+    if setting and setting.lower() not in ("on", "1", "yes", "true"):
         return Path(setting)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "asnsql"

@@ -172,3 +172,17 @@ def test_pipeline_loads_no_sqlglot_with_a_cached_plan(tmp_path):
     assert runs[1] == {"sqlglot": [], "compile": [], "same": True,
                        "count": runs[0]["count"]}
     assert runs[1]["count"] > 0
+
+
+@pytest.mark.parametrize("setting, expected", [
+    ("off", None), ("0", None), ("on", "default"), ("TRUE", "default"), ("", "default")])
+def test_cache_setting_words(monkeypatch, tmp_path, setting, expected):
+    """ASNSQL_CACHE=on (or 1/yes/true) keeps the default folder: never a folder named
+    'on' in the working directory."""
+    from asnsql.plan import cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("ASNSQL_CACHE", setting)
+    assert cache_dir() == (None if expected is None else tmp_path / "asnsql")
+    monkeypatch.setenv("ASNSQL_CACHE", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"
