@@ -17,7 +17,8 @@ from .errors import (
     RuleError,
 )
 from .generate import generate, generate_batch
-from .io import load_asn, write_associations
+from .asnread import load_asn
+from .asnwrite import write_associations
 from .ruleset import default_ruleset, load_rules
 from .session import connect
 from .tables import from_tables, to_tables

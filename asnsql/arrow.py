@@ -142,13 +142,13 @@ def _ordered(table: Any, row_id: str | None, options: Options):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .pool import _to_arrow
+    from .pool import to_arrow
 
     if isinstance(table, (str, os.PathLike)):
         table = read_pool(table, delimiter=options.delimiter, pool_format=options.pool_format)
     elif hasattr(table, "to_arrow_table"):
         table = table.to_arrow_table()
-    arrow = _to_arrow(table)
+    arrow = to_arrow(table)
     where = f"pool {options.pool_name or 'pool'}"
     if arrow is None:
         raise PoolError(f"cannot read a pool from a {type(table).__name__}; give a pyarrow "

@@ -105,13 +105,13 @@ def create_beside(final: Path) -> Path:
     """
     import secrets
 
-    from .io import _STAGING_MARK, clean_stale
+    from .publish import STAGING_MARK, clean_stale
 
     if not final.parent.is_dir():
         raise QueryError(f"cannot create database {final}: folder {final.parent} does "
                          "not exist")
     clean_stale(final.parent, final.name)
-    return final.parent / f".{final.name}{_STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+    return final.parent / f".{final.name}{STAGING_MARK}{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def put_in_place(new: Path, final: Path) -> None:

@@ -161,7 +161,7 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
         Default: the profile's default rules.
     options : Options, optional
     fmt : {'json', 'yaml', 'jsonl', 'parquet'}
-        Output format (:func:`asnsql.io.write_associations`).
+        Output format (:func:`asnsql.asnwrite.write_associations`).
     dry_run : bool
         Generate (and store in ``database``) but write no file.
     save_orphans : str, optional
@@ -234,7 +234,7 @@ def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None,
 def _store_and_write(engine: Engine, result: Result, path, fmt: str, extra: dict,
                      dry_run: bool, database) -> None:
     """Store the run in ``database`` and write the files, in one transaction."""
-    from .io import write_associations
+    from .asnwrite import write_associations
 
     session = None
     if database:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import asnsql.io
+import asnsql.publish
 from asnsql.errors import OutputError
 from asnsql.io import validate_file, write_associations
 
@@ -78,7 +78,7 @@ def test_killed_replacement_is_undone_by_the_next_run(tmp_path, capsys):
     (out / "new_asn.json").write_text("new")
     (stale / names[1]).write_text("new, not yet in place")
     (stale / ".journal").write_text(f"1\t{names[0]}\n1\t{names[1]}\n0\tnew_asn.json\n")
-    from asnsql.io import clean_stale
+    from asnsql.publish import clean_stale
 
     clean_stale(out, "out")
     assert snapshot(out) == before and not stale.exists()
@@ -98,10 +98,10 @@ def test_replace_each_restores_on_keyboard_interrupt(tmp_path, capsys, monkeypat
             raise KeyboardInterrupt
         return real(src, dst)
 
-    monkeypatch.setattr(asnsql.io.os, "replace", flaky)
+    monkeypatch.setattr(asnsql.publish.os, "replace", flaky)
     code, err = run(["generate", EXAMPLE_POOL, "-p", ".", "-q", "--version-id", "v0",
                      "--format", "json", "--save-orphans"], capsys)
-    monkeypatch.setattr(asnsql.io.os, "replace", real)
+    monkeypatch.setattr(asnsql.publish.os, "replace", real)
     assert code == 130 and err == "asnsql: interrupted; nothing was changed\n"
     assert len(calls) >= 9  # then the restores
     assert snapshot(out) == before and leftovers(out) == []
@@ -112,7 +112,7 @@ def test_two_runs_making_the_same_new_folder(tmp_path, monkeypatch):
     from asnsql.assemble import AssociationDict
 
     out = tmp_path / "out"
-    real = asnsql.io._staging_folder
+    real = asnsql.publish._staging_folder
 
     def racing(parent, name):
         made = real(parent, name)
@@ -121,7 +121,7 @@ def test_two_runs_making_the_same_new_folder(tmp_path, monkeypatch):
             (out / "other_asn.json").write_text("{}")
         return made
 
-    monkeypatch.setattr(asnsql.io, "_staging_folder", racing)
+    monkeypatch.setattr(asnsql.publish, "_staging_folder", racing)
     asn = AssociationDict({"asn_type": "image2", "products": [{"name": "p", "members": []}]})
     asn.name = "mine_asn"
     write_associations([asn], out)

@@ -75,7 +75,7 @@ def test_failure_leaves_nothing(tmp_path, monkeypatch):
         calls.append(args)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("asnsql.io.os.rename", boom)
+    monkeypatch.setattr("asnsql.publish.os.rename", boom)
     with pytest.raises(OutputError, match="nothing was written"):
         write_associations([_asn()], out)
     assert calls
@@ -110,3 +110,17 @@ def test_generated_associations_validate():
     for asn in generate(EXAMPLE_POOL):
         assert validate(asn) == []
         assert asn.name.startswith("jw88600-")
+
+
+def test_io_gathers_the_public_names_of_its_modules():
+    """asnsql.io keeps its names; each is the object of the module that now holds it."""
+    import asnsql.asnread
+    import asnsql.asnschema
+    import asnsql.asnwrite
+    import asnsql.io
+    import asnsql.publish
+
+    homes = [asnsql.asnread, asnsql.asnschema, asnsql.asnwrite, asnsql.publish]
+    for name in asnsql.io.__all__:
+        assert any(getattr(m, name, None) is getattr(asnsql.io, name) for m in homes), name
+    assert {n for m in homes for n in m.__all__} == set(asnsql.io.__all__)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -99,6 +100,40 @@ def test_cached_plan_follows_the_vocabulary(tmp_path, monkeypatch):
     assert len(list((tmp_path / "cache").glob("plan-*.json"))) == 2
     monkeypatch.setenv("ASNSQL_CACHE", "off")
     assert Plan.build().queries == after.queries, "the cached SQL is the compiler's"
+
+
+def test_default_rules_are_parsed_once_and_read_back_as_json(tmp_path, monkeypatch):
+    """The default rules are kept as JSON in the cache folder, keyed by the rule files'
+    bytes: read back equal to a fresh parse; a changed rule file is parsed again; a
+    damaged cache file is parsed again and replaced; only model classes are made."""
+    from asnsql.plan import default_rules, rules_from_json
+    from asnsql.ruleset import load_rules
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ASNSQL_CACHE", str(cache))
+    fresh = load_rules()
+    first = default_rules()
+    (cached,) = cache.glob("rules-*.json")
+    assert rules_from_json(cached.read_text()) == fresh == first
+    cached.write_text("{not json")
+    monkeypatch.setattr("asnsql.plan._MEMO", {})
+    assert default_rules() == fresh
+    assert rules_from_json(cached.read_text()) == fresh, "the damaged file was replaced"
+    # a changed rule file (a copy of the rules folder with one rule's doc edited)
+    from asnsql.resources import rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    level3 = rules / "jwst" / "level3.yaml"
+    level3.write_text(level3.read_text().replace("Imaging exposures of one target",
+                                                 "Imaging exposures, one target", 1))
+    monkeypatch.setattr("asnsql.resources.rules_dir", lambda: rules)
+    monkeypatch.setattr("asnsql.plan._MEMO", {})
+    changed = default_rules()
+    assert changed != fresh and len(list(cache.glob("rules-*.json"))) == 2
+    assert "Imaging exposures, one target" in changed.get("Asn_Lv3Image").doc
+    with pytest.raises(KeyError):
+        rules_from_json('{"@": "Popen", "args": "true"}')
 
 
 _NO_SQLGLOT = textwrap.dedent("""

@@ -52,7 +52,8 @@ def from_list(files, output_file, fmt, product_name, rule, ruledefs, acid, backg
         a_calints.fits b_calints.fits:psf
     """
     from ..tools.fromlist import from_arguments
-    from ..io import dumps, write_file_atomic
+    from ..asnwrite import dumps
+    from ..publish import write_file_atomic
 
     data = from_arguments(list(files), rule, product_name=product_name, acid=acid,
                           background=background, imprint=imprint, psf=psf,

@@ -58,7 +58,8 @@ def from_list(files, output_file, product_name, data_release_id, target,
       asnsql roman from-list -o mosaic_asn.json --product-name my_mosaic *_cal.asdf
       asnsql roman from-list -o m_asn.json --product-name m --_tweakreg-catalogs *_cal.asdf
     """
-    from ..io import dumps, write_file_atomic
+    from ..asnwrite import dumps
+    from ..publish import write_file_atomic
     from ..profiles.roman.fromlist import deprecation_warnings, from_list as make
 
     _warn(deprecation_warnings(rule=rule, ruledefs=list(ruledefs), acid=acid))

@@ -76,7 +76,7 @@ def sql(pools, statement, associations, database, write, fmt, output, delimiter,
       asnsql sql --db archive.duckdb --write new_pool.csv --associations "SELECT 1"
       asnsql sql --schema                  # every table's columns (docs/TABLES.md)
     """
-    from ..io import write_file_atomic
+    from ..publish import write_file_atomic
     from ..session import Session, write_result
 
     if schema:

@@ -37,7 +37,7 @@ def validate_command(associations, level, strict, quiet):
       asnsql validate -q --level level3 my_asn.json
       asnsql validate --strict mosaic_asn.json
     """
-    from ..io import validate_file
+    from ..asnread import validate_file
 
     invalid = 0
     for path in associations:

@@ -137,7 +137,7 @@ def _expand(item: Any) -> list:
 def _load_file(path: Path) -> list[LoadedAssociation]:
     """A file's associations: one, or one per line of a ``.jsonl`` file (or the line
     ``FILE.jsonl:N`` picks)."""
-    from ..io import load_asn, read_associations, split_jsonl_pick
+    from ..asnread import load_asn, read_associations, split_jsonl_pick
 
     base, pick = split_jsonl_pick(path)
     if not base.exists():
@@ -152,7 +152,7 @@ def _load_file(path: Path) -> list[LoadedAssociation]:
 
 
 def _check(loaded: LoadedAssociation) -> None:
-    from ..io import validate
+    from ..asnschema import validate
 
     errors = validate(loaded.data) if isinstance(loaded.data, dict) else ["$: not a mapping"]
     if errors:

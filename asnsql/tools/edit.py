@@ -55,7 +55,8 @@ def read(path: str | os.PathLike) -> dict:
     -----
     ``asn_edit`` (jwst 3.0.0) also requires ``.json`` and JSON text, but checks no schema.
     """
-    from ..io import read_one, split_jsonl_pick, validate
+    from ..asnread import read_one, split_jsonl_pick
+    from ..asnschema import validate
 
     base, _ = split_jsonl_pick(path)
     if base.suffix not in (".json", ".jsonl"):
@@ -191,7 +192,9 @@ def write(asn: dict, path: str | os.PathLike) -> Path:
     writing; a rename of a complete temporary file gives the same guarantee without leaving
     a ``.sv`` file behind after a crash.
     """
-    from ..io import dumps, validate, write_file_atomic
+    from ..asnschema import validate
+    from ..asnwrite import dumps
+    from ..publish import write_file_atomic
 
     path = Path(path)
     if path.suffix != ".json":
@@ -238,7 +241,7 @@ def edit_file(association: str | os.PathLike, filenames: Iterable[str], *,
     -----
     Reproduces the ``asn_edit`` command of jwst 3.0.0 (spec section 12.5).
     """
-    from ..io import split_jsonl_pick
+    from ..asnread import split_jsonl_pick
 
     if output is not None and Path(output).suffix != ".json":
         raise OutputError(f"cannot write {output}: the output must be a .json file")

@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import AsnsqlWarning, AssociationError
-from ..io import KNOWN_EXPTYPES, validate
+from ..asnschema import KNOWN_EXPTYPES, validate
 
 __all__ = [
     "LEVEL2_BASE",
@@ -211,30 +211,27 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
     Parameters
     ----------
     items : iterable of str or (str, str)
-        Files, in order. A ``(expname, exptype)`` pair gives another exptype than
+        Files, in order; a ``(expname, exptype)`` pair gives another exptype than
         ``science`` (an empty exptype means science).
     rule : str
-        ``DMS_Level3_Base`` (default), ``DMSLevel2bBase`` or a rule name; Level-3 rules
-        make a Level-3 association, Level-2b rules a Level-2b one (:func:`resolve_rule`).
+        ``DMS_Level3_Base`` (default), ``DMSLevel2bBase`` or a rule name; its level is the
+        association's (:func:`resolve_rule`).
     product_name : str, optional
-        Level 3: the name of the one product (required). Ignored by Level 2b, whose
-        products are named after their science file.
+        Level 3: the one product's name (required); Level 2b's are named after science files.
     acid : str, optional
-        Level 2b: the candidate id, ``o...`` (observation, default ``o999``) or ``c...``
-        (background, which needs a background member to be valid). As in the reference it
-        decides validity only: ``asn_id`` stays ``a3001``. Ignored by Level 3.
+        Level 2b: the candidate id, ``o...`` (default ``o999``) or ``c...`` (background);
+        as in the reference it decides validity only (``asn_id`` stays ``a3001``).
     with_exptype : bool
-        Every item must be a ``(expname, exptype)`` pair (the reference's keyword).
+        Every item must be an ``(expname, exptype)`` pair (the reference's keyword).
     meta : dict, optional
         Level 2b: keys merged into the association at the end (the reference's ``meta``).
     product_name_func : callable, optional
         Level 2b: ``func(item, idx)`` (``idx`` from 1) names each product; when it raises,
         the default name is kept.
     members : iterable of (str, str)
-        More members as ``(expname, exptype)`` pairs: added to the one Level-3 product, or to
-        every Level-2b product.
+        More ``(expname, exptype)`` members, for the Level-3 product or each Level-2b one.
     background, imprint, psf, target_acquisition : sequence of str
-        Files of those roles, added as ``members`` are (after them).
+        Files of those roles, added after ``members``.
     ruleset : asnsql.model.Ruleset, optional
         Rules to find ``rule`` in (default: the JWST rules).
 
@@ -246,21 +243,18 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
     Raises
     ------
     AssociationError
-        Level 3 without ``product_name``; a Level-2b ``acid`` not starting with ``o`` or
-        ``c``; an unknown rule or exptype; a result that fails the rule's validity tests or
-        the association schema.
+        Level 3 without ``product_name``; an ``acid`` not starting with ``o`` or ``c``; an
+        unknown rule or exptype; a result failing the rule's validity tests or the schema.
 
     Warns
     -----
     AsnsqlWarning
-        When an exposure name has a folder part (the pipeline finds members relative to the
-        association file), as the reference warns.
+        An exposure name with a folder part, as the reference warns.
 
     Notes
     -----
-    Reproduces ``jwst.associations.asn_from_list.asn_from_list`` (jwst 3.0.0, spec section
-    12.2), and its command-line ``Main``. The roles (``members``, ``background``...) are an
-    asnsql addition.
+    Reproduces jwst's ``asn_from_list`` and its ``Main`` (jwst 3.0.0, spec section 12.2);
+    the roles (``members``, ``background``...) are an asnsql addition.
 
     Examples
     --------
@@ -273,32 +267,45 @@ def from_list(items: Iterable, rule: str = LEVEL3_BASE, *, product_name: str | N
     ('jw001_nrca1', 2)
     """
     rule_name, level, tests = resolve_rule(rule, ruleset)
-    roles = {"background": background, "imprint": imprint, "psf": psf,
-             "target_acquisition": target_acquisition}
-    extra = _role_members(members, roles)
+    extra = _role_members(members, {"background": background, "imprint": imprint, "psf": psf,
+                                    "target_acquisition": target_acquisition})
     items = list(items)
     if not items:
         raise AssociationError("no files given: an association needs at least one member")
     pairs = [_item_parts(item, with_exptype, n) for n, item in enumerate(items, start=1)]
+    data, acid_text = _association(rule_name, level, pairs, items, extra, product_name,
+                                   acid, product_name_func, meta)
+    _check_validity(rule_name, level, tests, data["products"], acid_text)
+    _check_schema(rule_name, level, data)
+    _warn_with_folder(data["products"])
+    return data
+
+
+def _association(rule_name: str, level: int, pairs: list, items: list, extra: list,
+                 product_name: str | None, acid: str | None,
+                 product_name_func: Callable | None, meta: dict | None
+                 ) -> tuple[dict[str, Any], str]:
+    """The association of :func:`from_list` (not yet checked), and the candidate id its
+    validity is tested with."""
     data = _header(rule_name)
     if level == 3:
         data.update(target="none", asn_pool="none",
                     products=_level3_products(pairs, extra, product_name))
-        acid_text = "a3001"
-    else:
-        acid_text = _level2_acid(acid)
-        data["asn_pool"] = "none"
-        data["products"] = _level2_products(pairs, items, extra, product_name_func)
-        data.update(meta or {})
-    _check_validity(rule_name, level, tests, data["products"], acid_text)
-    _check_schema(rule_name, level, data)
-    with_folder = _with_folder(data["products"])
+        return data, "a3001"
+    acid_text = _level2_acid(acid)
+    data["asn_pool"] = "none"
+    data["products"] = _level2_products(pairs, items, extra, product_name_func)
+    data.update(meta or {})
+    return data, acid_text
+
+
+def _warn_with_folder(products: list[dict]) -> None:
+    """Warn (at :func:`from_list`'s caller) of exposure names with a folder part."""
+    with_folder = _with_folder(products)
     if with_folder:
         warnings.warn(f"exposure names with a folder ({', '.join(with_folder)}): the "
                       "pipeline looks for members relative to the association file",
-                      AsnsqlWarning, stacklevel=2)
-    return data
-
+                      AsnsqlWarning, stacklevel=3)
 
 def _header(rule_name: str) -> dict[str, Any]:
     """The keys every association from a list starts with, the reference's placeholders."""

@@ -157,7 +157,7 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
         ``progress(source_path, destination_path, copied)`` is told of each member file.
     allow_outside : bool
         Also take absolute ``expname`` and ones with ``..`` (files outside the source
-        folder), as ``asn_gather`` does. By default they are refused: an association from
+        folder), as ``asn_gather`` does; refused by default, as an association from
         elsewhere could otherwise copy any readable file.
 
     Returns
@@ -168,43 +168,31 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
     Raises
     ------
     AssociationError
-        When the association cannot be read or is not one, when no member is selected,
-        when a member file is missing, when two different files have the same name, or
-        when an ``expname`` is absolute or has ``..`` (without ``allow_outside``) or its
-        file name is not safe (:func:`asnsql.safety.safe_name`: e.g. it starts with ``-``).
-        Nothing is written then.
+        When the association cannot be read or is not one, no member is selected, a
+        member file is missing, two different files have the same name, or an ``expname``
+        is absolute or has ``..`` (without ``allow_outside``) or an unsafe file name
+        (:func:`asnsql.safety.safe_name`, e.g. starting with ``-``). Nothing is written then.
     OutputError
-        When the destination cannot be created or written, or the copy command fails. With
-        the Python copy, files are copied into a hidden folder in ``destination`` and moved
-        into place only when all are copied; the association is written last.
+        When the destination cannot be created or written, or the copy command fails. The
+        Python copy moves the files into place (from a hidden folder in ``destination``)
+        only once all are copied; the association is written last.
 
     Notes
     -----
-    Reproduces ``asn_gather`` (jwst 3.0.0, spec section 12.4); the written association has
-    the reference's key order and layout. Differences: every relative ``expname`` is
-    looked up in the source folder (the reference does so only for names whose folder part
-    starts with ``.``, e.g. ``x.fits``, ``./x.fits`` or ``../x.fits``, and takes ``sub/x.fits``
-    from the current folder); an unreadable association is an error (the reference then
-    makes up a one-member association of the file itself); missing member files are found
-    before anything is copied; the destination is created; each file is copied once.
+    Reproduces ``asn_gather`` (jwst 3.0.0, spec section 12.4), writing the association in the
+    reference's key order and layout. Differences: every relative ``expname`` is looked up in
+    the source folder (the reference looks there for ``x.fits``, ``./x.fits``, ``../x.fits``
+    but takes ``sub/x.fits`` from the current folder); an unreadable association is an error
+    (the reference makes up a one-member association of the file); missing member files are
+    found before anything is copied; the destination is created; each file is copied once.
     """
-    from ..io import dumps, load_asn, read_one, split_jsonl_pick, write_file_atomic
+    from ..asnwrite import dumps
+    from ..publish import write_file_atomic
 
-    asn_path, _ = split_jsonl_pick(association)
-    if not asn_path.is_file():
-        raise AssociationError(f"association file {asn_path} does not exist")
-    # One association: of a .jsonl file, the one line it holds or FILE.jsonl:N picks.
-    data = select_members(load_asn(association), exp_types, exclude_types)
-    out_name = asn_path.name
-    if asn_path.suffix.lower() == ".jsonl":
-        out_name = f"{read_one(association).name}.json"
-    source_folder = Path(source) if source is not None else asn_path.parent
-    if source is not None and not source_folder.is_dir():
-        raise AssociationError(f"source folder {source_folder} does not exist; -s names the "
-                               "folder that holds the member files")
+    asn_path, data, out_name = _selected(association, exp_types, exclude_types)
     dest = Path(destination)
-    copies = _copies(_member_files(data, asn_path, source_folder, allow_outside), asn_path,
-                     dest)
+    members = _member_files(data, asn_path, _source_folder(source, asn_path), allow_outside)
+    copies = _copies(members, asn_path, dest)
     fresh = _make_destination(dest)
     result = Gathered(association=dest / out_name, data=data)
     try:
@@ -219,6 +207,31 @@ def gather(association: str | os.PathLike, destination: str | os.PathLike, *,
         raise
     return result
 
+
+def _selected(association: str | os.PathLike, exp_types: Iterable[str] | None,
+              exclude_types: Iterable[str]) -> tuple[Path, dict, str]:
+    """The association's file, its selected members (:func:`select_members`) and the
+    name it is written under (``NAME.json`` for a line of a ``.jsonl`` file)."""
+    from ..asnread import load_asn, read_one, split_jsonl_pick
+
+    asn_path, _ = split_jsonl_pick(association)
+    if not asn_path.is_file():
+        raise AssociationError(f"association file {asn_path} does not exist")
+    # One association: of a .jsonl file, the one line it holds or FILE.jsonl:N picks.
+    data = select_members(load_asn(association), exp_types, exclude_types)
+    out_name = asn_path.name
+    if asn_path.suffix.lower() == ".jsonl":
+        out_name = f"{read_one(association).name}.json"
+    return asn_path, data, out_name
+
+
+def _source_folder(source: str | os.PathLike | None, asn_path: Path) -> Path:
+    """The folder of the member files: ``source`` (which must exist) or the association's."""
+    source_folder = Path(source) if source is not None else asn_path.parent
+    if source is not None and not source_folder.is_dir():
+        raise AssociationError(f"source folder {source_folder} does not exist; -s names the "
+                               "folder that holds the member files")
+    return source_folder
 
 def _member_files(data: dict, asn_path: Path, source_folder: Path,
                   allow_outside: bool) -> dict[Path, str]:

@@ -136,10 +136,19 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
         raise PoolError("no FITS files given: name at least one exposure to make a pool from")
     fixed = dict(NON_HEADER_COLUMNS, dms_note=str(dms_note), is_imprt=str(is_imprt),
                  pntgtype=str(pntgtype))
+    return _pool_table(_rows(files, (ext, extname, extver), fixed, extra, fits_booleans,
+                             targetids, basename))
+
+
+def _rows(files: list, hdu: tuple, fixed: dict[str, str], extra: str, fits_booleans: str,
+          targetids: str, basename: bool) -> list[dict[str, str]]:
+    """The pool rows of :func:`make_pool`, one per file: its header's values (from the HDU
+    ``hdu = (ext, extname, extver)``), the ``fixed`` columns, its candidates (its own
+    observation's, then ``extra``) and its ``targetid``."""
     rows = []
     targets: dict[str, str] = {}
     for datum in files:
-        header, name = _read_header(datum, ext, extname, extver)
+        header, name = _read_header(datum, *hdu)
         values = _header_values(header, name, fits_booleans, basename)
         values.update(fixed)
         values["asn_candidate"] = f"[('o{header['OBSERVTN']}', 'observation'){extra}]"
@@ -147,7 +156,7 @@ def make_pool(files: Iterable, asn_candidate=None, dms_note: str = "", is_imprt:
         # QUIRK (reference, default): the count of targets so far, not this target's number.
         values["targetid"] = seen if targetids == "per-target" else str(len(targets))
         rows.append(values)
-    return _pool_table(rows)
+    return rows
 
 
 def _pool_table(rows: list[dict[str, str]]):
@@ -237,7 +246,7 @@ def write_pool(table, path: str | os.PathLike, delimiter: str = "|") -> Path:
     -----
     Reproduces ``asn_make_pool POOL ...`` writing its pool (overwriting), spec §12.3.
     """
-    from ..io import write_file_atomic
+    from ..publish import write_file_atomic
 
     return write_file_atomic(path, pool_text(table, delimiter))
 

@@ -8,7 +8,7 @@ reads: adding a hook is a function in :mod:`.hooks` and a line in ``hooks=`` bel
 
 from __future__ import annotations
 
-from ...io import SCHEMAS
+from ...asnschema import SCHEMAS
 from ...compile.vocabulary import DEFAULT as JWST_VOCABULARY
 from ..base import DerivedColumn, FinalizeHook, Naming, PoolLayout, Profile
 from . import hooks

@@ -15,7 +15,8 @@ from pathlib import Path, PurePath
 from typing import Iterable
 
 from ...errors import AssociationError, OutputError
-from ...io import dumps, write_file_atomic
+from ...asnwrite import dumps
+from ...publish import write_file_atomic
 from ...naming import remove_suffix, suffix_pattern
 from .rules import RomanRules, load_rules
 
