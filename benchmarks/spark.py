@@ -20,7 +20,8 @@ import tempfile
 from pathlib import Path
 
 from .archive import make_archive_pool
-from .run import GENERATE_ARGS, _child, _commit, _machine, asnsql_command, log, timed
+from .report import GENERATE_ARGS
+from .run import _child, _commit, _machine, asnsql_command, log, timed
 
 __all__ = ["bench_spark", "render_spark", "write_section", "BEGIN", "END"]
 

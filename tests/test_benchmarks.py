@@ -15,8 +15,8 @@ from asnsql import generate
 from benchmarks import __main__ as cli
 from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
-from benchmarks.run import (_BATCH, _INPROCESS, _child, _targets, assemble, bench_scale,
-                            main_all, marked_sections, render, timed)
+from benchmarks.report import assemble, marked_sections, render, targets
+from benchmarks.run import _BATCH, _INPROCESS, _child, bench_scale, main_all, timed
 
 from .conftest import corpus_pool
 
@@ -83,23 +83,23 @@ def _fake_results():
                "corpus": {"pools": pools, "batch": {"seconds": 2.0, "pools": 3},
                           "load": [1.0, 1.2]},
                "startup": {"seconds": 0.12}}
-    results["targets"] = _targets(results)
+    results["targets"] = targets(results)
     return results
 
 
 def test_targets_take_the_1m_pool_and_each_command():
-    targets = _fake_results()["targets"]
+    found = _fake_results()["targets"]
     six = "1M rows, `asnsql generate --format parquet`: within 6x the DuckDB floor"
     five = "1M rows, `asnsql generate --by-program --format parquet`: within 5x the DuckDB floor"
     memory = "1M rows, `asnsql generate --format parquet`: at most 3 GB peak RSS"
-    assert targets[six] == ("6.0x (18.0 s; floor 3.00 s)", True)
-    assert targets[five] == ("5.3x (16.0 s; floor 3.00 s)", False)
-    assert targets[memory] == ("3.03 GB (3100 MB)", False)
+    assert found[six] == ("6.0x (18.0 s; floor 3.00 s)", True)
+    assert found[five] == ("5.3x (16.0 s; floor 3.00 s)", False)
+    assert found[memory] == ("3.03 GB (3100 MB)", False)
     growth = "`--by-program`: time per row at 1M rows within 1.5x of that at 100k"
-    assert targets[growth] == ("0.80x", True)
+    assert found[growth] == ("0.80x", True)
     every = "in-process at least as fast as the reference on every corpus pool"
-    assert targets[every] == ("2 of 3 pools", False)
-    assert not any("10M" in name for name in targets)  # the large pool is no target
+    assert found[every] == ("2 of 3 pools", False)
+    assert not any("10M" in name for name in found)  # the large pool is no target
 
 
 def test_render_gives_the_scaling_table_and_the_corpus_comparison():
