@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .run import ROOT, main_all
+from .run import ROOT, main_all, rerender
 
 DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
 DEFAULT_LARGE = 10_000_000
@@ -43,11 +43,12 @@ def parser() -> argparse.ArgumentParser:
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["all", "corpus", "scale", "roman", "spark"],
+    p.add_argument("what", choices=["all", "corpus", "scale", "roman", "spark", "render"],
                    help="all: every JWST benchmark, Spark included (the Roman section is "
                         "kept); corpus: the corpus only; scale: archive pools only; roman: "
                         "Roman skycell matching (its own section); spark: Spark beside the "
-                        "single machine (its own section)")
+                        "single machine (its own section); render: write RESULTS.md again from "
+                        "RESULTS.json, measuring nothing")
     p.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus",
                    help="the corpus (default: tests/data/corpus, shipped with the tests)")
     p.add_argument("--sizes", type=_sizes, default=None,
@@ -91,6 +92,10 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if args.quick:
         args.spark_sizes, args.large = [], 0
+    if args.what == "render":
+        rerender(args.output)
+        print(f"wrote {args.output} from {args.output.with_suffix('.json')}")
+        return 0
     from . import spark
 
     if args.what == "spark":

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["render", "targets", "marked_sections", "assemble", "GENERATE_ARGS", "COMMANDS"]
+__all__ = ["render", "targets", "marked_sections", "assemble", "GENERATE_ARGS", "COMMANDS",
+           "MAX_RSS_MB", "LARGE_TIMEOUT"]
 
 #: The command-line arguments of the scale runs after ``asnsql generate POOL -p OUT``.
 GENERATE_ARGS = ("--format", "parquet", "-q", "--version-id", "v0")
@@ -15,6 +16,10 @@ COMMANDS = {
     "pool": ((), "`asnsql generate --format parquet`"),
     "by_program": (("--by-program",), "`asnsql generate --by-program --format parquet`"),
 }
+#: Limits of a scale run, which is killed beyond them (and reported so): resident MiB (the
+#: machine is shared), and seconds for the largest pool's run.
+MAX_RSS_MB = 16 * 1024
+LARGE_TIMEOUT = 25 * 60
 def _fmt_seconds(seconds: float) -> str:
     return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
 
@@ -94,8 +99,12 @@ def _render_scale(scale: list[dict]) -> list[str]:
              "into a table and running one GROUP BY. Per size they run in turn: floor, each "
              "command, floor, each command, floor; the floor is the best of three, each "
              "command the best of two (the largest pool: floor, one `--by-program` run, "
-             "floor). *Load*: the load average when the size started and ended (other "
-             "jobs share the machine: wall times are upper bounds).", "",
+             "floor). A run is killed past "
+             f"{MAX_RSS_MB / 1024:.0f} GiB resident (the machine's memory is shared with "
+             f"other jobs) and the largest pool's run after {LARGE_TIMEOUT / 60:.0f} minutes; "
+             "the table then says when and at what size. *Load*: the load average when the "
+             "size started and ended (other jobs share the machine: wall times are upper "
+             "bounds).", "",
              "| rows | programs | MB | load | floor (s) | command | associations | "
              "wall (s) | × floor | µs/row | peak RSS (MB) |",
              "|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|"]

@@ -35,17 +35,13 @@ import threading
 import time
 from pathlib import Path
 
-from .report import COMMANDS, GENERATE_ARGS, assemble, marked_sections, render, targets
+from .report import (COMMANDS, GENERATE_ARGS, LARGE_TIMEOUT, MAX_RSS_MB, assemble,
+                     marked_sections, render, targets)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["bench_corpus", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
-           "main_all", "timed", "asnsql_command", "log", "MAX_RSS_MB", "LARGE_TIMEOUT"]
-
-#: Default limits of a scale run: killed beyond these (and reported so).
-MAX_RSS_MB = 16 * 1024
-LARGE_TIMEOUT = 25 * 60
-
+           "main_all", "rerender", "timed", "asnsql_command", "log"]
 
 def _python() -> str:
     return sys.executable
@@ -534,4 +530,26 @@ def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
     results["targets"] = targets(results)
     output.write_text(assemble(render(results), kept, new_sections))
     output.with_suffix(".json").write_text(json.dumps(results, indent=1))
+    return results
+
+
+def rerender(output: Path) -> dict:
+    """Write ``output`` again from its ``.json`` twin, measuring nothing.
+
+    For a change of wording: the figures, date and commit are those stored; the marked
+    sections of ``output`` are kept.
+
+    Parameters
+    ----------
+    output : pathlib.Path
+        RESULTS.md (RESULTS.json beside it).
+
+    Returns
+    -------
+    dict
+        The stored results.
+    """
+    results = json.loads(output.with_suffix(".json").read_text())
+    kept = marked_sections(output.read_text()) if output.exists() else []
+    output.write_text(assemble(render(results), kept))
     return results

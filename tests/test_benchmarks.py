@@ -176,6 +176,18 @@ def test_all_passes_its_options_on(monkeypatch, tmp_path):
     assert seen["sizes"] == [] and seen["large"] == 0
 
 
+def test_render_command_rewrites_from_the_json(tmp_path):
+    results = _fake_results()
+    output = tmp_path / "RESULTS.md"
+    output.with_suffix(".json").write_text(json.dumps(results))
+    output.write_text("# stale\n\n" + "\n\n".join(_SECTIONS) + "\n")
+    assert cli.main(["render", "--output", str(output)]) == 0
+    text = output.read_text()
+    assert text == assemble(render(results), list(_SECTIONS)) and "# stale" not in text
+    assert "| 5.3x (16.0 s; floor 3.00 s) | **no** |" in text
+    assert "killed past 16 GiB resident" in text
+
+
 @pytest.mark.slow
 def test_all_end_to_end_keeps_the_other_sections(corpus, tmp_path):
     """A tiny ``all``: a two-pool corpus, one small archive pool, no Spark, no writing;
