@@ -50,6 +50,8 @@ def make_archive_pool(corpus: Path, rows: int, path: Path) -> dict:
         ``rows``, ``programs`` and ``copies`` (original pool name per program).
     """
     sources = [(p.stem, *_read(p)) for p in real_pools(corpus)]
+    if not sources:
+        raise ValueError(f"no real JWST pools (jw*/jw*.csv) in {corpus} to copy")
     header: list[str] = []
     for _, cols, _ in sources:
         header += [c for c in cols if c not in header]

@@ -4,14 +4,21 @@ Each measurement runs in a fresh Python process (so imports, caches and memory a
 a real run):
 
 * **corpus**: the wall time of ``asnsql generate`` on every pool of the shared corpus,
-  beside the reference's ``reference_seconds`` (``meta.json``); and the whole corpus in one
-  process through the Python API (``generate_batch``).
-* **scale**: synthetic archive pools (:mod:`benchmarks.archive`) of growing size, generated
-  in one pass with ``split_programs``; wall time and peak RSS.
-* **floor**: in the same run, the time DuckDB alone takes to load the same file and run
-  one GROUP BY over it, so results read as ratios that hold on a noisy machine.
+  beside the reference's ``reference_seconds`` (``meta.json``); every pool again in one warm
+  process (``asnsql.generate(path)``, best of three after a warm-up call); and the whole
+  corpus in one process through the Python API (``generate_batch``).
+* **scale**: synthetic archive pools (:mod:`benchmarks.archive`) of growing size, through
+  the command line: ``asnsql generate POOL -p OUT --format parquet -q --version-id v0``,
+  without and with ``--by-program``; wall time and peak RSS of the child process.
+* **floor**: in the same run, interleaved with the commands, the time DuckDB alone takes
+  to load the same file into a table and run one GROUP BY over it, so results read as
+  ratios that hold on a noisy machine.
 * **writing**: writing the associations of a pool as one file each, as JSON lines, and as
   Parquet tables.
+
+``python -m benchmarks all`` also runs the Spark comparison (:mod:`benchmarks.spark`) and
+keeps the other sections of RESULTS.md (each between marker comments) as they are; the
+Markdown is :mod:`benchmarks.report`'s.
 """
 
 from __future__ import annotations
@@ -20,20 +27,30 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+from .report import (COMMANDS, GENERATE_ARGS, LARGE_TIMEOUT, MAX_RSS_MB, assemble,
+                     marked_sections, render, targets)
+
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["bench_corpus", "bench_scale", "bench_writing", "bench_startup", "render",
-           "main_all"]
-
+__all__ = ["bench_corpus", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
+           "main_all", "rerender", "timed", "asnsql_command", "log"]
 
 def _python() -> str:
     return sys.executable
+
+
+def log(message: str) -> None:
+    """Print a progress line on stderr (the benchmarks take minutes)."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S")
+    print(f"[{stamp} load {os.getloadavg()[0]:.1f}] {message}", file=sys.stderr, flush=True)
 
 
 def _child(code: str, *args: str) -> dict:
@@ -45,22 +62,92 @@ def _child(code: str, *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-_GENERATE = r"""
-import json, resource, sys, time, warnings
-warnings.simplefilter("ignore")
-t0 = time.perf_counter()
-from asnsql.engine import Engine
-from asnsql.generate import Options, iter_batch
-pool = sys.argv[1]
-associations = units = 0
-with Engine.for_pools([pool]) as engine:
-    for result in iter_batch(engine, [pool], None, Options(split_programs=True)):
-        associations += len(result.associations)
-        units += 1
-seconds = time.perf_counter() - t0
-print(json.dumps({"seconds": seconds, "associations": associations, "programs": units,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+def asnsql_command() -> list[str]:
+    """The ``asnsql`` program of this Python (its console script, else ``python -m``).
+
+    Returns
+    -------
+    list of str
+        The command's first words.
+    """
+    script = Path(_python()).parent / "asnsql"
+    return [str(script)] if script.is_file() else [_python(), "-m", "asnsql"]
+
+
+def _rss_mb(pid: int) -> float:
+    """The current resident set of process ``pid`` in MiB (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def timed(command: list[str], *, timeout: float | None = None,
+          max_rss_mb: float | None = None, cwd: Path | None = None) -> dict:
+    """Run ``command`` in a fresh process: its wall time and peak RSS.
+
+    The peak RSS is the child's own (``os.wait4``: the ``ru_maxrss`` that
+    ``getrusage(RUSAGE_CHILDREN)`` would give for this child alone, including what it
+    waited for; ``RUSAGE_CHILDREN`` itself holds the largest of every child so far).
+
+    Parameters
+    ----------
+    command : list of str
+        The program and its arguments.
+    timeout : float, optional
+        Seconds after which the child is killed (``stopped`` says so).
+    max_rss_mb : float, optional
+        Resident MiB beyond which the child is killed (polled twice a second), to keep a
+        shared machine out of swap and the out-of-memory killer.
+    cwd : pathlib.Path, optional
+        Working folder (default: the repository).
+
+    Returns
+    -------
+    dict
+        ``seconds`` (wall), ``rss_mb`` (peak, MiB), ``returncode``, ``stopped`` (``None``,
+        or why the child was killed) and ``stderr`` (its last 2,000 characters).
+    """
+    errors = tempfile.TemporaryFile()
+    t0 = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors,
+                               cwd=str(cwd or ROOT))
+    stopped: list[str] = []
+    done = threading.Event()
+
+    def watch():
+        while not done.wait(0.5):
+            elapsed = time.perf_counter() - t0
+            if timeout is not None and elapsed > timeout:
+                stopped.append(f"killed after {elapsed:.0f} s (time limit {timeout:.0f} s)")
+            elif max_rss_mb is not None and (rss := _rss_mb(process.pid)) > max_rss_mb:
+                stopped.append(f"killed after {elapsed:.0f} s at {rss:.0f} MB RSS "
+                               f"(limit {max_rss_mb:.0f} MB)")
+            if stopped:
+                process.kill()
+                return
+
+    watcher = None
+    if timeout is not None or max_rss_mb is not None:
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - t0
+    done.set()
+    if watcher is not None:
+        watcher.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors.seek(0)
+    stderr = errors.read().decode(errors="replace")[-2000:]
+    errors.close()
+    return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024,
+            "returncode": process.returncode, "stopped": stopped[0] if stopped else None,
+            "stderr": stderr}
+
 
 _FLOOR = r"""
 import json, sys, time
@@ -87,6 +174,28 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "pools": len(pools),
                   "associations": sum(len(v) for v in out.values())}))
 """
 
+# Every pool in one warm process: a warm-up call, then the best of ``repeats`` calls.
+_INPROCESS = r"""
+import json, sys, time, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+import asnsql
+corpus, repeats = Path(sys.argv[1]), int(sys.argv[2])
+out = {}
+for d in sorted(corpus.iterdir()):
+    pool = d / (d.name + ".csv")
+    if not pool.is_file():
+        continue
+    asnsql.generate(pool, version_id="v0")
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        asns = asnsql.generate(pool, version_id="v0")
+        runs.append(time.perf_counter() - t0)
+    out[d.name] = {"seconds": min(runs), "associations": len(asns)}
+print(json.dumps(out))
+"""
+
 _WRITE = r"""
 import json, shutil, sys, tempfile, time, warnings
 warnings.simplefilter("ignore")
@@ -109,64 +218,225 @@ print(json.dumps(out))
 """
 
 
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
 def bench_startup() -> dict:
-    """Wall time of ``asnsql --help`` (the CLI's own start-up)."""
+    """Wall time of ``asnsql --help`` (the CLI's own start-up), best of five.
+
+    Returns
+    -------
+    dict
+        ``seconds``.
+    """
     runs = []
     for _ in range(5):
         t0 = time.perf_counter()
-        subprocess.run([_python(), "-m", "asnsql", "--help"], capture_output=True, check=True,
+        subprocess.run([*asnsql_command(), "--help"], capture_output=True, check=True,
                        cwd=str(ROOT))
         runs.append(time.perf_counter() - t0)
     return {"seconds": min(runs)}
 
 
+def _corpus_pools(corpus: Path) -> list[Path]:
+    return sorted(p for p in Path(corpus).iterdir() if (p / f"{p.name}.csv").is_file())
+
+
 def bench_corpus(corpus: Path, work: Path, repeats: int = 3) -> dict:
-    """``asnsql generate`` per pool (best of ``repeats``) beside the reference's time."""
+    """Every corpus pool beside the reference's time (``meta.json``).
+
+    Parameters
+    ----------
+    corpus : pathlib.Path
+        The corpus folder (``<pool>/<pool>.csv`` and ``meta.json``).
+    work : pathlib.Path
+        A scratch folder for the command line's output.
+    repeats : int
+        Runs per pool, the best kept (command line, and in-process after a warm-up call).
+
+    Returns
+    -------
+    dict
+        ``pools``: per pool its ``rows``, ``reference`` (seconds), ``asnsql`` (command
+        line, best wall time of a fresh ``asnsql generate`` process) and ``inprocess``
+        (``asnsql.generate(path)`` in one warm process); ``batch``: the whole corpus in one
+        process (``generate_batch``); ``load``: load average at the start and end.
+    """
+    load = [_load()]
     rows = []
-    for folder in sorted(p for p in corpus.iterdir() if (p / f"{p.name}.csv").is_file()):
-        meta = json.loads((folder / "meta.json").read_text())
+    for folder in _corpus_pools(corpus):
+        meta = json.loads((folder / "meta.json").read_text()) \
+            if (folder / "meta.json").is_file() else {}
         best = None
         for i in range(repeats):
             out = work / "corpus" / folder.name / str(i)
             out.parent.mkdir(parents=True, exist_ok=True)
             t0 = time.perf_counter()
-            subprocess.run([_python(), "-m", "asnsql", "generate", str(folder / f"{folder.name}.csv"),
+            subprocess.run([*asnsql_command(), "generate", str(folder / f"{folder.name}.csv"),
                             "-p", str(out), "-q", "--version-id", "v0"],
                            capture_output=True, check=True, cwd=str(ROOT))
             seconds = time.perf_counter() - t0
             best = seconds if best is None else min(best, seconds)
         rows.append({"pool": folder.name, "rows": meta.get("rows"),
                      "reference": meta.get("reference_seconds"), "asnsql": best})
+    shutil.rmtree(work / "corpus", ignore_errors=True)
+    log(f"corpus: command line done ({sum(r['asnsql'] for r in rows):.1f} s)")
+    inprocess = _child(_INPROCESS, str(corpus), str(repeats))
+    for r in rows:
+        r["inprocess"] = inprocess[r["pool"]]["seconds"]
     batch = _child(_BATCH, str(corpus))
-    return {"pools": rows, "batch": batch}
+    load.append(_load())
+    log(f"corpus: in-process done (batch {batch['seconds']:.1f} s)")
+    return {"pools": rows, "batch": batch, "load": load}
 
 
-def bench_scale(corpus: Path, work: Path, sizes: list[int]) -> list[dict]:
-    """Synthetic archive pools: generation in one pass, its peak RSS, and the floor."""
+def _associations(folder: Path) -> int | None:
+    """Rows of ``folder/associations.parquet`` (None if it was not written)."""
+    path = folder / "associations.parquet"
+    if not path.is_file():
+        return None
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(path).num_rows
+
+
+def _floor(path: Path) -> float:
+    return _child(_FLOOR, str(path))["seconds"]
+
+
+def measure_pool(path: Path, work: Path, commands: list[str], repeats: int = 2, *,
+                 timeout: float | None = None, max_rss_mb: float | None = MAX_RSS_MB) -> dict:
+    """The scale commands and the floor on one pool file, taken in turn.
+
+    The floor first, then each command once, then the floor again, and so on
+    (``repeats`` rounds): the floor is the best of ``repeats + 1`` runs, each command the
+    best of ``repeats``, and all of them see the same moments of a noisy machine. A
+    command that fails or is stopped is not run again.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The pool file.
+    work : pathlib.Path
+        Scratch folder for the commands' output (removed after each run).
+    commands : list of str
+        Keys of :data:`COMMANDS`.
+    repeats : int
+        Rounds.
+    timeout, max_rss_mb : float, optional
+        Limits of each command run (see :func:`timed`).
+
+    Returns
+    -------
+    dict
+        ``floor`` (best seconds), ``floors`` (every run), ``load`` (start and end) and,
+        per command, ``seconds`` (best), ``runs``, ``rss_mb`` (the largest peak),
+        ``associations`` and ``stopped`` / ``error`` when a run did not finish.
+    """
+    result = {"floors": [_floor(path)], "load": [_load()]}
+    runs: dict[str, dict] = {name: {"runs": [], "rss_mb": 0.0, "associations": None,
+                                    "stopped": None, "error": None} for name in commands}
+    for _ in range(repeats):
+        for name in commands:
+            entry = runs[name]
+            if entry["stopped"] or entry["error"]:
+                continue
+            out = work / f"out_{name}"
+            shutil.rmtree(out, ignore_errors=True)
+            command = [*asnsql_command(), "generate", str(path), "-p", str(out),
+                       *GENERATE_ARGS, *COMMANDS[name][0]]
+            run = timed(command, timeout=timeout, max_rss_mb=max_rss_mb)
+            entry["rss_mb"] = max(entry["rss_mb"], run["rss_mb"])
+            if run["stopped"]:
+                entry["stopped"] = run["stopped"]
+                entry["stopped_seconds"] = run["seconds"]
+            elif run["returncode"] != 0:
+                entry["error"] = f"exit {run['returncode']}: {run['stderr'][-500:].strip()}"
+            else:
+                entry["runs"].append(run["seconds"])
+                entry["associations"] = _associations(out)
+            shutil.rmtree(out, ignore_errors=True)
+            log(f"  {path.name} {name}: {run['seconds']:.1f} s, {run['rss_mb']:.0f} MB"
+                + (f" ({entry['stopped'] or entry['error']})"
+                   if entry["stopped"] or entry["error"] else ""))
+        result["floors"].append(_floor(path))
+    for entry in runs.values():
+        entry["seconds"] = min(entry["runs"]) if entry["runs"] else None
+    result["floor"] = min(result["floors"])
+    result["load"].append(_load())
+    result.update(runs)
+    return result
+
+
+def bench_scale(corpus: Path, work: Path, sizes: list[int], large: int = 0, *,
+                repeats: int = 2, large_timeout: float | None = LARGE_TIMEOUT,
+                max_rss_mb: float | None = MAX_RSS_MB) -> list[dict]:
+    """Synthetic archive pools through the command line, beside the DuckDB floor.
+
+    Parameters
+    ----------
+    corpus : pathlib.Path
+        The corpus (its real ``jw*`` pools are copied, :mod:`benchmarks.archive`).
+    work : pathlib.Path
+        Scratch folder (pool files are deleted once measured).
+    sizes : list of int
+        Rows of the pools measured with both commands of :data:`COMMANDS`.
+    large : int
+        Rows of one more pool measured with ``--by-program`` only, one run (0: none).
+    repeats : int
+        Rounds per size (see :func:`measure_pool`).
+    large_timeout, max_rss_mb : float, optional
+        Limits: the large pool's run is stopped beyond ``large_timeout`` seconds, any run
+        beyond ``max_rss_mb`` MiB resident.
+
+    Returns
+    -------
+    list of dict
+        Per pool: ``rows``, ``programs``, ``bytes``, ``large`` and :func:`measure_pool`'s
+        figures.
+    """
     from .archive import make_archive_pool
 
+    plan = [(size, False) for size in sizes] + ([(large, True)] if large else [])
     out = []
-    for size in sizes:
+    for size, is_large in plan:
         path = work / f"archive_{size}.csv"
+        t0 = time.perf_counter()
         made = make_archive_pool(corpus, size, path)
-        # best of two generation runs and of three floor runs, taken in turn (floor,
-        # generation, floor, generation, floor) so that both see the same moments of a noisy
-        # machine; the peak RSS reported is the larger of the two generation runs'
-        floors, runs = [_child(_FLOOR, str(path))], []
-        for _ in range(2):
-            runs.append(_child(_GENERATE, str(path)))
-            floors.append(_child(_FLOOR, str(path)))
-        floor = min(floors, key=lambda r: r["seconds"])
-        run = dict(min(runs, key=lambda r: r["seconds"]),
-                   rss_mb=max(r["rss_mb"] for r in runs))
-        out.append({"rows": made["rows"], "programs": made["programs"],
-                    "bytes": path.stat().st_size, "floor": floor["seconds"], **run})
-        path.unlink()
+        log(f"scale: {made['rows']} rows written ({path.stat().st_size / 1e6:.0f} MB, "
+            f"{time.perf_counter() - t0:.0f} s)")
+        try:
+            figures = measure_pool(
+                path, work, ["by_program"] if is_large else list(COMMANDS),
+                1 if is_large else repeats,
+                timeout=large_timeout if is_large else None, max_rss_mb=max_rss_mb)
+        finally:
+            size_bytes = path.stat().st_size
+            path.unlink()
+        out.append({"rows": made["rows"], "programs": made["programs"], "bytes": size_bytes,
+                    "large": is_large, **figures})
+        log(f"scale: {made['rows']} rows done (floor {figures['floor']:.2f} s)")
     return out
 
 
 def bench_writing(corpus: Path, work: Path, size: int) -> dict:
-    """Writing the associations of an archive pool: a file each, JSON lines, Parquet."""
+    """Writing the associations of an archive pool: a file each, JSON lines, Parquet.
+
+    Parameters
+    ----------
+    corpus : pathlib.Path
+        The corpus.
+    work : pathlib.Path
+        Scratch folder.
+    size : int
+        Rows of the archive pool.
+
+    Returns
+    -------
+    dict
+        ``associations`` and seconds per format (``json``, ``jsonl``, ``parquet``).
+    """
     from .archive import make_archive_pool
 
     path = work / f"archive_write_{size}.csv"
@@ -186,123 +456,100 @@ def _machine() -> str:
 
 
 def _commit() -> str:
+    """The short commit, marked when tracked files (other than RESULTS.*) have changes."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, cwd=str(ROOT), check=True).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, cwd=str(ROOT), check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                 capture_output=True, text=True, cwd=str(ROOT),
+                                 check=True).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-def render(results: dict) -> str:
-    """The Markdown of RESULTS.md."""
-    import duckdb
-
-    lines = ["# asnsql benchmarks", "",
-             f"Measured {results['date']} at commit `{results['commit']}` on "
-             f"{results['machine']}, duckdb {duckdb.__version__}. Regenerate with "
-             "`python -m benchmarks all` (see `python -m benchmarks --help`).", ""]
-    targets = results.get("targets", {})
-    if targets:
-        lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
-        for name, (measured, met) in targets.items():
-            lines.append(f"| {name} | {measured} | {'yes' if met else '**no**'} |")
-        lines.append("")
-    corpus = results.get("corpus")
-    if corpus:
-        total_ref = sum(r["reference"] or 0 for r in corpus["pools"])
-        total_us = sum(r["asnsql"] for r in corpus["pools"])
-        lines += ["## Corpus: `asnsql generate` per pool (best of 3, command line)", "",
-                  f"Whole corpus: reference {total_ref:.1f} s, asnsql {total_us:.1f} s "
-                  f"(command line, a process per pool: {total_ref / total_us:.0f}x); in one "
-                  f"process through the Python API (`generate_batch`): "
-                  f"{corpus['batch']['seconds']:.2f} s for {corpus['batch']['pools']} pools.", "",
-                  "| pool | rows | reference (s) | asnsql (s) | speed-up |",
-                  "|---|---:|---:|---:|---:|"]
-        for r in corpus["pools"]:
-            ref = r["reference"]
-            speed = f"{ref / r['asnsql']:.0f}x" if ref else ""
-            lines.append(f"| {r['pool']} | {r['rows']} | {ref if ref is not None else ''} | "
-                         f"{r['asnsql']:.2f} | {speed} |")
-        lines.append("")
-    scale = results.get("scale")
-    if scale:
-        lines += ["## Scale: synthetic archive pools, all programs in one pass", "",
-                  "Real corpus pools copied under fresh programs (`benchmarks/archive.py`); "
-                  "generated with `split_programs=True` (each program as its own pool), "
-                  "associations produced as Python dicts and counted, not written. The floor "
-                  "is DuckDB alone "
-                  "loading the same file into a table and running one GROUP BY. Generation is "
-                  "the best of two runs and the floor the best of three, taken in turn (floor, "
-                  "generation, floor, generation, floor), each in a fresh process, so that both "
-                  "see the same moments of a noisy machine; peak RSS is the larger of the two "
-                  "generation runs'.", "",
-                  "| rows | programs | MB | associations | asnsql (s) | floor (s) | ratio | "
-                  "µs/row | peak RSS (MB) |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for r in scale:
-            lines.append(f"| {r['rows']} | {r['programs']} | {r['bytes'] / 1e6:.0f} | "
-                         f"{r['associations']} | {r['seconds']:.1f} | {r['floor']:.2f} | "
-                         f"{r['seconds'] / r['floor']:.1f} | "
-                         f"{r['seconds'] / r['rows'] * 1e6:.0f} | {r['rss_mb']:.0f} |")
-        lines.append("")
-    writing = results.get("writing")
-    if writing:
-        lines += ["## Writing associations", "",
-                  f"{writing['associations']} associations of a "
-                  f"{writing.get('rows', '')}-row archive pool:", "",
-                  "| output | seconds |", "|---|---:|",
-                  f"| one JSON file each (`--format json`) | {writing['json']:.1f} |",
-                  f"| one JSON-lines file (`--format jsonl`) | {writing['jsonl']:.1f} |",
-                  f"| Parquet tables (`--format parquet`) | {writing['parquet']:.1f} |", ""]
-    startup = results.get("startup")
-    if startup:
-        lines += [f"CLI start-up (`asnsql --help`, best of 5): {startup['seconds']:.2f} s.", ""]
-    return "\n".join(lines)
-
-
-def _targets(results: dict) -> dict:
-    targets = {}
-    pools = {r["pool"]: r for r in results.get("corpus", {}).get("pools", [])}
-    for name in ("mega_pool", "jw94015_20171108T041516_pool"):
-        if name in pools and pools[name]["reference"]:
-            speed = pools[name]["reference"] / pools[name]["asnsql"]
-            targets[f"{name} at least 100x faster than the reference"] = (
-                f"{speed:.0f}x ({pools[name]['asnsql']:.2f} s)", speed >= 100)
-    if "corpus" in results:
-        seconds = results["corpus"]["batch"]["seconds"]
-        targets["whole corpus in one process under 10 s"] = (f"{seconds:.1f} s", seconds < 10)
-    if "startup" in results:
-        seconds = results["startup"]["seconds"]
-        targets["`asnsql --help` under 0.5 s"] = (f"{seconds:.2f} s", seconds < 0.5)
-    big = [r for r in results.get("scale", []) if r["rows"] >= 1_000_000]
-    if big:
-        r = big[0]
-        ratio = r["seconds"] / r["floor"]
-        targets["1M rows within 10x the DuckDB floor"] = (f"{ratio:.1f}x", ratio <= 10)
-        targets["1M rows under 4 GB peak RSS"] = (f"{r['rss_mb'] / 1024:.1f} GB",
-                                                   r["rss_mb"] < 4096)
-        mid = [s for s in results["scale"] if 90_000 <= s["rows"] <= 110_000]
-        if mid:
-            growth = (r["seconds"] / r["rows"]) / (mid[0]["seconds"] / mid[0]["rows"])
-            targets["per-row time at 1M within 1.5x of 100k"] = (f"{growth:.2f}x", growth <= 1.5)
-    return targets
+    changed = [line for line in changed if "benchmarks/RESULTS." not in line]
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
-             skip_corpus: bool = False) -> dict:
-    """Run every benchmark and write ``output`` (RESULTS.md)."""
-    results = {"date": datetime.date.today().isoformat(), "commit": _commit(),
-               "machine": _machine()}
-    with tempfile.TemporaryDirectory(dir=os.environ.get("ASNSQL_TMPDIR")) as tmp:
+             skip_corpus: bool = False, *, large: int = 0, spark_sizes: list[int] = (),
+             master: str = "local[2]") -> dict:
+    """Run the benchmarks and write ``output`` (RESULTS.md) and its ``.json`` twin.
+
+    Parameters
+    ----------
+    corpus : pathlib.Path
+        The corpus.
+    sizes : list of int
+        Archive pool sizes for both scale commands (empty: no scale runs).
+    write_size : int
+        Archive pool size of the writing benchmark (0: skip).
+    output : pathlib.Path
+        RESULTS.md; its marked sections (Roman, Spark, slow spots, ...) are kept, the Spark
+        section replaced when ``spark_sizes`` are measured.
+    skip_corpus : bool
+        Leave out the corpus benchmarks.
+    large : int
+        One more archive pool, ``--by-program`` only (0: none).
+    spark_sizes : list of int
+        Archive pool sizes for Spark beside the single machine (empty: keep the section).
+    master : str
+        The Spark master.
+
+    Returns
+    -------
+    dict
+        The results (also written as JSON), ``targets`` among them.
+    """
+    start = datetime.datetime.now(datetime.timezone.utc)
+    results = {"date": start.date().isoformat(), "commit": _commit(), "machine": _machine(),
+               "started": start.strftime("%H:%M"), "load": [_load()]}
+    kept = marked_sections(output.read_text()) if output.exists() else []
+    new_sections = []
+    with tempfile.TemporaryDirectory(prefix="bench-",
+                                     dir=os.environ.get("ASNSQL_TMPDIR")) as tmp:
         work = Path(tmp)
         results["startup"] = bench_startup()
         if not skip_corpus:
+            log("corpus")
             results["corpus"] = bench_corpus(corpus, work)
-        if sizes:
-            results["scale"] = bench_scale(corpus, work, sizes)
+        if sizes or large:
+            results["scale"] = bench_scale(corpus, work, sizes, large)
         if write_size:
+            log("writing")
             results["writing"] = bench_writing(corpus, work, write_size)
             results["writing"]["rows"] = write_size
-    results["targets"] = _targets(results)
-    output.write_text(render(results) + "\n")
-    (output.with_suffix(".json")).write_text(json.dumps(results, indent=1))
+        if spark_sizes:
+            from . import spark
+
+            log("spark")
+            rows = spark.bench_spark(corpus, spark_sizes, master, work=work)
+            results["spark"] = rows
+            new_sections.append(spark.render_spark(rows, master))
+    end = datetime.datetime.now(datetime.timezone.utc)
+    results.update(ended=end.strftime("%H:%M"), minutes=(end - start).total_seconds() / 60)
+    results["load"].append(_load())
+    results["targets"] = targets(results)
+    output.write_text(assemble(render(results), kept, new_sections))
+    output.with_suffix(".json").write_text(json.dumps(results, indent=1))
+    return results
+
+
+def rerender(output: Path) -> dict:
+    """Write ``output`` again from its ``.json`` twin, measuring nothing.
+
+    For a change of wording: the figures, date and commit are those stored; the marked
+    sections of ``output`` are kept.
+
+    Parameters
+    ----------
+    output : pathlib.Path
+        RESULTS.md (RESULTS.json beside it).
+
+    Returns
+    -------
+    dict
+        The stored results.
+    """
+    results = json.loads(output.with_suffix(".json").read_text())
+    kept = marked_sections(output.read_text()) if output.exists() else []
+    output.write_text(assemble(render(results), kept))
     return results

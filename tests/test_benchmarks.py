@@ -1,39 +1,222 @@
-"""The benchmark code runs (a small case), and archive pools give per-program results."""
+"""The benchmark code runs (small cases), renders what it measured, keeps RESULTS.md's
+marked sections, and archive pools give per-program results."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import sys
 from collections import defaultdict
 
 import pytest
 
 from asnsql import generate
+from benchmarks import __main__ as cli
 from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
-from benchmarks.run import _BATCH, _child, bench_scale, render
+from benchmarks.report import assemble, marked_sections, render, targets
+from benchmarks.run import _BATCH, _INPROCESS, _child, bench_scale, main_all, timed
 
 from .conftest import corpus_pool
 
 
 @pytest.mark.slow
 def test_scale_smoke(corpus, tmp_path):
-    rows = bench_scale(corpus, tmp_path, [2000])
-    assert rows[0]["rows"] >= 2000 and rows[0]["associations"] > 0
-    assert rows[0]["floor"] > 0 and rows[0]["rss_mb"] > 0
+    rows = bench_scale(corpus, tmp_path, [2000], large=3000)
+    small, large = rows
+    assert small["rows"] >= 2000 and not small["large"] and large["large"]
+    for name in ("pool", "by_program"):
+        entry = small[name]
+        assert entry["associations"] > 0 and len(entry["runs"]) == 2, entry
+        assert entry["seconds"] == min(entry["runs"]) and entry["rss_mb"] > 50
+    assert len(small["floors"]) == 3 and small["floor"] > 0 and len(small["load"]) == 2
+    assert "pool" not in large and len(large["by_program"]["runs"]) == 1
+    assert len(large["floors"]) == 2
+    assert not list(tmp_path.iterdir())  # pools and outputs removed
     text = render({"date": "today", "commit": "x", "machine": "m", "scale": rows,
                    "targets": {}})
-    assert "| rows | programs |" in text
+    assert text.count("| `asnsql generate --by-program --format parquet` |") == 2
+    assert text.count("| `asnsql generate --format parquet` |") == 1
+
+
+def test_timed_gives_the_childs_own_peak_and_stops_it(tmp_path):
+    big = timed([sys.executable, "-c", "x = bytearray(300 * 2**20); x[::4096] = b'1' * "
+                 "len(x[::4096])"], cwd=tmp_path)
+    small = timed([sys.executable, "-c", "pass"], cwd=tmp_path)
+    assert big["returncode"] == 0 and big["stopped"] is None
+    assert big["rss_mb"] > 300 and small["rss_mb"] < 100  # (not RUSAGE_CHILDREN's max)
+    slow = timed([sys.executable, "-c", "import time; time.sleep(30)"], timeout=1)
+    assert slow["stopped"].startswith("killed after") and slow["seconds"] < 10
+    hungry = timed([sys.executable, "-c", "import time\nx = bytearray(400 * 2**20)\n"
+                    "x[::4096] = b'1' * len(x[::4096])\ntime.sleep(30)"], max_rss_mb=200)
+    assert "MB RSS" in hungry["stopped"] and hungry["seconds"] < 25
+    failed = timed([sys.executable, "-c", "import sys; sys.exit('no')"])
+    assert failed["returncode"] == 1 and "no" in failed["stderr"]
+
+
+def _entry(seconds, rss=1000.0, associations=10):
+    return {"seconds": seconds, "runs": [seconds], "rss_mb": rss,
+            "associations": associations, "stopped": None, "error": None}
+
+
+def _fake_results():
+    scale = [
+        {"rows": 100_000, "programs": 1679, "bytes": 39e6, "large": False, "floor": 0.5,
+         "floors": [0.5], "load": [1.0, 2.0], "pool": _entry(2.5), "by_program": _entry(2.0)},
+        {"rows": 1_000_000, "programs": 16762, "bytes": 387e6, "large": False, "floor": 3.0,
+         "floors": [3.0], "load": [2.0, 2.5], "pool": _entry(18.0, rss=3100.0),
+         "by_program": _entry(16.0, rss=2500.0)},
+        {"rows": 10_000_000, "programs": 167620, "bytes": 3.9e9, "large": True,
+         "floor": 30.0, "floors": [30.0], "load": [3.0, 3.0],
+         "by_program": dict(_entry(None, rss=9000.0), runs=[],
+                            stopped="killed after 1500 s (time limit 1500 s)")},
+    ]
+    pools = [{"pool": "mega_pool", "rows": 837, "reference": 282.2, "asnsql": 1.1,
+              "inprocess": 0.9},
+             {"pool": "jw10009_20171108T101906_pool", "rows": 1, "reference": 0.113,
+              "asnsql": 0.4, "inprocess": 0.2},
+             {"pool": "pool_candidates", "rows": 72, "reference": 5.2, "asnsql": 0.3,
+              "inprocess": 0.1}]
+    results = {"date": "2026-12-06", "commit": "abc1234", "machine": "m", "started": "10:00",
+               "ended": "10:40", "minutes": 40.0, "load": [1.5, 2.5], "scale": scale,
+               "corpus": {"pools": pools, "batch": {"seconds": 2.0, "pools": 3},
+                          "load": [1.0, 1.2]},
+               "startup": {"seconds": 0.12}}
+    results["targets"] = targets(results)
+    return results
+
+
+def test_targets_take_the_1m_pool_and_each_command():
+    found = _fake_results()["targets"]
+    six = "1M rows, `asnsql generate --format parquet`: within 6x the DuckDB floor"
+    five = "1M rows, `asnsql generate --by-program --format parquet`: within 5x the DuckDB floor"
+    memory = "1M rows, `asnsql generate --format parquet`: at most 3 GB peak RSS"
+    assert found[six] == ("6.0x (18.0 s; floor 3.00 s)", True)
+    assert found[five] == ("5.3x (16.0 s; floor 3.00 s)", False)
+    assert found[memory] == ("3.03 GB (3100 MB)", False)
+    growth = "`--by-program`: time per row at 1M rows within 1.5x of that at 100k"
+    assert found[growth] == ("0.80x", True)
+    every = "in-process at least as fast as the reference on every corpus pool"
+    assert found[every] == ("2 of 3 pools", False)
+    assert not any("10M" in name for name in found)  # the large pool is no target
+
+
+def test_render_gives_the_scaling_table_and_the_corpus_comparison():
+    text = render(_fake_results())
+    assert "Measured 2026-12-06 10:00-10:40 UTC (40 min) at commit `abc1234`" in text
+    assert "load average 1.5 at the start, 2.5 at the end" in text
+    assert "| 6.0x (18.0 s; floor 3.00 s) | yes |" in text
+    assert "| 5.3x (16.0 s; floor 3.00 s) | **no** |" in text
+    rows = [line for line in text.splitlines() if line.startswith("| 1000000 |")]
+    assert rows == [
+        "| 1000000 | 16762 | 387 | 2.0-2.5 | 3.00 | `asnsql generate --format parquet` | 10 "
+        "| 18.0 | 6.0 | 18 | 3100 |",
+        "| 1000000 | 16762 | 387 | 2.0-2.5 | 3.00 | `asnsql generate --by-program --format "
+        "parquet` | 10 | 16.0 | 5.3 | 16 | 2500 |"]
+    large = [line for line in text.splitlines() if line.startswith("| 10000000 |")]
+    assert len(large) == 1 and "killed after 1500 s" in large[0] and "9000" in large[0]
+    assert "at least as fast as the reference on 2 of 3 pools" in text
+    assert "slower on jw10009_20171108T101906_pool (1 rows: 200 ms against 113 ms)" in text
+    slowest = text[text.index("### The reference's slowest pools"):]
+    assert slowest.index("mega_pool") < slowest.index("pool_candidates")
+    assert "| mega_pool | 837 | 282.2 | 1.10 | 257x | 0.900 | 314x |" in text
+
+
+_SECTIONS = ("<!-- roman benchmark -->\n## Roman\nfigures\n<!-- /roman benchmark -->",
+             "<!-- spark:begin -->\n## Spark\nold\n<!-- spark:end -->",
+             "<!-- slow spots (issue 17) -->\n## Slow spots\nfigures\n"
+             "<!-- /slow spots (issue 17) -->")
+
+
+def test_marked_sections_are_kept_and_spark_replaced():
+    text = "# old body\n\nold figures\n\n" + "\n\n".join(_SECTIONS) + "\n"
+    kept = marked_sections(text)
+    assert kept == list(_SECTIONS)
+    assert assemble("# new body\n", kept) == "# new body\n\n" + "\n\n".join(_SECTIONS) + "\n"
+    spark = "<!-- spark:begin -->\n## Spark\nnew\n<!-- spark:end -->"
+    again = assemble("# new body\n", kept, [spark])
+    assert marked_sections(again) == [_SECTIONS[0], spark, _SECTIONS[2]]
+    assert "old" not in again
+    assert marked_sections(assemble("# b", [_SECTIONS[0]], [spark])) == [_SECTIONS[0], spark]
+    assert marked_sections("<!-- unclosed -->\ntext") == []
+
+
+def test_spark_section_gives_the_single_machine_peak():
+    from benchmarks.spark import BEGIN, END, render_spark
+
+    text = render_spark([{"rows": 100_000, "programs": 1679, "associations": 52971,
+                          "single": 9.0, "single_rss_mb": 860.0, "spark": 60.0,
+                          "spark_generate": 45.0, "load": 2.0, "load_end": 3.0,
+                          "same": True}], "local[2]")
+    assert text.startswith(BEGIN) and text.endswith(END)
+    assert "| 100000 | 1679 | 52971 | 2.0 | 9.0 | 860 | 60.0 | 45.0 | 5.0x | yes |" in text
+    assert "load average 2.0-3.0" in text
+
+
+def test_all_passes_its_options_on(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake(corpus, sizes, write_size, output, skip_corpus=False, **kw):
+        seen.update(sizes=sizes, write_size=write_size, skip_corpus=skip_corpus, **kw)
+        return {"targets": {"t": ("1", True)}, "minutes": 0.1}
+
+    monkeypatch.setattr(cli, "main_all", fake)
+    out = str(tmp_path / "R.md")
+    assert cli.main(["all", "--output", out]) == 0
+    assert seen["sizes"] == [10_000, 100_000, 1_000_000] and seen["large"] == 10_000_000
+    assert seen["spark_sizes"] == [100_000] and seen["write_size"] == 100_000
+    assert cli.main(["all", "--quick", "--sizes", "10k", "--output", out]) == 0
+    assert seen["sizes"] == [10_000] and seen["large"] == 0 and seen["spark_sizes"] == []
+    assert cli.main(["all", "--spark-sizes", "0", "--large", "20k", "--output", out]) == 0
+    assert seen["spark_sizes"] == [] and seen["large"] == 20_000
+    assert cli.main(["scale", "--output", out]) == 0
+    assert seen["skip_corpus"] and seen["spark_sizes"] == [] and seen["write_size"] == 0
+    assert cli.main(["corpus", "--output", out]) == 0
+    assert seen["sizes"] == [] and seen["large"] == 0
+
+
+def test_render_command_rewrites_from_the_json(tmp_path):
+    results = _fake_results()
+    output = tmp_path / "RESULTS.md"
+    output.with_suffix(".json").write_text(json.dumps(results))
+    output.write_text("# stale\n\n" + "\n\n".join(_SECTIONS) + "\n")
+    assert cli.main(["render", "--output", str(output)]) == 0
+    text = output.read_text()
+    assert text == assemble(render(results), list(_SECTIONS)) and "# stale" not in text
+    assert "| 5.3x (16.0 s; floor 3.00 s) | **no** |" in text
+    assert "killed past 16 GiB resident" in text
+
+
+@pytest.mark.slow
+def test_all_end_to_end_keeps_the_other_sections(corpus, tmp_path):
+    """A tiny ``all``: a two-pool corpus, one small archive pool, no Spark, no writing;
+    RESULTS.md keeps its marked sections and gets the JSON twin."""
+    small = tmp_path / "corpus"
+    for name in ("jw87600_single_pool", "jw93125_20171108T045251_pool"):
+        shutil.copytree(corpus / name, small / name)
+    output = tmp_path / "RESULTS.md"
+    output.write_text("# old\n\n" + "\n\n".join(_SECTIONS) + "\n")
+    results = main_all(small, [1500], 0, output)
+    text = output.read_text()
+    assert marked_sections(text) == list(_SECTIONS) and "# old" not in text
+    assert [r["pool"] for r in results["corpus"]["pools"]] == sorted(
+        ["jw87600_single_pool", "jw93125_20171108T045251_pool"])
+    assert all(r["inprocess"] > 0 and r["asnsql"] > 0 for r in results["corpus"]["pools"])
+    assert json.loads(output.with_suffix(".json").read_text())["commit"] == results["commit"]
+    assert "| `asnsql generate --by-program --format parquet` |" in text
 
 
 def test_sizes_take_suffixes():
     assert _sizes("2000, 10k,1M") == [2000, 10_000, 1_000_000]
+    assert _sizes("0") == [] and _sizes("") == []
     with pytest.raises(argparse.ArgumentTypeError, match="not a size"):
         _sizes("lots")
 
 
 def test_batch_child_runs(corpus, tmp_path):
-    """The corpus benchmark's child script (the public batch API) runs on a few pools."""
+    """The corpus benchmark's child scripts (the public batch API, and every pool in one
+    warm process) run on a few pools."""
     small = tmp_path / "corpus"
     small.mkdir()
     for name in ("pool_wfs", "pool_image_nircam"):
@@ -41,6 +224,11 @@ def test_batch_child_runs(corpus, tmp_path):
         (small / name / f"{name}.csv").write_bytes(corpus_pool(name).read_bytes())
     result = _child(_BATCH, str(small))
     assert result["pools"] == 2 and result["associations"] > 0
+    each = _child(_INPROCESS, str(small), "2")
+    assert sorted(each) == ["pool_image_nircam", "pool_wfs"]
+    assert all(v["seconds"] > 0 for v in each.values())
+    assert each["pool_image_nircam"]["associations"] == len(
+        generate(small / "pool_image_nircam" / "pool_image_nircam.csv", version_id="v0"))
 
 
 def _products(asns):

@@ -155,6 +155,31 @@ def test_python_m_asnsql(tmp_path):
     assert result.returncode == 0 and "generate" in result.stdout
 
 
+def test_program_writes_parquet_with_pandas_kept_out(tmp_path):
+    # The asnsql program keeps pandas out (DuckDB's binder would import it); pyarrow, which
+    # --format parquet uses, must still see it as missing rather than as None.
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    from asnsql import generate
+
+    out = tmp_path / "out"
+    code = ("import sys\n"
+            "from asnsql.cli import run\n"
+            "sys.argv = ['asnsql'] + sys.argv[1:]\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code, "generate", str(EXAMPLE_POOL),
+                             "-p", str(out), "--format", "parquet", "--by-program", "-q",
+                             "--version-id", "v0"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    expected = generate(EXAMPLE_POOL, version_id="v0", split_programs=True)
+    assert pq.read_table(out / "associations.parquet").num_rows == len(expected)
+    assert {p.name for p in out.iterdir()} == {"associations.parquet", "products.parquet",
+                                               "members.parquet"}
+
+
 def test_corpus_dir_helper_points_at_shared():
     assert corpus_dir().name == "corpus"
 

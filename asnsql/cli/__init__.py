@@ -473,11 +473,26 @@ def _keep_pandas_out(argv: list[str]) -> None:
     Where pandas is installed (the ``spark`` extra brings it), DuckDB's parameter binder
     imports it on the first bound value, to test for pandas types: about 1.3 s, four times a
     small pool's whole run. The command line binds no pandas object, and only ``--engine
-    spark`` (PySpark) needs pandas, so elsewhere the program marks it unavailable. The
-    library (:func:`main` in-process, the Python API) leaves ``sys.modules`` alone.
+    spark`` (PySpark) needs pandas, so elsewhere the program makes importing it fail
+    (ImportError, as where it is not installed). The library (:func:`main` in-process, the
+    Python API) leaves the import system alone.
+
+    Not ``sys.modules["pandas"] = None``: Cython modules (pyarrow's pandas shim, used by
+    ``--format parquet``) look a module up in ``sys.modules`` without the import system's
+    check for None, and take None for pandas itself.
     """
     if "pandas" not in sys.modules and not any(a.endswith("spark") for a in argv):
-        sys.modules["pandas"] = None  # type: ignore[assignment]
+        sys.meta_path.insert(0, _NoPandas())
+
+
+class _NoPandas:
+    """An import finder that refuses pandas (and its submodules)."""
+
+    def find_spec(self, name, path=None, target=None):
+        """Raise :class:`ModuleNotFoundError` for pandas; ``None`` (not mine) otherwise."""
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is kept out of the asnsql program", name=name)
+        return None
 
 
 def _interrupted(err: AsnsqlError) -> bool:
