@@ -102,6 +102,30 @@ def test_case(name, layout, monkeypatch, capfd, tmp_path_factory):
     assert not different, f"{len(different)} files differ, e.g. {different[:3]}"
 
 
+def test_a_case_through_the_asnsql_program(layout, tmp_path_factory):
+    """The ``asnsql`` program itself (cli.run, which keeps pandas out of its imports where
+    pandas is installed) reads Roman files: astropy's optional-dependency check must see
+    pandas as missing, not fail (it did: every skycell case stopped with exit 2)."""
+    import os
+    import subprocess
+    import sys
+
+    name = "cases/sca_badfile_visit"
+    case, work = DATA / name, layout / name
+    work.mkdir(parents=True)
+    env, argv = _command(case)
+    env = dict(os.environ, **env,
+               ASNSQL_CACHE=str(tmp_path_factory.getbasetemp() / "roman-cache"))
+    code = ("import sys\n"
+            "from asnsql.cli import run\n"
+            "sys.argv = ['asnsql'] + sys.argv[1:]\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code, *argv], cwd=work, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _outputs(work) == _outputs(case)
+
+
 def test_outputs_are_the_reference_serialisation():
     # Guards the byte comparison above: the reference files are json.dumps(indent=4) with
     # no newline at the end, so equal bytes mean equal serialisation, not just equal data.

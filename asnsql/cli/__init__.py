@@ -486,13 +486,29 @@ def _keep_pandas_out(argv: list[str]) -> None:
 
 
 class _NoPandas:
-    """An import finder that refuses pandas (and its submodules)."""
+    """An import finder that refuses pandas (and its submodules): the import fails with
+    :class:`ModuleNotFoundError`, as where pandas is not installed.
+
+    It finds a spec whose loader refuses to make the module, rather than raising in
+    :meth:`find_spec`: ``importlib.util.find_spec("pandas")`` (astropy's optional
+    dependency check, met when reading Roman files) must not raise.
+    """
 
     def find_spec(self, name, path=None, target=None):
-        """Raise :class:`ModuleNotFoundError` for pandas; ``None`` (not mine) otherwise."""
+        """A spec this finder's loader refuses, for pandas; ``None`` (not mine) otherwise."""
         if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("pandas is kept out of the asnsql program", name=name)
+            from importlib.machinery import ModuleSpec
+
+            return ModuleSpec(name, self)
         return None
+
+    def create_module(self, spec):
+        """Refuse: pandas is kept out of the asnsql program."""
+        raise ModuleNotFoundError(f"No module named {spec.name!r} (kept out of the asnsql "
+                                  "program)", name=spec.name)
+
+    def exec_module(self, module):  # pragma: no cover - create_module refused
+        """Never reached."""
 
 
 def _interrupted(err: AsnsqlError) -> bool:
