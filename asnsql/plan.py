@@ -29,7 +29,7 @@ from .options import Options
 from .profiles import Profile, get_profile
 
 __all__ = ["Plan", "cache_dir", "default_rules", "rule_columns", "rules_from_json",
-           "rules_to_json"]
+           "rules_to_json", "write_cache_file"]
 
 
 def cache_dir() -> Path | None:
@@ -180,7 +180,7 @@ def _from_disk(digest: str, build) -> dict:
     except (OSError, ValueError):
         pass
     value = build()
-    _write(path, json.dumps(value))
+    write_cache_file(path, json.dumps(value))
     return value
 
 
@@ -294,13 +294,14 @@ def default_rules(profile: Profile | str | None = None) -> Ruleset:
             raise TypeError("not a ruleset")
     except (OSError, ValueError, KeyError, TypeError):
         rules = load_rules(profile=profile)
-        _write(path, json.dumps(rules_to_json(rules)))
+        write_cache_file(path, json.dumps(rules_to_json(rules)))
     _MEMO[memo] = rules
     return rules
 
 
-def _write(path: Path, text: str) -> None:
-    """Write a cache file atomically (a failure leaves no file and is not an error)."""
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a cache file atomically, making its folder (a failure leaves no file and is
+    not an error: the value is made again next time)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

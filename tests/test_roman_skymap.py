@@ -168,6 +168,48 @@ def test_footprints_equal_the_manifest():
         assert row["problem"] is None
 
 
+def test_footprints_are_read_once_and_kept_by_content(tmp_path, monkeypatch):
+    """With the cache on, a file's footprint is kept by the SHA-256 of its bytes: read
+    back equal without opening the file (also the same bytes under another path), other
+    bytes opened, a damaged entry opened again; ASNSQL_CACHE=off opens every time."""
+    files = sorted((ROMAN / "l2" / "p1_pole").glob("*.asdf"))[:3]
+    copy = tmp_path / files[0].name
+    copy.write_bytes(files[0].read_bytes())
+    paths = [str(copy), str(files[1])]
+    monkeypatch.setenv("ASNSQL_CACHE", str(tmp_path / "cache"))
+    opened = []
+    real = fpm._open_one
+
+    def counting(rdm, path, steps):
+        opened.append(path)
+        return real(rdm, path, steps)
+
+    monkeypatch.setattr(fpm, "_open_one", counting)
+    first, _ = fpm.read_footprints(paths)
+    assert opened == paths
+    entries = sorted((tmp_path / "cache" / "footprints").glob("*.json"))
+    assert len(entries) == 2
+    again, _ = fpm.read_footprints(paths)
+    assert opened == paths, "read back without opening the files"
+    assert again.to_pylist() == first.to_pylist()
+    for entry in entries:
+        entry.write_text("{damaged")
+    fpm.read_footprints(paths)
+    assert opened == paths * 2
+    # the same bytes elsewhere are read back; other bytes are opened
+    twin = tmp_path / "twin" / files[0].name
+    twin.parent.mkdir()
+    twin.write_bytes(files[0].read_bytes())
+    other = tmp_path / "twin" / files[2].name
+    other.write_bytes(files[2].read_bytes())
+    both, _ = fpm.read_footprints([str(twin), str(other)])
+    assert opened[4:] == [str(other)]
+    assert both.column("ra").to_pylist()[0] == first.column("ra").to_pylist()[0]
+    monkeypatch.setenv("ASNSQL_CACHE", "off")
+    fpm.read_footprints(paths)
+    assert len(opened) == 7 and opened[5:] == paths
+
+
 def test_bad_files_are_named(tmp_path):
     bad = str(ROMAN / "l2" / "bad" / "r0000101001001001001_0009_wfi01_f158_cal.asdf")
     missing = str(tmp_path / "r0000101001001001001_0001_wfi01_f158_cal.asdf")

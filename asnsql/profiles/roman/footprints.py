@@ -171,19 +171,15 @@ def read_footprints(paths, steps: int = 4):
     ``meta.instrument.optical_element`` (lower-cased) and matches ``meta.wcs``; the visit
     id comes from the file name. The footprint: :func:`sample_footprint`.
     """
-    try:
-        from roman_datamodels import datamodels as rdm
-    except ImportError:
-        raise FootprintError("reading Roman Level-2 files needs the 'roman' extra: "
-                             "pip install 'asnsql[roman]'") from None
     rows = {name: [] for name in FOOTPRINT_COLUMNS}
     problems = []
+    cache = _FootprintCache(steps)
     for path in paths:
         path = str(path)
         visit, program = _ids(path)
         element, ra, dec, problem = None, [], [], None
         try:
-            element, ra, dec = _open_one(rdm, path, steps)
+            element, ra, dec = cache.read(path, lambda p: _open_one(_datamodels(), p, steps))
         except _Unusable as err:
             problem = str(err)
             problems.append(f"{path}: {problem}")
@@ -197,6 +193,77 @@ def read_footprints(paths, steps: int = 4):
 
 class _Unusable(Exception):
     """A file that gives no footprint (the message is the reason)."""
+
+
+def _datamodels():
+    """roman_datamodels' datamodels (imported on the first file the cache lacks)."""
+    try:
+        from roman_datamodels import datamodels as rdm
+    except ImportError:
+        raise FootprintError("reading Roman Level-2 files needs the 'roman' extra: "
+                             "pip install 'asnsql[roman]'") from None
+    return rdm
+
+
+class _FootprintCache:
+    """A file's optical element and footprint, kept in asnsql's cache folder by the
+    SHA-256 of the file's bytes, the vertices per edge, and the versions of the packages
+    and the module that read it; ``ASNSQL_CACHE=off``: none.
+
+    Opening a Level-2 file (roman_datamodels' import, asdf's schema validation) is ~0.5 s
+    a file, and the same files are matched again and again (every product type, every
+    run over the same visits); a footprint read back is the same list of floats (JSON keeps
+    a float's ``repr``). Only usable files are kept: a problem is found again each time.
+    """
+
+    def __init__(self, steps: int):
+        from ...plan import cache_dir
+
+        folder = cache_dir()
+        self.folder = None if folder is None else folder / "footprints"
+        self.salt = b""
+        if self.folder is not None:
+            import hashlib
+            from importlib.metadata import PackageNotFoundError, version
+            from pathlib import Path
+
+            versions = []
+            for package in ("roman_datamodels", "asdf", "gwcs", "astropy", "numpy"):
+                try:
+                    versions.append(f"{package} {version(package)}")
+                except PackageNotFoundError:
+                    versions.append(f"{package} none")
+            self.salt = "\0".join(versions + [str(steps)]).encode("utf-8") + \
+                hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+    def read(self, path: str, open_one):
+        """``(element, ra, dec)`` of ``path``: from the cache, or ``open_one(path)`` (and
+        kept). Raises :class:`_Unusable` as ``open_one`` does."""
+        if self.folder is None:
+            return open_one(path)
+        import hashlib
+        import json
+
+        try:
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(self.salt + handle.read()).hexdigest()
+        except OSError:
+            return open_one(path)
+        entry = self.folder / f"{digest}.json"
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            element, ra, dec = data["element"], data["ra"], data["dec"]
+            if isinstance(element, str) and element and isinstance(ra, list) \
+                    and isinstance(dec, list) and len(ra) == len(dec) > 0 \
+                    and all(isinstance(v, float) for v in ra + dec):
+                return element, ra, dec
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        element, ra, dec = open_one(path)
+        from ...plan import write_cache_file
+
+        write_cache_file(entry, json.dumps({"element": str(element), "ra": ra, "dec": dec}))
+        return element, ra, dec
 
 
 def _open_one(rdm, path: str, steps: int):
