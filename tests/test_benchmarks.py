@@ -43,7 +43,10 @@ def test_scale_smoke(corpus, tmp_path):
 def test_timed_gives_the_childs_own_peak_and_stops_it(tmp_path):
     big = timed([sys.executable, "-c", "x = bytearray(300 * 2**20); x[::4096] = b'1' * "
                  "len(x[::4096])"], cwd=tmp_path)
+    ballast = bytearray(400 * 2**20)      # this process large when the child starts
+    ballast[::4096] = b"1" * len(ballast[::4096])
     small = timed([sys.executable, "-c", "pass"], cwd=tmp_path)
+    del ballast
     assert big["returncode"] == 0 and big["stopped"] is None
     assert big["rss_mb"] > 300 and small["rss_mb"] < 100  # (not RUSAGE_CHILDREN's max)
     slow = timed([sys.executable, "-c", "import time; time.sleep(30)"], timeout=1)
