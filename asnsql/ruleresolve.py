@@ -232,15 +232,25 @@ def _locks(ctx: RuleContext, node: Any, roles, keys, product: str
     return tuple(out)
 
 
+def _named_mapping(ctx: RuleContext, field: str, node: Any, kind: str, fields: set[str],
+                   name_field: str, missing: str) -> str | None:
+    """The name of a key or role mapping, its fields checked; ``None`` (reported) when
+    ``node`` is no mapping or has no name."""
+    if not isinstance(node, dict):
+        ctx.problem(field, f"expected a {kind} mapping, got {node!r}")
+        return None
+    check_fields(ctx, field, node, fields)
+    name = node.get(name_field)
+    if not isinstance(name, str) or not name:
+        ctx.problem(field, missing)
+        return None
+    return name
+
+
 def _key(ctx: RuleContext, field: str, node: Any, lock: bool, roles: tuple[str, ...]
          ) -> Key | None:
-    if not isinstance(node, dict):
-        ctx.problem(field, f"expected a key mapping, got {node!r}")
-        return None
-    check_fields(ctx, field, node, _KEY_FIELDS)
-    name = node.get("name")
-    if not isinstance(name, str) or not name:
-        ctx.problem(field, "a key needs a name")
+    name = _named_mapping(ctx, field, node, "key", _KEY_FIELDS, "name", "a key needs a name")
+    if name is None:
         return None
     field = f"{field}({name})"
     if "attr" not in node:
@@ -267,13 +277,9 @@ def _key(ctx: RuleContext, field: str, node: Any, lock: bool, roles: tuple[str, 
 
 
 def _role(ctx: RuleContext, field: str, node: Any) -> Role | None:
-    if not isinstance(node, dict):
-        ctx.problem(field, f"expected a role mapping, got {node!r}")
-        return None
-    check_fields(ctx, field, node, _ROLE_FIELDS)
-    name = node.get("role")
-    if not isinstance(name, str) or not name:
-        ctx.problem(field, "a member role needs a name (role: ...)")
+    name = _named_mapping(ctx, field, node, "role", _ROLE_FIELDS, "role",
+                          "a member role needs a name (role: ...)")
+    if name is None:
         return None
     field = f"{field}({name})"
     joins = node.get("joins", "group")
