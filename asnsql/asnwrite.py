@@ -14,12 +14,13 @@ import functools
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .errors import OutputError
 from .publish import publish_folder
 
-__all__ = ["JSON_LAYOUT", "dumps", "write_associations"]
+__all__ = ["JSON_LAYOUT", "FORMATS", "dumps", "write_associations", "stream_associations",
+           "check_names", "StagedWriter"]
 
 #: The reference's JSON layout (spec section 11.2): ``json.dumps(data, **JSON_LAYOUT)``.
 JSON_LAYOUT = {"indent": 4, "separators": (",", ": ")}
@@ -173,50 +174,152 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     Interrupted
         On Ctrl-C once the files are in place (nothing else is changed).
     """
-    from .safety import safe_name
-
-    folder = Path(folder)
-    if fmt not in ("json", "yaml", "jsonl", "parquet"):
-        raise OutputError(f"unknown output format {fmt!r}; use json, yaml, jsonl or parquet")
-    suffix = ".json" if fmt == "json" else ".yaml"
     associations = list(associations)
-    for asn in associations:
-        stem = getattr(asn, "name", None) or "association"
-        safe_name(stem + suffix, "association file name")
-        for product in asn.get("products", []) if isinstance(asn, dict) else []:
-            if isinstance(product, dict) and product.get("name") is not None:
-                safe_name(product["name"], f"product name in {stem}")
+    check_names(associations, fmt)
     for name in extra or {}:
-        safe_name(name, "output file name")
+        _safe_name(name, "output file name")
+    return stream_associations([associations], folder, fmt, lambda: extra)
+
+
+def stream_associations(parts: Iterable[Iterable[dict]], folder: str | os.PathLike,
+                        fmt: str = "json",
+                        extra: Callable[[], dict[str, str] | None] | None = None
+                        ) -> list[Path]:
+    """Write association files into ``folder`` part by part, published once at the end.
+
+    As :func:`write_associations`, but the associations come as ``parts`` (lists, e.g. one
+    per chunk of pool units, :func:`asnsql.batch.iter_batch`), each written into the staging
+    folder as it comes and then let go, so a large run never holds all of them; the folder
+    is still the old one or the complete new one. An exception raised by ``parts`` (a
+    generator failing half-way) leaves ``folder`` unchanged.
+
+    Parameters
+    ----------
+    parts : iterable of iterables of AssociationDict
+    folder : path
+    fmt : {'json', 'yaml', 'jsonl', 'parquet'}
+    extra : callable, optional
+        Called once every part is written: ``extra() -> {name: text}``, other files to write
+        with them (see :func:`write_associations`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in order.
+
+    Raises
+    ------
+    OutputError, Interrupted
+        As :func:`write_associations`; and whatever ``parts`` raises.
+    """
+    folder = Path(folder)
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown output format {fmt!r}; use json, yaml, jsonl or parquet")
     fresh = not folder.exists()
     if fresh and not folder.parent.is_dir():
         raise OutputError(f"cannot create output folder {folder}: {folder.parent} does not "
                           "exist")
     if not fresh and not folder.is_dir():
         raise OutputError(f"output path {folder} exists and is not a folder")
-    return publish_folder(folder, lambda staging: _write_files(staging, associations, fmt,
-                                                                 suffix, extra))
+
+    def write(staging: Path) -> list[str]:
+        writer = StagedWriter(staging, fmt)
+        try:
+            for part in parts:
+                part = list(part)
+                check_names(part, fmt)
+                writer.add(part)
+            for name, text in ((extra() if extra else None) or {}).items():
+                _safe_name(name, "output file name")
+                writer.add_text(name, text)
+        finally:
+            names = writer.close()
+        return names
+
+    return publish_folder(folder, write)
 
 
-def _write_files(staging: Path, associations: list, fmt: str, suffix: str,
-                 extra: dict | None) -> list[str]:
-    """Write the files of :func:`write_associations` into the folder ``staging``; their
-    names, in order."""
-    names = []
-    if fmt == "jsonl":
-        from .tables import write_jsonl
+#: The output formats of :func:`write_associations`.
+FORMATS = ("json", "yaml", "jsonl", "parquet")
 
-        names.append(write_jsonl(associations, staging / "associations.jsonl").name)
-    elif fmt == "parquet":
-        from .tables import write_parquet
 
-        names += [p.name for p in write_parquet(associations, staging)]
-    else:
-        for asn in associations:
-            name = (getattr(asn, "name", None) or "association") + suffix
-            names.append(name)
-            (staging / name).write_text(dumps(asn, fmt), encoding="utf-8")
-    for name, text in (extra or {}).items():
-        names.append(name)
-        (staging / name).write_text(text, encoding="utf-8")
-    return names
+def check_names(associations: list, fmt: str) -> None:
+    """Check that each association's file name and product names are safe file names.
+
+    Raises
+    ------
+    OutputError
+        Naming the unsafe value (:func:`asnsql.safety.safe_name`).
+    """
+    suffix = ".json" if fmt == "json" else ".yaml"
+    for asn in associations:
+        stem = getattr(asn, "name", None) or "association"
+        _safe_name(stem + suffix, "association file name")
+        for product in asn.get("products", []) if isinstance(asn, dict) else []:
+            if isinstance(product, dict) and product.get("name") is not None:
+                _safe_name(product["name"], f"product name in {stem}")
+
+
+def _safe_name(name: str, what: str) -> None:
+    from .safety import safe_name
+
+    safe_name(name, what)
+
+
+class StagedWriter:
+    """Association files of one format written into a (staging) folder as they come.
+
+    Parameters
+    ----------
+    staging : pathlib.Path
+        An existing, empty folder.
+    fmt : {'json', 'yaml', 'jsonl', 'parquet'}
+        As for :func:`write_associations`: a file per association, or the one
+        ``associations.jsonl`` file, or the three Parquet tables, appended to part by part.
+    """
+
+    def __init__(self, staging: Path, fmt: str):
+        self.staging = Path(staging)
+        self.fmt = fmt
+        self.suffix = ".json" if fmt == "json" else ".yaml"
+        #: The names of the files written, in order.
+        self.names: list[str] = []
+        self._lines = None
+        self._tables = None
+        if fmt == "jsonl":
+            self._lines = open(self.staging / "associations.jsonl", "w", encoding="utf-8")
+            self.names.append("associations.jsonl")
+        elif fmt == "parquet":
+            from .tables import ParquetTables
+
+            self._tables = ParquetTables(self.staging)
+            self.names += [p.name for p in self._tables.paths]
+
+    def add(self, associations: list) -> None:
+        """Write ``associations`` (names already checked, :func:`check_names`)."""
+        if self._lines is not None:
+            from .tables import write_jsonl_lines
+
+            write_jsonl_lines(associations, self._lines)
+        elif self._tables is not None:
+            self._tables.write(associations)
+        else:
+            for asn in associations:
+                name = (getattr(asn, "name", None) or "association") + self.suffix
+                self.names.append(name)
+                (self.staging / name).write_text(dumps(asn, self.fmt), encoding="utf-8")
+
+    def add_text(self, name: str, text: str) -> None:
+        """Write another file (a checked plain file name) beside the associations."""
+        self.names.append(name)
+        (self.staging / name).write_text(text, encoding="utf-8")
+
+    def close(self) -> list[str]:
+        """Finish the files; the names written, in order."""
+        lines, self._lines = self._lines, None
+        tables, self._tables = self._tables, None
+        if lines is not None:
+            lines.close()
+        if tables is not None:
+            tables.close()
+        return self.names

@@ -24,7 +24,7 @@ from .plan import Plan
 from .pool import PoolInfo
 from .timing import PhaseClock
 
-__all__ = ["iter_batch", "run_batch", "run_generator", "batch_settings", "chunks",
+__all__ = ["iter_batch", "run_batch", "run_generator", "Merged", "batch_settings", "chunks",
            "CHUNK_ROWS", "BATCH_SWITCH_INTERVAL"]
 
 #: Pool rows generated together at most (pool units are never split): bounds memory on
@@ -217,18 +217,61 @@ def run_generator(engine: Engine, pool: Any, rules: Ruleset | None = None,
     """
     options = options or Options()
     if options.split_programs or large_pools([pool]):
-        results = run_batch(engine, [pool], rules, options, names=[options.pool_name],
-                            progress=progress, timings=timings)
+        results = iter_batch(engine, [pool], rules, options, names=[options.pool_name],
+                             progress=progress, timings=timings)
     else:
         results = run_unit(engine, Plan.build(rules, options, engine.profile), pool,
                            timings=timings, progress=progress)
-    if len(results) == 1:
-        return results[0]
-    merged = Result([a for r in results for a in r.associations], results[0].pool,
-                    [run for r in results for run in r.runs],
-                    [p for r in results for p in r.orphans])
-    merged.pool = PoolInfo(pool_id=-1, name=results[0].pool.name, path=results[0].pool.path,
-                           columns=results[0].pool.columns,
-                           rows=sum(r.pool.rows for r in results),
-                           has_candidates=results[0].pool.has_candidates)
-    return merged
+    merged = Merged()
+    for result in results:
+        merged.add(result)
+    return merged.result()
+
+
+class Merged:
+    """The results of one pool's units joined into one :class:`Result` as they come
+    (with ``split_programs``: the programs of an archive pool).
+
+    Parameters
+    ----------
+    keep : bool
+        Keep the associations and runs; otherwise only their number per ``asn_type``
+        (:attr:`Result.counted`) and the orphans are kept, so that a run whose
+        associations were written as they came holds none of them.
+    """
+
+    def __init__(self, keep: bool = True):
+        self.keep = keep
+        self._results: list[Result] = []
+        self._counts: dict[str, int] = {}
+        self._orphans: list[int] = []
+        self._rows = 0
+        self._units = 0
+
+    def add(self, result: Result) -> None:
+        """Take one unit's result (its associations let go unless kept)."""
+        for asn_type, n in result.type_counts().items():
+            self._counts[asn_type] = self._counts.get(asn_type, 0) + n
+        self._orphans += result.orphans
+        self._rows += result.pool.rows
+        self._units += 1
+        if not self.keep:
+            result = Result([], result.pool, [], [])
+        self._results.append(result)
+        if not self.keep and len(self._results) > 1:
+            del self._results[1:]  # (the first unit names the pool; the rest are counted)
+
+    def result(self) -> Result:
+        """The joined result (a lone unit's own, when the pool had one)."""
+        results = self._results
+        first = results[0]
+        if self._units == 1:
+            if self.keep:
+                return first
+            return Result([], first.pool, [], list(self._orphans), counted=self._counts)
+        pool = PoolInfo(pool_id=-1, name=first.pool.name, path=first.pool.path,
+                        columns=first.pool.columns, rows=self._rows,
+                        has_candidates=first.pool.has_candidates)
+        return Result([a for r in results for a in r.associations], pool,
+                      [run for r in results for run in r.runs], list(self._orphans),
+                      counted=None if self.keep else self._counts)

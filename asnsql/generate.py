@@ -14,11 +14,13 @@ query returns the associations of every run of every pool as grouped rows, and
 from __future__ import annotations
 
 import contextlib
+import itertools
+import time
 from pathlib import Path
 from typing import Any, Callable
 
-from .batch import iter_batch, run_batch, run_generator
-from .engine import Engine
+from .batch import Merged, iter_batch, run_batch, run_generator
+from .engine import Engine, large_pools
 from .errors import Interrupted
 from .model import Ruleset
 from .options import Options
@@ -148,7 +150,8 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                    save_orphans: str | None = None, orphans_whole_pool: bool = False,
                    database: str | Path | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   profile=None, timings: dict[str, float] | None = None) -> Result:
+                   profile=None, timings: dict[str, float] | None = None,
+                   keep_associations: bool = True) -> Result:
     """Generate the associations of a pool and write them (``asnsql generate``).
 
     Parameters
@@ -179,11 +182,16 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     timings : dict of str to float, optional
         Receives the seconds of each phase (:func:`asnsql.pipeline.run_unit`), and
         ``write``.
+    keep_associations : bool
+        Return the associations (``Result.associations``). With ``False`` only their
+        number per ``asn_type`` is returned (``Result.counted``): on the batch path (a large
+        pool file, or ``split_programs``, without ``database``) each chunk's associations
+        are written as they come and let go, so memory does not grow with the pool.
 
     Returns
     -------
     Result
-        The pool's associations and orphans.
+        The pool's associations (unless not kept) and orphans.
 
     Raises
     ------
@@ -196,6 +204,12 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     written = False
     try:
         with Engine.for_pools([pool], profile=profile) as engine:
+            if not database and (options.split_programs or large_pools([pool])):
+                result = _generate_streamed(engine, pool, path, rules, options, fmt, dry_run,
+                                            save_orphans, orphans_whole_pool, progress,
+                                            timings, keep_associations)
+                written = True
+                return result
             result = run_generator(engine, pool, rules, options, progress=progress,
                                    timings=timings)
             clock = PhaseClock(timings)
@@ -211,6 +225,60 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
             raise Interrupted(written_note(path, dry_run, database)) from None
         raise
     return result
+
+
+#: Associations written together on the batch path of :func:`generate_files` (a Parquet row
+#: group): pool units are many and small, their associations are gathered up to this.
+WRITE_PART = 20_000
+
+
+def _generate_streamed(engine: Engine, pool: Any, path, rules: Ruleset | None,
+                       options: Options, fmt: str, dry_run: bool, save_orphans: str | None,
+                       orphans_whole_pool: bool, progress, timings: dict | None,
+                       keep: bool) -> Result:
+    """:func:`generate_files` for the batch path (a large pool, or one split by program):
+    each chunk's associations are written into the staging folder as they come
+    (:func:`asnsql.asnwrite.stream_associations`), and kept only if ``keep``."""
+    from .asnwrite import stream_associations
+
+    results = iter_batch(engine, [pool], rules, options, names=[options.pool_name],
+                         progress=progress, timings=timings)
+    merged = Merged(keep)
+    # The pool is read (and its problems raised) before anything is written.
+    first = next(results, None)
+
+    def parts():
+        part: list = []
+        for result in itertools.chain([first] if first else [], results):
+            merged.add(result)
+            part += result.associations
+            del result
+            if len(part) >= WRITE_PART:
+                yield from timed(part)
+                part = []
+        yield from timed(part)
+
+    def timed(part):
+        start = time.perf_counter()
+        yield part
+        if timings is not None:
+            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - start
+
+    def extra() -> dict[str, str]:
+        if not save_orphans:
+            return {}
+        start = time.perf_counter()
+        text = _orphans_text(engine, merged.result(), rules, orphans_whole_pool)
+        if timings is not None:
+            timings["orphans"] = time.perf_counter() - start
+        return {save_orphans: text}
+
+    if dry_run:
+        for _ in parts():
+            pass
+    else:
+        stream_associations(parts(), path, fmt, extra)
+    return merged.result()
 
 
 def written_note(path, dry_run: bool, database) -> str:

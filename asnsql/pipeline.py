@@ -44,6 +44,18 @@ class Result:
     pool: PoolInfo
     runs: list[assemble.RunInfo] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
+    #: ``asn_type`` -> number of associations, when the associations were written and not
+    #: kept (``generate_files(..., keep_associations=False)``); else ``None``.
+    counted: dict[str, int] | None = None
+
+    def type_counts(self) -> dict[str, int]:
+        """``asn_type`` -> number of associations made (kept or not)."""
+        if self.counted is not None:
+            return dict(self.counted)
+        counts: dict[str, int] = {}
+        for asn in self.associations:
+            counts[asn["asn_type"]] = counts.get(asn["asn_type"], 0) + 1
+        return counts
 
 
 def version_stamp(value: str | None) -> str | None:

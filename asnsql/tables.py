@@ -25,8 +25,8 @@ from pathlib import Path
 
 from .assemble import AssociationDict
 
-__all__ = ["to_tables", "from_tables", "write_parquet", "write_jsonl", "TABLES", "COLUMNS",
-           "schema"]
+__all__ = ["to_tables", "from_tables", "write_parquet", "write_jsonl", "write_jsonl_lines",
+           "ParquetTables", "TABLES", "COLUMNS", "schema"]
 
 TABLES = ("associations", "products", "members")
 
@@ -176,24 +176,69 @@ def from_tables(associations, products, members) -> list[AssociationDict]:
 
 def write_parquet(associations, folder, candidate_types: dict | None = None) -> list[Path]:
     """Write the three tables as ``<table>.parquet`` files in ``folder``."""
-    import pyarrow.parquet as pq
-
-    folder = Path(folder)
-    tables = to_tables(associations, candidate_types)
-    paths = []
-    for name in TABLES:
-        path = folder / f"{name}.parquet"
-        pq.write_table(tables[name], path)
-        paths.append(path)
+    writer = ParquetTables(folder, candidate_types)
+    try:
+        writer.write(associations)
+    finally:
+        paths = writer.close()
     return paths
+
+
+class ParquetTables:
+    """The three tables written as ``<table>.parquet`` files in ``folder``, part by part.
+
+    Each :meth:`write` appends its associations' rows to the three files (one Parquet row
+    group each), so a run need not hold every association at once; read back, the files
+    hold the tables :func:`to_tables` makes of all the parts in order. The files exist
+    (with the fixed schemas, :func:`schema`) from the start, empty tables included.
+
+    Parameters
+    ----------
+    folder : path
+        An existing folder.
+    candidate_types : dict, optional
+        As for :func:`to_tables`.
+    """
+
+    def __init__(self, folder, candidate_types: dict | None = None):
+        import pyarrow.parquet as pq
+
+        self.paths = [Path(folder) / f"{name}.parquet" for name in TABLES]
+        self._candidate_types = candidate_types
+        self._writers = []
+        try:
+            for name, path in zip(TABLES, self.paths):
+                self._writers.append(pq.ParquetWriter(path, schema(name)))
+        except BaseException:
+            self.close()
+            raise
+
+    def write(self, associations) -> None:
+        """Append the rows of ``associations`` (association dicts) to the three files."""
+        tables = to_tables(associations, self._candidate_types)
+        for name, writer in zip(TABLES, self._writers):
+            if tables[name].num_rows:
+                writer.write_table(tables[name])
+
+    def close(self) -> list[Path]:
+        """Finish the files; their paths (associations, products, members)."""
+        writers, self._writers = self._writers, []
+        for writer in writers:
+            writer.close()
+        return self.paths
 
 
 def write_jsonl(associations, path) -> Path:
     """Write one association per line: ``{"name": <file stem>, "association": {...}}``."""
     path = Path(path)
     with open(path, "w", encoding="utf-8") as out:
-        for asn in associations:
-            out.write(json.dumps({"name": getattr(asn, "name", ""), "association": asn},
-                                 separators=(",", ":")))
-            out.write("\n")
+        write_jsonl_lines(associations, out)
     return path
+
+
+def write_jsonl_lines(associations, out) -> None:
+    """Write the lines of :func:`write_jsonl` for ``associations`` to the text file ``out``."""
+    for asn in associations:
+        out.write(json.dumps({"name": getattr(asn, "name", ""), "association": asn},
+                             separators=(",", ":")))
+        out.write("\n")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import warnings
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -249,7 +248,8 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
             result = generate_files(pool, path, rules=rules, options=options, fmt=fmt,
                                     dry_run=dry_run, save_orphans=save_orphans,
                                     orphans_whole_pool=orphans_whole_pool,
-                                    database=database, progress=progress, timings=timings)
+                                    database=database, progress=progress, timings=timings,
+                                    keep_associations=False)
         _print_timings(timings)
         if not quiet:
             _print_summary(result, path, dry_run)
@@ -264,11 +264,10 @@ def generate(pool, path, version_id, ids, discover, all_candidates, dry_run, del
 
 def _print_summary(result, path, dry_run: bool) -> None:
     """The one-line summary of ``asnsql generate`` (on stderr)."""
-    associations = result.associations
-    counts = Counter(a["asn_type"] for a in associations)
+    counts = result.type_counts()
     detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "none"
     verb = "would write" if dry_run else "wrote"
-    click.echo(f"{verb} {len(associations)} associations ({detail}) to {path}; "
+    click.echo(f"{verb} {sum(counts.values())} associations ({detail}) to {path}; "
                f"{len(result.orphans)} of {result.pool.rows} pool rows in no association",
                err=True)
 

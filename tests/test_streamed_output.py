@@ -1,0 +1,147 @@
+"""The batch path of ``generate_files`` (``--by-program``, large pool files): each part of
+the associations is written into the staging folder as it comes and let go, and the folder
+is published once, with the same files as when every association is held."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+import asnsql
+from asnsql import asnwrite
+from asnsql.asnwrite import write_associations
+from asnsql.errors import QueryError
+from asnsql.generate import Options, generate_files
+from asnsql.publish import STAGING_MARK
+from asnsql.tables import TABLES, to_tables
+from benchmarks.archive import make_archive_pool
+from .conftest import corpus_dir
+
+generate_module = importlib.import_module("asnsql.generate")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """An archive pool of many programs (copies of the corpus's real pools)."""
+    path = tmp_path_factory.mktemp("archive") / "archive_pool.csv"
+    make_archive_pool(corpus_dir(), 1500, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def held(archive):
+    """The associations of every program, all held (``generate``)."""
+    return asnsql.generate(archive, version_id="v0", split_programs=True)
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of 40 associations, and a count of the parts written."""
+    monkeypatch.setattr(generate_module, "WRITE_PART", 40)
+    parts = []
+    add = asnwrite.StagedWriter.add
+
+    def counting(self, associations):
+        parts.append(len(associations))
+        return add(self, associations)
+
+    monkeypatch.setattr(asnwrite.StagedWriter, "add", counting)
+    return parts
+
+
+def _options():
+    return Options(version_id="v0", split_programs=True)
+
+
+def test_parquet_tables_written_in_parts_equal_the_held_ones(archive, held, tmp_path,
+                                                             small_parts):
+    out = tmp_path / "out"
+    result = generate_files(archive, out, options=_options(), fmt="parquet",
+                            keep_associations=False)
+    assert len(small_parts) > 3 and sum(small_parts) == len(held)
+    assert result.associations == [] and result.runs == []
+    expected_counts: dict[str, int] = {}
+    for asn in held:
+        expected_counts[asn["asn_type"]] = expected_counts.get(asn["asn_type"], 0) + 1
+    assert result.type_counts() == expected_counts
+    expected = to_tables(held)
+    for name in TABLES:
+        assert pq.read_table(out / f"{name}.parquet").equals(expected[name]), name
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_files_written_in_parts_equal_the_held_ones(archive, held, tmp_path, small_parts,
+                                                    fmt):
+    write_associations(held, tmp_path / "held", fmt=fmt)
+    result = generate_files(archive, tmp_path / "parts", options=_options(), fmt=fmt,
+                            keep_associations=False)
+    assert len(small_parts) > 3
+    held_files = sorted(p.name for p in (tmp_path / "held").iterdir())
+    assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == held_files
+    for name in held_files:
+        assert (tmp_path / "parts" / name).read_bytes() == \
+            (tmp_path / "held" / name).read_bytes(), name
+    assert sum(result.type_counts().values()) == len(held)
+
+
+def test_kept_associations_are_returned_and_written(archive, held, tmp_path, small_parts):
+    result = generate_files(archive, tmp_path / "out", options=_options(), fmt="parquet")
+    assert [dict(a) for a in result.associations] == [dict(a) for a in held]
+    assert [a.name for a in result.associations] == [a.name for a in held]
+    assert result.counted is None
+
+
+def test_orphans_file_as_on_the_held_path(archive, tmp_path, small_parts):
+    # The --db path holds every association (one transaction with the files).
+    generate_files(archive, tmp_path / "held", options=_options(), save_orphans="orph.csv",
+                   database=tmp_path / "a.duckdb")
+    result = generate_files(archive, tmp_path / "parts", options=_options(),
+                            save_orphans="orph.csv", keep_associations=False)
+    assert (tmp_path / "parts" / "orph.csv").read_text() == \
+        (tmp_path / "held" / "orph.csv").read_text()
+    assert result.orphans
+
+
+def test_dry_run_writes_nothing(archive, held, tmp_path, small_parts):
+    result = generate_files(archive, tmp_path / "out", options=_options(), dry_run=True,
+                            keep_associations=False)
+    assert not (tmp_path / "out").exists() and small_parts == []
+    assert sum(result.type_counts().values()) == len(held)
+
+
+@pytest.mark.parametrize("error", [QueryError("disk full"), KeyboardInterrupt()])
+def test_failure_half_way_leaves_the_old_folder(archive, tmp_path, small_parts, monkeypatch,
+                                                error):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old_asn.json").write_text(json.dumps({"old": 1}))
+    monkeypatch.setattr(generate_module, "WRITE_PART", 5)
+    calls = []
+    real = generate_module.iter_batch
+
+    def failing(*args, **kwargs):
+        for result in real(*args, **kwargs):
+            calls.append(result)
+            if len(calls) > 10:  # (after several parts were written into the staging folder)
+                raise error
+            yield result
+
+    monkeypatch.setattr(generate_module, "iter_batch", failing)
+    with pytest.raises(type(error)):
+        generate_files(archive, out, options=_options(), fmt="json", keep_associations=False)
+    assert len(small_parts) > 1
+    assert [p.name for p in out.iterdir()] == ["old_asn.json"]
+    assert not [p for p in tmp_path.iterdir() if STAGING_MARK in p.name]
+
+
+def test_a_bad_pool_is_reported_before_the_output_folder(tmp_path):
+    pool = tmp_path / "p.csv"
+    pool.write_text("filename|program|exp_type\na.fits|1\n")
+    target = tmp_path / "out"
+    target.write_text("a file")
+    with pytest.raises(Exception) as info:
+        generate_files(pool, target, options=_options(), keep_associations=False)
+    assert "p.csv" in str(info.value) and target.read_text() == "a file"
