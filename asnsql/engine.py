@@ -7,6 +7,8 @@ Every other module hands SQL (text or sqlglot expressions) and bound parameters 
 from __future__ import annotations
 
 import os
+import re
+import threading
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import QueryError
@@ -18,6 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "Pending", "large_pools"]
 
 Tracer = Callable[[str, Any], None]
+
+#: The names of the tables and views an engine given back may drop.
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+#: Per thread: the engines given back (:meth:`Engine.give_back`), by profile name.
+_IDLE = threading.local()
 
 #: Pool files larger than this (bytes, in total) run with a memory limit (see
 #: :meth:`Engine.for_pools`).
@@ -401,8 +408,63 @@ class Engine:
             # Small pools: each query on one thread (the rule queries still run side by
             # side, Engine.run_parallel); splitting a query of a few rows across the cores
             # costs more than it saves: a quarter of a 15-row pool's CPU time.
-            return cls(tracer=tracer, profile=profile, threads=1)
+            engine = cls(tracer=tracer, profile=profile, threads=1)
+            engine._small = True
+            return engine
         return cls(tracer=tracer, profile=profile)
+
+    @classmethod
+    def borrow(cls, pools: list, profile: Profile | str | None = None) -> "Engine":
+        """An engine for ``pools`` (:meth:`for_pools`) that goes back with :meth:`give_back`:
+        for small pool files, the one this thread gave back last, if any.
+
+        Opening and closing a DuckDB database (its threads, its buffers) and making the
+        macros take ~30 ms, a sixth of a one-row pool's run: a program generating many
+        small pools one by one (``asnsql.generate``) pays it once per thread.
+        """
+        from .profiles import get_profile
+
+        profile = get_profile(profile)
+        if small_pools(pools):
+            engine = getattr(_IDLE, "engines", {}).pop(profile.name, None)
+            if engine is not None:
+                return engine
+        return cls.for_pools(pools, profile=profile)
+
+    def give_back(self) -> None:
+        """Close the engine, or keep it for :meth:`borrow` in this thread: an engine of
+        small pools (:meth:`for_pools`) with every table and view dropped (its macros
+        stay). Any failure closes it."""
+        idle = _IDLE.__dict__.setdefault("engines", {})
+        if not getattr(self, "_small", False) or self.tracer is not None or \
+                self.profile.name in idle:
+            self.close()
+            return
+        try:
+            kept = self._drop_relations()
+        except BaseException:
+            self.close()
+            raise
+        if kept:
+            idle[self.profile.name] = self
+        else:
+            self.close()
+
+    def _drop_relations(self) -> bool:
+        """Drop every table and view made on this connection (not its macros); ``False``
+        (nothing dropped) when one is not in the main schema or its name is not a plain
+        identifier: the engine is then not kept."""
+        found = self.rows("SELECT database_name, schema_name, table_name, 'TABLE' "
+                          "FROM duckdb_tables() WHERE NOT internal UNION ALL "
+                          "SELECT database_name, schema_name, view_name, 'VIEW' "
+                          "FROM duckdb_views() WHERE NOT internal")
+        if any((database, schema) != ("memory", "main") or not _PLAIN_NAME.fullmatch(name)
+               for database, schema, name, _ in found):
+            return False
+        for _, _, name, kind in found:
+            # (asnsql's own tables: plain names, checked above, written out as they are)
+            self.execute(f"DROP {kind} IF EXISTS main.{name}")
+        return True
 
     def __enter__(self):
         return self

@@ -66,15 +66,22 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     Notes
     -----
     Reproduces ``asn_generate`` of jwst 3.0.0 (``generate_per_candidate``), spec section 6.
+    Without ``engine`` or ``tracer``, small pool files run on a DuckDB engine that the
+    calling thread keeps between calls, its tables dropped (:meth:`Engine.borrow`).
     """
     opts = Options(**options)
     own = engine is None
-    engine = engine or Engine.for_pools([pool], tracer=tracer)
+    if own:
+        engine = Engine.for_pools([pool], tracer=tracer) if tracer else Engine.borrow([pool])
     try:
-        return run_generator(engine, pool, rules, opts).associations
-    finally:
+        associations = run_generator(engine, pool, rules, opts).associations
+    except BaseException:
         if own:
             engine.close()
+        raise
+    if own:
+        engine.give_back()
+    return associations
 
 
 def generate_batch(pools: list, rules: Ruleset | None = None, *,

@@ -110,19 +110,43 @@ class Plan:
         options.mode()
         if rules is None:
             rules = default_rules(profile)
-        active = tuple(r for r in rules if r.makes_associations)
-        columns = {r.name: frozenset(rule_columns(r, profile)) for r in active}
-        read = set().union(*columns.values()) | (set(profile.vocabulary.screen_columns)
-                                                  - set(profile.reserved_columns))
-        # (the rule IR holds tuples, strings and frozen dataclasses only: its repr is the
-        # same in every process)
-        key = "\n".join([_fingerprint(), profile.fingerprint(), repr(rules),
-                         repr((options.finalize, options.split_programs, sorted(read)))])
-        text = _cached(key, lambda: _compile(active, options, profile, read))
+        # The same (immutable) ruleset again in this process, with the same profile
+        # content and cache folder: the SQL made last time, without spelling out the rules
+        # for the cache key (most of the time this method takes).
+        again = (id(rules), profile.fingerprint(), str(cache_dir()), options.finalize,
+                 options.split_programs)
+        built = _BUILT.get(again)
+        if built is not None and built[0] is rules:
+            columns, text = built[1], built[2]
+        else:
+            columns, text = _texts(rules, options, profile)
+            _BUILT[again] = (rules, columns, text)
+            while len(_BUILT) > _MEMO_SIZE:
+                del _BUILT[next(iter(_BUILT))]
         return cls(rules=rules, options=options, profile=profile, queries=text["queries"],
                    unlocked={name: tuple(pair)
                              for name, pair in text.get("unlocked", {}).items()},
                    screen=text["screen"], columns=columns, pool_sql=text["pool_sql"])
+
+
+def _texts(rules: Ruleset, options: Options, profile: Profile) -> tuple[dict, dict]:
+    """The columns each rule reads, and the SQL texts of the plan (compiled, or from the
+    caches of :func:`_cached`)."""
+    active = tuple(r for r in rules if r.makes_associations)
+    columns = {r.name: frozenset(rule_columns(r, profile)) for r in active}
+    read = set().union(*columns.values()) | (set(profile.vocabulary.screen_columns)
+                                              - set(profile.reserved_columns))
+    # (the rule IR holds tuples, strings and frozen dataclasses only: its repr is the same
+    # in every process)
+    key = "\n".join([_fingerprint(), profile.fingerprint(), repr(rules),
+                     repr((options.finalize, options.split_programs, sorted(read)))])
+    return columns, _cached(key, lambda: _compile(active, options, profile, read))
+
+
+#: Plans built in this process, by the identity of their (immutable) ruleset, the profile's
+#: fingerprint, the cache folder and the options that shape the SQL: -> (ruleset, columns,
+#: texts), oldest first (the ruleset held, so that its identity is not reused).
+_BUILT: dict[tuple, tuple] = {}
 
 
 def _compile(active: tuple[Rule, ...], options: Options, profile: Profile,

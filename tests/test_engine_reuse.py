@@ -1,0 +1,122 @@
+"""In-process reuse: ``asnsql.generate`` borrows a DuckDB engine for small pool files and
+gives it back (its tables dropped) for the next call of the same thread, and a plan built
+again from the same ruleset is not spelled out again."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import asnsql
+from asnsql.engine import Engine
+from asnsql.errors import PoolError
+from asnsql.plan import Plan
+
+from .conftest import corpus_path
+
+POOLS = ["jw88600_20171108T051731_pool", "pool_002_image_miri", "jw10004_20171108T090028_pool"]
+
+
+def _pool(name):
+    return corpus_path(name, f"{name}.csv")
+
+
+def _fresh(path):
+    """The associations of ``path`` made on an engine of its own."""
+    with Engine.for_pools([path]) as engine:
+        return asnsql.generate(path, engine=engine, version_id="v0")
+
+
+def _same(a, b):
+    return [(x.name, dict(x)) for x in a] == [(x.name, dict(x)) for x in b]
+
+
+def test_consecutive_pools_on_one_borrowed_engine_give_their_own_associations():
+    fresh = {name: _fresh(_pool(name)) for name in POOLS}
+    for name in POOLS + POOLS[::-1]:
+        assert _same(asnsql.generate(_pool(name), version_id="v0"), fresh[name]), name
+
+
+def test_the_engine_given_back_is_lent_again_without_tables():
+    path = _pool(POOLS[0])
+    engine = Engine.borrow([path])
+    asnsql.generate(path, engine=engine, version_id="v0")
+    assert engine.rows("SELECT count(*) FROM duckdb_tables() WHERE NOT internal")[0][0] > 0
+    engine.give_back()
+    again = Engine.borrow([path])
+    try:
+        assert again is engine
+        assert again.rows("SELECT count(*) FROM duckdb_tables() WHERE NOT internal "
+                          "UNION ALL SELECT count(*) FROM duckdb_views() WHERE NOT internal"
+                          ) == [(0,), (0,)]
+        # its macros stay
+        assert again.scalar("SELECT asn_value('  X ')") is not None
+    finally:
+        again.close()
+
+
+def test_another_thread_gets_an_engine_of_its_own():
+    path = _pool(POOLS[0])
+    mine = Engine.borrow([path])
+    mine.give_back()
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(Engine.borrow([path])))
+    thread.start()
+    thread.join()
+    try:
+        assert seen[0] is not mine
+    finally:
+        seen[0].close()
+        Engine.borrow([path]).close()
+
+
+def test_a_failed_run_closes_its_engine(tmp_path):
+    path = _pool(POOLS[0])
+    lent = Engine.borrow([path])
+    lent.give_back()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("filename|program|exp_type\na.fits|1\n")
+    with pytest.raises(PoolError):
+        asnsql.generate(bad, version_id="v0")  # (runs on the engine given back, and fails)
+    engine = Engine.borrow([path])
+    try:
+        assert engine is not lent
+        assert engine.rows("SELECT count(*) FROM duckdb_tables() WHERE NOT internal") == [(0,)]
+    finally:
+        engine.close()
+
+
+def test_large_or_traced_engines_are_closed_not_kept():
+    path = _pool(POOLS[0])
+    Engine.borrow([path]).close()
+    statements = []
+    asnsql.generate(path, version_id="v0", tracer=lambda sql, params: statements.append(sql))
+    assert any("MACRO" in s.upper() for s in statements), "a traced run sees its set-up"
+    plain = Engine()
+    plain.give_back()  # (not an engine of small pools: closed)
+    fresh = Engine.borrow([path])
+    try:
+        assert fresh is not plain
+    finally:
+        fresh.close()
+
+
+def test_a_plan_built_again_reuses_its_sql():
+    first, again = Plan.build(), Plan.build()
+    assert again.queries is first.queries and again.screen == first.screen
+    no_finalize = Plan.build(options=asnsql.options.Options(finalize=False))
+    assert no_finalize.queries != first.queries
+
+
+def test_an_engine_holding_other_relations_is_closed_not_kept():
+    path = _pool(POOLS[0])
+    Engine.borrow([path]).close()
+    lent = Engine.borrow([path])
+    lent.execute('CREATE TABLE "Odd Name" (x INTEGER)')
+    lent.give_back()
+    again = Engine.borrow([path])
+    try:
+        assert again is not lent
+    finally:
+        again.close()
