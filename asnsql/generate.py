@@ -239,6 +239,22 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
 WRITE_PART = 20_000
 
 
+def _pieces(associations: list, size: int, release: bool):
+    """``associations`` in slices of at most ``size``, in order; with ``release`` the list
+    is emptied as it goes, so that each slice can be freed once written (a large pool run
+    as one unit holds every association until its last one is written otherwise)."""
+    if not release:
+        for start in range(0, len(associations), size):
+            yield associations[start:start + size]
+        return
+    associations.reverse()
+    while associations:
+        piece = associations[-size:]
+        del associations[-size:]
+        piece.reverse()
+        yield piece
+
+
 def _generate_streamed(engine: Engine, pool: Any, path, rules: Ruleset | None,
                        options: Options, fmt: str, dry_run: bool, save_orphans: str | None,
                        orphans_whole_pool: bool, progress, timings: dict | None,
@@ -252,17 +268,20 @@ def _generate_streamed(engine: Engine, pool: Any, path, rules: Ruleset | None,
                          progress=progress, timings=timings)
     merged = Merged(keep)
     # The pool is read (and its problems raised) before anything is written.
-    first = next(results, None)
+    waiting = [next(results, None)]
 
     def parts():
         part: list = []
-        for result in itertools.chain([first] if first else [], results):
+        for result in itertools.chain(filter(None, [waiting.pop()]), results):
             merged.add(result)
-            part += result.associations
+            associations = result.associations
             del result
-            if len(part) >= WRITE_PART:
-                yield from timed(part)
-                part = []
+            for piece in _pieces(associations, WRITE_PART, release=not keep):
+                part += piece
+                del piece
+                if len(part) >= WRITE_PART:
+                    yield from timed(part)
+                    part = []
         yield from timed(part)
 
     def timed(part):

@@ -145,3 +145,17 @@ def test_a_bad_pool_is_reported_before_the_output_folder(tmp_path):
     with pytest.raises(Exception) as info:
         generate_files(pool, target, options=_options(), keep_associations=False)
     assert "p.csv" in str(info.value) and target.read_text() == "a file"
+
+
+def test_one_large_unit_is_written_in_parts(archive, tmp_path, small_parts, monkeypatch):
+    # (a pool file over LARGE_POOL_BYTES takes the batch path as one unit)
+    monkeypatch.setattr(generate_module, "large_pools", lambda pools: True)
+    whole = asnsql.generate(archive, version_id="v0")
+    out = tmp_path / "out"
+    result = generate_files(archive, out, options=Options(version_id="v0"), fmt="parquet",
+                            keep_associations=False)
+    assert len(small_parts) > 3 and max(small_parts) <= 40
+    assert sum(result.type_counts().values()) == len(whole)
+    expected = to_tables(whole)
+    for name in TABLES:
+        assert pq.read_table(out / f"{name}.parquet").equals(expected[name]), name
