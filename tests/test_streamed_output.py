@@ -94,6 +94,7 @@ def test_kept_associations_are_returned_and_written(archive, held, tmp_path, sma
     assert result.counted is None
 
 
+@pytest.mark.slow  # (~20 s: the closest rule of every orphan, twice)
 def test_orphans_file_as_on_the_held_path(archive, tmp_path, small_parts):
     # The --db path holds every association (one transaction with the files).
     generate_files(archive, tmp_path / "held", options=_options(), save_orphans="orph.csv",
