@@ -205,7 +205,7 @@ def stream_associations(parts: Iterable[Iterable[dict]], folder: str | os.PathLi
     Returns
     -------
     list of pathlib.Path
-        The files written, in order.
+        The association files (or tables) in the order written, then the ``extra`` ones.
 
     Raises
     ------
