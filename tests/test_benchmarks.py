@@ -217,6 +217,7 @@ def test_sizes_take_suffixes():
         _sizes("lots")
 
 
+@pytest.mark.slow  # (~13 s: the benchmark's child processes)
 def test_batch_child_runs(corpus, tmp_path):
     """The corpus benchmark's child scripts (the public batch API, and every pool in one
     warm process) run on a few pools."""

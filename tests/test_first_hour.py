@@ -34,6 +34,7 @@ def _printed(block: str) -> list[str]:
             if line.startswith("print(") and "#" in line]
 
 
+@pytest.mark.slow  # (~20 s: every Python block of the README in a fresh interpreter)
 def test_readme_python_examples_run_on_the_example_pool(tmp_path):
     """Every ```python block of README.md runs, from a folder holding examples/ as the
     repository does, and prints what its comments say."""

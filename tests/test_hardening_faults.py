@@ -103,6 +103,7 @@ def archive(tmp_path):
     return make
 
 
+@pytest.mark.slow  # (~35 s: a child killed at several points of an archive run)
 def test_killed_generate_leaves_old_or_complete_folder(archive, tmp_path):
     """Fast variant: a 400-row archive pool (some 250 files); SIGKILL into an existing
     folder, SIGINT into a new one."""

@@ -181,6 +181,7 @@ def test_a_malformed_value_is_a_rule_problem_not_a_crash(tmp_path, text, expecte
     assert any(expected in p for p in problems), problems
 
 
+@pytest.mark.slow  # (~14 s: 200 mutated rule files)
 def test_mutated_default_rule_files_give_problems_never_exceptions():
     """Random mutations of the default rule files (values replaced by lists, mappings,
     numbers, other subtrees; fields deleted) are parsed into rules and problems, never an

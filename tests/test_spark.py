@@ -63,6 +63,7 @@ def test_archive_pool_row_for_row(spark, corpus, tmp_path):
     frames[0].unpersist()
 
 
+@pytest.mark.slow  # (~40 s: a Spark session started by the program)
 def test_command_line_writes_the_parquet_tables(spark, corpus, tmp_path):
     """``asnsql generate --engine spark --by-program`` writes the tables of
     :func:`asnsql.generate_tables` with ``split_programs``, and what ``--format parquet
