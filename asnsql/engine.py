@@ -143,6 +143,9 @@ class Engine:
         When DuckDB cannot open the database.
     """
 
+    #: Whether :meth:`for_pools` made it for small pool files (:meth:`give_back` keeps it).
+    _small = False
+
     def __init__(self, database: str = ":memory:", read_only: bool = False,
                  tracer: Tracer | None = None, memory_limit: str | None = None,
                  profile: Profile | str | None = None, threads: int | None = None):
@@ -436,7 +439,7 @@ class Engine:
         small pools (:meth:`for_pools`) with every table and view dropped (its macros
         stay). Any failure closes it."""
         idle = _IDLE.__dict__.setdefault("engines", {})
-        if not getattr(self, "_small", False) or self.tracer is not None or \
+        if not self._small or self.tracer is not None or \
                 self.profile.name in idle:
             self.close()
             return

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -120,9 +121,10 @@ class Plan:
             columns, text = built[1], built[2]
         else:
             columns, text = _texts(rules, options, profile)
-            _BUILT[again] = (rules, columns, text)
-            while len(_BUILT) > _MEMO_SIZE:
-                del _BUILT[next(iter(_BUILT))]
+            with _BUILT_LOCK:  # (threads may build plans at once)
+                _BUILT[again] = (rules, columns, text)
+                while len(_BUILT) > _MEMO_SIZE:
+                    del _BUILT[next(iter(_BUILT))]
         return cls(rules=rules, options=options, profile=profile, queries=text["queries"],
                    unlocked={name: tuple(pair)
                              for name, pair in text.get("unlocked", {}).items()},
@@ -147,6 +149,7 @@ def _texts(rules: Ruleset, options: Options, profile: Profile) -> tuple[dict, di
 #: fingerprint, the cache folder and the options that shape the SQL: -> (ruleset, columns,
 #: texts), oldest first (the ruleset held, so that its identity is not reused).
 _BUILT: dict[tuple, tuple] = {}
+_BUILT_LOCK = threading.Lock()
 
 
 def _compile(active: tuple[Rule, ...], options: Options, profile: Profile,
