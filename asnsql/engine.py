@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import QueryError
+from .replay import Prepared
 from .resources import sql_statements
 
 if TYPE_CHECKING:
@@ -35,6 +36,19 @@ LARGE_MEMORY_LIMIT = "3GB"
 
 #: Pools of at most this many bytes, all files, run each query on one thread.
 SMALL_POOL_BYTES = 1024 * 1024
+#: DuckDB optimizers an engine of small pools goes without. ``in_clause`` turns a long IN
+#: list into a hash join against the list: on a few rows, setting up the twelve of
+#: pool_defined takes 20 of its 25 ms. The others plan from the statistics of the tables'
+#: current rows (a filter folded away, a join or aggregate sized to a value range): a
+#: statement prepared on one pool and run on the next (:meth:`Engine.borrow`,
+#: :mod:`asnsql.replay`) then gives wrong rows, or crashes DuckDB. Without them the
+#: corpus's pools, one after another on one engine, give what each gives alone
+#: (tests/test_engine_reuse.py); on a few rows they save nothing.
+SMALL_DISABLED_OPTIMIZERS = ("in_clause,statistics_propagation,compressed_materialization,"
+                             "row_group_pruner")
+#: An engine is lent again at most this many times (:meth:`Engine.give_back`): the rows
+#: it deletes leave some storage behind (about 9 kB a time), released when it closes.
+MAX_LENT = 200
 
 
 def _file_bytes(pools: list) -> tuple[int, bool]:
@@ -72,9 +86,11 @@ class Pending:
     """A query that has run on its own cursor, its result not yet fetched
     (:meth:`Engine.run_parallel`)."""
 
-    def __init__(self, cursor, error_type):
+    def __init__(self, cursor, error_type, release: Callable[[Any], None] | None = None):
         self._cursor = cursor
         self._error = error_type
+        # (an engine lent again keeps its cursors: their prepared statements stay)
+        self._release = release
 
     def fetch(self, columnar: bool = False) -> list[tuple]:
         """The rows as tuples (once); the cursor is closed.
@@ -112,7 +128,10 @@ class Pending:
 
     def close(self) -> None:
         if self._cursor is not None:
-            self._cursor.close()
+            if self._release is not None:
+                self._release(self._cursor)
+            else:
+                self._cursor.close()
             self._cursor = None
 
 
@@ -145,6 +164,11 @@ class Engine:
 
     #: Whether :meth:`for_pools` made it for small pool files (:meth:`give_back` keeps it).
     _small = False
+    #: The prepared statements of an engine lent again (:class:`asnsql.replay.Prepared`),
+    #: else None.
+    _replay: "Prepared | None" = None
+    #: How many times it was given back (:meth:`give_back`).
+    _lent = 0
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
                  tracer: Tracer | None = None, memory_limit: str | None = None,
@@ -194,6 +218,8 @@ class Engine:
         if self.tracer is not None:
             self.tracer(text, params)
         try:
+            if self._replay is not None:
+                return self._replay.run(self.con, text, params)
             if params is None:
                 return self.con.execute(text)
             return self.con.execute(text, params)
@@ -207,7 +233,10 @@ class Engine:
         if self.tracer is not None:
             self.tracer(script, None)
         try:
-            self.con.execute(script)
+            if self._replay is not None:
+                self._replay.run(self.con, script, None)
+            else:
+                self.con.execute(script)
         except self._duckdb.Error as err:
             raise QueryError(str(err).strip()) from None
         except RuntimeError as err:
@@ -280,8 +309,13 @@ class Engine:
                     done.close()
                 raise
         else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+            if self._replay is not None:
+                # (an engine lent again keeps its threads, as it keeps its cursors)
+                pool = self._replay.threads(workers)
                 futures = [pool.submit(run, i) for i in range(len(jobs))]
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    futures = [pool.submit(run, i) for i in range(len(jobs))]
             results, failure = [], None
             for future in futures:
                 try:
@@ -302,18 +336,25 @@ class Engine:
         import time
 
         start = time.perf_counter()
-        cursor = self.con.cursor()
+        replay = self._replay
+        cursor = (replay.cursor() if replay is not None else None) or self.con.cursor()
+        release = replay.release if replay is not None else None
         try:
-            cursor.execute(text, params) if params is not None else cursor.execute(text)
+            if replay is not None:
+                replay.run(cursor, text, params)
+            elif params is not None:
+                cursor.execute(text, params)
+            else:
+                cursor.execute(text)
         except self._duckdb.Error as err:
-            cursor.close()
+            release(cursor) if release else cursor.close()
             raise QueryError(str(err).strip()) from None
         except RuntimeError as err:
-            cursor.close()
+            release(cursor) if release else cursor.close()
             raise _interrupt_or(err) from None
         finally:
             timings[index] = time.perf_counter() - start
-        return Pending(cursor, self._duckdb.Error)
+        return Pending(cursor, self._duckdb.Error, release)
 
     def arrow(self, sql, params: Any = None):
         """Run a query and return a pyarrow Table."""
@@ -388,6 +429,9 @@ class Engine:
 
     def close(self) -> None:
         """Close the connection (and delete the temporary folder of a memory limit)."""
+        if self._replay is not None:
+            self._replay.close()
+            self._replay = None
         self.con.close()
         if self._spill:
             import shutil
@@ -412,6 +456,7 @@ class Engine:
             # side, Engine.run_parallel); splitting a query of a few rows across the cores
             # costs more than it saves: a quarter of a 15-row pool's CPU time.
             engine = cls(tracer=tracer, profile=profile, threads=1)
+            engine.execute(f"SET disabled_optimizers = '{SMALL_DISABLED_OPTIMIZERS}'")
             engine._small = True
             return engine
         return cls(tracer=tracer, profile=profile)
@@ -440,23 +485,25 @@ class Engine:
         stay). Any failure closes it."""
         idle = _IDLE.__dict__.setdefault("engines", {})
         if not self._small or self.tracer is not None or \
-                self.profile.name in idle:
+                self.profile.name in idle or self._lent >= MAX_LENT:
             self.close()
             return
         try:
-            kept = self._drop_relations()
+            kept = self._empty_tables()
         except BaseException:
             self.close()
             raise
         if kept:
+            self._lent += 1
             idle[self.profile.name] = self
         else:
             self.close()
 
-    def _drop_relations(self) -> bool:
-        """Drop every table and view made on this connection (not its macros); ``False``
-        (nothing dropped) when one is not in the main schema or its name is not a plain
-        identifier: the engine is then not kept."""
+    def _empty_tables(self) -> bool:
+        """Delete the rows of every table made on this connection (the tables, the views
+        and the macros stay, and so do the statements prepared on them: see
+        :mod:`asnsql.replay`); ``False`` (nothing done) when a table or view is not in the
+        main schema or its name is not a plain identifier: the engine is then not kept."""
         found = self.rows("SELECT database_name, schema_name, table_name, 'TABLE' "
                           "FROM duckdb_tables() WHERE NOT internal UNION ALL "
                           "SELECT database_name, schema_name, view_name, 'VIEW' "
@@ -464,9 +511,13 @@ class Engine:
         if any((database, schema) != ("memory", "main") or not _PLAIN_NAME.fullmatch(name)
                for database, schema, name, _ in found):
             return False
-        for _, _, name, kind in found:
+        if self._replay is None:
+            self._replay = Prepared(self._duckdb.Error)
+        tables = {name for _, _, name, kind in found if kind == "TABLE"}
+        self._replay.keep(tables)
+        for name in sorted(tables):
             # (asnsql's own tables: plain names, checked above, written out as they are)
-            self.execute(f"DROP {kind} IF EXISTS main.{name}")
+            self.execute(f"DELETE FROM main.{name}")
         return True
 
     def __enter__(self):
@@ -474,3 +525,4 @@ class Engine:
 
     def __exit__(self, *exc):
         self.close()
+

@@ -12,6 +12,12 @@ from pathlib import Path
 
 __all__ = ["data_dir", "rules_dir", "sql_dir", "sql_text", "sql_statements"]
 
+#: Folder name -> the folder :func:`data_dir` found (looked up once per process).
+_FOUND: dict[str, Path] = {}
+#: SQL file path -> ((modification time, size), its statements): :func:`sql_statements`
+#: runs for every pool, and reads the file again only when it changed.
+_STATEMENTS: dict[Path, tuple[tuple[int, int], dict[str, str]]] = {}
+
 
 def data_dir(name: str) -> Path:
     """Return the folder ``name`` (``rules`` or ``sql``) of the installed data.
@@ -31,11 +37,16 @@ def data_dir(name: str) -> Path:
     FileNotFoundError
         When neither location holds the folder (a broken installation).
     """
+    found = _FOUND.get(name)
+    if found is not None and found.is_dir():
+        return found
     packaged = Path(str(resources.files("asnsql"))) / "_data" / name
     if packaged.is_dir():
+        _FOUND[name] = packaged
         return packaged
     checkout = Path(__file__).resolve().parent.parent / name
     if checkout.is_dir():
+        _FOUND[name] = checkout
         return checkout
     raise FileNotFoundError(
         f"asnsql data folder {name!r} is missing from {packaged} and {checkout}; "
@@ -59,10 +70,25 @@ def sql_text(name: str) -> str:
 
 
 def sql_statements(name: str) -> dict[str, str]:
-    """Split ``sql/<name>`` into its named statements (``-- name: NAME`` lines)."""
+    """Split ``sql/<name>`` into its named statements (``-- name: NAME`` lines).
+
+    The result is shared between calls (read it, do not change it)."""
+    path = sql_dir() / name
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size)
+    known = _STATEMENTS.get(path)
+    if known is not None and known[0] == signature:
+        return known[1]
+    statements = _split_statements(path.read_text(encoding="utf-8"))
+    _STATEMENTS[path] = (signature, statements)
+    return statements
+
+
+def _split_statements(text: str) -> dict[str, str]:
+    """SQL text split at its ``-- name: NAME`` lines: NAME -> the statement."""
     statements: dict[str, list[str]] = {}
     current = None
-    for line in sql_text(name).splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("-- name:"):
             current = stripped.split(":", 1)[1].strip()

@@ -1,0 +1,268 @@
+"""What an engine lent again may run as a prepared statement (:meth:`Engine.borrow`).
+
+DuckDB spends most of a small pool's run parsing, binding and planning its statements:
+about 40 ms for the screen and each rule query, against 4 ms to run them prepared. A
+program generating many small pools one by one runs the same statement texts each time
+(the pool's own values are in its tables, never in the SQL). An engine lent again
+therefore keeps its tables, empties them instead of dropping them, and runs each statement
+as a prepared one (``PREPARE`` once, ``EXECUTE`` after), with these rules:
+
+* a ``SELECT`` or ``INSERT`` is prepared as it is;
+* ``CREATE OR REPLACE TABLE t AS query`` on a table that exists becomes ``DELETE FROM t``
+  and the prepared ``INSERT INTO t query`` (same text, same inputs: same columns);
+  ``CREATE OR REPLACE TABLE t (columns)`` becomes ``DELETE FROM t``;
+* ``CREATE OR REPLACE VIEW`` whose text made the view already is skipped;
+* DuckDB rebinds a prepared statement after any change to the catalog it reads (a table
+  or view made or dropped), every time it runs, which is slower than not preparing it: such
+  a change (other than to temporary tables, which live in a catalog of their own) drops
+  every prepared statement (:attr:`Statement.changes_catalog`), so they are prepared again.
+
+:class:`Prepared` runs the texts on the connections :class:`asnsql.engine.Engine` hands it
+(this module imports no duckdb). Parameters become literals of the ``EXECUTE`` (DuckDB does not bind parameters to
+``EXECUTE``), spelled by :func:`literal`, which refuses any value it cannot spell exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Prepared", "Statement", "classify", "literal", "execute_text"]
+
+_COMMENTS = re.compile(r"\A(?:\s*--[^\n]*(?:\n|\Z))*\s*")
+_NAME = r"(?:main\.)?([a-z_][a-z0-9_]*)"
+_CTAS = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+" + _NAME + r"\s+AS\s+(.*)\Z",
+                   re.IGNORECASE | re.DOTALL)
+_EMPTY = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+" + _NAME + r"\s*\(", re.IGNORECASE)
+_VIEW = re.compile(r"CREATE\s+OR\s+REPLACE\s+VIEW\s+" + _NAME + r"\s+AS\s", re.IGNORECASE)
+_TEMP = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+(?:TABLE|VIEW)\s+"
+                   r"([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_DROP = re.compile(r"DROP\s+(?:TABLE|VIEW)\s+IF\s+EXISTS\s+" + _NAME + r"\s*;?\s*\Z",
+                   re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement text as an engine lent again runs it.
+
+    ``kind`` is ``query`` (prepared as it is), ``table`` (``CREATE OR REPLACE TABLE name
+    AS query``: ``body`` is the query), ``empty`` (``CREATE OR REPLACE TABLE name
+    (columns)``), ``view``, ``temp`` (a temporary table or view: run as it is), ``drop``
+    (``DROP TABLE|VIEW IF EXISTS name``) or ``other`` (run as it is).
+    """
+
+    kind: str
+    name: str = ""
+    body: str = ""
+    changes_catalog: bool = False
+
+
+def classify(types: list[str], text: str) -> Statement:
+    """How to run ``text``, given DuckDB's statement types of it (``SELECT``,
+    ``INSERT``, ``CREATE``...; one per statement, :meth:`Engine.statements`)."""
+    if len(types) != 1:
+        return Statement("other", changes_catalog=any(t not in _PLAIN for t in types))
+    body = _COMMENTS.sub("", text, count=1).rstrip().rstrip(";").rstrip()
+    kind = types[0]
+    if kind in ("SELECT", "INSERT"):
+        return Statement("query", body=body)
+    if kind == "CREATE":
+        if m := _TEMP.match(body):
+            return Statement("temp", name=m.group(1).lower())
+        if m := _CTAS.match(body):
+            return Statement("table", name=m.group(1).lower(), body=m.group(2))
+        if m := _EMPTY.match(body):
+            return Statement("empty", name=m.group(1).lower())
+        if m := _VIEW.match(body):
+            return Statement("view", name=m.group(1).lower(), changes_catalog=True)
+        return Statement("other", changes_catalog=True)
+    if kind == "DROP":
+        if m := _DROP.match(body):
+            return Statement("drop", name=m.group(1).lower(), changes_catalog=True)
+        return Statement("other", changes_catalog=True)
+    return Statement("other", changes_catalog=kind not in _PLAIN)
+
+
+#: Statement types that change no catalog entry.
+_PLAIN = frozenset({"SELECT", "INSERT", "DELETE", "UPDATE", "SET", "VARIABLE_SET", "PRAGMA",
+                    "EXPLAIN", "TRANSACTION", "PREPARE", "EXECUTE", "COPY"})
+
+
+def literal(value) -> str | None:
+    """``value`` as a DuckDB literal, or ``None`` when it cannot be spelled exactly.
+
+    ``None``, ``bool``, ``int``, ``str`` without NUL characters (quotes doubled; DuckDB
+    reads backslashes in ``'...'`` as they are) and non-empty lists or tuples of these (as
+    a DuckDB list). Not ``float``: DuckDB reads ``1.5`` as a DECIMAL.
+    """
+    if value is None:
+        return "NULL"
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is str:
+        if "\x00" in value:
+            return None
+        return "'" + value.replace("'", "''") + "'"
+    if kind in (list, tuple) and value:
+        items = [literal(v) for v in value]
+        if any(i is None for i in items):
+            return None
+        return "[" + ", ".join(items) + "]"
+    return None
+
+
+def execute_text(name: str, params) -> str | None:
+    """``EXECUTE name(...)`` with ``params`` (a dict of ``$name`` values, a sequence of
+    positional ones, or ``None``) as literals; ``None`` when one cannot be spelled."""
+    if not params:
+        return f"EXECUTE {name}"
+    if isinstance(params, dict):
+        parts = []
+        for key, value in params.items():
+            text = literal(value)
+            if text is None or not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
+                return None
+            parts.append(f"\"{key}\" := {text}")
+    else:
+        parts = [literal(value) for value in params]
+        if any(p is None for p in parts):
+            return None
+    return f"EXECUTE {name}({', '.join(parts)})"
+
+
+class Prepared:
+    """The statements an engine lent again has prepared, on its connection and on the
+    cursors it keeps for :meth:`Engine.run_parallel` (each a connection of its own, with
+    its own prepared statements), and how it runs each text (see the module's docstring).
+
+    The :class:`~asnsql.engine.Engine` owns the connection and hands it in: this class
+    imports no duckdb (``error_type`` is DuckDB's error class).
+    """
+
+    def __init__(self, error_type):
+        self._error = error_type
+        self._kinds: dict[str, Statement] = {}
+        #: id(connection) -> (connection, statement key -> prepared name)
+        self._names: dict[int, tuple[Any, dict[str, str]]] = {}
+        self._unpreparable: set[str] = set()
+        self._tables: set[str] = set()
+        self._views: dict[str, str] = {}
+        self._temp: set[str] = set()
+        self._idle: list = []
+        self._lock = threading.Lock()
+        self._count = 0
+        self._pool = None
+        self._workers = 0
+
+    def keep(self, tables: set[str]) -> None:
+        """The main tables that exist (emptied when given back)."""
+        self._tables = set(tables)
+
+    def cursor(self):
+        """A kept cursor not in use (a new one if none is idle)."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return None
+
+    def release(self, cursor) -> None:
+        """Take back a cursor of :meth:`cursor` (its result fetched or not)."""
+        with self._lock:
+            self._idle.append(cursor)
+
+    def run(self, con, text: str, params):
+        """Run ``text`` on ``con`` as :mod:`asnsql.replay` says; return the cursor."""
+        statement = self._kinds.get(text)
+        if statement is None:
+            types = [s.type.name for s in con.extract_statements(text)]
+            statement = self._kinds[text] = classify(types, text)
+        kind, name = statement.kind, statement.name
+        if kind == "query":
+            return self._execute(con, text, statement.body, params)
+        if kind == "table" and name in self._tables:
+            con.execute(f"DELETE FROM main.{name}")
+            return self._execute(con, "\0" + text, f"INSERT INTO main.{name} {statement.body}",
+                                 params)
+        if kind == "empty" and name in self._tables:
+            return con.execute(f"DELETE FROM main.{name}")
+        if kind == "view" and self._views.get(name) == text:
+            return con
+        cursor = con.execute(text, params) if params is not None else con.execute(text)
+        if kind in ("table", "empty"):
+            self._tables.add(name)
+            self._forget()
+        elif kind == "view":
+            self._views[name] = text
+            self._forget()
+        elif kind == "temp":
+            self._temp.add(name)
+        elif kind == "drop" and name in self._temp:
+            self._temp.discard(name)
+        elif statement.changes_catalog:
+            self._tables.discard(name)
+            self._views.pop(name, None)
+            self._forget()
+        return cursor
+
+    def _execute(self, con, key: str, body: str, params):
+        """``body`` prepared on ``con`` (once) and executed with ``params``."""
+        entry = self._names.get(id(con))
+        if entry is None or entry[0] is not con:
+            entry = self._names[id(con)] = (con, {})
+        names = entry[1]
+        name = names.get(key)
+        if name is None and key not in self._unpreparable:
+            with self._lock:
+                self._count += 1
+                name = f"asnsql_prepared_{self._count}"
+            try:
+                con.execute(f"PREPARE {name} AS {body}")
+            except self._error:
+                # (a statement DuckDB cannot prepare, e.g. a parameter of no known type,
+                # runs as it is: an error in it is raised there)
+                self._unpreparable.add(key)
+                name = None
+            else:
+                names[key] = name
+        command = execute_text(name, params) if name is not None else None
+        if command is None:
+            return con.execute(body, params) if params is not None else con.execute(body)
+        return con.execute(command)
+
+    def _forget(self) -> None:
+        """Drop every prepared statement: the catalog changed (DuckDB would bind them
+        again each time they run)."""
+        for con, names in self._names.values():
+            for name in names.values():
+                try:
+                    con.execute(f"DEALLOCATE {name}")
+                except self._error:
+                    pass
+        self._names.clear()
+
+    def threads(self, workers: int):
+        """A thread pool of ``workers`` threads kept for the parallel queries (starting
+        threads for every pool costs a few ms)."""
+        if self._pool is None or self._workers != workers:
+            from concurrent.futures import ThreadPoolExecutor
+
+            if self._pool is not None:
+                self._pool.shutdown()
+            self._pool = ThreadPoolExecutor(max_workers=workers,
+                                            thread_name_prefix="asnsql-query")
+            self._workers = workers
+        return self._pool
+
+    def close(self) -> None:
+        """Close the kept cursors and stop the kept threads."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        for cursor in self._idle:
+            cursor.close()
+        self._idle.clear()
