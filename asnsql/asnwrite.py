@@ -13,11 +13,13 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .errors import OutputError
 from .publish import publish_folder
+from .safety import safe_name
 
 __all__ = ["JSON_LAYOUT", "FORMATS", "dumps", "write_associations", "stream_associations",
            "check_names", "StagedWriter"]
@@ -177,7 +179,7 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     associations = list(associations)
     check_names(associations, fmt)
     for name in extra or {}:
-        _safe_name(name, "output file name")
+        safe_name(name, "output file name")
     return stream_associations([associations], folder, fmt, lambda: extra)
 
 
@@ -230,7 +232,7 @@ def stream_associations(parts: Iterable[Iterable[dict]], folder: str | os.PathLi
                 check_names(part, fmt)
                 writer.add(part)
             for name, text in ((extra() if extra else None) or {}).items():
-                _safe_name(name, "output file name")
+                safe_name(name, "output file name")
                 writer.add_text(name, text)
         finally:
             names = writer.close()
@@ -252,18 +254,21 @@ def check_names(associations: list, fmt: str) -> None:
         Naming the unsafe value (:func:`asnsql.safety.safe_name`).
     """
     suffix = ".json" if fmt == "json" else ".yaml"
+    plain = _PLAIN_NAME.fullmatch
     for asn in associations:
         stem = getattr(asn, "name", None) or "association"
-        _safe_name(stem + suffix, "association file name")
+        if not plain(stem + suffix):
+            safe_name(stem + suffix, "association file name")
         for product in asn.get("products", []) if isinstance(asn, dict) else []:
-            if isinstance(product, dict) and product.get("name") is not None:
-                _safe_name(product["name"], f"product name in {stem}")
+            if isinstance(product, dict):
+                name = product.get("name")
+                if name is not None and (type(name) is not str or not plain(name)):
+                    safe_name(name, f"product name in {stem}")
 
 
-def _safe_name(name: str, what: str) -> None:
-    from .safety import safe_name
-
-    safe_name(name, what)
+#: Names :func:`asnsql.safety.safe_name` takes for certain (checked first: an archive run
+#: has millions): a letter or digit, then at most 199 letters, digits and ``_-.+{}``.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+{}-]{0,199}")
 
 
 class StagedWriter:

@@ -102,35 +102,48 @@ def to_tables(associations, candidate_types: dict | None = None, row_offset: int
     a_cols: dict[str, list] = {k: [] for k, _ in COLUMNS["associations"]}
     p_cols: dict[str, list] = {k: [] for k, _ in COLUMNS["products"]}
     m_cols: dict[str, list] = {k: [] for k, _ in COLUMNS["members"]}
+    # (the list appends bound once: this loop runs for every member of an archive run)
+    a_name, a_file, a_type, a_pool, a_level, a_ctype = (
+        a_cols[k].append for k in ("association", "file_name", "asn_type", "pool", "level",
+                                   "candidate_type"))
+    a_rest = [(k, a_cols[k].append) for k in ("asn_rule", "asn_id", "program", "target",
+                                             "version_id", "code_version",
+                                             "degraded_status", "constraints")]
+    p_assoc, p_pool, p_index_, p_name = (p_cols[k].append
+                                        for k in ("association", "pool", "product", "name"))
+    (m_assoc, m_pool, m_product, m_member, m_expname, m_exptype, m_exposerr, m_candidate,
+     m_row, m_has_err, m_has_cand) = (m_cols[k].append for k in (
+        "association", "pool", "product", "member", "expname", "exptype", "exposerr",
+        "asn_candidate", "pool_row", "has_exposerr", "has_asn_candidate"))
     for asn in associations:
         name = getattr(asn, "name", "")
         pool = asn.get("asn_pool")
-        a_cols["association"].append(name)
-        a_cols["file_name"].append(f"{name}.json")
-        for key in ("asn_type", "asn_rule", "asn_id", "program", "target", "version_id",
-                    "code_version", "degraded_status", "constraints"):
-            a_cols[key].append(asn.get(key))
-        a_cols["candidate_type"].append(candidate_types.get(asn.get("asn_id")))
-        a_cols["pool"].append(pool)
-        a_cols["level"].append(_level(asn))
+        a_name(name)
+        a_file(f"{name}.json")
+        a_type(asn.get("asn_type"))
+        for key, append in a_rest:
+            append(asn.get(key))
+        a_ctype(candidate_types.get(asn.get("asn_id")))
+        a_pool(pool)
+        a_level(_level(asn))
         for p_index, product in enumerate(asn["products"]):
-            p_cols["association"].append(name)
-            p_cols["pool"].append(pool)
-            p_cols["product"].append(p_index)
-            p_cols["name"].append(product["name"])
+            p_assoc(name)
+            p_pool(pool)
+            p_index_(p_index)
+            p_name(product["name"])
             for m_index, member in enumerate(product["members"]):
                 item = getattr(member, "item", None)
-                m_cols["association"].append(name)
-                m_cols["pool"].append(pool)
-                m_cols["product"].append(p_index)
-                m_cols["member"].append(m_index)
-                m_cols["expname"].append(member["expname"])
-                m_cols["exptype"].append(member["exptype"])
-                m_cols["exposerr"].append(member.get("exposerr"))
-                m_cols["asn_candidate"].append(member.get("asn_candidate"))
-                m_cols["pool_row"].append(item["pos"] - row_offset if item else None)
-                m_cols["has_exposerr"].append("exposerr" in member)
-                m_cols["has_asn_candidate"].append("asn_candidate" in member)
+                m_assoc(name)
+                m_pool(pool)
+                m_product(p_index)
+                m_member(m_index)
+                m_expname(member["expname"])
+                m_exptype(member["exptype"])
+                m_exposerr(member.get("exposerr"))
+                m_candidate(member.get("asn_candidate"))
+                m_row(item["pos"] - row_offset if item else None)
+                m_has_err("exposerr" in member)
+                m_has_cand("asn_candidate" in member)
     return {name: pa.table(cols, schema=schema(name))
             for name, cols in (("associations", a_cols), ("products", p_cols),
                                ("members", m_cols))}
