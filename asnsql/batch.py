@@ -16,6 +16,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 from .engine import Engine, large_pools
+from .errors import QueryError
 from .model import Ruleset
 from .options import Options
 from .pipeline import (Fetched, Result, assemble_results, fetch, load_units, run_unit,
@@ -31,6 +32,11 @@ __all__ = ["iter_batch", "run_batch", "run_generator", "Merged", "batch_settings
 #: archive pools while keeping every query set-based; one chunk is assembled while the next
 #: one's queries run.
 CHUNK_ROWS = 150_000
+#: A lone chunk of more rows (a large pool run as one unit) has its query results taken
+#: out of DuckDB one by one (:func:`asnsql.pipeline.fetch`).
+ONE_BY_ONE_ROWS = 300_000
+#: DuckDB's memory limit while such a chunk is assembled (:func:`_make_room`).
+ASSEMBLY_MEMORY_LIMIT = "256MB"
 #: The interpreter's thread switch interval (seconds) while a batch runs.
 BATCH_SWITCH_INTERVAL = 0.0002
 
@@ -62,6 +68,7 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     version_id = version_stamp(plan.options.version_id)
     parts = chunks(infos, chunk_rows)
     threads = None
+    lowered = False
     if len(parts) > 1:
         # Many chunks: each rule query on one thread, the rules side by side on the cores
         # (less contention than every query on every core).
@@ -74,6 +81,8 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
             for chunk, fetched in _prefetched(engine, plan, parts):
                 clock.rows = sum(i.rows for i in chunk)
                 clock.lap("rule queries")
+                if len(parts) == 1 and clock.rows > ONE_BY_ONE_ROWS:
+                    lowered = _make_room(engine)
                 results = assemble_results(engine, plan, fetched, chunk, version_id)
                 clock.lap("assembly")
                 yield from results
@@ -82,6 +91,21 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     finally:
         if threads is not None:
             engine.execute("SET threads = $n", {"n": threads})
+        if lowered:
+            engine.restore_memory_limit()
+
+
+def _make_room(engine: Engine) -> bool:
+    """Lower DuckDB's memory limit to :data:`ASSEMBLY_MEMORY_LIMIT` while a large unit is
+    assembled: the pool's tables (about 1.4 GB at a million rows) go to DuckDB's temporary
+    folder, and the associations, all in memory until finalised, take their place. Returns
+    whether it was lowered (``False`` when DuckDB could not make the room: nothing
+    changed); :meth:`Engine.restore_memory_limit` undoes it."""
+    try:
+        engine.execute("SET memory_limit = $limit", {"limit": ASSEMBLY_MEMORY_LIMIT})
+    except QueryError:
+        return False
+    return True
 
 
 def chunks(infos: list[PoolInfo], chunk_rows: int) -> list[list[PoolInfo]]:
@@ -138,10 +162,10 @@ def batch_settings():
 
 
 def _fetch_tuned(engine: Engine, plan: Plan, chunk: list[PoolInfo],
-                 costs: dict[str, float]) -> Fetched:
+                 costs: dict[str, float], one_by_one: bool = False) -> Fetched:
     """:func:`asnsql.pipeline.fetch` under :func:`batch_settings` (on the worker thread)."""
     with batch_settings():
-        return fetch(engine, plan, chunk, costs)
+        return fetch(engine, plan, chunk, costs, one_by_one)
 
 
 def _prefetched(engine: Engine, plan: Plan, parts: list[list[PoolInfo]]
@@ -150,7 +174,9 @@ def _prefetched(engine: Engine, plan: Plan, parts: list[list[PoolInfo]]
     while the caller assembles the current one (DuckDB works without the GIL)."""
     if len(parts) <= 1:
         for chunk in parts:
-            yield chunk, _fetch_tuned(engine, plan, chunk, {})
+            # (a lone chunk of an archive pool: its query results out of DuckDB one by one)
+            yield chunk, _fetch_tuned(engine, plan, chunk, {},
+                                      one_by_one=sum(i.rows for i in chunk) > ONE_BY_ONE_ROWS)
         return
     from concurrent.futures import ThreadPoolExecutor
 

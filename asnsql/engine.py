@@ -30,8 +30,9 @@ _IDLE = threading.local()
 #: Pool files larger than this (bytes, in total) run with a memory limit (see
 #: :meth:`Engine.for_pools`).
 LARGE_POOL_BYTES = 64 * 1024 * 1024
-#: DuckDB's memory limit for such runs.
-LARGE_MEMORY_LIMIT = "3GB"
+#: DuckDB's memory limit for such runs (with Python's associations beside it: a pool of a
+#: million rows run as one unit peaks under 3 GB in all, benchmarks/RESULTS.md).
+LARGE_MEMORY_LIMIT = "2GB"
 
 
 #: Pools of at most this many bytes, all files, run each query on one thread.
@@ -126,6 +127,17 @@ class Pending:
             self.close()
         return [list(values) for values in zip(*rows)] if rows else [[] for _ in range(width)]
 
+    def fetch_arrow(self):
+        """The result as a pyarrow Table (once); see :meth:`fetch`."""
+        try:
+            return self._cursor.to_arrow_table()
+        except self._error as err:
+            raise QueryError(str(err).strip()) from None
+        except RuntimeError as err:
+            raise _interrupt_or(err) from None
+        finally:
+            self.close()
+
     def close(self) -> None:
         if self._cursor is not None:
             if self._release is not None:
@@ -169,6 +181,8 @@ class Engine:
     _replay: "Prepared | None" = None
     #: How many times it was given back (:meth:`give_back`).
     _lent = 0
+    #: The ``memory_limit`` it was made with (:meth:`restore_memory_limit`).
+    _memory_limit: str | None = None
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
                  tracer: Tracer | None = None, memory_limit: str | None = None,
@@ -186,6 +200,7 @@ class Engine:
             self.con = duckdb.connect(database, read_only=read_only)
         except duckdb.Error as err:
             raise QueryError(f"cannot open DuckDB database {database}: {err}") from None
+        self._memory_limit = memory_limit
         if memory_limit:
             import tempfile
 
@@ -355,6 +370,14 @@ class Engine:
         finally:
             timings[index] = time.perf_counter() - start
         return Pending(cursor, self._duckdb.Error, release)
+
+    def restore_memory_limit(self) -> None:
+        """Set DuckDB's ``memory_limit`` back to the engine's own (DuckDB's default when it
+        was made without one), after a caller lowered it for a while."""
+        if self._memory_limit:
+            self.execute("SET memory_limit = $limit", {"limit": self._memory_limit})
+        else:
+            self.execute("RESET memory_limit")
 
     def arrow(self, sql, params: Any = None):
         """Run a query and return a pyarrow Table."""

@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass, field
 from itertools import compress, groupby, repeat
 from operator import itemgetter
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import assemble, finalize
 from .engine import Engine
@@ -222,21 +222,33 @@ class Fetched:
         self._units = [i.pool_id for i in infos]
         # (large chunks: results converted column by column, Pending.fetch)
         self._columnar = sum(i.rows for i in infos) > COLUMNAR_ROWS
-        self.rows: list[tuple] = []
+        self.rows: list[tuple] | Iterator[tuple] = []
         self.items: dict[int, dict] = {}
         self.unit_rows: dict[int, list[int]] = {}
 
     def load(self) -> "Fetched":
-        """Fetch the rule rows and the rows' pool values."""
-        self.rows = [row for pending in self._rules for row in pending.fetch(self._columnar)]
+        """Fetch the rule rows and the rows' pool values.
+
+        Results already out of DuckDB (:func:`fetch` with ``one_by_one``) become rows
+        rule by rule as :attr:`rows` is read (an iterator then, read once), each rule's
+        let go before the next: a large unit's rows are never all Python tuples at once.
+        """
         pool_ids, *values = self._items.fetch_columns(self._columnar)
         positions = values[0]
         # Only the rows of some association (a member, or the row creating it) are spelled
         # out: on an archive pool about 40% of the rows are in none, and a row's dict is
         # most of its memory. (Built by C-level iteration: a Python loop over the rows
         # costs half as much again.)
-        needed = set(map(itemgetter(4), self.rows))
-        needed.update(map(itemgetter(3), self.rows))
+        if self._rules and all(isinstance(p, _Ready) for p in self._rules):
+            needed = set()
+            for ready in self._rules:
+                needed.update(ready.member_rows())
+            self.rows = _rows_of(self._rules)
+        else:
+            self.rows = [row for pending in self._rules
+                         for row in pending.fetch(self._columnar)]
+            needed = set(map(itemgetter(4), self.rows))
+            needed.update(map(itemgetter(3), self.rows))
         chosen = list(map(needed.__contains__, positions))
         self.items = dict(zip(compress(positions, chosen),
                               map(dict, map(zip, repeat(self._keys),
@@ -254,13 +266,25 @@ class Fetched:
         self._items.close()
 
 
+def _rows_of(results: list) -> Iterator[tuple]:
+    """The rows of ``results`` (:class:`_Ready`), one result turned into tuples at a time."""
+    for result in results:
+        rows = result.fetch()
+        yield from rows
+        del rows
+
+
 def fetch(engine: Engine, plan: Plan, infos: list[PoolInfo],
-          costs: dict[str, float] | None = None) -> Fetched:
+          costs: dict[str, float] | None = None, one_by_one: bool = False) -> Fetched:
     """Run the queries of pool units ``infos`` (consecutive): their candidate runs, the
     screen, every rule that may have an association, and the rows' pool values.
 
     The rule queries and the pool values query run side by side on the cores, the longest
-    first (``costs``: rule name -> seconds its query took last time, updated).
+    first (``costs``: rule name -> seconds its query took last time, updated). With
+    ``one_by_one`` they run one after the other, each on every core, and each result is
+    taken out of DuckDB before the next query runs: a pool of a million rows run as one
+    unit otherwise holds every query's result in DuckDB at once (about 1.5 GB) while the
+    next ones work.
     """
     costs = {} if costs is None else costs
     runs = build_runs(engine, infos[0].pool_id, infos[-1].pool_id)
@@ -279,13 +303,43 @@ def fetch(engine: Engine, plan: Plan, infos: list[PoolInfo],
     queries.append(_items_query(plan, infos[0].pool_id, infos[-1].pool_id))
     order = sorted(range(len(queries)), key=lambda i: -costs.get(names[i], 0.0))
     seconds: list[float] = []
-    pending = engine.run_parallel([queries[i] for i in order], seconds=seconds)
+    if one_by_one:
+        pending = []
+        for i in order:
+            took: list[float] = []
+            pending.append(_Ready(engine.run_parallel([queries[i]], seconds=took)[0]))
+            seconds += took
+    else:
+        pending = engine.run_parallel([queries[i] for i in order], seconds=seconds)
     by_index = dict(zip(order, pending))
     for i, took in zip(order, seconds):
         costs[names[i]] = took
     pool = plan.profile.pool
     return Fetched(runs, [by_index[i] for i in range(len(active))], by_index[len(active)],
                    infos, ("pos",) + pool.member_columns + pool.item_flags)
+
+
+class _Ready:
+    """A query result already taken out of DuckDB (:func:`fetch` with ``one_by_one``), kept
+    as an Arrow table (a few times smaller than Python tuples) until read like the
+    :class:`~asnsql.engine.Pending` it came from."""
+
+    def __init__(self, pending):
+        self._table = pending.fetch_arrow()
+
+    def member_rows(self) -> list[int]:
+        """The pool rows of a rule query's result: members and creating rows."""
+        return self._table.column(4).to_pylist() + self._table.column(3).to_pylist()
+
+    def fetch_columns(self, columnar: bool = False) -> list[list]:
+        table, self._table = self._table, None
+        return [column.to_pylist() for column in table.columns] if table is not None else []
+
+    def fetch(self, columnar: bool = False) -> list[tuple]:
+        return list(zip(*self.fetch_columns()))
+
+    def close(self) -> None:
+        self._table = None
 
 
 def _int_array(values) -> str:
@@ -313,12 +367,16 @@ def assemble_results(engine: Engine, plan: Plan, fetched: Fetched, infos: list[P
     """Associations of pool units ``infos``, finalised, one :class:`Result` per unit."""
     try:
         fetched.load()
+    except BaseException:
+        fetched.close()
+        raise
+    options, profile = plan.options, plan.profile
+    try:
+        asns = assemble.build(fetched.rows, {r.name: r for r in plan.rules},
+                              {r.run: r for r in fetched.runs}, fetched.items,
+                              {i.pool_id: i.name for i in infos}, version_id, profile.naming)
     finally:
         fetched.close()
-    options, profile = plan.options, plan.profile
-    asns = assemble.build(fetched.rows, {r.name: r for r in plan.rules},
-                          {r.run: r for r in fetched.runs}, fetched.items,
-                          {i.pool_id: i.name for i in infos}, version_id, profile.naming)
     fetched.rows = []  # (let go before finalisation: a large unit's rows are many)
     if options.finalize:
         _hook_values(engine, plan, assemble.hook_positions(asns, profile), fetched.items)

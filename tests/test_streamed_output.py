@@ -160,3 +160,36 @@ def test_one_large_unit_is_written_in_parts(archive, tmp_path, small_parts, monk
     expected = to_tables(whole)
     for name in TABLES:
         assert pq.read_table(out / f"{name}.parquet").equals(expected[name]), name
+
+
+def test_a_large_lone_unit_takes_its_query_results_one_by_one(archive, tmp_path,
+                                                               monkeypatch):
+    """A lone large chunk (a big pool run as one unit): each rule query's result is taken
+    out of DuckDB (as Arrow) before the next query runs, its rows made rule by rule, and
+    DuckDB's memory limit lowered while the unit is assembled, then restored: the same
+    tables as the held path."""
+    from asnsql import batch, pipeline
+    from asnsql.engine import Engine
+
+    whole = asnsql.generate(archive, version_id="v0")
+    monkeypatch.setattr(generate_module, "large_pools", lambda pools: True)
+    monkeypatch.setattr(batch, "ONE_BY_ONE_ROWS", 0)
+    made = []
+    ready = pipeline._Ready.__init__
+
+    def counting(self, pending):
+        made.append(1)
+        ready(self, pending)
+
+    monkeypatch.setattr(pipeline._Ready, "__init__", counting)
+    out = tmp_path / "out"
+    generate_files(archive, out, options=Options(version_id="v0"), fmt="parquet",
+                   keep_associations=False)
+    assert len(made) > 5
+    expected = to_tables(whole)
+    for name in TABLES:
+        assert pq.read_table(out / f"{name}.parquet").equals(expected[name]), name
+    with Engine.for_pools([archive]) as engine:
+        before = engine.scalar("SELECT current_setting('memory_limit')")
+        assert len(list(batch.iter_batch(engine, [archive], options=Options(version_id="v0"))))
+        assert engine.scalar("SELECT current_setting('memory_limit')") == before
