@@ -504,8 +504,9 @@ class Engine:
 
     def give_back(self) -> None:
         """Close the engine, or keep it for :meth:`borrow` in this thread: an engine of
-        small pools (:meth:`for_pools`) with every table and view dropped (its macros
-        stay). Any failure closes it."""
+        small pools (:meth:`for_pools`), lent at most :data:`MAX_LENT` times, with its
+        tables emptied (its tables, views, macros and prepared statements stay; from then
+        on it runs statements prepared, :mod:`asnsql.replay`). Any failure closes it."""
         idle = _IDLE.__dict__.setdefault("engines", {})
         if not self._small or self.tracer is not None or \
                 self.profile.name in idle or self._lent >= MAX_LENT:
@@ -548,4 +549,3 @@ class Engine:
 
     def __exit__(self, *exc):
         self.close()
-

@@ -67,7 +67,8 @@ def generate(pool: Any, rules: Ruleset | None = None, *, engine: Engine | None =
     -----
     Reproduces ``asn_generate`` of jwst 3.0.0 (``generate_per_candidate``), spec section 6.
     Without ``engine`` or ``tracer``, small pool files run on a DuckDB engine that the
-    calling thread keeps between calls, its tables dropped (:meth:`Engine.borrow`).
+    calling thread keeps between calls, its tables emptied and its statements prepared
+    (:meth:`Engine.borrow`, :mod:`asnsql.replay`).
     """
     opts = Options(**options)
     own = engine is None

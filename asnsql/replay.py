@@ -8,9 +8,10 @@ therefore keeps its tables, empties them instead of dropping them, and runs each
 as a prepared one (``PREPARE`` once, ``EXECUTE`` after), with these rules:
 
 * a ``SELECT`` or ``INSERT`` is prepared as it is;
-* ``CREATE OR REPLACE TABLE t AS query`` on a table that exists becomes ``DELETE FROM t``
-  and the prepared ``INSERT INTO t query`` (same text, same inputs: same columns);
-  ``CREATE OR REPLACE TABLE t (columns)`` becomes ``DELETE FROM t``;
+* ``CREATE OR REPLACE TABLE t AS query`` becomes ``DELETE FROM t`` and the prepared
+  ``INSERT INTO t query`` when that same text made ``t`` (same text, same inputs: same
+  columns; another plan's text runs as it is); ``CREATE OR REPLACE TABLE t (columns)``
+  likewise becomes ``DELETE FROM t``;
 * ``CREATE OR REPLACE VIEW`` whose text made the view already is skipped;
 * DuckDB rebinds a prepared statement after any change to the catalog it reads (a table
   or view made or dropped), every time it runs, which is slower than not preparing it: such
@@ -150,7 +151,8 @@ class Prepared:
         #: id(connection) -> (connection, statement key -> prepared name)
         self._names: dict[int, tuple[Any, dict[str, str]]] = {}
         self._unpreparable: set[str] = set()
-        self._tables: set[str] = set()
+        #: main table -> the statement text that made it (None: made before lending)
+        self._tables: dict[str, str | None] = {}
         self._views: dict[str, str] = {}
         self._temp: set[str] = set()
         self._idle: list = []
@@ -161,7 +163,7 @@ class Prepared:
 
     def keep(self, tables: set[str]) -> None:
         """The main tables that exist (emptied when given back)."""
-        self._tables = set(tables)
+        self._tables = {name: self._tables.get(name) for name in tables}
 
     def cursor(self):
         """A kept cursor not in use (a new one if none is idle)."""
@@ -184,17 +186,19 @@ class Prepared:
         kind, name = statement.kind, statement.name
         if kind == "query":
             return self._execute(con, text, statement.body, params)
-        if kind == "table" and name in self._tables:
+        # (a table is refilled only by the statement that made it: another one, of another
+        # plan, may give it other columns)
+        if kind == "table" and self._tables.get(name) == text:
             con.execute(f"DELETE FROM main.{name}")
             return self._execute(con, "\0" + text, f"INSERT INTO main.{name} {statement.body}",
                                  params)
-        if kind == "empty" and name in self._tables:
+        if kind == "empty" and self._tables.get(name) == text:
             return con.execute(f"DELETE FROM main.{name}")
         if kind == "view" and self._views.get(name) == text:
             return con
         cursor = con.execute(text, params) if params is not None else con.execute(text)
         if kind in ("table", "empty"):
-            self._tables.add(name)
+            self._tables[name] = text
             self._forget()
         elif kind == "view":
             self._views[name] = text
@@ -204,7 +208,7 @@ class Prepared:
         elif kind == "drop" and name in self._temp:
             self._temp.discard(name)
         elif statement.changes_catalog:
-            self._tables.discard(name)
+            self._tables.pop(name, None)
             self._views.pop(name, None)
             self._forget()
         return cursor

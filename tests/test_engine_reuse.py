@@ -169,3 +169,21 @@ def test_every_corpus_pool_on_lent_engines_matches_its_own_engine():
     Engine.borrow([_pool(names[0])]).close()
     for name in names + names[::-1]:
         assert _same(asnsql.generate(_pool(name), version_id="v0"), fresh[name]), name
+
+
+def test_another_plan_on_a_lent_engine_makes_its_tables_again():
+    """A table is refilled only by the statement that made it: a ruleset reading other
+    columns (another pool_defined) on the same engine, in turns with the default one."""
+    from asnsql.model import Ruleset
+    from asnsql.ruleset import default_ruleset
+
+    level2 = Ruleset(rules=tuple(r for r in default_ruleset() if r.level == 2))
+    assert Plan.build(level2).pool_sql != Plan.build().pool_sql
+    path = _pool(POOLS[0])
+    with Engine.for_pools([path]) as engine:
+        alone = asnsql.generate(path, level2, engine=engine, version_id="v0")
+    fresh = _fresh(path)
+    Engine.borrow([path]).close()
+    for _ in range(3):
+        assert _same(asnsql.generate(path, version_id="v0"), fresh)
+        assert _same(asnsql.generate(path, level2, version_id="v0"), alone)
