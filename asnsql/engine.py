@@ -103,34 +103,24 @@ class Pending:
         """
         if columnar:
             return list(zip(*self.fetch_columns(columnar=True)))
-        try:
-            return self._cursor.fetchall()
-        except self._error as err:
-            raise QueryError(str(err).strip()) from None
-        except RuntimeError as err:
-            raise _interrupt_or(err) from None
-        finally:
-            self.close()
+        return self._take(lambda cursor: cursor.fetchall())
 
     def fetch_columns(self, columnar: bool = False) -> list[list]:
         """The result as one list of values per column (once); see :meth:`fetch`."""
-        try:
-            if columnar:
-                return [values.tolist() for values in self._cursor.fetchnumpy().values()]
-            width = len(self._cursor.description)
-            rows = self._cursor.fetchall()
-        except self._error as err:
-            raise QueryError(str(err).strip()) from None
-        except RuntimeError as err:
-            raise _interrupt_or(err) from None
-        finally:
-            self.close()
+        if columnar:
+            return self._take(lambda cursor: [values.tolist()
+                                              for values in cursor.fetchnumpy().values()])
+        width, rows = self._take(lambda cursor: (len(cursor.description), cursor.fetchall()))
         return [list(values) for values in zip(*rows)] if rows else [[] for _ in range(width)]
 
     def fetch_arrow(self):
         """The result as a pyarrow Table (once); see :meth:`fetch`."""
+        return self._take(lambda cursor: cursor.to_arrow_table())
+
+    def _take(self, read: Callable[[Any], Any]):
+        """``read(cursor)``, DuckDB's errors raised as asnsql's; the cursor closed after."""
         try:
-            return self._cursor.to_arrow_table()
+            return read(self._cursor)
         except self._error as err:
             raise QueryError(str(err).strip()) from None
         except RuntimeError as err:
