@@ -199,10 +199,10 @@ class Prepared:
         cursor = con.execute(text, params) if params is not None else con.execute(text)
         if kind in ("table", "empty"):
             self._tables[name] = text
-            self._forget()
+            self.forget()
         elif kind == "view":
             self._views[name] = text
-            self._forget()
+            self.forget()
         elif kind == "temp":
             self._temp.add(name)
         elif kind == "drop" and name in self._temp:
@@ -210,7 +210,7 @@ class Prepared:
         elif statement.changes_catalog:
             self._tables.pop(name, None)
             self._views.pop(name, None)
-            self._forget()
+            self.forget()
         return cursor
 
     def _execute(self, con, key: str, body: str, params):
@@ -238,7 +238,7 @@ class Prepared:
             return con.execute(body, params) if params is not None else con.execute(body)
         return con.execute(command)
 
-    def _forget(self) -> None:
+    def forget(self) -> None:
         """Drop every prepared statement: the catalog changed (DuckDB would bind them
         again each time they run)."""
         for con, names in self._names.values():
