@@ -123,3 +123,28 @@ def test_a_key_defined_before_the_acquisition_is_not_locked_again():
     rule = _locking_rule(locks=(("target_acquisition", ("opt_elem2",)),))
     rows = [ResultRow(*r) for r in run(rule_sql(rule), [row(0, pupil="p1"), *LOCK_ROWS[1:]])]
     assert [(r.gid, r.pos) for r in rows] == [(1, 0), (1, 1), (1, 2)]
+
+
+def test_a_key_a_member_locked_before_the_acquisition_stays_locked():
+    # row 0 starts the association with opt_elem2 open, row 1 (p1) locks it; the
+    # acquisition (row 2) comes too late to lock it to p9, so row 3 (p9) starts its own
+    # and row 0's association holds p1
+    rule = _locking_rule(locks=(("target_acquisition", ("opt_elem2",)),))
+    rows = [ResultRow(*r) for r in run(rule_sql(rule), [
+        row(0), row(1, pupil="p1"), row(2, base="target_acquisition", pupil="p9"),
+        row(3, pupil="p9")])]
+    assert [(r.gid, r.created, r.pos) for r in rows if r.role == "science"] == [
+        (1, 0, 0), (1, 0, 1), (2, 3, 3)]
+    assert decode_found(rows[0].found)["opt_elem2"] == ["p1"]
+
+
+def test_an_acquisition_of_another_observation_locks_nothing():
+    # the acquisition (observation 2) follows no member of its observation: it does not
+    # join row 0's association, which stays open, and row 2 (p1) joins it
+    rule = _locking_rule(locks=(("target_acquisition", ("opt_elem2",)),))
+    rows = [ResultRow(*r) for r in run(rule_sql(rule), [
+        row(0), row(1, base="target_acquisition", pupil="p9", obs_num="2"),
+        row(2, pupil="p1")])]
+    assert [(r.gid, r.created, r.pos, r.role) for r in rows] == [
+        (1, 0, 0, "science"), (1, 0, 2, "science")]
+    assert decode_found(rows[0].found)["opt_elem2"] == ["p1"]

@@ -37,6 +37,8 @@ class Cte:
     PARTITIONS = "partitions"
     #: maximal vectors with their creation row (a subquery)
     DATED = "dated"
+    #: each key vector with each locking row of its partition, and what precedes the row
+    LOCK_PAIRS = "lock_pairs"
     #: key vectors as target acquisitions lock their open keys (``locks``)
     LOCKED_VECTORS = "locked_vectors"
     #: the key vectors of the rows and of the locks together

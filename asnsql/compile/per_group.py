@@ -41,53 +41,77 @@ def _obs_record(q: RuleQuery) -> str:
     return q.layout.record_value(records[0])
 
 
-def _locked_vectors(q: RuleQuery, creating: list[int]) -> exp.Select:
-    """The key vectors of associations whose open keys a row of a locking role locks
-    (the rule's ``locks``; spec 3.5): the locker joins in the main pass (a member of its
-    observation precedes it) and no member before it defined the key. The association
-    keeps the locker's value: later rows with another value form their own."""
+def _lock_pairs(q: RuleQuery, creating: list[int]) -> exp.Select:
+    """Each key vector with each row of a locking role of its partition (fixed keys), and
+    what the rows that can form the vector's association and precede that row hold:
+    ``before_same_obs``, whether one is of the locking row's observation, and for each
+    locked key ``before_<key>``, whether one defines it (spec 3.5).
+
+    One join and one aggregate: a correlated ``EXISTS`` per locked key planned as many
+    joins as keys, and a rule's query grew by a third (its planning and set-up with it).
+    """
     layout = q.layout
     vec, locker, former = Cte.KEY_VECTORS, Cte.LOCKER, Cte.FORMER
     locked = layout.locked_keys()
     lock_roles = sorted({j for i in locked for j in layout.lockers[i]})
+    vector = [x.col("run", vec), *q.key_columns(range(len(layout.keys)), vec),
+              x.col("first_pos", vec)]
+    locking = [x.alias(x.col("pos", locker), "locker_pos")] + [
+        x.alias(x.col(name, locker), f"locker_{name}") for name in _lock_columns(q)]
     compatible = [x.paren(x.or_(x.is_null(x.col(layout.key_value(i), former)),
                                 x.is_null(x.col(layout.key_value(i), vec)),
                                 q.same_key(i, former, vec))) for i in layout.loose]
+    forms_before = x.and_(q.fixed_join(former, vec),
+                          x.paren(x.or_(*[x.col(layout.role_ok(i), former)
+                                          for i in creating])),
+                          *compatible,
+                          exp.LT(this=x.col("pos", former), expression=x.col("pos", locker)))
+    same_obs = x.eq(x.col(_obs_record(q), former), x.col("obs_num_value", locker))
+    before = [x.alias(exp.func("bool_or", same_obs), "before_same_obs")] + [
+        x.alias(exp.func("bool_or", x.not_null(x.col(layout.key_value(i), former))),
+                f"before_{layout.key_value(i)}") for i in locked]
+    return (exp.select(*vector, *locking, *before)
+            .from_(vec, copy=False)
+            .join(x.table(Cte.ROLE_ROWS, locker), on=q.fixed_join(locker, vec), copy=False)
+            .join(x.table(Cte.ROLE_ROWS, former), on=forms_before, copy=False)
+            .where(x.or_(*[x.col(layout.role_ok(j), locker) for j in lock_roles]),
+                   copy=False)
+            .group_by(*[c.copy() for c in vector],
+                      *[c.this.copy() for c in locking], copy=False))
 
-    def member_before(*more: exp.Expression) -> exp.Expression:
-        """A row of the vector's association precedes the locker (and meets ``more``)."""
-        return exp.Exists(this=exp.select(x.num(1))
-                          .from_(x.table(Cte.ROLE_ROWS, former), copy=False)
-                          .where(x.and_(q.fixed_join(former, vec),
-                                        x.paren(x.or_(*[x.col(layout.role_ok(i), former)
-                                                        for i in creating])),
-                                        *[c.copy() for c in compatible],
-                                        exp.LT(this=x.col("pos", former),
-                                               expression=x.col("pos", locker)),
-                                        *more), copy=False))
+
+def _lock_columns(q: RuleQuery) -> list[str]:
+    """The value (and source) columns of the locked keys."""
+    return [c.name for c in q.key_columns(q.layout.locked_keys())]
+
+
+def _locked_vectors(q: RuleQuery) -> exp.Select:
+    """The key vectors of associations whose open keys a row of a locking role locks
+    (the rule's ``locks``; spec 3.5), from :func:`_lock_pairs`: the locker joins in the
+    main pass (a member of its observation precedes it) and no member before it defined
+    the key. The association keeps the locker's value: later rows with another value form
+    their own."""
+    layout = q.layout
+    pairs = Cte.LOCK_PAIRS
+    locked = layout.locked_keys()
 
     def opens(i: int) -> exp.Expression:
         value = layout.key_value(i)
-        return x.and_(x.is_null(x.col(value, vec)), x.not_null(x.col(value, locker)),
-                      x.not_(member_before(x.not_null(x.col(value, former)))))
+        return x.and_(x.is_null(x.col(value, pairs)),
+                      x.not_null(x.col(f"locker_{value}", pairs)),
+                      x.not_(x.col(f"before_{value}", pairs)))
 
     columns = []
     for i in range(len(layout.keys)):
-        names = [layout.key_value(i)] + ([layout.key_source(i)]
-                                         if layout.key_has_source(i) else [])
-        for name in names:
-            column = x.col(name, vec)
+        for column in q.key_columns([i], pairs):
             if i in locked:
-                column = x.case((opens(i), x.col(name, locker)), default=column)
-            columns.append(x.alias(column, name))
-    same_obs = x.eq(x.col(_obs_record(q), former), x.col("obs_num_value", locker))
-    return (exp.select(x.col("run", vec), *columns, x.col("first_pos", vec))
-            .from_(vec, copy=False)
-            .join(x.table(Cte.ROLE_ROWS, locker), on=q.fixed_join(locker, vec), copy=False)
-            .where(x.and_(x.paren(x.or_(*[x.col(layout.role_ok(j), locker)
-                                          for j in lock_roles])),
-                          member_before(same_obs), x.paren(x.or_(*[opens(i) for i in locked]))),
-                   copy=False))
+                column = x.alias(x.case((opens(i), x.col(f"locker_{column.name}", pairs)),
+                                        default=column), column.name)
+            columns.append(column)
+    return (exp.select(x.col("run", pairs), *columns, x.col("first_pos", pairs))
+            .from_(pairs, copy=False)
+            .where(x.and_(x.col("before_same_obs", pairs),
+                          x.paren(x.or_(*[opens(i) for i in locked]))), copy=False))
 
 
 def _all_vectors(q: RuleQuery) -> exp.Select:
@@ -228,7 +252,8 @@ def per_group(q: RuleQuery) -> exp.Select:
             (Cte.KEY_VECTORS, _key_vectors(q, forms))]
     vectors = Cte.KEY_VECTORS
     if layout.locked_keys():
-        ctes += [(Cte.LOCKED_VECTORS, _locked_vectors(q, creating)),
+        ctes += [(Cte.LOCK_PAIRS, _lock_pairs(q, creating)),
+                 (Cte.LOCKED_VECTORS, _locked_vectors(q)),
                  (Cte.ALL_VECTORS, _all_vectors(q))]
         vectors = Cte.ALL_VECTORS
     ctes += [(Cte.MAXIMAL_VECTORS, _maximal_vectors(q, vectors)),

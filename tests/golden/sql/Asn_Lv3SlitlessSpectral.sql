@@ -196,449 +196,161 @@ WITH rule_rows AS (
     "key5_subarray",
     "key6_target",
     "key6_target_from"
-), locked_vectors AS (
+), lock_pairs AS (
   SELECT
     "key_vectors"."run",
-    "key_vectors"."key0_program" AS key0_program,
-    "key_vectors"."key1_instrument" AS key1_instrument,
-    CASE
-      WHEN "key_vectors"."key2_opt_elem" IS NULL
-      AND NOT "locker"."key2_opt_elem" IS NULL
-      AND NOT (
-        EXISTS(
-          SELECT
-            1
-          FROM role_rows AS former
-          WHERE
-            (
-              "former"."run" = "key_vectors"."run"
-              AND "former"."key0_program" = "key_vectors"."key0_program"
-              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-            )
-            AND (
-              "former"."ok0_member"
-            )
-            AND (
-              "former"."key2_opt_elem" IS NULL
-              OR "key_vectors"."key2_opt_elem" IS NULL
-              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-            )
-            AND (
-              "former"."key3_opt_elem2" IS NULL
-              OR "key_vectors"."key3_opt_elem2" IS NULL
-              OR (
-                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-              )
-            )
-            AND (
-              "former"."key4_fxd_slit" IS NULL
-              OR "key_vectors"."key4_fxd_slit" IS NULL
-              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-            )
-            AND (
-              "former"."key5_subarray" IS NULL
-              OR "key_vectors"."key5_subarray" IS NULL
-              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-            )
-            AND (
-              "former"."key6_target" IS NULL
-              OR "key_vectors"."key6_target" IS NULL
-              OR (
-                "former"."key6_target" = "key_vectors"."key6_target"
-                AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-              )
-            )
-            AND "former"."pos" < "locker"."pos"
-            AND NOT "former"."key2_opt_elem" IS NULL
-        )
-      )
-      THEN "locker"."key2_opt_elem"
-      ELSE "key_vectors"."key2_opt_elem"
-    END AS key2_opt_elem,
-    CASE
-      WHEN "key_vectors"."key3_opt_elem2" IS NULL
-      AND NOT "locker"."key3_opt_elem2" IS NULL
-      AND NOT (
-        EXISTS(
-          SELECT
-            1
-          FROM role_rows AS former
-          WHERE
-            (
-              "former"."run" = "key_vectors"."run"
-              AND "former"."key0_program" = "key_vectors"."key0_program"
-              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-            )
-            AND (
-              "former"."ok0_member"
-            )
-            AND (
-              "former"."key2_opt_elem" IS NULL
-              OR "key_vectors"."key2_opt_elem" IS NULL
-              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-            )
-            AND (
-              "former"."key3_opt_elem2" IS NULL
-              OR "key_vectors"."key3_opt_elem2" IS NULL
-              OR (
-                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-              )
-            )
-            AND (
-              "former"."key4_fxd_slit" IS NULL
-              OR "key_vectors"."key4_fxd_slit" IS NULL
-              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-            )
-            AND (
-              "former"."key5_subarray" IS NULL
-              OR "key_vectors"."key5_subarray" IS NULL
-              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-            )
-            AND (
-              "former"."key6_target" IS NULL
-              OR "key_vectors"."key6_target" IS NULL
-              OR (
-                "former"."key6_target" = "key_vectors"."key6_target"
-                AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-              )
-            )
-            AND "former"."pos" < "locker"."pos"
-            AND NOT "former"."key3_opt_elem2" IS NULL
-        )
-      )
-      THEN "locker"."key3_opt_elem2"
-      ELSE "key_vectors"."key3_opt_elem2"
-    END AS key3_opt_elem2,
-    CASE
-      WHEN "key_vectors"."key3_opt_elem2" IS NULL
-      AND NOT "locker"."key3_opt_elem2" IS NULL
-      AND NOT (
-        EXISTS(
-          SELECT
-            1
-          FROM role_rows AS former
-          WHERE
-            (
-              "former"."run" = "key_vectors"."run"
-              AND "former"."key0_program" = "key_vectors"."key0_program"
-              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-            )
-            AND (
-              "former"."ok0_member"
-            )
-            AND (
-              "former"."key2_opt_elem" IS NULL
-              OR "key_vectors"."key2_opt_elem" IS NULL
-              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-            )
-            AND (
-              "former"."key3_opt_elem2" IS NULL
-              OR "key_vectors"."key3_opt_elem2" IS NULL
-              OR (
-                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-              )
-            )
-            AND (
-              "former"."key4_fxd_slit" IS NULL
-              OR "key_vectors"."key4_fxd_slit" IS NULL
-              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-            )
-            AND (
-              "former"."key5_subarray" IS NULL
-              OR "key_vectors"."key5_subarray" IS NULL
-              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-            )
-            AND (
-              "former"."key6_target" IS NULL
-              OR "key_vectors"."key6_target" IS NULL
-              OR (
-                "former"."key6_target" = "key_vectors"."key6_target"
-                AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-              )
-            )
-            AND "former"."pos" < "locker"."pos"
-            AND NOT "former"."key3_opt_elem2" IS NULL
-        )
-      )
-      THEN "locker"."key3_opt_elem2_from"
-      ELSE "key_vectors"."key3_opt_elem2_from"
-    END AS key3_opt_elem2_from,
-    CASE
-      WHEN "key_vectors"."key4_fxd_slit" IS NULL
-      AND NOT "locker"."key4_fxd_slit" IS NULL
-      AND NOT (
-        EXISTS(
-          SELECT
-            1
-          FROM role_rows AS former
-          WHERE
-            (
-              "former"."run" = "key_vectors"."run"
-              AND "former"."key0_program" = "key_vectors"."key0_program"
-              AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-            )
-            AND (
-              "former"."ok0_member"
-            )
-            AND (
-              "former"."key2_opt_elem" IS NULL
-              OR "key_vectors"."key2_opt_elem" IS NULL
-              OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-            )
-            AND (
-              "former"."key3_opt_elem2" IS NULL
-              OR "key_vectors"."key3_opt_elem2" IS NULL
-              OR (
-                "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-              )
-            )
-            AND (
-              "former"."key4_fxd_slit" IS NULL
-              OR "key_vectors"."key4_fxd_slit" IS NULL
-              OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-            )
-            AND (
-              "former"."key5_subarray" IS NULL
-              OR "key_vectors"."key5_subarray" IS NULL
-              OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-            )
-            AND (
-              "former"."key6_target" IS NULL
-              OR "key_vectors"."key6_target" IS NULL
-              OR (
-                "former"."key6_target" = "key_vectors"."key6_target"
-                AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-              )
-            )
-            AND "former"."pos" < "locker"."pos"
-            AND NOT "former"."key4_fxd_slit" IS NULL
-        )
-      )
-      THEN "locker"."key4_fxd_slit"
-      ELSE "key_vectors"."key4_fxd_slit"
-    END AS key4_fxd_slit,
-    "key_vectors"."key5_subarray" AS key5_subarray,
-    "key_vectors"."key6_target" AS key6_target,
-    "key_vectors"."key6_target_from" AS key6_target_from,
-    "key_vectors"."first_pos"
+    "key_vectors"."key0_program",
+    "key_vectors"."key1_instrument",
+    "key_vectors"."key2_opt_elem",
+    "key_vectors"."key3_opt_elem2",
+    "key_vectors"."key3_opt_elem2_from",
+    "key_vectors"."key4_fxd_slit",
+    "key_vectors"."key5_subarray",
+    "key_vectors"."key6_target",
+    "key_vectors"."key6_target_from",
+    "key_vectors"."first_pos",
+    "locker"."pos" AS locker_pos,
+    "locker"."key2_opt_elem" AS locker_key2_opt_elem,
+    "locker"."key3_opt_elem2" AS locker_key3_opt_elem2,
+    "locker"."key3_opt_elem2_from" AS locker_key3_opt_elem2_from,
+    "locker"."key4_fxd_slit" AS locker_key4_fxd_slit,
+    BOOL_OR(CAST("former"."record0_obs_num" = "locker"."obs_num_value" AS BOOLEAN)) AS before_same_obs,
+    BOOL_OR(CAST(NOT "former"."key2_opt_elem" IS NULL AS BOOLEAN)) AS before_key2_opt_elem,
+    BOOL_OR(CAST(NOT "former"."key3_opt_elem2" IS NULL AS BOOLEAN)) AS before_key3_opt_elem2,
+    BOOL_OR(CAST(NOT "former"."key4_fxd_slit" IS NULL AS BOOLEAN)) AS before_key4_fxd_slit
   FROM key_vectors
   JOIN role_rows AS locker
     ON "locker"."run" = "key_vectors"."run"
     AND "locker"."key0_program" = "key_vectors"."key0_program"
     AND "locker"."key1_instrument" = "key_vectors"."key1_instrument"
-  WHERE
-    (
-      "locker"."ok1_target_acquisition"
-    )
-    AND EXISTS(
-      SELECT
-        1
-      FROM role_rows AS former
-      WHERE
-        (
-          "former"."run" = "key_vectors"."run"
-          AND "former"."key0_program" = "key_vectors"."key0_program"
-          AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-        )
-        AND (
-          "former"."ok0_member"
-        )
-        AND (
-          "former"."key2_opt_elem" IS NULL
-          OR "key_vectors"."key2_opt_elem" IS NULL
-          OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-        )
-        AND (
-          "former"."key3_opt_elem2" IS NULL
-          OR "key_vectors"."key3_opt_elem2" IS NULL
-          OR (
-            "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-            AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-          )
-        )
-        AND (
-          "former"."key4_fxd_slit" IS NULL
-          OR "key_vectors"."key4_fxd_slit" IS NULL
-          OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-        )
-        AND (
-          "former"."key5_subarray" IS NULL
-          OR "key_vectors"."key5_subarray" IS NULL
-          OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-        )
-        AND (
-          "former"."key6_target" IS NULL
-          OR "key_vectors"."key6_target" IS NULL
-          OR (
-            "former"."key6_target" = "key_vectors"."key6_target"
-            AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-          )
-        )
-        AND "former"."pos" < "locker"."pos"
-        AND "former"."record0_obs_num" = "locker"."obs_num_value"
+  JOIN role_rows AS former
+    ON (
+      "former"."run" = "key_vectors"."run"
+      AND "former"."key0_program" = "key_vectors"."key0_program"
+      AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
     )
     AND (
+      "former"."ok0_member"
+    )
+    AND (
+      "former"."key2_opt_elem" IS NULL
+      OR "key_vectors"."key2_opt_elem" IS NULL
+      OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
+    )
+    AND (
+      "former"."key3_opt_elem2" IS NULL
+      OR "key_vectors"."key3_opt_elem2" IS NULL
+      OR (
+        "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+        AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+      )
+    )
+    AND (
+      "former"."key4_fxd_slit" IS NULL
+      OR "key_vectors"."key4_fxd_slit" IS NULL
+      OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
+    )
+    AND (
+      "former"."key5_subarray" IS NULL
+      OR "key_vectors"."key5_subarray" IS NULL
+      OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
+    )
+    AND (
+      "former"."key6_target" IS NULL
+      OR "key_vectors"."key6_target" IS NULL
+      OR (
+        "former"."key6_target" = "key_vectors"."key6_target"
+        AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
+      )
+    )
+    AND "former"."pos" < "locker"."pos"
+  WHERE
+    "locker"."ok1_target_acquisition"
+  GROUP BY
+    "key_vectors"."run",
+    "key_vectors"."key0_program",
+    "key_vectors"."key1_instrument",
+    "key_vectors"."key2_opt_elem",
+    "key_vectors"."key3_opt_elem2",
+    "key_vectors"."key3_opt_elem2_from",
+    "key_vectors"."key4_fxd_slit",
+    "key_vectors"."key5_subarray",
+    "key_vectors"."key6_target",
+    "key_vectors"."key6_target_from",
+    "key_vectors"."first_pos",
+    "locker"."pos",
+    "locker"."key2_opt_elem",
+    "locker"."key3_opt_elem2",
+    "locker"."key3_opt_elem2_from",
+    "locker"."key4_fxd_slit"
+), locked_vectors AS (
+  SELECT
+    "lock_pairs"."run",
+    "lock_pairs"."key0_program",
+    "lock_pairs"."key1_instrument",
+    CASE
+      WHEN "lock_pairs"."key2_opt_elem" IS NULL
+      AND NOT "lock_pairs"."locker_key2_opt_elem" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key2_opt_elem"
+      )
+      THEN "lock_pairs"."locker_key2_opt_elem"
+      ELSE "lock_pairs"."key2_opt_elem"
+    END AS key2_opt_elem,
+    CASE
+      WHEN "lock_pairs"."key3_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key3_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key3_opt_elem2"
+      )
+      THEN "lock_pairs"."locker_key3_opt_elem2"
+      ELSE "lock_pairs"."key3_opt_elem2"
+    END AS key3_opt_elem2,
+    CASE
+      WHEN "lock_pairs"."key3_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key3_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key3_opt_elem2"
+      )
+      THEN "lock_pairs"."locker_key3_opt_elem2_from"
+      ELSE "lock_pairs"."key3_opt_elem2_from"
+    END AS key3_opt_elem2_from,
+    CASE
+      WHEN "lock_pairs"."key4_fxd_slit" IS NULL
+      AND NOT "lock_pairs"."locker_key4_fxd_slit" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key4_fxd_slit"
+      )
+      THEN "lock_pairs"."locker_key4_fxd_slit"
+      ELSE "lock_pairs"."key4_fxd_slit"
+    END AS key4_fxd_slit,
+    "lock_pairs"."key5_subarray",
+    "lock_pairs"."key6_target",
+    "lock_pairs"."key6_target_from",
+    "lock_pairs"."first_pos"
+  FROM lock_pairs
+  WHERE
+    "lock_pairs"."before_same_obs"
+    AND (
       (
-        "key_vectors"."key2_opt_elem" IS NULL
-        AND NOT "locker"."key2_opt_elem" IS NULL
+        "lock_pairs"."key2_opt_elem" IS NULL
+        AND NOT "lock_pairs"."locker_key2_opt_elem" IS NULL
         AND NOT (
-          EXISTS(
-            SELECT
-              1
-            FROM role_rows AS former
-            WHERE
-              (
-                "former"."run" = "key_vectors"."run"
-                AND "former"."key0_program" = "key_vectors"."key0_program"
-                AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-              )
-              AND (
-                "former"."ok0_member"
-              )
-              AND (
-                "former"."key2_opt_elem" IS NULL
-                OR "key_vectors"."key2_opt_elem" IS NULL
-                OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-              )
-              AND (
-                "former"."key3_opt_elem2" IS NULL
-                OR "key_vectors"."key3_opt_elem2" IS NULL
-                OR (
-                  "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                  AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-                )
-              )
-              AND (
-                "former"."key4_fxd_slit" IS NULL
-                OR "key_vectors"."key4_fxd_slit" IS NULL
-                OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-              )
-              AND (
-                "former"."key5_subarray" IS NULL
-                OR "key_vectors"."key5_subarray" IS NULL
-                OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-              )
-              AND (
-                "former"."key6_target" IS NULL
-                OR "key_vectors"."key6_target" IS NULL
-                OR (
-                  "former"."key6_target" = "key_vectors"."key6_target"
-                  AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-                )
-              )
-              AND "former"."pos" < "locker"."pos"
-              AND NOT "former"."key2_opt_elem" IS NULL
-          )
+          "lock_pairs"."before_key2_opt_elem"
         )
       )
       OR (
-        "key_vectors"."key3_opt_elem2" IS NULL
-        AND NOT "locker"."key3_opt_elem2" IS NULL
+        "lock_pairs"."key3_opt_elem2" IS NULL
+        AND NOT "lock_pairs"."locker_key3_opt_elem2" IS NULL
         AND NOT (
-          EXISTS(
-            SELECT
-              1
-            FROM role_rows AS former
-            WHERE
-              (
-                "former"."run" = "key_vectors"."run"
-                AND "former"."key0_program" = "key_vectors"."key0_program"
-                AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-              )
-              AND (
-                "former"."ok0_member"
-              )
-              AND (
-                "former"."key2_opt_elem" IS NULL
-                OR "key_vectors"."key2_opt_elem" IS NULL
-                OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-              )
-              AND (
-                "former"."key3_opt_elem2" IS NULL
-                OR "key_vectors"."key3_opt_elem2" IS NULL
-                OR (
-                  "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                  AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-                )
-              )
-              AND (
-                "former"."key4_fxd_slit" IS NULL
-                OR "key_vectors"."key4_fxd_slit" IS NULL
-                OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-              )
-              AND (
-                "former"."key5_subarray" IS NULL
-                OR "key_vectors"."key5_subarray" IS NULL
-                OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-              )
-              AND (
-                "former"."key6_target" IS NULL
-                OR "key_vectors"."key6_target" IS NULL
-                OR (
-                  "former"."key6_target" = "key_vectors"."key6_target"
-                  AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-                )
-              )
-              AND "former"."pos" < "locker"."pos"
-              AND NOT "former"."key3_opt_elem2" IS NULL
-          )
+          "lock_pairs"."before_key3_opt_elem2"
         )
       )
       OR (
-        "key_vectors"."key4_fxd_slit" IS NULL
-        AND NOT "locker"."key4_fxd_slit" IS NULL
+        "lock_pairs"."key4_fxd_slit" IS NULL
+        AND NOT "lock_pairs"."locker_key4_fxd_slit" IS NULL
         AND NOT (
-          EXISTS(
-            SELECT
-              1
-            FROM role_rows AS former
-            WHERE
-              (
-                "former"."run" = "key_vectors"."run"
-                AND "former"."key0_program" = "key_vectors"."key0_program"
-                AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
-              )
-              AND (
-                "former"."ok0_member"
-              )
-              AND (
-                "former"."key2_opt_elem" IS NULL
-                OR "key_vectors"."key2_opt_elem" IS NULL
-                OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
-              )
-              AND (
-                "former"."key3_opt_elem2" IS NULL
-                OR "key_vectors"."key3_opt_elem2" IS NULL
-                OR (
-                  "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-                  AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-                )
-              )
-              AND (
-                "former"."key4_fxd_slit" IS NULL
-                OR "key_vectors"."key4_fxd_slit" IS NULL
-                OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
-              )
-              AND (
-                "former"."key5_subarray" IS NULL
-                OR "key_vectors"."key5_subarray" IS NULL
-                OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
-              )
-              AND (
-                "former"."key6_target" IS NULL
-                OR "key_vectors"."key6_target" IS NULL
-                OR (
-                  "former"."key6_target" = "key_vectors"."key6_target"
-                  AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
-                )
-              )
-              AND "former"."pos" < "locker"."pos"
-              AND NOT "former"."key4_fxd_slit" IS NULL
-          )
+          "lock_pairs"."before_key4_fxd_slit"
         )
       )
     )
