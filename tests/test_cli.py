@@ -199,3 +199,18 @@ def test_row_without_exposure_type(tmp_path, capsys):
     assert "line 2 (row 1, a.fits): exp_type is undefined" in err and len(err.splitlines()) == 1
     assert main(["generate", str(pool), "-p", str(tmp_path / "o"), "-q",
                  "--skip-undefined-exptype"]) == 0
+
+
+def test_a_closed_stdout_stops_the_command_quietly():
+    # `asnsql explain | head -1`: the reader goes away after one line; asnsql stops with
+    # 128 + SIGPIPE and writes nothing on stderr (it was "internal error: BrokenPipeError")
+    import subprocess
+    import sys
+
+    with subprocess.Popen([sys.executable, "-m", "asnsql", "explain"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        proc.stdout.readline()
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        assert proc.wait(timeout=60) == 141
+    assert stderr == b""

@@ -8,6 +8,7 @@ in one place (:func:`main`).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -387,6 +388,18 @@ def _debug_requested(argv) -> bool:
 
 #: Exit code of an unexpected exception (a bug or an unforeseen input): EX_SOFTWARE.
 INTERNAL_ERROR = 70
+#: Exit code when stdout's reader has gone (128 + SIGPIPE, as a shell reports it).
+BROKEN_PIPE = 141
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device (its reader has closed the pipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv=None) -> int:
@@ -438,6 +451,13 @@ def main(argv=None) -> int:
     except RecursionError as err:
         report(err, "error: input nested too deeply to read (RecursionError)")
         return INTERNAL_ERROR
+    except BrokenPipeError:
+        # The reader of stdout went away (``asnsql explain | head``): not an error of
+        # asnsql; stop quietly, as a program killed by SIGPIPE would (128 + 13). Output
+        # still buffered for the closed pipe goes nowhere, so that flushing it when the
+        # interpreter exits raises nothing.
+        _drop_stdout()
+        return BROKEN_PIPE
     except Exception as err:  # noqa: BLE001 - the one place that turns bugs into one line
         report(err, f"internal error: {type(err).__name__}: {err} (run 'asnsql --debug "
                     "...' for the traceback and report it)")
