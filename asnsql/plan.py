@@ -16,6 +16,7 @@ can run it on a table (:func:`asnsql.pipeline.run_unit`) without rule files or s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -203,7 +204,7 @@ def _from_disk(digest: str, build) -> dict:
         return build()
     path = folder / f"plan-{digest}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(_read_cache_file(path))
     except (OSError, ValueError):
         pass
     value = build()
@@ -316,7 +317,7 @@ def default_rules(profile: Profile | str | None = None) -> Ruleset:
         return _MEMO[memo]
     path = folder / f"rules-{key.hexdigest()}.json"
     try:
-        rules = rules_from_json(path.read_text(encoding="utf-8"))
+        rules = rules_from_json(_read_cache_file(path))
         if not isinstance(rules, Ruleset):
             raise TypeError("not a ruleset")
     except (OSError, ValueError, KeyError, TypeError):
@@ -326,9 +327,16 @@ def default_rules(profile: Profile | str | None = None) -> Ruleset:
     return rules
 
 
+#: Cache files of one kind (``plan-*.json``, ``rules-*.json``) kept at most: writing one
+#: more removes the least recently used (every change of asnsql, of its dependencies or of
+#: a rule file makes new ones, about 1 MB for a plan).
+CACHE_FILES_KEPT = 24
+
+
 def write_cache_file(path: Path, text: str) -> None:
-    """Write a cache file atomically, making its folder (a failure leaves no file and is
-    not an error: the value is made again next time)."""
+    """Write a cache file atomically, making its folder, and remove the least recently
+    used files of its kind beyond :data:`CACHE_FILES_KEPT` (a failure leaves no file and
+    is not an error: the value is made again next time)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -336,7 +344,44 @@ def write_cache_file(path: Path, text: str) -> None:
             handle.write(text)
         os.replace(tmp, path)
     except OSError:
-        pass
+        return
+    _forget_old(path)
+
+
+def _forget_old(path: Path) -> None:
+    """Remove the cache files named like ``path`` (``<kind>-<sha256>.json``) beyond the
+    :data:`CACHE_FILES_KEPT` most recently used (:func:`_read_cache_file` marks a file
+    used); files named otherwise (Roman's footprints, one per file) are all kept. Another
+    process may remove the same files, or still read one: it then makes the value again."""
+    kind, dash, _ = path.name.partition("-")
+    if not dash:
+        return
+    aged = []
+    try:
+        for entry in os.scandir(path.parent):
+            name = entry.name
+            if name.startswith(kind + "-") and name.endswith(".json") and entry.is_file():
+                aged.append((entry.stat().st_mtime_ns, name))
+    except OSError:
+        return
+    aged.sort(reverse=True)
+    for _, name in aged[CACHE_FILES_KEPT:]:
+        with contextlib.suppress(OSError):
+            os.remove(path.parent / name)
+
+
+def _read_cache_file(path: Path) -> str:
+    """The text of a cache file, marked as used now (its modification time).
+
+    Raises
+    ------
+    OSError
+        When it cannot be read.
+    """
+    text = path.read_text(encoding="utf-8")
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return text
 
 
 def rule_columns(rule: Rule, profile: Profile | None = None) -> set[str]:

@@ -186,3 +186,24 @@ def test_cache_setting_words(monkeypatch, tmp_path, setting, expected):
     assert cache_dir() == (None if expected is None else tmp_path / "asnsql")
     monkeypatch.setenv("ASNSQL_CACHE", str(tmp_path / "mine"))
     assert cache_dir() == tmp_path / "mine"
+
+
+def test_the_cache_keeps_the_most_recently_used_files_of_each_kind(tmp_path, monkeypatch):
+    """Every change of asnsql or of a rule file makes new plan files (about 1 MB each):
+    beyond CACHE_FILES_KEPT of a kind, writing one removes the least recently used; a
+    file read counts as used; other kinds and other names are left alone."""
+    import os
+
+    import asnsql.plan as plan
+
+    monkeypatch.setattr(plan, "CACHE_FILES_KEPT", 3)
+    for i in range(4):
+        path = tmp_path / f"plan-{i}.json"
+        path.write_text("{}")
+        os.utime(path, ns=(i * 10**9, i * 10**9))     # written in turn, long ago
+    (tmp_path / "rules-0.json").write_text("{}")
+    (tmp_path / "footprint.json").write_text("{}")
+    plan._read_cache_file(tmp_path / "plan-0.json")     # now the most recently used
+    plan.write_cache_file(tmp_path / "plan-4.json", "{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "footprint.json", "plan-0.json", "plan-3.json", "plan-4.json", "rules-0.json"]
