@@ -275,3 +275,18 @@ def test_spark_section_replaces_its_earlier_self(tmp_path):
     text = out.read_text()
     assert text.startswith("# results\n\nfigures\n") and text.count(BEGIN) == 1
     assert section_of(out) == f"{BEGIN}\ntwo\n{END}"
+
+
+def test_the_benchmarks_time_compiled_modules():
+    """The command line is timed as a wheel install runs it: every module's bytecode is
+    there and up to date (with PYTHONDONTWRITEBYTECODE, a source checkout has none)."""
+    import importlib.util
+    from pathlib import Path
+
+    import asnsql
+    from benchmarks.run import compile_bytecode
+
+    assert compile_bytecode()
+    for source in Path(asnsql.__file__).parent.rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        assert cached.exists() and cached.stat().st_mtime >= source.stat().st_mtime, source
