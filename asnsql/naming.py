@@ -64,6 +64,13 @@ def suffix_pattern(suffixes) -> re.Pattern:
 
 _SUFFIX_AT_END = suffix_pattern(KNOWN_SUFFIXES)
 
+#: Known suffixes that no other known suffix ends with (after ``_`` or ``-``): where one of
+#: them follows a name's last separator, that separator is the leftmost one the pattern
+#: can match (any earlier one would need a known suffix ending like this one).
+_LAST_PART_SUFFIXES = frozenset(
+    s for s in KNOWN_SUFFIXES
+    if not any(o.endswith(("_" + s, "-" + s)) for o in KNOWN_SUFFIXES))
+
 #: Exposure types whose Level-3 member is a ``cal`` product (spec section 7.5).
 LEVEL2B_EXPTYPES = frozenset("""
 fgs_image mir_4qpm mir_image mir_lyot nis_ami nis_image nrc_coron nrc_image nrs_mimf nrc_tsimage
@@ -119,6 +126,13 @@ def remove_suffix(name: str, pattern: re.Pattern = _SUFFIX_AT_END) -> tuple[str,
     """
     # The leftmost separator (not the first character) followed by a known suffix that
     # ends the name.
+    if pattern is _SUFFIX_AT_END:
+        # (most names end in such a suffix: found without the pattern, 5-10x faster)
+        last = max(name.rfind("_"), name.rfind("-"))
+        if last < 0:
+            return name, ""
+        if name[last + 1:] in _LAST_PART_SUFFIXES:
+            return (name[:last], name[last]) if last >= 1 else (name, "")
     found = pattern.search(name, 1)
     if found is None:
         return name, ""

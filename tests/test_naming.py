@@ -97,7 +97,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from(["jw01", "a", "_", "-", ".", "uncal", "_uncal.", ".fits", "rate",
-                           "cal", "calints", "x1d", "ami-oi", "nrca1", "/dir/"])
+                           "cal", "calints", "x1d", "ami-oi", "nrca1", "/dir/", "rateints",
+                           "ints", "oi", "adaptive_trace", "_model", "\n"])
 
 
 def _remove_suffix_by_definition(name):
