@@ -25,34 +25,52 @@ def is_valid(asn: Association, vocabulary: Vocabulary) -> bool:
     """The rule's validity tests (spec sections 4.3, 8.1, 9.5); the parts decided by the
     candidate type alone are the vocabulary's ``candidate_type_tests``, those needing a
     member of some exptype its ``member_type_tests``."""
-    members = asn.product()["members"]
-    types = [m["exptype"] for m in members]
-    ctype = asn.candidate_type
+    return _passes(asn, _validity(asn.rule.validity, vocabulary))
+
+
+def _validity(tests: tuple[str, ...], vocabulary: Vocabulary) -> tuple:
+    """A rule's validity tests sorted by what they read: ``(candidate type tests as
+    (allowed, candidate types), exptypes some member must have, allowed_candidates,
+    has_pair)``."""
     by_candidate, by_member = vocabulary.candidate_type_tests, vocabulary.member_type_tests
-    for test in asn.rule.validity:
-        if test in by_candidate:
-            allowed, candidate_types = by_candidate[test]
-            if (ctype in candidate_types) != allowed:
-                return False
-        if test in by_member and by_member[test] not in types:
-            return False
-        if test == "allowed_candidates" and ctype == "background" \
-                and "background" not in types:
-            return False
-        if test == "has_pair" and len(members) < 2:
-            return False
-    return True
+    return ([by_candidate[t] for t in tests if t in by_candidate],
+            [by_member[t] for t in tests if t in by_member],
+            "allowed_candidates" in tests, "has_pair" in tests)
 
 
-def _finalize_one(asn: Association, profile: Profile) -> list[Association]:
+def _passes(asn: Association, validity: tuple) -> bool:
+    """Whether ``asn`` passes the tests of :func:`_validity` (every one must hold)."""
+    by_candidate, member_types, allowed_candidates, has_pair = validity
+    members = asn.product()["members"]
+    ctype = asn.candidate_type
+    for allowed, candidate_types in by_candidate:
+        if (ctype in candidate_types) != allowed:
+            return False
+    if member_types or allowed_candidates:
+        types = [m["exptype"] for m in members]
+        if any(t not in types for t in member_types):
+            return False
+        if allowed_candidates and ctype == "background" and "background" not in types:
+            return False
+    return not (has_pair and len(members) < 2)
+
+
+def _finalize_one(asn: Association, profile: Profile, steps: dict) -> list[Association]:
     """The rule's hooks (in the profile's order; those marked ``before_validity`` first)
-    and validity tests (spec sections 6.4, 8.5, 9.4)."""
-    named = [h for h in profile.hooks if h.name in asn.rule.finalize]
+    and validity tests (spec sections 6.4, 8.5, 9.4); ``steps`` keeps them by rule."""
+    rule = asn.rule
+    step = steps.get(rule.name)
+    if step is None:
+        named = [h for h in profile.hooks if h.name in rule.finalize]
+        step = steps[rule.name] = ([h for h in named if h.before_validity],
+                                   _validity(rule.validity, profile.vocabulary),
+                                   [h for h in named if not h.before_validity])
+    before, validity, after = step
     out = [asn]
-    for hook in (h for h in named if h.before_validity):
+    for hook in before:
         out = [done for a in out for done in hook.apply(a)]
-    out = [a for a in out if is_valid(a, profile.vocabulary)]
-    for hook in (h for h in named if not h.before_validity):
+    out = [a for a in out if _passes(a, validity)]
+    for hook in after:
         out = [done for a in out for done in hook.apply(a)]
     return out
 
@@ -208,8 +226,10 @@ def finalize(asns: list[Association], profile: Profile) -> list[Association]:
         All Level-2 associations, then all Level-3 ones, in the reference's output order.
     """
     out = []
+    steps: dict = {}
     for level in (2, 3):
-        done = [f for a in asns if a.level == level for f in _finalize_one(a, profile)]
+        done = [f for a in asns if a.level == level
+                for f in _finalize_one(a, profile, steps)]
         done = prune(done)
         resequence(done)
         out += done
