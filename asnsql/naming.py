@@ -127,7 +127,8 @@ def remove_suffix(name: str, pattern: re.Pattern = _SUFFIX_AT_END) -> tuple[str,
     # The leftmost separator (not the first character) followed by a known suffix that
     # ends the name.
     if pattern is _SUFFIX_AT_END:
-        # (most names end in such a suffix: found without the pattern, 5-10x faster)
+        # (most names end in such a suffix: found without the pattern, about 2.5x faster
+        # on archive names)
         last = max(name.rfind("_"), name.rfind("-"))
         if last < 0:
             return name, ""
