@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -331,6 +332,9 @@ def default_rules(profile: Profile | str | None = None) -> Ruleset:
 #: more removes the least recently used (every change of asnsql, of its dependencies or of
 #: a rule file makes new ones, about 1 MB for a plan).
 CACHE_FILES_KEPT = 24
+#: A cache folder's temporary file (``*.tmp``, a file being written) older than this
+#: (seconds) was left by a process killed while writing it, and is removed.
+STALE_TEMPORARY_SECONDS = 24 * 3600
 
 
 def write_cache_file(path: Path, text: str) -> None:
@@ -356,16 +360,21 @@ def _forget_old(path: Path) -> None:
     kind, dash, _ = path.name.partition("-")
     if not dash:
         return
-    aged = []
+    aged, stale = [], []
+    long_ago = time.time_ns() - STALE_TEMPORARY_SECONDS * 10**9
     try:
         for entry in os.scandir(path.parent):
             name = entry.name
-            if name.startswith(kind + "-") and name.endswith(".json") and entry.is_file():
+            if not entry.is_file():
+                continue
+            if name.startswith(kind + "-") and name.endswith(".json"):
                 aged.append((entry.stat().st_mtime_ns, name))
+            elif name.endswith(".tmp") and entry.stat().st_mtime_ns < long_ago:
+                stale.append(name)      # left by a process killed while writing
     except OSError:
         return
     aged.sort(reverse=True)
-    for _, name in aged[CACHE_FILES_KEPT:]:
+    for name in [name for _, name in aged[CACHE_FILES_KEPT:]] + stale:
         with contextlib.suppress(OSError):
             os.remove(path.parent / name)
 

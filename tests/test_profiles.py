@@ -191,7 +191,8 @@ def test_cache_setting_words(monkeypatch, tmp_path, setting, expected):
 def test_the_cache_keeps_the_most_recently_used_files_of_each_kind(tmp_path, monkeypatch):
     """Every change of asnsql or of a rule file makes new plan files (about 1 MB each):
     beyond CACHE_FILES_KEPT of a kind, writing one removes the least recently used; a
-    file read counts as used; other kinds and other names are left alone."""
+    file read counts as used; other kinds and other names are left alone, and so is a
+    temporary file unless a day old (a killed write's)."""
     import os
 
     import asnsql.plan as plan
@@ -203,7 +204,12 @@ def test_the_cache_keeps_the_most_recently_used_files_of_each_kind(tmp_path, mon
         os.utime(path, ns=(i * 10**9, i * 10**9))     # written in turn, long ago
     (tmp_path / "rules-0.json").write_text("{}")
     (tmp_path / "footprint.json").write_text("{}")
+    # temporary files: one of a write under way, one left by a process killed long ago
+    (tmp_path / "tmpnow.tmp").write_text("{")
+    (tmp_path / "tmpold.tmp").write_text("{")
+    os.utime(tmp_path / "tmpold.tmp", ns=(0, 0))
     plan._read_cache_file(tmp_path / "plan-0.json")     # now the most recently used
     plan.write_cache_file(tmp_path / "plan-4.json", "{}")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "footprint.json", "plan-0.json", "plan-3.json", "plan-4.json", "rules-0.json"]
+        "footprint.json", "plan-0.json", "plan-3.json", "plan-4.json", "rules-0.json",
+        "tmpnow.tmp"]
