@@ -611,8 +611,9 @@ def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
 def rerender(output: Path) -> dict:
     """Write ``output`` again from its ``.json`` twin, measuring nothing.
 
-    For a change of wording: the figures, date and commit are those stored; the marked
-    sections of ``output`` are kept.
+    For a change of wording or of the targets: the figures, date and commit are those
+    stored; the targets are judged again from them (and stored); the marked sections of
+    ``output`` are kept.
 
     Parameters
     ----------
@@ -624,7 +625,12 @@ def rerender(output: Path) -> dict:
     dict
         The stored results.
     """
-    results = json.loads(output.with_suffix(".json").read_text())
+    stored = output.with_suffix(".json")
+    results = json.loads(stored.read_text())
+    judged = targets(results)
+    if judged != {k: tuple(v) for k, v in results.get("targets", {}).items()}:
+        results["targets"] = judged
+        stored.write_text(json.dumps(results, indent=1))
     kept = marked_sections(output.read_text()) if output.exists() else []
     output.write_text(assemble(render(results), kept))
     return results
