@@ -6,6 +6,7 @@ Every other module hands SQL (text or sqlglot expressions) and bound parameters 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -85,6 +86,23 @@ def _interrupt_or(err: RuntimeError) -> BaseException:
     return KeyboardInterrupt() if "interrupted" in str(err).lower() else err
 
 
+@contextlib.contextmanager
+def _duckdb_errors(error_type: type, cleanup: Callable[[], Any] | None = None):
+    """DuckDB's errors inside the block raised as asnsql's: ``error_type`` (DuckDB's
+    ``Error``) as :class:`~asnsql.errors.QueryError` with DuckDB's message, an interrupted
+    query as ``KeyboardInterrupt`` (:func:`_interrupt_or`); ``cleanup()`` runs first."""
+    try:
+        yield
+    except error_type as err:
+        if cleanup is not None:
+            cleanup()
+        raise QueryError(str(err).strip()) from None
+    except RuntimeError as err:
+        if cleanup is not None:
+            cleanup()
+        raise _interrupt_or(err) from None
+
+
 class Pending:
     """A query that has run on its own cursor, its result not yet fetched
     (:meth:`Engine.run_parallel`)."""
@@ -122,11 +140,8 @@ class Pending:
     def _take(self, read: Callable[[Any], Any]):
         """``read(cursor)``, DuckDB's errors raised as asnsql's; the cursor closed after."""
         try:
-            return read(self._cursor)
-        except self._error as err:
-            raise QueryError(str(err).strip()) from None
-        except RuntimeError as err:
-            raise _interrupt_or(err) from None
+            with _duckdb_errors(self._error):
+                return read(self._cursor)
         finally:
             self.close()
 
@@ -224,30 +239,22 @@ class Engine:
         text = self._sql(sql)
         if self.tracer is not None:
             self.tracer(text, params)
-        try:
+        with _duckdb_errors(self._duckdb.Error):
             if self._replay is not None:
                 return self._replay.run(self.con, text, params)
             if params is None:
                 return self.con.execute(text)
             return self.con.execute(text, params)
-        except self._duckdb.Error as err:
-            raise QueryError(str(err).strip()) from None
-        except RuntimeError as err:
-            raise _interrupt_or(err) from None
 
     def run_script(self, script: str) -> None:
         """Run several ``;``-separated statements (no parameters)."""
         if self.tracer is not None:
             self.tracer(script, None)
-        try:
+        with _duckdb_errors(self._duckdb.Error):
             if self._replay is not None:
                 self._replay.run(self.con, script, None)
             else:
                 self.con.execute(script)
-        except self._duckdb.Error as err:
-            raise QueryError(str(err).strip()) from None
-        except RuntimeError as err:
-            raise _interrupt_or(err) from None
 
     def rows(self, sql, params: Any = None) -> list[tuple]:
         """Run a query and return all rows as tuples."""
@@ -347,18 +354,14 @@ class Engine:
         cursor = (replay.cursor() if replay is not None else None) or self.con.cursor()
         release = replay.release if replay is not None else None
         try:
-            if replay is not None:
-                replay.run(cursor, text, params)
-            elif params is not None:
-                cursor.execute(text, params)
-            else:
-                cursor.execute(text)
-        except self._duckdb.Error as err:
-            release(cursor) if release else cursor.close()
-            raise QueryError(str(err).strip()) from None
-        except RuntimeError as err:
-            release(cursor) if release else cursor.close()
-            raise _interrupt_or(err) from None
+            with _duckdb_errors(self._duckdb.Error,
+                                lambda: release(cursor) if release else cursor.close()):
+                if replay is not None:
+                    replay.run(cursor, text, params)
+                elif params is not None:
+                    cursor.execute(text, params)
+                else:
+                    cursor.execute(text)
         finally:
             timings[index] = time.perf_counter() - start
         return Pending(cursor, self._duckdb.Error, release)
@@ -379,10 +382,8 @@ class Engine:
 
     def register(self, name: str, data) -> None:
         """Expose a pyarrow Table (or another DuckDB-readable object) as view ``name``."""
-        try:
+        with _duckdb_errors(self._duckdb.Error):
             self.con.register(name, data)
-        except self._duckdb.Error as err:
-            raise QueryError(str(err).strip()) from None
 
     def unregister(self, name: str) -> None:
         """Remove a view made by :meth:`register`."""
@@ -414,10 +415,8 @@ class Engine:
         QueryError
             When the text does not parse (DuckDB's message).
         """
-        try:
+        with _duckdb_errors(self._duckdb.Error):
             found = self.con.extract_statements(sql)
-        except self._duckdb.Error as err:
-            raise QueryError(str(err).strip()) from None
         return [(s.type.name, s.query) for s in found]
 
     def attach(self, path: str, alias: str, read_only: bool = True) -> None:
