@@ -62,14 +62,23 @@ def suffix_pattern(suffixes) -> re.Pattern:
         re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) + r")\Z")
 
 
-_SUFFIX_AT_END = suffix_pattern(KNOWN_SUFFIXES)
+@lru_cache(maxsize=None)
+def _known_suffix_at_end() -> re.Pattern:
+    """:func:`suffix_pattern` of :data:`KNOWN_SUFFIXES`, compiled on first use (a few
+    milliseconds that a run whose names all take the shortcuts of :func:`remove_suffix`
+    need not spend)."""
+    return suffix_pattern(KNOWN_SUFFIXES)
+
+
+#: The last parts (after their last ``_`` or ``-``) of the known suffixes: a name whose own
+#: last part is none of them ends with no known suffix.
+_SUFFIX_LAST_PARTS = frozenset(re.split("[_-]", s)[-1] for s in KNOWN_SUFFIXES)
 
 #: Known suffixes that no other known suffix ends with (after ``_`` or ``-``): where one of
 #: them follows a name's last separator, that separator is the leftmost one the pattern
 #: can match (any earlier one would need a known suffix ending like this one).
-_LAST_PART_SUFFIXES = frozenset(
-    s for s in KNOWN_SUFFIXES
-    if not any(o.endswith(("_" + s, "-" + s)) for o in KNOWN_SUFFIXES))
+_LAST_PART_SUFFIXES = KNOWN_SUFFIXES - {
+    o[i + 1:] for o in KNOWN_SUFFIXES for i, c in enumerate(o) if c in "_-"}
 
 #: Exposure types whose Level-3 member is a ``cal`` product (spec section 7.5).
 LEVEL2B_EXPTYPES = frozenset("""
@@ -98,7 +107,7 @@ def is_defined(value) -> bool:
     return value not in EMPTY
 
 
-def remove_suffix(name: str, pattern: re.Pattern = _SUFFIX_AT_END) -> tuple[str, str]:
+def remove_suffix(name: str, pattern: re.Pattern | None = None) -> tuple[str, str]:
     """Remove one known calibration suffix (spec section 10.6).
 
     The root is the shortest prefix such that the rest is empty or ``_``/``-`` followed by
@@ -108,7 +117,8 @@ def remove_suffix(name: str, pattern: re.Pattern = _SUFFIX_AT_END) -> tuple[str,
     ----------
     name : str
     pattern : re.Pattern, optional
-        The known suffixes (:func:`suffix_pattern`); default jwst's :data:`KNOWN_SUFFIXES`.
+        Other known suffixes (:func:`suffix_pattern`); default jwst's
+        :data:`KNOWN_SUFFIXES`.
 
     Returns
     -------
@@ -126,14 +136,18 @@ def remove_suffix(name: str, pattern: re.Pattern = _SUFFIX_AT_END) -> tuple[str,
     """
     # The leftmost separator (not the first character) followed by a known suffix that
     # ends the name.
-    if pattern is _SUFFIX_AT_END:
-        # (most names end in such a suffix: found without the pattern, about 2.5x faster
-        # on archive names)
+    if pattern is None:
+        # (most names end in such a suffix, or in a part no known suffix ends with: both
+        # found without the pattern, about 2.5x faster on archive names)
         last = max(name.rfind("_"), name.rfind("-"))
         if last < 0:
             return name, ""
-        if name[last + 1:] in _LAST_PART_SUFFIXES:
+        part = name[last + 1:]
+        if part in _LAST_PART_SUFFIXES:
             return (name[:last], name[last]) if last >= 1 else (name, "")
+        if part not in _SUFFIX_LAST_PARTS:
+            return name, ""
+        pattern = _known_suffix_at_end()
     found = pattern.search(name, 1)
     if found is None:
         return name, ""

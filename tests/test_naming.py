@@ -10,6 +10,9 @@ from asnsql import naming
 @pytest.mark.parametrize("name, root", [
     ("x_ami-oi", "x"), ("foo_rate_cal", "foo_rate"), ("a-cal", "a"),
     ("x_residual_fringe", "x"), ("jw01_nrca1_calints", "jw01_nrca1"), ("abc", "abc"),
+    # a suffix of several parts, found by its last part (neither part a suffix alone)
+    ("x_flat_field", "x"), ("x-master_background", "x"), ("x_field", "x_field"),
+    ("jw01_nrca1", "jw01_nrca1"),
 ])
 def test_remove_suffix(name, root):
     assert naming.remove_suffix(name)[0] == root
@@ -98,7 +101,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from(["jw01", "a", "_", "-", ".", "uncal", "_uncal.", ".fits", "rate",
                            "cal", "calints", "x1d", "ami-oi", "nrca1", "/dir/", "rateints",
-                           "ints", "oi", "adaptive_trace", "_model", "\n"])
+                           "ints", "oi", "adaptive_trace", "_model", "\n", "flat", "field",
+                           "residual", "fringe", "step"])
 
 
 def _remove_suffix_by_definition(name):
