@@ -154,6 +154,7 @@ def build_candidates(engine: Engine, infos: list[PoolInfo], options: Options) ->
     engine.execute(statements["runs_all"], {"discover": want_discover,
                                             "candidates": bool(want_all or options.ids)})
     engine.execute(statements["run_rows_all"])
+    engine.execute(statements["repeated_files"])
     derived = {d.name for d in engine.profile.pool.derived}
     if not options.skip_undefined_exptype and "base_exptype" in derived:
         _refuse_undefined_exptype(engine, infos, statements["undefined_exptype"])

@@ -126,6 +126,16 @@ WHERE d.base_exptype IS NULL AND d.pos IN (SELECT pos FROM run_rows_all)
 ORDER BY d.pos
 LIMIT 3;
 
+-- name: repeated_files
+-- File names on more than one row of the loaded pools. The rule queries keep one row per
+-- file name and run (the reference's item identity); only rows with one of these names, or
+-- none, can have a twin there (run_items.filename_repeated).
+CREATE OR REPLACE TABLE repeated_files AS
+SELECT filename FROM pool_defined
+WHERE filename IS NOT NULL
+GROUP BY filename
+HAVING count(*) > 1;
+
 -- name: runs
 -- The runs of pool units $first to $last.
 CREATE OR REPLACE TABLE runs AS
@@ -145,7 +155,9 @@ SELECT rr.run, r.cand_id, r.cand_type, r.cand_kind,
        CASE WHEN r.cand_kind = 'candidate'
             THEN '[(''' || r.cand_id || ''', ''' || r.cand_type || ''')]'
             ELSE d.asn_candidate END AS asn_candidate,
-       d.* EXCLUDE (asn_candidate)
+       d.* EXCLUDE (asn_candidate),
+       d.filename IS NULL
+       OR d.filename IN (SELECT filename FROM repeated_files) AS filename_repeated
 FROM run_rows AS rr
 JOIN runs AS r ON r.run = rr.run
 JOIN pool_defined AS d ON d.pos = rr.pos;

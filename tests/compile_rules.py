@@ -53,8 +53,12 @@ def run(query_sql: str, rows: list[tuple]) -> list[tuple]:
                 "CASE WHEN base = 'psf' THEN 'science' ELSE base END")
     columns = ", ".join(f"{c} {'INTEGER' if c in ('run', 'pos') else 'VARCHAR'}"
                         for c in COLUMNS)
-    con.execute(f"CREATE TABLE run_items ({columns})")
+    con.execute(f"CREATE TABLE given_items ({columns})")
     if rows:
-        con.executemany(f"INSERT INTO run_items VALUES ({', '.join('?' * len(COLUMNS))})",
+        con.executemany(f"INSERT INTO given_items VALUES ({', '.join('?' * len(COLUMNS))})",
                         rows)
+    # (as sql/candidates.sql: whether the row's file name is on another row, or undefined)
+    con.execute("CREATE VIEW run_items AS SELECT *, filename IS NULL OR "
+                "count(*) OVER (PARTITION BY filename) > 1 AS filename_repeated "
+                "FROM given_items")
     return con.execute(query_sql).fetchall()

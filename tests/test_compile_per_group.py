@@ -40,6 +40,18 @@ def test_wildcards_join_the_maximal_vectors_created_after_them():
         {"program": ["1"], "opt_elem": ["f2"], "opt_elem2": []}]
 
 
+def test_a_file_name_takes_part_once_per_run():
+    # spec 1.5: rows 0 and 2 are one file (the first counts: row 2's f2 makes nothing);
+    # in run 1 the same file is a row of its own, and row 3 (no file name) counts once
+    named = [row(0), row(1), row(2, filter="f2"), row(5, filter="f2", run=1)]
+    named[2] = named[2][:2] + ("f0.fits",) + named[2][3:]
+    named[3] = named[3][:2] + ("f0.fits",) + named[3][3:]
+    unnamed = [row(6, run=2), row(7, run=2, filter="f2")]
+    unnamed = [r[:2] + (None,) + r[3:] for r in unnamed]
+    rows = [ResultRow(*r) for r in run(rule_sql(image_rule()), named + unnamed)]
+    assert sorted((r.run, r.pos) for r in rows) == [(0, 0), (0, 1), (1, 5), (2, 6)]
+
+
 def test_replayed_roles_join_earlier_associations():
     late = image_rule(roles=[Role("science", when=ExptypeTest(("science",), base=True)),
                              Role("background", when=ExptypeTest(("background",), base=True),

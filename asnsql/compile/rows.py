@@ -14,7 +14,11 @@ from .reads import Usable, no_run_columns, row_only
 from .layout import Cte, Layout
 from .vocabulary import DEFAULT, Vocabulary
 
-__all__ = ["RuleQuery"]
+__all__ = ["RuleQuery", "REPEATED"]
+
+#: The ``run_items`` column telling whether a row's file name is on another row of the
+#: loaded pools too (or undefined): ``sql/candidates.sql``, ``repeated_files``.
+REPEATED = "filename_repeated"
 
 
 class RuleQuery:
@@ -127,7 +131,7 @@ class RuleQuery:
     def rule_rows(self) -> exp.Select:
         """Exposure-level columns of every row that passes the rule's top conditions."""
         tests, layout = self.tests, self.layout
-        cols = [x.col("run"), x.col("pos"), x.col("filename"),
+        cols = [x.col("run"), x.col("pos"), x.col("filename"), x.col(REPEATED),
                 x.alias(tests.exptype(), "exptype")]
         for i, key in enumerate(layout.keys):
             cols.append(x.alias(tests.key_value(key), layout.key_value(i)))
@@ -145,13 +149,27 @@ class RuleQuery:
             x.and_(self.eligible(), self.some_role(), self.valid_runs()), copy=False)
 
     def role_rows(self) -> exp.Select:
-        """Rows in some role; one row per file name and run (the reference's item identity)."""
+        """Rows in some role; one row per file name and run (the reference's item identity).
+
+        Only a row whose file name is on another row of the pool (``run_items``'
+        :data:`REPEATED`) can have a twin: those rows alone go through the window that
+        keeps the first of each file name and run. An archive pool has almost none, and the
+        window over every row was the largest step of the biggest rule queries.
+        """
         any_ok = x.or_(*[x.col(self.layout.role_ok(i)) for i in range(len(self.layout.roles))])
         first = exp.Window(this=exp.RowNumber(),
                            partition_by=[x.col("run"), x.col("filename")],
                            order=exp.Order(expressions=[exp.Ordered(this=x.col("pos"))]))
-        return (exp.select("*").from_(Cte.RULE_ROWS, copy=False).where(any_ok, copy=False)
-                .qualify(x.eq(first, x.num(1)), copy=False))
+        repeated = x.col(REPEATED)
+
+        def rows(more: exp.Expression) -> exp.Select:
+            star = exp.Star(except_=[x.col(REPEATED)])
+            return exp.select(star).from_(Cte.RULE_ROWS, copy=False).where(
+                x.and_(x.paren(any_ok.copy()), more), copy=False)
+
+        return exp.union(rows(x.not_(repeated.copy())),
+                         rows(repeated).qualify(x.eq(first, x.num(1)), copy=False),
+                         distinct=False)
 
     # --- columns and joins ------------------------------------------------------------------
 

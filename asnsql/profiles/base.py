@@ -21,7 +21,7 @@ __all__ = ["Profile", "Vocabulary", "PoolLayout", "DerivedColumn", "FinalizeHook
 #: Columns the core adds to the pool tables (a pool may not use them), beside the derived
 #: columns of a profile (:attr:`PoolLayout.derived`).
 CORE_COLUMNS = ("pos", "lineno", "src", "pool_id", "run", "cand_id", "cand_type", "cand_kind",
-                "raw_program", "raw_asn_candidate", "n_fields")
+                "raw_program", "raw_asn_candidate", "n_fields", "filename_repeated")
 
 
 @dataclass(frozen=True)

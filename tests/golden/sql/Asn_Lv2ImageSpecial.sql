@@ -3,6 +3,7 @@ WITH rule_rows AS (
     "run",
     "pos",
     "filename",
+    "filename_repeated",
     ASN_EXPTYPE_LEVEL2_SPECIAL("base_exptype", "exp_type") AS exptype,
     "program" AS key0_program,
     "tsovisit" AS key1_is_tso,
@@ -79,9 +80,23 @@ WITH rule_rows AS (
 ), role_rows AS (
   SELECT
     *
+    EXCLUDE ("filename_repeated")
   FROM rule_rows
   WHERE
-    "ok0_science"
+    (
+      "ok0_science"
+    ) AND NOT (
+      "filename_repeated"
+    )
+  UNION ALL
+  SELECT
+    *
+    EXCLUDE ("filename_repeated")
+  FROM rule_rows
+  WHERE
+    (
+      "ok0_science"
+    ) AND "filename_repeated"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
 ), first_roles AS (

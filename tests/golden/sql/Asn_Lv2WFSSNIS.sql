@@ -3,6 +3,7 @@ WITH rule_rows AS (
     "run",
     "pos",
     "filename",
+    "filename_repeated",
     ASN_EXPTYPE_LEVEL2_WFSS("base_exptype", "exp_type") AS exptype,
     "program" AS key0_program,
     "tsovisit" AS key1_is_tso,
@@ -85,9 +86,24 @@ WITH rule_rows AS (
 ), role_rows AS (
   SELECT
     *
+    EXCLUDE ("filename_repeated")
   FROM rule_rows
   WHERE
-    "ok0_direct_image" OR "ok1_other" OR "ok2_science"
+    (
+      "ok0_direct_image" OR "ok1_other" OR "ok2_science"
+    )
+    AND NOT (
+      "filename_repeated"
+    )
+  UNION ALL
+  SELECT
+    *
+    EXCLUDE ("filename_repeated")
+  FROM rule_rows
+  WHERE
+    (
+      "ok0_direct_image" OR "ok1_other" OR "ok2_science"
+    ) AND "filename_repeated"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
 ), first_roles AS (

@@ -3,6 +3,7 @@ WITH rule_rows AS (
     "run",
     "pos",
     "filename",
+    "filename_repeated",
     ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") AS exptype,
     "program" AS key0_program,
     "instrume" AS key1_instrument,
@@ -84,9 +85,23 @@ WITH rule_rows AS (
 ), role_rows AS (
   SELECT
     *
+    EXCLUDE ("filename_repeated")
   FROM rule_rows
   WHERE
-    "ok0_member" OR "ok1_target_acquisition"
+    (
+      "ok0_member" OR "ok1_target_acquisition"
+    ) AND NOT (
+      "filename_repeated"
+    )
+  UNION ALL
+  SELECT
+    *
+    EXCLUDE ("filename_repeated")
+  FROM rule_rows
+  WHERE
+    (
+      "ok0_member" OR "ok1_target_acquisition"
+    ) AND "filename_repeated"
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
 ), key_vectors AS (
