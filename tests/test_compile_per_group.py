@@ -75,6 +75,20 @@ def test_same_observation_members():
                                                    (0, "target_acquisition", 1)]
 
 
+@pytest.mark.parametrize("obs_first", [False, True])
+def test_a_row_in_a_group_role_and_an_observation_role_keeps_the_first(obs_first):
+    # every row may join in "any" (its observation has a member); a science row joins
+    # through both roles and is a member once, in the role listed first
+    science = Role("science", when=ExptypeTest(("science",), base=True))
+    anyone = Role("any", joins="same_obs_num", creates=False)
+    obs = image_rule(record=[Key("obs_num", ("obs_num",), lock=False)],
+                     roles=[anyone, science] if obs_first else [science, anyone])
+    rows = run(rule_sql(obs), [row(1), row(2, obs_num="2"), row(3, base="background")])
+    first = "any" if obs_first else "science"
+    assert sorted((r[2], r[4], r[5]) for r in rows) == [
+        (1, 1, first), (1, 2, first), (1, 3, "any")]
+
+
 def test_errors_name_the_rule():
     with pytest.raises(CompileError, match="no role can start"):
         compile_rule(rule(roles=[Role("science", creates=False)]))

@@ -53,8 +53,6 @@ class Cte:
     OBSERVATIONS = "observations"
     #: members through same_obs_num roles
     OBS_MEMBERS = "obs_members"
-    #: group and observation members before each keeps its first role (a subquery)
-    ALL_MEMBERS = "all_members"
     # per_science
     #: role rows with their first role and its replay
     FIRST_ROLES = "first_roles"

@@ -413,18 +413,22 @@ WITH rule_rows AS (
     )
 ), members AS (
   SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM group_members
-    UNION ALL
-    SELECT
-      *
-    FROM obs_members
-  ) AS all_members
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY "run", "gid", "pos" ORDER BY "role_index") = 1
+    group_members.*
+  FROM group_members
+  ANTI JOIN obs_members
+    ON "obs_members"."run" = "group_members"."run"
+    AND "obs_members"."gid" = "group_members"."gid"
+    AND "obs_members"."pos" = "group_members"."pos"
+    AND "obs_members"."role_index" < "group_members"."role_index"
+  UNION ALL
+  SELECT
+    obs_members.*
+  FROM obs_members
+  ANTI JOIN group_members
+    ON "group_members"."run" = "obs_members"."run"
+    AND "group_members"."gid" = "obs_members"."gid"
+    AND "group_members"."pos" = "obs_members"."pos"
+    AND "group_members"."role_index" < "obs_members"."role_index"
 )
 SELECT
   'Asn_Lv3ImageMosaic' AS rule,
