@@ -174,3 +174,12 @@ def test_an_acquisition_of_another_observation_locks_nothing():
     assert [(r.gid, r.created, r.pos, r.role) for r in rows] == [
         (1, 0, 0, "science"), (1, 0, 2, "science")]
     assert decode_found(rows[0].found)["opt_elem2"] == ["p1"]
+
+
+def test_the_repeated_file_column_is_reserved_and_made_by_run_items():
+    from asnsql.compile.rows import REPEATED
+    from asnsql.profiles.base import CORE_COLUMNS
+    from asnsql.resources import sql_statements
+
+    assert REPEATED in CORE_COLUMNS  # a pool column of that name is refused
+    assert f"AS {REPEATED}" in sql_statements("candidates.sql")["run_items"]
