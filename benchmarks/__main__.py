@@ -45,7 +45,8 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("what", choices=["all", "corpus", "scale", "roman", "spark", "render"],
                    help="all: every JWST benchmark, Spark included (the Roman section is "
-                        "kept); corpus: the corpus only; scale: archive pools only; roman: "
+                        "kept); corpus: the corpus only; scale: archive pools only (either keeps the "
+                        "other figures of RESULTS.json, marked with their run); roman: "
                         "Roman skycell matching (its own section); spark: Spark beside the "
                         "single machine (its own section); render: write RESULTS.md again from "
                         "RESULTS.json, measuring nothing")

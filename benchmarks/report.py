@@ -133,7 +133,8 @@ def render(results: dict) -> str:
     results : dict
         What :func:`main_all` measured (``date``, ``commit``, ``machine``, and any of
         ``targets``, ``corpus``, ``scale``, ``writing``, ``startup``, ``load``,
-        ``started``, ``ended``, ``minutes``).
+        ``started``, ``ended``, ``minutes``, and ``kept``: the sections copied from an
+        earlier run, with that run's date and commit).
 
     Returns
     -------
@@ -162,19 +163,29 @@ def render(results: dict) -> str:
         for name, (measured, met) in targets.items():
             lines.append(f"| {name} | {measured} | {'yes' if met else '**no**'} |")
         lines.append("")
+    kept = results.get("kept", {})
+
+    def provenance(section: str, body: list[str]) -> list[str]:
+        # (a section this run did not measure: from which run its figures are)
+        if section not in kept:
+            return body
+        return body[:2] + [f"*Not measured by this run: figures of the run of "
+                           f"{kept[section]}.*", ""] + body[2:]
+
     if results.get("corpus"):
-        lines += _render_corpus(results["corpus"])
+        lines += provenance("corpus", _render_corpus(results["corpus"]))
     if results.get("scale"):
-        lines += _render_scale(results["scale"])
+        lines += provenance("scale", _render_scale(results["scale"]))
     writing = results.get("writing")
     if writing:
-        lines += ["## Writing associations", "",
+        lines += provenance("writing", [
+                  "## Writing associations", "",
                   f"{writing['associations']} associations of a "
                   f"{writing.get('rows', '')}-row archive pool, in-process:", "",
                   "| output | seconds |", "|---|---:|",
                   f"| one JSON file each (`--format json`) | {writing['json']:.1f} |",
                   f"| one JSON-lines file (`--format jsonl`) | {writing['jsonl']:.1f} |",
-                  f"| Parquet tables (`--format parquet`) | {writing['parquet']:.1f} |", ""]
+                  f"| Parquet tables (`--format parquet`) | {writing['parquet']:.1f} |", ""])
     startup = results.get("startup")
     if startup:
         lines += [f"CLI start-up (`asnsql --help`, best of 5): {startup['seconds']:.2f} s.", ""]

@@ -41,7 +41,7 @@ from .report import (COMMANDS, GENERATE_ARGS, LARGE_TIMEOUT, MAX_RSS_MB, assembl
 ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["bench_corpus", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
-           "main_all", "rerender", "timed", "asnsql_command", "log"]
+           "main_all", "rerender", "timed", "asnsql_command", "log", "keep_unmeasured"]
 
 def _python() -> str:
     return sys.executable
@@ -558,7 +558,9 @@ def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
         Archive pool size of the writing benchmark (0: skip).
     output : pathlib.Path
         RESULTS.md; its marked sections (Roman, Spark, slow spots, ...) are kept, the Spark
-        section replaced when ``spark_sizes`` are measured.
+        section replaced when ``spark_sizes`` are measured; the figures of RESULTS.json
+        this run does not measure are kept, marked with their run
+        (:func:`keep_unmeasured`).
     skip_corpus : bool
         Leave out the corpus benchmarks.
     large : int
@@ -602,10 +604,38 @@ def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
     end = datetime.datetime.now(datetime.timezone.utc)
     results.update(ended=end.strftime("%H:%M"), minutes=(end - start).total_seconds() / 60)
     results["load"].append(_load())
+    stored = output.with_suffix(".json")
+    if stored.exists():
+        keep_unmeasured(results, json.loads(stored.read_text()))
     results["targets"] = targets(results)
     output.write_text(assemble(render(results), kept, new_sections))
     output.with_suffix(".json").write_text(json.dumps(results, indent=1))
     return results
+
+
+#: The sections of RESULTS.json a partial run (``corpus``, ``scale``) may not measure.
+MEASURED_SECTIONS = ("corpus", "scale", "writing")
+
+
+def keep_unmeasured(results: dict, stored: dict) -> None:
+    """Copy into ``results`` the sections of ``stored`` (the previous RESULTS.json) that
+    this run did not measure, each with the run it comes from in ``results["kept"]``
+    (section -> "date, times, commit"), which RESULTS.md prints under its heading: a
+    ``corpus`` run alone keeps the archive-pool figures instead of dropping them."""
+    kept = {}
+    for section in MEASURED_SECTIONS:
+        if results.get(section) or not stored.get(section):
+            continue
+        results[section] = stored[section]
+        origin = stored.get("kept", {}).get(section)
+        if origin is None:
+            origin = stored.get("date", "?")
+            if stored.get("started") and stored.get("ended"):
+                origin += f" {stored['started']}-{stored['ended']} UTC"
+            origin += f", commit `{stored.get('commit', '?')}`"
+        kept[section] = origin
+    if kept:
+        results["kept"] = kept
 
 
 def rerender(output: Path) -> dict:

@@ -309,3 +309,25 @@ def test_render_judges_the_targets_again_from_the_stored_figures(tmp_path):
     stored = json.loads(output.with_suffix(".json").read_text())
     assert stored["targets"][small] == ["0.31 s", False]
     assert stored["commit"] == results["commit"]
+
+
+def test_a_partial_run_keeps_the_figures_it_did_not_measure():
+    from benchmarks.run import keep_unmeasured
+
+    earlier = _fake_results()
+    now = {k: v for k, v in _fake_results().items() if k != "scale"}
+    now.update(date="2026-12-07", commit="def5678", started="08:00", ended="08:02")
+    keep_unmeasured(now, earlier)
+    assert now["scale"] == earlier["scale"]
+    assert now["kept"] == {"scale": "2026-12-06 10:00-10:40 UTC, commit `abc1234`"}
+    text = render(dict(now, targets=targets(now)))
+    scale = text[text.index("## Scale"):]
+    assert scale.splitlines()[2] == ("*Not measured by this run: figures of the run of "
+                                     "2026-12-06 10:00-10:40 UTC, commit `abc1234`.*")
+    assert "Not measured" not in text[:text.index("## Scale")]  # the corpus was measured
+    assert any("1M rows" in name for name in targets(now))
+    # kept again by the next partial run, still naming the run that measured them
+    later = {k: v for k, v in now.items() if k not in ("scale", "kept")}
+    later.update(commit="0000000")
+    keep_unmeasured(later, now)
+    assert later["kept"] == now["kept"]
