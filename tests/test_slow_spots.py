@@ -116,3 +116,36 @@ def test_small_pool_files_run_queries_on_one_thread(tmp_path):
         assert engine.scalar(threads) == default.scalar(threads)
     with Engine.for_pools([object()]) as engine, Engine() as default:
         assert engine.scalar(threads) == default.scalar(threads)
+
+
+def test_rule_queries_start_longest_first(monkeypatch):
+    # The rule queries run side by side; the longest should start first. A query not run
+    # yet is ranked by the length of its text (on a small pool DuckDB's planning, which
+    # grows with the text, is most of its time), a query run before by its last time.
+    from asnsql.engine import Engine
+    from asnsql.options import Options
+    from asnsql.pipeline import fetch, load_units
+    from asnsql.plan import Plan
+
+    pool = corpus_path("jw88600_20171108T051731_pool", "jw88600_20171108T051731_pool.csv")
+    with Engine.for_pools([pool]) as engine:
+        plan = Plan.build(None, Options(version_id="v0"), engine.profile)
+        infos = load_units(engine, plan, [pool], ["p"])
+        started = []
+        run_parallel = engine.run_parallel
+
+        def spy(queries, *args, **kwargs):
+            started.append([q[0] if isinstance(q, tuple) else q for q in queries])
+            return run_parallel(queries, *args, **kwargs)
+
+        monkeypatch.setattr(engine, "run_parallel", spy)
+        costs: dict[str, float] = {}
+        fetch(engine, plan, infos, costs).load()
+        lengths = [len(text) for text in started[0]]
+        assert len(lengths) > 2 and lengths == sorted(lengths, reverse=True)
+        # next time by the seconds each took: the pool values query, the shortest text
+        # (started last), made the slowest, starts first
+        assert set(costs) == set(plan.queries) & set(costs) | {"(items)"}
+        costs["(items)"] = max(costs.values()) + 1.0
+        fetch(engine, plan, infos, costs).load()
+        assert started[1][0] == started[0][-1]
