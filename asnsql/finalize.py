@@ -15,6 +15,7 @@ from . import naming
 from .assemble import Association
 
 if TYPE_CHECKING:
+    from .model import Rule
     from .profiles import Profile, Vocabulary
 
 __all__ = ["finalize", "is_valid", "loosely_equal", "merge_level2", "number_unfinalized",
@@ -41,30 +42,39 @@ def _validity(tests: tuple[str, ...], vocabulary: Vocabulary) -> tuple:
 def _passes(asn: Association, validity: tuple) -> bool:
     """Whether ``asn`` passes the tests of :func:`_validity` (every one must hold)."""
     by_candidate, member_types, allowed_candidates, has_pair = validity
+    if by_candidate:
+        ctype = asn.candidate_type
+        for allowed, candidate_types in by_candidate:
+            if (ctype in candidate_types) != allowed:
+                return False
+    if not (member_types or allowed_candidates or has_pair):
+        return True
     members = asn.product()["members"]
-    ctype = asn.candidate_type
-    for allowed, candidate_types in by_candidate:
-        if (ctype in candidate_types) != allowed:
-            return False
     if member_types or allowed_candidates:
-        types = [m["exptype"] for m in members]
-        if any(t not in types for t in member_types):
+        types = {m["exptype"] for m in members}
+        if not types.issuperset(member_types):
             return False
-        if allowed_candidates and ctype == "background" and "background" not in types:
+        if allowed_candidates and asn.candidate_type == "background" and \
+                "background" not in types:
             return False
     return not (has_pair and len(members) < 2)
 
 
-def _finalize_one(asn: Association, profile: Profile, steps: dict) -> list[Association]:
-    """The rule's hooks (in the profile's order; those marked ``before_validity`` first)
-    and validity tests (spec sections 6.4, 8.5, 9.4); ``steps`` keeps them by rule."""
-    rule = asn.rule
+def _steps(rule: Rule, profile: Profile, steps: dict) -> tuple:
+    """The rule's finalisation steps: ``(hooks before validity, validity tests
+    (:func:`_validity`), hooks after)``, made once per rule and kept in ``steps``."""
     step = steps.get(rule.name)
     if step is None:
         named = [h for h in profile.hooks if h.name in rule.finalize]
         step = steps[rule.name] = ([h for h in named if h.before_validity],
                                    _validity(rule.validity, profile.vocabulary),
                                    [h for h in named if not h.before_validity])
+    return step
+
+
+def _finalize_one(asn: Association, step: tuple) -> list[Association]:
+    """The rule's hooks (in the profile's order; those marked ``before_validity`` first)
+    and validity tests (spec sections 6.4, 8.5, 9.4): ``step`` is :func:`_steps`'."""
     before, validity, after = step
     out = [asn]
     for hook in before:
@@ -76,11 +86,19 @@ def _finalize_one(asn: Association, profile: Profile, steps: dict) -> list[Assoc
 
 
 def _membership_key(product: dict):
-    """Signature for strict identical membership (spec section 6.5, stage A)."""
-    names = [m["expname"] for m in product["members"]]
+    """Signature for strict identical membership (spec section 6.5, stage A): equal for
+    products with the same (expname, exptype) pairs, ``None`` (equal to nothing) for a
+    product with duplicate members."""
+    members = product["members"]
+    if len(members) == 1:
+        # (most products: the pair itself, which equals no set, as a one-member product
+        # can equal no product of another size)
+        member = members[0]
+        return member["expname"], member["exptype"]
+    names = [m["expname"] for m in members]
     if len(set(names)) != len(names):
         return None    # a product with duplicate members equals nothing
-    return frozenset((m["expname"], m["exptype"]) for m in product["members"])
+    return frozenset((m["expname"], m["exptype"]) for m in members)
 
 
 def _strict_diff(left: dict, right: dict, strict: bool = True) -> set[str]:
@@ -145,26 +163,30 @@ def loosely_equal(a: Association, b: Association) -> bool:
     return not right
 
 
+def _asn_id(asn: Association) -> str:
+    return asn.data["asn_id"]
+
+
 def prune(asns: list[Association]) -> list[Association]:
     """Remove duplicate associations as the reference does (spec section 6.5)."""
     # Stage A: identical memberships; the association popped first (highest asn_id, then
     # latest created) is kept.
-    ordered = sorted(asns, key=lambda a: a.asn_id)
+    ordered = sorted(asns, key=_asn_id)
     kept: list[Association] = []
     seen: set = set()
     for asn in reversed(ordered):
-        key = _membership_key(asn.product())
-        if key is not None and key in seen:
-            continue
+        key = _membership_key(asn.data["products"][0])
         if key is not None:
+            if key in seen:
+                continue
             seen.add(key)
         kept.append(asn)
     # Stage B: duplicate product names.
-    names = Counter(a.product()["name"] for a in kept)
+    names = Counter([a.data["products"][0]["name"] for a in kept])
     dups = [n for n, c in names.items() if c > 1]
     if not dups:
         return kept
-    ordered = sorted(kept, key=lambda a: a.asn_id)
+    ordered = sorted(kept, key=_asn_id)
     by_name = defaultdict(list)
     for asn in ordered:
         by_name[asn.product()["name"]].append(asn)
@@ -228,8 +250,16 @@ def finalize(asns: list[Association], profile: Profile) -> list[Association]:
     out = []
     steps: dict = {}
     for level in (2, 3):
-        done = [f for a in asns if a.level == level
-                for f in _finalize_one(a, profile, steps)]
+        done: list[Association] = []
+        keep = done.append
+        for asn in asns:
+            if asn.rule.level != level:
+                continue
+            step = _steps(asn.rule, profile, steps)
+            if step[0] or step[2]:
+                done += _finalize_one(asn, step)
+            elif _passes(asn, step[1]):     # (no hooks: most rules)
+                keep(asn)
         done = prune(done)
         resequence(done)
         out += done
