@@ -10,12 +10,10 @@ docs/ASSOCIATION_SPEC.md.
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
-from itertools import groupby
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import naming
 from .model import Rule
@@ -287,8 +285,7 @@ def _data(asn: Association, pool_name: str, version_id: str | None, degraded: bo
         data["target"] = asn.creator["targetid"]
         name = naming.level2_product_name(asn.members)
     else:
-        targets = asn.found.get("target") or []
-        data["target"] = "t" + "-".join(re.escape(t) for t in targets).rjust(3, "0")
+        data["target"] = naming.level3_target(asn.found)
         data["asn_pool"] = pool_name
         name = naming.level3_product_name(rule.product_name, program, acid, asn.found)
     data["products"] = [{"name": name, "members": asn.members}]

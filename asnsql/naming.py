@@ -20,6 +20,7 @@ __all__ = [
     "level2_product_name",
     "level3_member_name",
     "level3_product_name",
+    "level3_target",
     "remove_suffix",
     "stem_without_suffix",
     "suffix_pattern",
@@ -222,6 +223,13 @@ def _joined_sorted(values) -> str:
     return "-".join(sorted(_escaped(values), key=str.lower))
 
 
+def level3_target(found: dict[str, list[str]]) -> str:
+    """The target part of Level-3 names and of the association's ``target``: ``t`` and
+    the found target ids, escaped as the reference keeps them, joined by ``-`` and padded
+    with zeros to three characters (``t001``; spec sections 10.4, 11.1)."""
+    return "t" + "-".join(_escaped(found.get("target") or [])).rjust(3, "0")
+
+
 def level3_product_name(template: str, program: str, acid: str, found: dict[str, list[str]],
                         opt: str | None = None) -> str:
     """Level-3 product name from the association's found values (spec section 10.4).
@@ -246,8 +254,7 @@ def level3_product_name(template: str, program: str, acid: str, found: dict[str,
     str
         The lower-cased product name.
     """
-    targets = found.get("target") or []
-    target = "t" + "-".join(_escaped(targets)).rjust(3, "0")
+    target = level3_target(found)
     instrument = "-".join(_escaped(found.get("instrument", [])))
     opt_parts = []
     for name in ("opt_elem", "opt_elem2"):

@@ -87,6 +87,21 @@ def test_level3_product_name(template, found, expected):
     assert naming.level3_product_name(template, "99009", "o001", found) == expected
 
 
+@pytest.mark.parametrize("found, expected", [
+    ({"target": ["1"]}, "t001"),          # zero-padded to three characters
+    ({"target": ["1", "12"]}, "t1-12"),   # several targets joined, not padded
+    ({"target": ["a.b"]}, "ta\\.b"),      # escaped as the reference keeps found values
+    ({"target": []}, "t000"),
+    ({}, "t000"),
+])
+def test_level3_target(found, expected):
+    # the association's ``target`` and the target part of its product name (spec 10.4)
+    assert naming.level3_target(found) == expected
+    name = naming.level3_product_name("default", "00623", "o001",
+                                      {**found, "instrument": ["nircam"]})
+    assert name.split("_")[1] == expected.lower()
+
+
 def test_association_name():
     assert (naming.association_name("00632", "o003", "image2", 1, "MyVer")
             == "jw00632-o003_myver_image2_00001_asn")
