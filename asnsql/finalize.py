@@ -174,6 +174,7 @@ def prune(asns: list[Association]) -> list[Association]:
     ordered = sorted(asns, key=_asn_id)
     kept: list[Association] = []
     seen: set = set()
+    # (asn.product() spelt out in the two loops over every association)
     for asn in reversed(ordered):
         key = _membership_key(asn.data["products"][0])
         if key is not None:
@@ -256,9 +257,10 @@ def finalize(asns: list[Association], profile: Profile) -> list[Association]:
             if asn.rule.level != level:
                 continue
             step = _steps(asn.rule, profile, steps)
-            if step[0] or step[2]:
+            before, validity, after = step
+            if before or after:
                 done += _finalize_one(asn, step)
-            elif _passes(asn, step[1]):     # (no hooks: most rules)
+            elif _passes(asn, validity):     # (no hooks: most rules)
                 keep(asn)
         done = prune(done)
         resequence(done)
