@@ -272,7 +272,8 @@ class Engine:
         return None if row is None else row[0]
 
     def run_parallel(self, queries: list, workers: int | None = None,
-                     seconds: list | None = None) -> list["Pending"]:
+                     seconds: list | None = None,
+                     take: Callable[["Pending"], Any] | None = None) -> list:
         """Run independent read-only queries on several cursors at once; fetch later.
 
         DuckDB runs each query without holding the GIL, so small queries (one per rule)
@@ -289,11 +290,16 @@ class Engine:
             Threads (default: the cores, at most 8).
         seconds : list, optional
             Filled with each query's wall time (same order as ``queries``).
+        take : callable, optional
+            Applied to each query's :class:`Pending` in its thread as soon as the query
+            has run: the result can leave DuckDB then (``take`` reads it), so that DuckDB
+            holds at most ``workers`` results at a time. What it returns is closed (its
+            ``close()``) if another query fails.
 
         Returns
         -------
         list of Pending
-            One per query, in the order of ``queries``.
+            One per query, in the order of ``queries`` (with ``take``: what it returned).
 
         Raises
         ------
@@ -310,8 +316,9 @@ class Engine:
         workers = workers or min(len(jobs), os.cpu_count() or 1, 8)
         timings = [0.0] * len(jobs)
 
-        def run(index: int) -> Pending:
-            return self._start_query(*jobs[index], timings, index)
+        def run(index: int):
+            pending = self._start_query(*jobs[index], timings, index)
+            return pending if take is None else take(pending)
 
         if workers <= 1 or len(jobs) <= 1:
             results = []

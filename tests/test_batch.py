@@ -91,6 +91,35 @@ def test_run_parallel_keeps_order_and_reports_failures(workers):
                                 workers=workers)
 
 
+def test_run_parallel_takes_each_result_in_its_thread():
+    """With ``take``, each result is read in the thread that ran its query, as soon as the
+    query has run (DuckDB then holds at most ``workers`` results); the values come back in
+    the order given, and on a failure those already taken are closed."""
+    import threading
+
+    from asnsql.errors import QueryError
+
+    class Taken:
+        closed = 0
+
+        def __init__(self, pending):
+            self.thread = threading.get_ident()
+            self.rows = pending.fetch()
+
+        def close(self):
+            Taken.closed += 1
+
+    with Engine() as engine:
+        queries = [f"SELECT {n} AS n, count(*) FROM range({n * 1000})" for n in (5, 1, 3)]
+        taken = engine.run_parallel(queries, workers=2, take=Taken)
+        assert [t.rows for t in taken] == [[(5, 5000)], [(1, 1000)], [(3, 3000)]]
+        assert threading.get_ident() not in {t.thread for t in taken}
+        with pytest.raises(QueryError, match="no_such_table"):
+            engine.run_parallel(["SELECT 1", "SELECT * FROM no_such_table"], workers=2,
+                                take=Taken)
+        assert Taken.closed == 1
+
+
 def test_columnar_fetch_gives_the_same_rows():
     """Column-by-column conversion (large chunks) gives the rows, NULLs and types that
     row-by-row conversion gives."""

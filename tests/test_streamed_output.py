@@ -165,9 +165,10 @@ def test_one_large_unit_is_written_in_parts(archive, tmp_path, small_parts, monk
 def test_a_large_lone_unit_takes_its_query_results_one_by_one(archive, tmp_path,
                                                                monkeypatch):
     """A lone large chunk (a big pool run as one unit): each rule query's result is taken
-    out of DuckDB (as Arrow) before the next query runs, its rows made rule by rule, and
-    DuckDB's memory limit lowered while the unit is assembled, then restored: the same
-    tables as the held path."""
+    out of DuckDB (as Arrow) as soon as its query has run, two queries at a time on one
+    DuckDB thread each, its rows made rule by rule, and DuckDB's memory limit lowered
+    while the unit is assembled; the thread and memory settings are restored after: the
+    same tables as the held path."""
     from asnsql import batch, pipeline
     from asnsql.engine import Engine
 
@@ -181,15 +182,24 @@ def test_a_large_lone_unit_takes_its_query_results_one_by_one(archive, tmp_path,
         made.append(1)
         ready(self, pending)
 
+    threads = []
+    run_parallel = Engine.run_parallel
+
+    def recording(self, queries, workers=None, seconds=None, take=None):
+        threads.append((self.scalar("SELECT current_setting('threads')"), workers, take))
+        return run_parallel(self, queries, workers, seconds, take)
+
     monkeypatch.setattr(pipeline._Ready, "__init__", counting)
+    monkeypatch.setattr(Engine, "run_parallel", recording)
     out = tmp_path / "out"
     generate_files(archive, out, options=Options(version_id="v0"), fmt="parquet",
                    keep_associations=False)
-    assert len(made) > 5
+    assert len(made) > 5 and threads == [(1, 2, pipeline._Ready)]
     expected = to_tables(whole)
     for name in TABLES:
         assert pq.read_table(out / f"{name}.parquet").equals(expected[name]), name
     with Engine.for_pools([archive]) as engine:
-        before = engine.scalar("SELECT current_setting('memory_limit')")
+        settings = "SELECT current_setting('memory_limit'), current_setting('threads')"
+        before = engine.rows(settings)
         assert len(list(batch.iter_batch(engine, [archive], options=Options(version_id="v0"))))
-        assert engine.scalar("SELECT current_setting('memory_limit')") == before
+        assert engine.rows(settings) == before
