@@ -67,17 +67,16 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
     infos = load_units(engine, plan, pools, names, clock)
     version_id = version_stamp(plan.options.version_id)
     parts = chunks(infos, chunk_rows)
-    threads = None
     lowered = False
-    if len(parts) > 1:
-        # Many chunks: each rule query on one thread, the rules side by side on the cores
-        # (less contention than every query on every core).
-        threads = engine.scalar("SELECT current_setting('threads')")
-        engine.execute("SET threads = 1")
     try:
-        # The settings hold while the results are handed out too: re-enabled between
-        # chunks, the collector's next pass would walk every object of the chunk again.
-        with batch_settings():
+        with contextlib.ExitStack() as settings:
+            if len(parts) > 1:
+                # Many chunks: each rule query on one thread, the rules side by side on
+                # the cores (less contention than every query on every core).
+                settings.enter_context(engine.duckdb_threads(1))
+            # The settings hold while the results are handed out too: re-enabled between
+            # chunks, the collector's next pass would walk every object of the chunk again.
+            settings.enter_context(batch_settings())
             for chunk, fetched in _prefetched(engine, plan, parts):
                 clock.rows = sum(i.rows for i in chunk)
                 clock.lap("rule queries")
@@ -89,8 +88,6 @@ def iter_batch(engine: Engine, pools: list, rules: Ruleset | None = None,
                 clock.restart()
                 del results
     finally:
-        if threads is not None:
-            engine.execute("SET threads = $n", {"n": threads})
         if lowered:
             engine.restore_memory_limit()
 

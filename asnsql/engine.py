@@ -373,6 +373,17 @@ class Engine:
             timings[index] = time.perf_counter() - start
         return Pending(cursor, self._duckdb.Error, release)
 
+    @contextlib.contextmanager
+    def duckdb_threads(self, n: int):
+        """DuckDB's ``threads`` set to ``n`` while the ``with`` block runs, then back to
+        what it was (for queries run side by side, each on fewer threads)."""
+        before = self.scalar("SELECT current_setting('threads')")
+        self.execute("SET threads = $n", {"n": n})
+        try:
+            yield
+        finally:
+            self.execute("SET threads = $n", {"n": before})
+
     def restore_memory_limit(self) -> None:
         """Set DuckDB's ``memory_limit`` back to the engine's own (DuckDB's default when it
         was made without one), after a caller lowered it for a while."""

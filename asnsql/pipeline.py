@@ -324,13 +324,9 @@ def fetch(engine: Engine, plan: Plan, infos: list[PoolInfo],
         costs.get(names[i]), queries[i]))
     seconds: list[float] = []
     if one_by_one:
-        threads = engine.scalar("SELECT current_setting('threads')")
-        engine.execute("SET threads = 1")
-        try:
+        with engine.duckdb_threads(1):
             pending = engine.run_parallel([queries[i] for i in order], workers=2,
                                           seconds=seconds, take=_Ready)
-        finally:
-            engine.execute("SET threads = $n", {"n": threads})
     else:
         pending = engine.run_parallel([queries[i] for i in order], seconds=seconds)
     by_index = dict(zip(order, pending))

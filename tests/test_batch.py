@@ -91,6 +91,17 @@ def test_run_parallel_keeps_order_and_reports_failures(workers):
                                 workers=workers)
 
 
+def test_duckdb_threads_are_set_for_a_while_and_put_back():
+    with Engine() as engine:
+        setting = "SELECT current_setting('threads')"
+        before = engine.scalar(setting)
+        with pytest.raises(ZeroDivisionError):
+            with engine.duckdb_threads(1):
+                assert engine.scalar(setting) == 1
+                1 / 0
+        assert engine.scalar(setting) == before
+
+
 def test_run_parallel_takes_each_result_in_its_thread():
     """With ``take``, each result is read in the thread that ran its query, as soon as the
     query has run (DuckDB then holds at most ``workers`` results); the values come back in
