@@ -72,6 +72,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md",
                    help="the Markdown written (default: benchmarks/RESULTS.md), with its "
                         "figures as JSON beside it (.json)")
+    p.add_argument("--reference", metavar="PYTHON", default=None,
+                   help="all, corpus: an interpreter with jwst 3.0.0 installed (a scratch "
+                        "environment); the reference is then timed in-process on this "
+                        "machine, beside asnsql's in-process figures, instead of only "
+                        "quoting each pool's meta.json")
+    p.add_argument("--reference-limit", type=float, default=2.0, metavar="SECONDS",
+                   help="with --reference: only the pools whose stored reference time is at "
+                        "most this (default: 2; 0: every pool, about ten minutes more)")
     p.add_argument("--footprints", type=_size, default=10_000,
                    help="roman: synthetic footprints to match (default: 10k)")
     return p
@@ -129,7 +137,8 @@ def main(argv=None) -> int:
                        args.output, skip_corpus=args.what == "scale",
                        large=args.large if args.what != "corpus" else 0,
                        spark_sizes=args.spark_sizes if args.what == "all" else [],
-                       master=args.master)
+                       master=args.master, reference_python=args.reference,
+                       reference_limit=args.reference_limit)
     for name, (measured, met) in results["targets"].items():
         print(f"{'met ' if met else 'MISS'} {name}: {measured}")
     print(f"took {results['minutes']:.1f} min; wrote {args.output}")

@@ -40,7 +40,7 @@ from .report import (COMMANDS, GENERATE_ARGS, LARGE_TIMEOUT, MAX_RSS_MB, assembl
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["bench_corpus", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
+__all__ = ["bench_corpus", "bench_reference", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
            "main_all", "rerender", "timed", "asnsql_command", "log", "keep_unmeasured"]
 
 def _python() -> str:
@@ -53,10 +53,11 @@ def log(message: str) -> None:
     print(f"[{stamp} load {os.getloadavg()[0]:.1f}] {message}", file=sys.stderr, flush=True)
 
 
-def _child(code: str, *args: str) -> dict:
-    """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
-    result = subprocess.run([_python(), "-c", code, *args], capture_output=True, text=True,
-                            cwd=str(ROOT))
+def _child(code: str, *args: str, python: str | None = None) -> dict:
+    """Run ``code`` in a fresh interpreter (this one, or ``python``); it prints one JSON
+    object last."""
+    result = subprocess.run([python or _python(), "-c", code, *args], capture_output=True,
+                            text=True, cwd=str(ROOT))
     if result.returncode != 0:
         raise RuntimeError(f"benchmark child failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -249,6 +250,38 @@ for d in sorted(corpus.iterdir()):
 print(json.dumps(out))
 """
 
+#: Run by the reference's own interpreter (``--reference``): jwst's ``asn_generate`` on each
+#: pool, in-process and warm as :data:`_INPROCESS` times asnsql. ``--dry-run`` computes and
+#: finalises the associations but writes no file, as ``asnsql.generate(path)`` writes none.
+#: It imports jwst only; asnsql never imports jwst.
+_REFERENCE = r"""
+import json, sys, tempfile, time, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+import jwst
+from jwst.associations.main import Main
+corpus, repeats, limit = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+out = {}
+with tempfile.TemporaryDirectory() as scratch:
+    for d in sorted(corpus.iterdir()):
+        pool = d / (d.name + ".csv")
+        if not pool.is_file():
+            continue
+        meta = json.loads((d / "meta.json").read_text()) if (d / "meta.json").is_file() else {}
+        stored = meta.get("reference_seconds")
+        if limit > 0 and (stored is None or stored > limit):
+            continue
+        args = [str(pool), "-p", scratch, "--version-id", "v0", "--dry-run"]
+        Main.cli(args)
+        runs = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            made = Main.cli(args)
+            runs.append(time.perf_counter() - t0)
+        out[d.name] = {"seconds": min(runs), "associations": len(made.associations)}
+print(json.dumps({"version": jwst.__version__, "pools": out}))
+"""
+
 _WRITE = r"""
 import json, shutil, sys, tempfile, time, warnings
 warnings.simplefilter("ignore")
@@ -317,8 +350,48 @@ def _corpus_pools(corpus: Path) -> list[Path]:
     return sorted(p for p in Path(corpus).iterdir() if (p / f"{p.name}.csv").is_file())
 
 
-def bench_corpus(corpus: Path, work: Path, repeats: int = 3) -> dict:
-    """Every corpus pool beside the reference's time (``meta.json``).
+def bench_reference(python: str, corpus: Path, repeats: int = 3, limit: float = 2.0) -> dict:
+    """jwst's ``asn_generate`` timed on this machine, in-process, as asnsql is.
+
+    Each pool's ``meta.json`` gives the reference's time on the machine that made the corpus;
+    an in-process comparison of a few tens of milliseconds does not hold across machines.
+    This runs the reference itself in one warm process of its own interpreter
+    (:data:`_REFERENCE`: ``Main.cli([pool, '-p', scratch, '--version-id', 'v0',
+    '--dry-run'])``, the per-candidate generator of jwst 3.0.0's default options), best of
+    ``repeats`` after a warm-up call, so that the in-process figures are ratios taken in
+    one run.
+
+    Parameters
+    ----------
+    python : str
+        An interpreter with ``jwst`` installed (a scratch environment: asnsql never
+        depends on jwst).
+    corpus : pathlib.Path
+        The corpus folder.
+    repeats : int
+        Runs per pool, the best kept.
+    limit : float
+        Only the pools whose stored reference time is at most this many seconds (the
+        reference takes about ten minutes over the whole corpus); 0 for every pool.
+
+    Returns
+    -------
+    dict
+        ``version``: jwst's version; ``pools``: pool name -> ``seconds``,
+        ``associations``.
+
+    Raises
+    ------
+    RuntimeError
+        If the reference's process fails (jwst missing, a pool it cannot read).
+    """
+    return _child(_REFERENCE, str(corpus), str(repeats), str(limit), python=python)
+
+
+def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
+                 reference_python: str | None = None, reference_limit: float = 2.0) -> dict:
+    """Every corpus pool beside the reference's time (``meta.json``, and with
+    ``reference_python`` the reference timed in-process in the same run).
 
     Parameters
     ----------
@@ -328,14 +401,20 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3) -> dict:
         A scratch folder for the command line's output.
     repeats : int
         Runs per pool, the best kept (command line, and in-process after a warm-up call).
+    reference_python : str, optional
+        An interpreter with jwst 3.0.0 (:func:`bench_reference`).
+    reference_limit : float
+        :func:`bench_reference`'s ``limit``.
 
     Returns
     -------
     dict
-        ``pools``: per pool its ``rows``, ``reference`` (seconds), ``asnsql`` (command
-        line, best wall time of a fresh ``asnsql generate`` process) and ``inprocess``
-        (``asnsql.generate(path)`` in one warm process); ``batch``: the whole corpus in one
-        process (``generate_batch``); ``load``: load average at the start and end.
+        ``pools``: per pool its ``rows``, ``reference`` (seconds, stored), ``asnsql``
+        (command line, best wall time of a fresh ``asnsql generate`` process),
+        ``inprocess`` (``asnsql.generate(path)`` in one warm process) and, for the pools
+        the reference ran on here, ``reference_inprocess``; ``reference_version`` (jwst's,
+        when it ran); ``batch``: the whole corpus in one process (``generate_batch``);
+        ``load``: load average at the start and end.
     """
     load = [_load()]
     rows = []
@@ -359,10 +438,18 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3) -> dict:
     inprocess = _child(_INPROCESS, str(corpus), str(repeats))
     for r in rows:
         r["inprocess"] = inprocess[r["pool"]]["seconds"]
+    result = {"pools": rows}
+    if reference_python:
+        reference = bench_reference(reference_python, corpus, repeats, reference_limit)
+        for r in rows:
+            if r["pool"] in reference["pools"]:
+                r["reference_inprocess"] = reference["pools"][r["pool"]]["seconds"]
+        result["reference_version"] = reference["version"]
+        log(f"corpus: the reference in-process on {len(reference['pools'])} pools")
     batch = _child(_BATCH, str(corpus))
     load.append(_load())
     log(f"corpus: in-process done (batch {batch['seconds']:.1f} s)")
-    return {"pools": rows, "batch": batch, "load": load}
+    return {**result, "batch": batch, "load": load}
 
 
 def _associations(folder: Path) -> int | None:
@@ -545,7 +632,8 @@ def _commit() -> str:
 
 def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
              skip_corpus: bool = False, *, large: int = 0, spark_sizes: list[int] = (),
-             master: str = "local[2]") -> dict:
+             master: str = "local[2]", reference_python: str | None = None,
+             reference_limit: float = 2.0) -> dict:
     """Run the benchmarks and write ``output`` (RESULTS.md) and its ``.json`` twin.
 
     Parameters
@@ -569,6 +657,8 @@ def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
         Archive pool sizes for Spark beside the single machine (empty: keep the section).
     master : str
         The Spark master.
+    reference_python, reference_limit
+        The reference timed in-process beside asnsql (:func:`bench_corpus`).
 
     Returns
     -------
@@ -587,7 +677,8 @@ def main_all(corpus: Path, sizes: list[int], write_size: int, output: Path,
         results["startup"] = bench_startup()
         if not skip_corpus:
             log("corpus")
-            results["corpus"] = bench_corpus(corpus, work)
+            results["corpus"] = bench_corpus(corpus, work, reference_python=reference_python,
+                                             reference_limit=reference_limit)
         if sizes or large:
             results["scale"] = bench_scale(corpus, work, sizes, large)
         if write_size:

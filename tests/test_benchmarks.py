@@ -16,7 +16,8 @@ from benchmarks import __main__ as cli
 from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
 from benchmarks.report import assemble, marked_sections, render, targets
-from benchmarks.run import _BATCH, _INPROCESS, _child, bench_scale, main_all, timed
+from benchmarks.run import (_BATCH, _INPROCESS, _child, bench_reference, bench_scale,
+                            main_all, timed)
 
 from .conftest import corpus_pool
 
@@ -181,6 +182,10 @@ def test_all_passes_its_options_on(monkeypatch, tmp_path):
     assert seen["skip_corpus"] and seen["spark_sizes"] == [] and seen["write_size"] == 0
     assert cli.main(["corpus", "--output", out]) == 0
     assert seen["sizes"] == [] and seen["large"] == 0
+    assert seen["reference_python"] is None
+    assert cli.main(["corpus", "--reference", "/ref/bin/python", "--reference-limit", "0",
+                     "--output", out]) == 0
+    assert seen["reference_python"] == "/ref/bin/python" and seen["reference_limit"] == 0
 
 
 def test_render_command_rewrites_from_the_json(tmp_path):
@@ -237,6 +242,66 @@ def test_batch_child_runs(corpus, tmp_path):
     assert all(v["seconds"] > 0 for v in each.values())
     assert each["pool_image_nircam"]["associations"] == len(
         generate(small / "pool_image_nircam" / "pool_image_nircam.csv", version_id="v0"))
+
+
+_FAKE_JWST_MAIN = """
+import json, os
+class Main:
+    def __init__(self, args):
+        self.associations = [1, 2, 3]
+        with open(os.environ["FAKE_JWST_LOG"], "a") as log:
+            log.write(json.dumps(args) + "\\n")
+    @classmethod
+    def cli(cls, args=None, pool=None):
+        return cls(args)
+"""
+
+
+def test_reference_child_times_jwst_on_the_short_pools(tmp_path, monkeypatch):
+    """The reference timer runs jwst's Main.cli with --dry-run, in the interpreter it is
+    given, on the pools whose stored time is within the limit (here a stand-in jwst)."""
+    fake = tmp_path / "site" / "jwst" / "associations"
+    fake.mkdir(parents=True)
+    (fake.parent / "__init__.py").write_text("__version__ = '3.0.0'\n")
+    (fake / "__init__.py").write_text("")
+    (fake / "main.py").write_text(_FAKE_JWST_MAIN)
+    log = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    monkeypatch.setenv("FAKE_JWST_LOG", str(log))
+    corpus = tmp_path / "corpus"
+    for name, stored in (("quick", 0.1), ("slow", 30.0), ("unmeasured", None)):
+        (corpus / name).mkdir(parents=True)
+        (corpus / name / f"{name}.csv").write_text("filename\n")
+        if stored is not None:
+            (corpus / name / "meta.json").write_text(json.dumps({"reference_seconds": stored}))
+    found = bench_reference(sys.executable, corpus, repeats=2, limit=2.0)
+    assert found["version"] == "3.0.0" and sorted(found["pools"]) == ["quick"]
+    assert found["pools"]["quick"]["associations"] == 3
+    assert found["pools"]["quick"]["seconds"] > 0
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(calls) == 3                  # a warm-up call, then the two timed
+    assert calls[0][0] == str(corpus / "quick" / "quick.csv")
+    assert calls[0][-1] == "--dry-run" and "--version-id" in calls[0]
+    every = bench_reference(sys.executable, corpus, repeats=1, limit=0)
+    assert sorted(every["pools"]) == ["quick", "slow", "unmeasured"]
+
+
+def test_inprocess_targets_take_the_reference_timed_in_the_same_run():
+    results = _fake_results()
+    pools = results["corpus"]["pools"]
+    pools[1]["reference_inprocess"] = 0.25  # jw10009: 200 ms against 250 ms measured here
+    results["corpus"]["reference_version"] = "3.0.0"
+    found = targets(results)
+    every = "in-process at least as fast as the reference on every corpus pool"
+    assert found[every] == ("4 of 4 pools (the reference timed in this run on 1)", True)
+    text = render(dict(results, targets=found))
+    assert "| reference in-process, this run (s) | in-process (s) | speed-up |" in text
+    assert "| jw10009_20171108T101906_pool | 1 | 0.113 | 0.40 | 0.3x | 0.250 | 0.200 | 1.2x |" \
+        in text
+    assert "| mega_pool | 837 | 282.2 | 1.10 | 257x |  | 0.900 | 314x |" in text
+    assert "at least as fast as the reference on 4 of 4 pools" in text
+    pools[1]["reference_inprocess"] = 0.15
+    assert targets(results)[every][1] is False
 
 
 def _products(asns):
