@@ -471,6 +471,11 @@ class Engine:
             shutil.rmtree(self._spill, ignore_errors=True)
             self._spill = None
 
+    def _tokens(self, text: str) -> list[tuple[int, str]]:
+        """DuckDB's tokens of ``text``: ``(offset, type name)`` pairs (``keyword``,
+        ``identifier``, ``operator``, ``string_const``...; comments give none)."""
+        return [(offset, kind.name) for offset, kind in self._duckdb.tokenize(text)]
+
     @classmethod
     def for_pools(cls, pools: list, tracer: Tracer | None = None,
                   profile: Profile | str | None = None) -> "Engine":
@@ -545,7 +550,7 @@ class Engine:
                for database, schema, name, _ in found):
             return False
         if self._replay is None:
-            self._replay = Prepared(self._duckdb.Error)
+            self._replay = Prepared(self._duckdb.Error, tokenize=self._tokens)
         tables = {name for _, _, name, kind in found if kind == "TABLE"}
         self._replay.keep(tables)
         for name in sorted(tables):

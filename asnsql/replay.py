@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Prepared", "Statement", "classify", "literal", "execute_text"]
+__all__ = ["Prepared", "Statement", "classify", "execute_text", "inline", "literal"]
 
 _COMMENTS = re.compile(r"\A(?:\s*--[^\n]*(?:\n|\Z))*\s*")
 _NAME = r"(?:main\.)?([a-z_][a-z0-9_]*)"
@@ -117,6 +117,34 @@ def literal(value) -> str | None:
     return None
 
 
+def inline(body: str, spelled: dict[str, str], tokens) -> str | None:
+    """``body`` with each ``$name`` parameter replaced by its literal ``spelled[name]``
+    (in parentheses); ``None`` if one of ``spelled`` is not found, or ``body`` has a
+    parameter ``spelled`` does not give.
+
+    ``tokens`` are DuckDB's tokens of ``body`` (``(offset, type name)``, as
+    ``duckdb.tokenize`` gives them): a ``$`` is a parameter only where it is an operator
+    token followed by a name, never in a string literal, a quoted name or a comment.
+    """
+    parts = []
+    done = 0
+    found = set()
+    for (start, kind), (after, next_kind) in zip(tokens, list(tokens[1:]) + [(len(body), "")]):
+        if kind != "operator" or body[start] != "$":
+            continue
+        if after != start + 1 or next_kind not in ("identifier", "keyword"):
+            return None         # ($1, ?, or a $ the tokenizer did not pair with a name)
+        name = re.match(r"[A-Za-z_][A-Za-z0-9_]*", body[after:])
+        if name is None or name.group() not in spelled:
+            return None
+        parts += [body[done:start], "(", spelled[name.group()], ")"]
+        done = after + name.end()
+        found.add(name.group())
+    if found != set(spelled):
+        return None
+    return "".join(parts) + body[done:]
+
+
 def execute_text(name: str, params) -> str | None:
     """``EXECUTE name(...)`` with ``params`` (a dict of ``$name`` values, a sequence of
     positional ones, or ``None``) as literals; ``None`` when one cannot be spelled."""
@@ -145,8 +173,9 @@ class Prepared:
     imports no duckdb (``error_type`` is DuckDB's error class).
     """
 
-    def __init__(self, error_type):
+    def __init__(self, error_type, tokenize=None):
         self._error = error_type
+        self._tokenize = tokenize
         self._kinds: dict[str, Statement] = {}
         #: id(connection) -> (connection, statement key -> prepared name)
         self._names: dict[int, tuple[Any, dict[str, str]]] = {}
@@ -219,6 +248,10 @@ class Prepared:
         if entry is None or entry[0] is not con:
             entry = self._names[id(con)] = (con, {})
         names = entry[1]
+        if params and isinstance(params, dict) and self._tokenize is not None:
+            cursor = self._execute_inlined(con, names, key, body, params)
+            if cursor is not None:
+                return cursor
         name = names.get(key)
         if name is None and key not in self._unpreparable:
             with self._lock:
@@ -238,11 +271,52 @@ class Prepared:
             return con.execute(body, params) if params is not None else con.execute(body)
         return con.execute(command)
 
+    def _execute_inlined(self, con, names: dict, key: str, body: str, params: dict):
+        """``body`` with its ``$name`` parameters spelled in as literals, prepared once per
+        set of values and executed without any: ``None`` when that cannot be done (a value
+        :func:`literal` cannot spell, a parameter not found where expected).
+
+        DuckDB binds and plans a prepared statement again every time an ``EXECUTE`` gives it
+        values, so a parameter costs as much as not preparing at all (1-2 ms a statement
+        on a small pool). Most values come back unchanged from one pool to the next (the
+        first source, the candidate patterns, the discovery switch), so the statement
+        prepared with the last values is kept, one per text and connection, and runs as
+        an ``EXECUTE`` of no values; other values make it again (a ``PREPARE``, which costs
+        what the ``EXECUTE`` with values would have).
+        """
+        spelled = {}
+        for param, value in params.items():
+            text = literal(value)
+            if text is None:
+                return None
+            spelled[param] = text
+        ikey = "\x01" + key
+        signature = tuple(spelled.items())
+        kept = names.get(ikey)
+        if kept is None or kept[1] != signature:
+            inlined = inline(body, spelled, self._tokenize(body))
+            if inlined is None:
+                return None
+            if kept is not None:
+                del names[ikey]
+                con.execute(f"DEALLOCATE {kept[0]}")
+            with self._lock:
+                self._count += 1
+                name = f"asnsql_prepared_{self._count}"
+            try:
+                con.execute(f"PREPARE {name} AS {inlined}")
+            except self._error:
+                return None
+            kept = names[ikey] = (name, signature)
+        return con.execute(f"EXECUTE {kept[0]}")
+
     def forget(self) -> None:
         """Drop every prepared statement: the catalog changed (DuckDB would bind them
         again each time they run)."""
         for con, names in self._names.values():
             for name in names.values():
+                if isinstance(name, tuple):
+                    name = name[0]
                 try:
                     con.execute(f"DEALLOCATE {name}")
                 except self._error:

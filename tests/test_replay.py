@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asnsql.replay import classify, execute_text, literal
+from asnsql.replay import Prepared, classify, execute_text, inline, literal
 
 
 @pytest.mark.parametrize("types, text, kind, name", [
@@ -73,3 +73,66 @@ def test_duckdb_reads_a_literal_back_as_the_value(value):
         assert con.execute(f"SELECT {literal(value)}").fetchone()[0] == value
     finally:
         con.close()
+
+
+def _tokens(text):
+    return [(offset, kind.name) for offset, kind in duckdb.tokenize(text)]
+
+
+def _inline(text, **values):
+    return inline(text, {k: literal(v) for k, v in values.items()}, _tokens(text))
+
+
+def test_parameters_are_spelled_in_where_duckdb_reads_them():
+    text = ("-- $lo to $hi\nSELECT '$lo' AS \"$hi\", x FROM t WHERE run BETWEEN $lo AND $hi"
+            " AND s = $name || '$lo'")
+    assert _inline(text, lo=1, hi=2, name="it's") == (
+        "-- $lo to $hi\nSELECT '$lo' AS \"$hi\", x FROM t WHERE run BETWEEN (1) AND (2)"
+        " AND s = ('it''s') || '$lo'")
+    assert _inline("SELECT $first, $last", first=0, last=3) == "SELECT (0), (3)"
+
+
+@pytest.mark.parametrize("text, values", [
+    ("SELECT $lo", {"hi": 1}),               # a parameter not given
+    ("SELECT $lo, $hi", {"lo": 1}),
+    ("SELECT 1", {"lo": 1}),                 # a value for no parameter
+    ("SELECT $1", {"1": 1}),                 # positional
+    ("SELECT ?", {"lo": 1}),
+])
+def test_what_cannot_be_spelled_in_is_refused(text, values):
+    assert _inline(text, **values) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.one_of(scalars, st.lists(st.text(alphabet=st.characters(
+    blacklist_characters="\x00", blacklist_categories=("Cs",))), min_size=1, max_size=4)))
+def test_a_spelled_in_value_reads_as_the_bound_one(value):
+    con = duckdb.connect()
+    try:
+        text = "SELECT $v AS v, $v IS NULL AS n"
+        assert con.execute(_inline(text, v=value)).fetchall() == \
+            con.execute(text, {"v": value}).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_statement_is_prepared_once_per_set_of_values():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT range AS i FROM range(10)")
+    prepared = Prepared(duckdb.Error, tokenize=_tokens)
+    text = "SELECT list(i ORDER BY i) FROM t WHERE i BETWEEN $lo AND $hi"
+
+    def run(lo, hi):
+        return prepared.run(con, text, {"lo": lo, "hi": hi}).fetchone()[0]
+
+    def kept():
+        return con.execute("SELECT count(*) FROM duckdb_prepared_statements()").fetchone()[0]
+
+    assert run(2, 4) == [2, 3, 4] and kept() == 1
+    assert run(2, 4) == [2, 3, 4] and kept() == 1
+    assert run(7, 20) == [7, 8, 9] and kept() == 1        # made again, the old one dropped
+    # a value that cannot be spelled runs with the values bound, as before
+    assert prepared.run(con, text, {"lo": 8, "hi": 9.5}).fetchone()[0] == [8, 9]
+    prepared.forget()
+    assert kept() == 0
+    con.close()
