@@ -5,8 +5,10 @@ a real run):
 
 * **corpus**: the wall time of ``asnsql generate`` on every pool of the shared corpus,
   beside the reference's ``reference_seconds`` (``meta.json``); every pool again in one warm
-  process (``asnsql.generate(path)``, best of three after a warm-up call); and the whole
-  corpus in one process through the Python API (``generate_batch``).
+  process (``asnsql.generate(path)``, best of three after a warm-up call), with
+  ``--reference PYTHON`` beside jwst's own ``asn_generate`` timed the same way in a process
+  of that interpreter, the calls of the two alternating; and the whole corpus in one process
+  through the Python API (``generate_batch``).
 * **scale**: synthetic archive pools (:mod:`benchmarks.archive`) of growing size, through
   the command line: ``asnsql generate POOL -p OUT --format parquet -q --version-id v0``,
   without and with ``--by-program``; wall time and peak RSS of the child process.
@@ -40,7 +42,7 @@ from .report import (COMMANDS, GENERATE_ARGS, LARGE_TIMEOUT, MAX_RSS_MB, assembl
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["bench_corpus", "bench_reference", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
+__all__ = ["bench_corpus", "bench_inprocess", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
            "main_all", "rerender", "timed", "asnsql_command", "log", "keep_unmeasured"]
 
 def _python() -> str:
@@ -229,58 +231,83 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "pools": len(pools),
 """
 
 # Every pool in one warm process: a warm-up call, then the best of ``repeats`` calls.
+#: A worker that times ``asnsql.generate(path)``: one pool path per line in, one JSON line
+#: out per call (``seconds``, ``associations``). It stays up for the whole corpus, so that
+#: its calls can alternate with the reference's (:func:`bench_inprocess`).
 _INPROCESS = r"""
 import json, sys, time, warnings
-from pathlib import Path
 warnings.simplefilter("ignore")
+out, sys.stdout = sys.stdout, sys.stderr  # (only the answers on stdout)
 import asnsql
-corpus, repeats = Path(sys.argv[1]), int(sys.argv[2])
-out = {}
-for d in sorted(corpus.iterdir()):
-    pool = d / (d.name + ".csv")
-    if not pool.is_file():
-        continue
-    asnsql.generate(pool, version_id="v0")
-    runs = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        asns = asnsql.generate(pool, version_id="v0")
-        runs.append(time.perf_counter() - t0)
-    out[d.name] = {"seconds": min(runs), "associations": len(asns)}
-print(json.dumps(out))
+print(json.dumps({"version": asnsql.__version__}), file=out, flush=True)
+for line in sys.stdin:
+    t0 = time.perf_counter()
+    asns = asnsql.generate(line.rstrip("\n"), version_id="v0")
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "associations": len(asns)}), file=out, flush=True)
 """
 
-#: Run by the reference's own interpreter (``--reference``): jwst's ``asn_generate`` on each
-#: pool, in-process and warm as :data:`_INPROCESS` times asnsql. ``--dry-run`` computes and
-#: finalises the associations but writes no file, as ``asnsql.generate(path)`` writes none.
-#: It imports jwst only; asnsql never imports jwst.
+#: The same worker for the reference, run by the reference's own interpreter
+#: (``--reference``): jwst's ``asn_generate`` as ``Main.cli([pool, '-p', scratch,
+#: '--version-id', 'v0', '--dry-run'])``, the per-candidate generator of its default
+#: options; ``--dry-run`` makes and finalises the associations but writes no file, as
+#: ``asnsql.generate(path)`` writes none. It imports jwst only; asnsql never imports jwst.
 _REFERENCE = r"""
 import json, sys, tempfile, time, warnings
-from pathlib import Path
 warnings.simplefilter("ignore")
+out, sys.stdout = sys.stdout, sys.stderr  # (only the answers on stdout)
 import jwst
 from jwst.associations.main import Main
-corpus, repeats, limit = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-out = {}
+print(json.dumps({"version": jwst.__version__}), file=out, flush=True)
 with tempfile.TemporaryDirectory() as scratch:
-    for d in sorted(corpus.iterdir()):
-        pool = d / (d.name + ".csv")
-        if not pool.is_file():
-            continue
-        meta = json.loads((d / "meta.json").read_text()) if (d / "meta.json").is_file() else {}
-        stored = meta.get("reference_seconds")
-        if limit > 0 and (stored is None or stored > limit):
-            continue
-        args = [str(pool), "-p", scratch, "--version-id", "v0", "--dry-run"]
-        Main.cli(args)
-        runs = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            made = Main.cli(args)
-            runs.append(time.perf_counter() - t0)
-        out[d.name] = {"seconds": min(runs), "associations": len(made.associations)}
-print(json.dumps({"version": jwst.__version__, "pools": out}))
+    for line in sys.stdin:
+        t0 = time.perf_counter()
+        made = Main.cli([line.rstrip("\n"), "-p", scratch, "--version-id", "v0", "--dry-run"])
+        seconds = time.perf_counter() - t0
+        print(json.dumps({"seconds": seconds, "associations": len(made.associations)}),
+              file=out, flush=True)
 """
+
+
+class _Worker:
+    """A worker child (:data:`_INPROCESS`, :data:`_REFERENCE`) asked one pool at a time."""
+
+    def __init__(self, code: str, python: str | None = None):
+        self._log = tempfile.TemporaryFile(mode="w+")
+        self._proc = subprocess.Popen([python or _python(), "-c", code], text=True,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=self._log, cwd=str(ROOT))
+        try:
+            self.version = self._answer()["version"]
+        except BaseException:
+            self.close()
+            raise
+
+    def _answer(self) -> dict:
+        line = self._proc.stdout.readline()
+        if not line:
+            self._proc.wait()
+            self._log.seek(0)
+            raise RuntimeError(f"benchmark worker failed:\n{self._log.read()[-2000:]}")
+        return json.loads(line)
+
+    def ask(self, pool: Path) -> dict:
+        """One timed call on ``pool``: ``seconds``, ``associations``."""
+        self._proc.stdin.write(f"{pool}\n")
+        self._proc.stdin.flush()
+        return self._answer()
+
+    def close(self) -> None:
+        try:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=60)
+        finally:
+            if self._proc.poll() is None:
+                self._proc.kill()
+                self._proc.wait()
+            self._proc.stdout.close()
+            self._log.close()
+
 
 _WRITE = r"""
 import json, shutil, sys, tempfile, time, warnings
@@ -350,42 +377,77 @@ def _corpus_pools(corpus: Path) -> list[Path]:
     return sorted(p for p in Path(corpus).iterdir() if (p / f"{p.name}.csv").is_file())
 
 
-def bench_reference(python: str, corpus: Path, repeats: int = 3, limit: float = 2.0) -> dict:
-    """jwst's ``asn_generate`` timed on this machine, in-process, as asnsql is.
+def bench_inprocess(corpus: Path, repeats: int = 3, *, reference_python: str | None = None,
+                    reference_limit: float = 2.0) -> dict:
+    """Every corpus pool in one warm process, and the reference beside it on this machine.
 
-    Each pool's ``meta.json`` gives the reference's time on the machine that made the corpus;
-    an in-process comparison of a few tens of milliseconds does not hold across machines.
-    This runs the reference itself in one warm process of its own interpreter
-    (:data:`_REFERENCE`: ``Main.cli([pool, '-p', scratch, '--version-id', 'v0',
-    '--dry-run'])``, the per-candidate generator of jwst 3.0.0's default options), best of
-    ``repeats`` after a warm-up call, so that the in-process figures are ratios taken in
-    one run.
+    asnsql's worker (:data:`_INPROCESS`) and, with ``reference_python``, the reference's
+    (:data:`_REFERENCE`) stay up for the whole corpus; each pool gets a warm-up call from
+    each, then ``repeats`` timed calls that alternate between the two, the best of each
+    kept. Each pool's ``meta.json`` gives the reference's time on the machine that made
+    the corpus; a comparison of a few tens of milliseconds does not hold across machines,
+    nor across minutes on a shared one, so the two are taken side by side.
 
     Parameters
     ----------
-    python : str
-        An interpreter with ``jwst`` installed (a scratch environment: asnsql never
-        depends on jwst).
     corpus : pathlib.Path
-        The corpus folder.
+        The corpus folder (``<pool>/<pool>.csv``, ``meta.json``).
     repeats : int
-        Runs per pool, the best kept.
-    limit : float
-        Only the pools whose stored reference time is at most this many seconds (the
-        reference takes about ten minutes over the whole corpus); 0 for every pool.
+        Timed calls per pool and side.
+    reference_python : str, optional
+        An interpreter with jwst 3.0.0 installed (a scratch environment: asnsql never
+        depends on jwst).
+    reference_limit : float
+        The reference runs only on the pools whose stored time is at most this many seconds
+        (it takes about ten minutes over the whole corpus); 0 for every pool.
 
     Returns
     -------
     dict
-        ``version``: jwst's version; ``pools``: pool name -> ``seconds``,
-        ``associations``.
+        ``pools``: pool name -> ``seconds``, ``associations`` and, where the reference ran,
+        ``reference_seconds``, ``reference_associations``; ``reference_version``: jwst's
+        version, when it ran.
 
     Raises
     ------
     RuntimeError
-        If the reference's process fails (jwst missing, a pool it cannot read).
+        If a worker fails (jwst missing, a pool one of them cannot read).
     """
-    return _child(_REFERENCE, str(corpus), str(repeats), str(limit), python=python)
+    ours = _Worker(_INPROCESS)
+    reference = None
+    try:
+        if reference_python:
+            reference = _Worker(_REFERENCE, python=reference_python)
+        found = {}
+        for folder in _corpus_pools(corpus):
+            pool = folder / f"{folder.name}.csv"
+            meta = json.loads((folder / "meta.json").read_text()) \
+                if (folder / "meta.json").is_file() else {}
+            stored = meta.get("reference_seconds")
+            sides = [ours]
+            if reference is not None and (reference_limit <= 0 or (
+                    stored is not None and stored <= reference_limit)):
+                sides.append(reference)
+            best: dict = {}
+            for side in sides:
+                side.ask(pool)                    # the warm-up call
+            for _ in range(repeats):
+                for side in sides:
+                    answer = side.ask(pool)
+                    kept = best.get(side)
+                    if kept is None or answer["seconds"] < kept["seconds"]:
+                        best[side] = answer
+            entry = dict(best[ours])
+            if reference in best:
+                entry["reference_seconds"] = best[reference]["seconds"]
+                entry["reference_associations"] = best[reference]["associations"]
+            found[folder.name] = entry
+    finally:
+        ours.close()
+        if reference is not None:
+            reference.close()
+    return {"pools": found,
+            **({"reference_version": reference.version} if reference is not None else {})}
 
 
 def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
@@ -402,9 +464,9 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
     repeats : int
         Runs per pool, the best kept (command line, and in-process after a warm-up call).
     reference_python : str, optional
-        An interpreter with jwst 3.0.0 (:func:`bench_reference`).
+        An interpreter with jwst 3.0.0 (:func:`bench_inprocess`).
     reference_limit : float
-        :func:`bench_reference`'s ``limit``.
+        :func:`bench_inprocess`'s ``reference_limit``.
 
     Returns
     -------
@@ -435,17 +497,18 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
                      "reference": meta.get("reference_seconds"), "asnsql": best})
     shutil.rmtree(work / "corpus", ignore_errors=True)
     log(f"corpus: command line done ({sum(r['asnsql'] for r in rows):.1f} s)")
-    inprocess = _child(_INPROCESS, str(corpus), str(repeats))
-    for r in rows:
-        r["inprocess"] = inprocess[r["pool"]]["seconds"]
+    inprocess = bench_inprocess(corpus, repeats, reference_python=reference_python,
+                                reference_limit=reference_limit)
     result = {"pools": rows}
-    if reference_python:
-        reference = bench_reference(reference_python, corpus, repeats, reference_limit)
-        for r in rows:
-            if r["pool"] in reference["pools"]:
-                r["reference_inprocess"] = reference["pools"][r["pool"]]["seconds"]
-        result["reference_version"] = reference["version"]
-        log(f"corpus: the reference in-process on {len(reference['pools'])} pools")
+    for r in rows:
+        entry = inprocess["pools"][r["pool"]]
+        r["inprocess"] = entry["seconds"]
+        if "reference_seconds" in entry:
+            r["reference_inprocess"] = entry["reference_seconds"]
+    if "reference_version" in inprocess:
+        result["reference_version"] = inprocess["reference_version"]
+        log(f"corpus: the reference in-process beside asnsql on "
+            f"{sum('reference_inprocess' in r for r in rows)} pools")
     batch = _child(_BATCH, str(corpus))
     load.append(_load())
     log(f"corpus: in-process done (batch {batch['seconds']:.1f} s)")

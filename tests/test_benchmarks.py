@@ -16,8 +16,7 @@ from benchmarks import __main__ as cli
 from benchmarks.__main__ import _sizes
 from benchmarks.archive import make_archive_pool
 from benchmarks.report import assemble, marked_sections, render, targets
-from benchmarks.run import (_BATCH, _INPROCESS, _child, bench_reference, bench_scale,
-                            main_all, timed)
+from benchmarks.run import _BATCH, _child, bench_inprocess, bench_scale, main_all, timed
 
 from .conftest import corpus_pool
 
@@ -237,15 +236,18 @@ def test_batch_child_runs(corpus, tmp_path):
         (small / name / f"{name}.csv").write_bytes(corpus_pool(name).read_bytes())
     result = _child(_BATCH, str(small))
     assert result["pools"] == 2 and result["associations"] > 0
-    each = _child(_INPROCESS, str(small), "2")
+    each = bench_inprocess(small, 2)
+    assert "reference_version" not in each
+    each = each["pools"]
     assert sorted(each) == ["pool_image_nircam", "pool_wfs"]
-    assert all(v["seconds"] > 0 for v in each.values())
+    assert all(v["seconds"] > 0 and "reference_seconds" not in v for v in each.values())
     assert each["pool_image_nircam"]["associations"] == len(
         generate(small / "pool_image_nircam" / "pool_image_nircam.csv", version_id="v0"))
 
 
 _FAKE_JWST_MAIN = """
 import json, os
+print("jwst logs to stdout too")
 class Main:
     def __init__(self, args):
         self.associations = [1, 2, 3]
@@ -257,9 +259,11 @@ class Main:
 """
 
 
-def test_reference_child_times_jwst_on_the_short_pools(tmp_path, monkeypatch):
-    """The reference timer runs jwst's Main.cli with --dry-run, in the interpreter it is
-    given, on the pools whose stored time is within the limit (here a stand-in jwst)."""
+def test_the_reference_is_timed_beside_asnsql_on_the_short_pools(corpus, tmp_path,
+                                                                 monkeypatch):
+    """With a reference interpreter (here a stand-in jwst on this Python), its worker runs
+    jwst's Main.cli with --dry-run on the pools whose stored time is within the limit, its
+    calls alternating with asnsql's."""
     fake = tmp_path / "site" / "jwst" / "associations"
     fake.mkdir(parents=True)
     (fake.parent / "__init__.py").write_text("__version__ = '3.0.0'\n")
@@ -268,22 +272,32 @@ def test_reference_child_times_jwst_on_the_short_pools(tmp_path, monkeypatch):
     log = tmp_path / "calls.jsonl"
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
     monkeypatch.setenv("FAKE_JWST_LOG", str(log))
-    corpus = tmp_path / "corpus"
-    for name, stored in (("quick", 0.1), ("slow", 30.0), ("unmeasured", None)):
-        (corpus / name).mkdir(parents=True)
-        (corpus / name / f"{name}.csv").write_text("filename\n")
+    small = tmp_path / "corpus"
+    for name, stored in (("pool_wfs", 0.1), ("pool_image_nircam", 30.0),
+                         ("pool_image_miri", None)):
+        (small / name).mkdir(parents=True)
+        (small / name / f"{name}.csv").write_bytes(corpus_pool(name).read_bytes())
         if stored is not None:
-            (corpus / name / "meta.json").write_text(json.dumps({"reference_seconds": stored}))
-    found = bench_reference(sys.executable, corpus, repeats=2, limit=2.0)
-    assert found["version"] == "3.0.0" and sorted(found["pools"]) == ["quick"]
-    assert found["pools"]["quick"]["associations"] == 3
-    assert found["pools"]["quick"]["seconds"] > 0
+            (small / name / "meta.json").write_text(json.dumps({"reference_seconds": stored}))
+    found = bench_inprocess(small, 2, reference_python=sys.executable)
+    assert found["reference_version"] == "3.0.0"
+    pools = found["pools"]
+    assert sorted(pools) == ["pool_image_miri", "pool_image_nircam", "pool_wfs"]
+    assert pools["pool_wfs"]["reference_associations"] == 3
+    assert pools["pool_wfs"]["reference_seconds"] > 0 and pools["pool_wfs"]["seconds"] > 0
+    assert "reference_seconds" not in pools["pool_image_nircam"]
+    assert "reference_seconds" not in pools["pool_image_miri"]
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert len(calls) == 3                  # a warm-up call, then the two timed
-    assert calls[0][0] == str(corpus / "quick" / "quick.csv")
+    assert calls[0][0] == str(small / "pool_wfs" / "pool_wfs.csv")
     assert calls[0][-1] == "--dry-run" and "--version-id" in calls[0]
-    every = bench_reference(sys.executable, corpus, repeats=1, limit=0)
-    assert sorted(every["pools"]) == ["quick", "slow", "unmeasured"]
+    log.unlink()
+    every = bench_inprocess(small, 1, reference_python=sys.executable, reference_limit=0)
+    assert all("reference_seconds" in v for v in every["pools"].values())
+    assert len(log.read_text().splitlines()) == 6
+    (fake / "main.py").write_text("raise ImportError('no jwst here')\n")
+    with pytest.raises(RuntimeError, match="no jwst here"):
+        bench_inprocess(small, 1, reference_python=sys.executable)
 
 
 def test_inprocess_targets_take_the_reference_timed_in_the_same_run():
