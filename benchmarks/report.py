@@ -50,6 +50,8 @@ def _render_corpus(corpus: dict) -> list[str]:
     total_ref = sum(r["reference"] or 0 for r in pools)
     total_cli = sum(r["asnsql"] for r in pools)
     live = [r for r in pools if r.get("reference_inprocess") is not None]
+    # (runs before these were recorded took the best of 3 on both)
+    repeats, inprocess_repeats = corpus.get("repeats", 3), corpus.get("inprocess_repeats", 3)
     if live:
         reference_text = (
             "jwst 3.0.0 `asn_generate`'s time from each pool's `meta.json` (measured where "
@@ -57,17 +59,17 @@ def _render_corpus(corpus: dict) -> list[str]:
             f"{len(live)} pools whose stored time is shortest, jwst "
             f"{corpus.get('reference_version', '')} timed in this run, in one warm process "
             "(`Main.cli([pool, '-p', scratch, '--version-id', 'v0', '--dry-run'])`, best of "
-            "3 after a warm-up call, each call alternating with one of asnsql's), and the "
-            "in-process speed-up taken against that. ")
+            f"{inprocess_repeats} after a warm-up call, each call alternating with one of "
+            "asnsql's), and the in-process speed-up taken against that. ")
     else:
         reference_text = ("jwst 3.0.0 `asn_generate`'s time from each pool's `meta.json` "
                           "(no reference run here). ")
     lines = ["## Corpus: every pool beside the reference", "",
              f"{_loads(corpus.get('load')).capitalize()}. *Reference*: {reference_text}"
              "*Command line*: a fresh `asnsql generate POOL -p OUT -q --version-id v0` "
-             "process (JSON files, as the reference writes), best of 3. *In-process*: "
-             "`asnsql.generate(path, version_id='v0')`, every pool in one warm process, "
-             "best of 3 after a warm-up call.", "",
+             f"process (JSON files, as the reference writes), best of {repeats}. "
+             "*In-process*: `asnsql.generate(path, version_id='v0')`, every pool in one warm "
+             f"process, best of {inprocess_repeats} after a warm-up call.", "",
              f"Whole corpus: reference {total_ref:.1f} s; command line, a process per pool, "
              f"{total_cli:.1f} s ({_speed(total_ref, total_cli)}); in one process through the "
              f"Python API (`generate_batch`): {corpus['batch']['seconds']:.2f} s for "

@@ -230,7 +230,6 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "pools": len(pools),
                   "associations": sum(len(v) for v in out.values())}))
 """
 
-# Every pool in one warm process: a warm-up call, then the best of ``repeats`` calls.
 #: A worker that times ``asnsql.generate(path)``: one pool path per line in, one JSON line
 #: out per call (``seconds``, ``associations``). It stays up for the whole corpus, so that
 #: its calls can alternate with the reference's (:func:`bench_inprocess`).
@@ -450,7 +449,7 @@ def bench_inprocess(corpus: Path, repeats: int = 3, *, reference_python: str | N
             **({"reference_version": reference.version} if reference is not None else {})}
 
 
-def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
+def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *, inprocess_repeats: int = 5,
                  reference_python: str | None = None, reference_limit: float = 2.0) -> dict:
     """Every corpus pool beside the reference's time (``meta.json``, and with
     ``reference_python`` the reference timed in-process in the same run).
@@ -462,7 +461,10 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
     work : pathlib.Path
         A scratch folder for the command line's output.
     repeats : int
-        Runs per pool, the best kept (command line, and in-process after a warm-up call).
+        Command-line runs per pool, the best kept.
+    inprocess_repeats : int
+        Timed in-process calls per pool (and per side, :func:`bench_inprocess`), the best
+        kept: a call takes tens of milliseconds, and the machine's speed drifts.
     reference_python : str, optional
         An interpreter with jwst 3.0.0 (:func:`bench_inprocess`).
     reference_limit : float
@@ -497,9 +499,9 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *,
                      "reference": meta.get("reference_seconds"), "asnsql": best})
     shutil.rmtree(work / "corpus", ignore_errors=True)
     log(f"corpus: command line done ({sum(r['asnsql'] for r in rows):.1f} s)")
-    inprocess = bench_inprocess(corpus, repeats, reference_python=reference_python,
+    inprocess = bench_inprocess(corpus, inprocess_repeats, reference_python=reference_python,
                                 reference_limit=reference_limit)
-    result = {"pools": rows}
+    result = {"pools": rows, "repeats": repeats, "inprocess_repeats": inprocess_repeats}
     for r in rows:
         entry = inprocess["pools"][r["pool"]]
         r["inprocess"] = entry["seconds"]
