@@ -59,8 +59,8 @@ def _render_corpus(corpus: dict) -> list[str]:
             f"{len(live)} pools whose stored time is shortest, jwst "
             f"{corpus.get('reference_version', '')} timed in this run, in one warm process "
             "(`Main.cli([pool, '-p', scratch, '--version-id', 'v0', '--dry-run'])`, best of "
-            f"{inprocess_repeats} after a warm-up call, each call alternating with one of "
-            "asnsql's), and the in-process speed-up taken against that. ")
+            f"{inprocess_repeats} after a warm-up call, right after asnsql's calls on the "
+            "same pool), and the in-process speed-up taken against that. ")
     else:
         reference_text = ("jwst 3.0.0 `asn_generate`'s time from each pool's `meta.json` "
                           "(no reference run here). ")

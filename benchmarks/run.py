@@ -7,7 +7,7 @@ a real run):
   beside the reference's ``reference_seconds`` (``meta.json``); every pool again in one warm
   process (``asnsql.generate(path)``, best of three after a warm-up call), with
   ``--reference PYTHON`` beside jwst's own ``asn_generate`` timed the same way in a process
-  of that interpreter, the calls of the two alternating; and the whole corpus in one process
+  of that interpreter, pool by pool; and the whole corpus in one process
   through the Python API (``generate_batch``).
 * **scale**: synthetic archive pools (:mod:`benchmarks.archive`) of growing size, through
   the command line: ``asnsql generate POOL -p OUT --format parquet -q --version-id v0``,
@@ -232,7 +232,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "pools": len(pools),
 
 #: A worker that times ``asnsql.generate(path)``: one pool path per line in, one JSON line
 #: out per call (``seconds``, ``associations``). It stays up for the whole corpus, so that
-#: its calls can alternate with the reference's (:func:`bench_inprocess`).
+#: its calls on each pool can come right before the reference's (:func:`bench_inprocess`).
 _INPROCESS = r"""
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
@@ -381,11 +381,14 @@ def bench_inprocess(corpus: Path, repeats: int = 3, *, reference_python: str | N
     """Every corpus pool in one warm process, and the reference beside it on this machine.
 
     asnsql's worker (:data:`_INPROCESS`) and, with ``reference_python``, the reference's
-    (:data:`_REFERENCE`) stay up for the whole corpus; each pool gets a warm-up call from
-    each, then ``repeats`` timed calls that alternate between the two, the best of each
-    kept. Each pool's ``meta.json`` gives the reference's time on the machine that made
-    the corpus; a comparison of a few tens of milliseconds does not hold across machines,
-    nor across minutes on a shared one, so the two are taken side by side.
+    (:data:`_REFERENCE`) stay up for the whole corpus. Pool by pool, each makes a warm-up
+    call and then ``repeats`` timed calls in a row (as a program generating pools one after
+    another would), asnsql's first, then the reference's, the best of each kept. Each
+    pool's ``meta.json`` gives the reference's time on the machine that made the corpus; a
+    comparison of a few tens of milliseconds does not hold across machines, nor across
+    minutes on a shared one, so the two are taken side by side, seconds apart. (Calls
+    alternating one by one would measure each side with the other's memory in the
+    caches.)
 
     Parameters
     ----------
@@ -430,11 +433,9 @@ def bench_inprocess(corpus: Path, repeats: int = 3, *, reference_python: str | N
             best: dict = {}
             for side in sides:
                 side.ask(pool)                    # the warm-up call
-            for _ in range(repeats):
-                for side in sides:
+                for _ in range(repeats):
                     answer = side.ask(pool)
-                    kept = best.get(side)
-                    if kept is None or answer["seconds"] < kept["seconds"]:
+                    if side not in best or answer["seconds"] < best[side]["seconds"]:
                         best[side] = answer
             entry = dict(best[ours])
             if reference in best:

@@ -263,7 +263,7 @@ def test_the_reference_is_timed_beside_asnsql_on_the_short_pools(corpus, tmp_pat
                                                                  monkeypatch):
     """With a reference interpreter (here a stand-in jwst on this Python), its worker runs
     jwst's Main.cli with --dry-run on the pools whose stored time is within the limit, its
-    calls alternating with asnsql's."""
+    calls right after asnsql's on each pool."""
     fake = tmp_path / "site" / "jwst" / "associations"
     fake.mkdir(parents=True)
     (fake.parent / "__init__.py").write_text("__version__ = '3.0.0'\n")
