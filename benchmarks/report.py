@@ -45,6 +45,13 @@ def inprocess_reference(r: dict) -> float | None:
     return r.get("reference_inprocess") or r["reference"]
 
 
+def _limit_text(corpus: dict) -> str:
+    limit = corpus.get("reference_limit")
+    if limit is None:
+        return "shortest"
+    return f"at most {limit:g} s" if limit > 0 else "any"
+
+
 def _render_corpus(corpus: dict) -> list[str]:
     pools = corpus["pools"]
     total_ref = sum(r["reference"] or 0 for r in pools)
@@ -56,7 +63,7 @@ def _render_corpus(corpus: dict) -> list[str]:
         reference_text = (
             "jwst 3.0.0 `asn_generate`'s time from each pool's `meta.json` (measured where "
             "the corpus was made); beside the in-process figures, on the "
-            f"{len(live)} pools whose stored time is shortest, jwst "
+            f"{len(live)} pools whose stored time is {_limit_text(corpus)}, jwst "
             f"{corpus.get('reference_version', '')} timed in this run, in one warm process "
             "(`Main.cli([pool, '-p', scratch, '--version-id', 'v0', '--dry-run'])`, best of "
             f"{inprocess_repeats} after a warm-up call, right after asnsql's calls on the "

@@ -510,6 +510,7 @@ def bench_corpus(corpus: Path, work: Path, repeats: int = 3, *, inprocess_repeat
             r["reference_inprocess"] = entry["reference_seconds"]
     if "reference_version" in inprocess:
         result["reference_version"] = inprocess["reference_version"]
+        result["reference_limit"] = reference_limit
         log(f"corpus: the reference in-process beside asnsql on "
             f"{sum('reference_inprocess' in r for r in rows)} pools")
     batch = _child(_BATCH, str(corpus))

@@ -304,7 +304,8 @@ def test_inprocess_targets_take_the_reference_timed_in_the_same_run():
     results = _fake_results()
     pools = results["corpus"]["pools"]
     pools[1]["reference_inprocess"] = 0.25  # jw10009: 200 ms against 250 ms measured here
-    results["corpus"].update(reference_version="3.0.0", repeats=3, inprocess_repeats=5)
+    results["corpus"].update(reference_version="3.0.0", repeats=3, inprocess_repeats=5,
+                             reference_limit=2.0)
     found = targets(results)
     every = "in-process at least as fast as the reference on every corpus pool"
     assert found[every] == ("4 of 4 pools (the reference timed in this run on 1)", True)
@@ -316,6 +317,7 @@ def test_inprocess_targets_take_the_reference_timed_in_the_same_run():
     assert "at least as fast as the reference on 4 of 4 pools" in text
     assert "every pool in one warm process, best of 5 after a warm-up call" in text
     assert "jwst 3.0.0 timed in this run" in text and "best of 5 after a warm-up" in text
+    assert "on the 1 pools whose stored time is at most 2 s, jwst 3.0.0" in text
     pools[1]["reference_inprocess"] = 0.15
     assert targets(results)[every][1] is False
 
