@@ -254,16 +254,11 @@ class Prepared:
                 return cursor
         name = names.get(key)
         if name is None and key not in self._unpreparable:
-            with self._lock:
-                self._count += 1
-                name = f"asnsql_prepared_{self._count}"
-            try:
-                con.execute(f"PREPARE {name} AS {body}")
-            except self._error:
+            name = self._prepare(con, body)
+            if name is None:
                 # (a statement DuckDB cannot prepare, e.g. a parameter of no known type,
                 # runs as it is: an error in it is raised there)
                 self._unpreparable.add(key)
-                name = None
             else:
                 names[key] = name
         command = execute_text(name, params) if name is not None else None
@@ -284,13 +279,15 @@ class Prepared:
         an ``EXECUTE`` of no values; other values make it again (a ``PREPARE``, which costs
         what the ``EXECUTE`` with values would have).
         """
+        ikey = "\x01" + key
+        if ikey in self._unpreparable:
+            return None
         spelled = {}
         for param, value in params.items():
             text = literal(value)
             if text is None:
                 return None
             spelled[param] = text
-        ikey = "\x01" + key
         signature = tuple(spelled.items())
         kept = names.get(ikey)
         if kept is None or kept[1] != signature:
@@ -300,15 +297,24 @@ class Prepared:
             if kept is not None:
                 del names[ikey]
                 con.execute(f"DEALLOCATE {kept[0]}")
-            with self._lock:
-                self._count += 1
-                name = f"asnsql_prepared_{self._count}"
-            try:
-                con.execute(f"PREPARE {name} AS {inlined}")
-            except self._error:
+            name = self._prepare(con, inlined)
+            if name is None:
+                self._unpreparable.add(ikey)
                 return None
             kept = names[ikey] = (name, signature)
         return con.execute(f"EXECUTE {kept[0]}")
+
+    def _prepare(self, con, body: str) -> str | None:
+        """``body`` prepared on ``con`` under a new name (returned), or ``None`` if DuckDB
+        cannot prepare it."""
+        with self._lock:
+            self._count += 1
+            name = f"asnsql_prepared_{self._count}"
+        try:
+            con.execute(f"PREPARE {name} AS {body}")
+        except self._error:
+            return None
+        return name
 
     def forget(self) -> None:
         """Drop every prepared statement: the catalog changed (DuckDB would bind them
