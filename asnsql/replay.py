@@ -69,6 +69,10 @@ def classify(types: list[str], text: str) -> Statement:
     kind = types[0]
     if kind in ("SELECT", "INSERT"):
         return Statement("query", body=body)
+    if kind == "CALL" and body.upper() == "CHECKPOINT":
+        # (DuckDB parses it as a CALL; it writes the tables' storage and changes no
+        # catalog entry: the prepared statements stay)
+        return Statement("other")
     if kind == "CREATE":
         if m := _TEMP.match(body):
             return Statement("temp", name=m.group(1).lower())

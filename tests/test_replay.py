@@ -41,6 +41,8 @@ def test_the_body_of_a_table_is_its_query():
     (["DROP"], "DROP TABLE IF EXISTS t", True),
     (["ALTER"], "ALTER TABLE t ADD COLUMN y INTEGER", True),
     (["SET"], "SET threads = 1", False),
+    (["CALL"], "CHECKPOINT", False),
+    (["CALL"], "CALL dbgen(sf = 0.01)", True),
 ])
 def test_what_changes_the_catalog(types, text, changes):
     assert classify(types, text).changes_catalog is changes
