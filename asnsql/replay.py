@@ -18,9 +18,16 @@ as a prepared one (``PREPARE`` once, ``EXECUTE`` after), with these rules:
   a change (other than to temporary tables, which live in a catalog of their own) drops
   every prepared statement (:attr:`Statement.changes_catalog`), so they are prepared again.
 
+* a statement with ``$name`` parameters is prepared with their values written in as
+  literals (:func:`inline`) and kept for those values: DuckDB binds and plans a prepared
+  statement again on every ``EXECUTE`` that gives it values. Where that cannot be done, the
+  values become literals of the ``EXECUTE`` (DuckDB does not bind parameters to
+  ``EXECUTE``). Either way :func:`literal` spells them, refusing any value it cannot spell
+  exactly (the statement then runs as it is, with its values bound);
+* ``CHECKPOINT`` (a ``CALL`` to DuckDB) changes no catalog entry.
+
 :class:`Prepared` runs the texts on the connections :class:`asnsql.engine.Engine` hands it
-(this module imports no duckdb). Parameters become literals of the ``EXECUTE`` (DuckDB does not bind parameters to
-``EXECUTE``), spelled by :func:`literal`, which refuses any value it cannot spell exactly.
+(this module imports no duckdb; the engine hands it DuckDB's tokenizer too).
 """
 
 from __future__ import annotations
@@ -181,8 +188,9 @@ class Prepared:
         self._error = error_type
         self._tokenize = tokenize
         self._kinds: dict[str, Statement] = {}
-        #: id(connection) -> (connection, statement key -> prepared name)
-        self._names: dict[int, tuple[Any, dict[str, str]]] = {}
+        #: id(connection) -> (connection, statement key -> (prepared name, the values
+        #: written into it or None)); a key of values written in starts with "\x01"
+        self._names: dict[int, tuple[Any, dict[str, tuple[str, tuple | None]]]] = {}
         self._unpreparable: set[str] = set()
         #: main table -> the statement text that made it (None: made before lending)
         self._tables: dict[str, str | None] = {}
@@ -256,7 +264,8 @@ class Prepared:
             cursor = self._execute_inlined(con, names, key, body, params)
             if cursor is not None:
                 return cursor
-        name = names.get(key)
+        kept = names.get(key)
+        name = kept[0] if kept is not None else None
         if name is None and key not in self._unpreparable:
             name = self._prepare(con, body)
             if name is None:
@@ -264,7 +273,7 @@ class Prepared:
                 # runs as it is: an error in it is raised there)
                 self._unpreparable.add(key)
             else:
-                names[key] = name
+                names[key] = (name, None)
         command = execute_text(name, params) if name is not None else None
         if command is None:
             return con.execute(body, params) if params is not None else con.execute(body)
@@ -324,9 +333,7 @@ class Prepared:
         """Drop every prepared statement: the catalog changed (DuckDB would bind them
         again each time they run)."""
         for con, names in self._names.values():
-            for name in names.values():
-                if isinstance(name, tuple):
-                    name = name[0]
+            for name, _ in names.values():
                 try:
                     con.execute(f"DEALLOCATE {name}")
                 except self._error:

@@ -5,7 +5,7 @@ a real run):
 
 * **corpus**: the wall time of ``asnsql generate`` on every pool of the shared corpus,
   beside the reference's ``reference_seconds`` (``meta.json``); every pool again in one warm
-  process (``asnsql.generate(path)``, best of three after a warm-up call), with
+  process (``asnsql.generate(path)``, best of five after a warm-up call), with
   ``--reference PYTHON`` beside jwst's own ``asn_generate`` timed the same way in a process
   of that interpreter, pool by pool; and the whole corpus in one process
   through the Python API (``generate_batch``).
@@ -42,8 +42,9 @@ from .report import (COMMANDS, GENERATE_ARGS, LARGE_TIMEOUT, MAX_RSS_MB, assembl
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["bench_corpus", "bench_inprocess", "bench_scale", "bench_writing", "bench_startup", "measure_pool",
-           "main_all", "rerender", "timed", "asnsql_command", "log", "keep_unmeasured"]
+__all__ = ["bench_corpus", "bench_inprocess", "bench_scale", "bench_writing", "bench_startup",
+           "measure_pool", "main_all", "rerender", "timed", "asnsql_command", "log",
+           "keep_unmeasured"]
 
 def _python() -> str:
     return sys.executable
@@ -55,11 +56,10 @@ def log(message: str) -> None:
     print(f"[{stamp} load {os.getloadavg()[0]:.1f}] {message}", file=sys.stderr, flush=True)
 
 
-def _child(code: str, *args: str, python: str | None = None) -> dict:
-    """Run ``code`` in a fresh interpreter (this one, or ``python``); it prints one JSON
-    object last."""
-    result = subprocess.run([python or _python(), "-c", code, *args], capture_output=True,
-                            text=True, cwd=str(ROOT))
+def _child(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
+    result = subprocess.run([_python(), "-c", code, *args], capture_output=True, text=True,
+                            cwd=str(ROOT))
     if result.returncode != 0:
         raise RuntimeError(f"benchmark child failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
