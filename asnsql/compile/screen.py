@@ -11,13 +11,14 @@ from . import exprs as x
 from .conditions import key_usable
 from .reads import reads_only
 from .rows import RuleQuery
-from .shared import share_repeated
+from .shared import share_repeated, with_shared
 from .vocabulary import DEFAULT, Vocabulary
 
 __all__ = ["LOCKS_COLUMN", "lock_test", "member_type_tests", "screen_test", "screen_sql"]
 
 
-def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
+def screen_test(q: RuleQuery, columns: frozenset[str],
+                roles: list | None = None) -> exp.Expression | None:
     """A test on ``columns`` alone that some row of a chunk passes if the rule has an
     association there.
 
@@ -27,14 +28,17 @@ def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
         The rule's query parts.
     columns : frozenset of str
         The ``run_items`` columns the test may read.
+    roles : list of Role, optional
+        The roles a row passing the test may take (default: the roles that make
+        associations, :meth:`RuleQuery.forming_roles`); empty: no test of the roles.
 
     Returns
     -------
     sqlglot.exp.Expression or None
-        The rule's top conditions and keys, and the roles that make associations
-        (:meth:`RuleQuery.forming_roles`), reduced to their parts that read only
-        ``columns``; and the runs' candidate types (:meth:`RuleQuery.valid_runs`).
-        ``None``: no such part.
+        The rule's top conditions and keys, and the ``roles``, reduced to their parts that
+        read only ``columns``; and the runs' candidate types (:meth:`RuleQuery.valid_runs`).
+        Every row of the rule's rows that takes one of ``roles`` (with none given: every
+        row of the rule's rows) passes it. ``None``: no such part.
     """
     def usable(cond):
         return reads_only(cond, columns, q.vocabulary)
@@ -42,8 +46,9 @@ def screen_test(q: RuleQuery, columns: frozenset[str]) -> exp.Expression | None:
     layout = q.layout
     keys = [q.tests.key_ok(k) for k in layout.keys + layout.records
             if not k.roles and key_usable(k, usable, columns.issuperset)]
+    roles = q.forming_roles() if roles is None else roles
     parts = x.tests_in(q.tests.necessary(q.rule.where, usable), q.valid_runs(), *keys,
-                       q.some_role(usable, columns.issuperset, q.forming_roles()))
+                       q.some_role(usable, columns.issuperset, roles) if roles else None)
     return x.and_(*parts) if parts else None
 
 
@@ -62,20 +67,25 @@ def member_type_tests(q: RuleQuery, columns: frozenset[str]) -> list[exp.Express
     Returns
     -------
     list of sqlglot.exp.Expression
-        Per needed exptype: the row's exptype (spec section 7.2) is that one, or
-        ``science`` where a role gives its members that exptype instead
+        Per needed exptype: the row passes the rule's top conditions (:func:`screen_test`
+        without its roles: every member is one of the rule's rows) and its exptype (spec
+        section 7.2)
+        is that one, or ``science`` where a role gives its members that exptype instead
         (:meth:`RuleQuery.role_exptype_case`). A query leaves out the associations
         without such a member (spec sections 8.1, 9.5), so a chunk without such a row
-        has none of the rule's. (The rule's other conditions are :func:`screen_test`'s;
-        repeating them here would double the screen's size, and its planning time.)
+        has none of the rule's. (The row's tests repeat :func:`screen_test`'s: the screen
+        computes them once, :func:`asnsql.compile.shared.share_repeated`. The roles' tests
+        are left out: they would double the screen's planning time.)
     """
     if not {"base_exptype", "exp_type"} <= columns:
         return []
+    member = screen_test(q, columns, roles=[])
     found = []
     for needed in q.member_types():
         types = {needed} | ({"science"} if any(r.exptype == needed for r in q.layout.roles)
                             else set())
-        found.append(x.never_null(x.one_of(q.tests.exptype(), sorted(types))))
+        found.append(x.and_(member.copy() if member is not None else None,
+                            x.never_null(x.one_of(q.tests.exptype(), sorted(types)))))
     return found
 
 
@@ -158,8 +168,7 @@ def screen_sql(rules: tuple[Rule, ...], finalized: bool = True,
               .from_("run_items"))
     # (the rules repeat many tests: each is computed once per combination, in a column of
     # its own, which cuts the screen's planning time by two thirds)
-    tests, shared = share_repeated(tests, SHARED_PREFIX)
-    if shared:
-        combos = exp.select(exp.Star(), *shared).from_(combos.subquery("combos"))
+    tests, layers = share_repeated(tests, SHARED_PREFIX)
+    combos = with_shared(combos, layers, "combos")
     return exp.select(*tests).from_(combos.subquery("combos")).sql(dialect=x.DIALECT,
                                                                     pretty=True)
