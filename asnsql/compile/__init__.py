@@ -16,6 +16,7 @@ The compiler imports sqlglot and no database; it reads no file and no cache. The
 ``output``             the final select: result rows, found values
 ``rule``               :func:`compile_rule`, :func:`rule_sql`
 ``screen``             :func:`screen_sql`, which rules can have members in a chunk
+``shared``             repeated subexpressions named once, in subqueries (the screen's)
 ``checks``             :func:`rule_checks`, :func:`checks_sql`, :func:`checks_text`
 =====================  ===================================================================
 
