@@ -569,9 +569,9 @@ class Engine:
             self._replay = Prepared(self._duckdb.Error, tokenize=self._tokens)
         tables = {name for _, _, name, kind in found if kind == "TABLE"}
         self._replay.keep(tables)
-        for name in sorted(tables):
-            # (asnsql's own tables: plain names, checked above, written out as they are)
-            self.execute(f"DELETE FROM main.{name}")
+        # (asnsql's own tables: plain names, checked above, written out as they are)
+        with _duckdb_errors(self._duckdb.Error):
+            self._replay.empty(self.con, tables)
         if (self._lent + 1) % CHECKPOINT_EVERY == 0:
             # The deleted rows' storage stays until a checkpoint: without one, every table
             # grows a row group each time, and a one-row pool's run is a third slower after

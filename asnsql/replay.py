@@ -11,7 +11,11 @@ as a prepared one (``PREPARE`` once, ``EXECUTE`` after), with these rules:
 * ``CREATE OR REPLACE TABLE t AS query`` becomes ``DELETE FROM t`` and the prepared
   ``INSERT INTO t query`` when that same text made ``t`` (same text, same inputs: same
   columns; another plan's text runs as it is); ``CREATE OR REPLACE TABLE t (columns)``
-  likewise becomes ``DELETE FROM t``;
+  likewise becomes ``DELETE FROM t``. The ``DELETE`` is left out while ``t`` is known to
+  hold no row: emptied when the engine was given back (:meth:`Prepared.empty`, each
+  ``DELETE`` prepared), and no statement since could have written it (an ``INSERT INTO``
+  another table, a ``SELECT``, a view or a temporary table cannot; a statement run as it
+  is might: then every table is deleted from again);
 * ``CREATE OR REPLACE VIEW`` whose text made the view already is skipped;
 * DuckDB rebinds a prepared statement after any change to the catalog it reads (a table
   or view made or dropped), every time it runs, which is slower than not preparing it: such
@@ -47,6 +51,7 @@ _EMPTY = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+" + _NAME + r"\s*\(", re.I
 _VIEW = re.compile(r"CREATE\s+OR\s+REPLACE\s+VIEW\s+" + _NAME + r"\s+AS\s", re.IGNORECASE)
 _TEMP = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+(?:TABLE|VIEW)\s+"
                    r"([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_INSERT = re.compile(r"INSERT\s+INTO\s+" + _NAME + r"[\s(]", re.IGNORECASE)
 _DROP = re.compile(r"DROP\s+(?:TABLE|VIEW)\s+IF\s+EXISTS\s+" + _NAME + r"\s*;?\s*\Z",
                    re.IGNORECASE)
 
@@ -58,7 +63,7 @@ class Statement:
     ``kind`` is ``query`` (prepared as it is), ``table`` (``CREATE OR REPLACE TABLE name
     AS query``: ``body`` is the query), ``empty`` (``CREATE OR REPLACE TABLE name
     (columns)``), ``view``, ``temp`` (a temporary table or view: run as it is), ``drop``
-    (``DROP TABLE|VIEW IF EXISTS name``) or ``other`` (run as it is).
+    (``DROP TABLE|VIEW IF EXISTS name``), ``checkpoint`` or ``other`` (run as it is).
     """
 
     kind: str
@@ -79,7 +84,7 @@ def classify(types: list[str], text: str) -> Statement:
     if kind == "CALL" and body.upper() == "CHECKPOINT":
         # (DuckDB parses it as a CALL; it writes the tables' storage and changes no
         # catalog entry: the prepared statements stay)
-        return Statement("other")
+        return Statement("checkpoint")
     if kind == "CREATE":
         if m := _TEMP.match(body):
             return Statement("temp", name=m.group(1).lower())
@@ -196,6 +201,9 @@ class Prepared:
         self._tables: dict[str, str | None] = {}
         self._views: dict[str, str] = {}
         self._temp: set[str] = set()
+        #: main tables known to hold no row: emptied by :meth:`empty`, and no statement
+        #: run since could have written them
+        self._emptied: set[str] = set()
         self._idle: list = []
         self._lock = threading.Lock()
         self._count = 0
@@ -205,6 +213,26 @@ class Prepared:
     def keep(self, tables: set[str]) -> None:
         """The main tables that exist (emptied when given back)."""
         self._tables = {name: self._tables.get(name) for name in tables}
+
+    def empty(self, con, tables: set[str]) -> None:
+        """Delete every row of the main ``tables`` (plain names) on ``con``, each
+        ``DELETE`` prepared; they are then known to hold no row (:meth:`run` leaves out the
+        ``DELETE`` of the next ``CREATE OR REPLACE TABLE`` of one)."""
+        for name in sorted(tables):
+            text = f"DELETE FROM main.{name}"
+            self._execute(con, text, text, None)
+        self._emptied = set(tables)
+
+    def _written(self, body: str) -> None:
+        """Forget that the table an ``INSERT`` (or any other query) ``body`` writes is
+        empty (every table where the target is not plain)."""
+        if body[:6].upper() == "SELECT" or body[:4].upper() == "WITH":
+            return
+        target = _INSERT.match(body)
+        if target is None:
+            self._emptied.clear()
+        else:
+            self._emptied.discard(target.group(1).lower())
 
     def cursor(self):
         """A kept cursor not in use (a new one if none is idle)."""
@@ -226,17 +254,29 @@ class Prepared:
             statement = self._kinds[text] = classify(types, text)
         kind, name = statement.kind, statement.name
         if kind == "query":
+            if self._emptied:
+                self._written(statement.body)
             return self._execute(con, text, statement.body, params)
         # (a table is refilled only by the statement that made it: another one, of another
         # plan, may give it other columns)
         if kind == "table" and self._tables.get(name) == text:
-            con.execute(f"DELETE FROM main.{name}")
+            if name in self._emptied:
+                self._emptied.discard(name)
+            else:
+                con.execute(f"DELETE FROM main.{name}")
             return self._execute(con, "\0" + text, f"INSERT INTO main.{name} {statement.body}",
                                  params)
         if kind == "empty" and self._tables.get(name) == text:
+            if name in self._emptied:
+                return con
             return con.execute(f"DELETE FROM main.{name}")
         if kind == "view" and self._views.get(name) == text:
             return con
+        if kind in ("table", "empty"):
+            self._emptied.discard(name)
+        elif not (kind in ("view", "temp", "checkpoint")
+                  or (kind == "drop" and name in self._temp)):
+            self._emptied.clear()       # (it might write any table)
         cursor = con.execute(text, params) if params is not None else con.execute(text)
         if kind in ("table", "empty"):
             self._tables[name] = text

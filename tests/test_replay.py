@@ -20,6 +20,7 @@ from asnsql.replay import Prepared, classify, execute_text, inline, literal
     (["CREATE"], "CREATE OR REPLACE VIEW run_items AS SELECT 1", "view", "run_items"),
     (["CREATE"], "CREATE OR REPLACE TEMP TABLE pool_text AS SELECT 1", "temp", "pool_text"),
     (["DROP"], "DROP TABLE IF EXISTS pool_text", "drop", "pool_text"),
+    (["CALL"], "CHECKPOINT", "checkpoint", ""),
     (["CREATE"], "CREATE OR REPLACE MACRO m(x) AS x", "other", ""),
     (["SET"], "SET threads = 1", "other", ""),
     (["CREATE", "SELECT"], "CREATE TABLE a AS SELECT 1; SELECT 2", "other", ""),
@@ -138,3 +139,58 @@ def test_a_statement_is_prepared_once_per_set_of_values():
     prepared.forget()
     assert kept() == 0
     con.close()
+
+
+class _Seen:
+    """A connection that notes the texts it is given."""
+
+    def __init__(self, con):
+        self.con, self.texts = con, []
+
+    def execute(self, text, *params):
+        self.texts.append(text)
+        return self.con.execute(text, *params)
+
+    def extract_statements(self, text):
+        return self.con.extract_statements(text)
+
+
+def test_a_table_emptied_when_given_back_is_refilled_without_a_delete():
+    seen = _Seen(duckdb.connect())
+    prepared = Prepared(duckdb.Error, tokenize=_tokens)
+    make = "CREATE OR REPLACE TABLE t AS SELECT 1 AS x"
+
+    def rows():
+        return seen.con.execute("SELECT count(*) FROM t").fetchone()[0]
+
+    def deletes():
+        found = [t for t in seen.texts if t.startswith("DELETE")]
+        seen.texts.clear()
+        return found
+
+    prepared.run(seen, make, None)
+    prepared.keep({"t"})
+    prepared.empty(seen, {"t"})
+    assert rows() == 0 and deletes() == []      # (the DELETE itself runs prepared)
+    prepared.run(seen, "SELECT * FROM t", None)         # a query writes nothing
+    prepared.run(seen, make, None)
+    assert rows() == 1 and deletes() == []
+    # filled since: deleted from again
+    prepared.run(seen, make, None)
+    assert rows() == 1 and deletes() == ["DELETE FROM main.t"]
+    # an INSERT into it, or a statement run as it is, may write it
+    for writer in ("INSERT INTO t SELECT 2", "INSERT INTO main.t (x) SELECT 2",
+                   "UPDATE t SET x = 3", "INSERT INTO t SELECT 2; SELECT 1"):
+        prepared.empty(seen, {"t"})
+        prepared.run(seen, writer, None)
+        prepared.run(seen, make, None)
+        assert rows() == 1 and deletes() == ["DELETE FROM main.t"], writer
+    # an INSERT into another table, a temporary table or a checkpoint do not
+    seen.con.execute("CREATE TABLE u (x INTEGER)")
+    for other in ("INSERT INTO u SELECT 2", "CREATE OR REPLACE TEMP TABLE w AS SELECT 1",
+                  "CHECKPOINT"):
+        prepared.empty(seen, {"t"})
+        prepared.run(seen, other, None)
+        prepared.run(seen, make, None)
+        assert rows() == 1 and deletes() == [], other
+    seen.con.close()
