@@ -60,7 +60,8 @@ _DROP = re.compile(r"DROP\s+(?:TABLE|VIEW)\s+IF\s+EXISTS\s+" + _NAME + r"\s*;?\s
 class Statement:
     """One statement text as an engine lent again runs it.
 
-    ``kind`` is ``query`` (prepared as it is), ``table`` (``CREATE OR REPLACE TABLE name
+    ``kind`` is ``query`` (prepared as it is; ``name``: the table an ``INSERT`` writes,
+    ``*`` if not plainly named), ``table`` (``CREATE OR REPLACE TABLE name
     AS query``: ``body`` is the query), ``empty`` (``CREATE OR REPLACE TABLE name
     (columns)``), ``view``, ``temp`` (a temporary table or view: run as it is), ``drop``
     (``DROP TABLE|VIEW IF EXISTS name``), ``checkpoint`` or ``other`` (run as it is).
@@ -79,8 +80,12 @@ def classify(types: list[str], text: str) -> Statement:
         return Statement("other", changes_catalog=any(t not in _PLAIN for t in types))
     body = _COMMENTS.sub("", text, count=1).rstrip().rstrip(";").rstrip()
     kind = types[0]
-    if kind in ("SELECT", "INSERT"):
+    if kind == "SELECT":
         return Statement("query", body=body)
+    if kind == "INSERT":
+        # (the table it writes: ``*`` where the text does not name it plainly)
+        target = _INSERT.match(body)
+        return Statement("query", name=target.group(1).lower() if target else "*", body=body)
     if kind == "CALL" and body.upper() == "CHECKPOINT":
         # (DuckDB parses it as a CALL; it writes the tables' storage and changes no
         # catalog entry: the prepared statements stay)
@@ -223,17 +228,6 @@ class Prepared:
             self._execute(con, text, text, None)
         self._emptied = set(tables)
 
-    def _written(self, body: str) -> None:
-        """Forget that the table an ``INSERT`` (or any other query) ``body`` writes is
-        empty (every table where the target is not plain)."""
-        if body[:6].upper() == "SELECT" or body[:4].upper() == "WITH":
-            return
-        target = _INSERT.match(body)
-        if target is None:
-            self._emptied.clear()
-        else:
-            self._emptied.discard(target.group(1).lower())
-
     def cursor(self):
         """A kept cursor not in use (a new one if none is idle)."""
         with self._lock:
@@ -254,8 +248,10 @@ class Prepared:
             statement = self._kinds[text] = classify(types, text)
         kind, name = statement.kind, statement.name
         if kind == "query":
-            if self._emptied:
-                self._written(statement.body)
+            if name == "*":
+                self._emptied.clear()
+            elif name:
+                self._emptied.discard(name)   # (an INSERT: that table may hold rows)
             return self._execute(con, text, statement.body, params)
         # (a table is refilled only by the statement that made it: another one, of another
         # plan, may give it other columns)

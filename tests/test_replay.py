@@ -13,7 +13,9 @@ from asnsql.replay import Prepared, classify, execute_text, inline, literal
 
 @pytest.mark.parametrize("types, text, kind, name", [
     (["SELECT"], "-- a comment\nSELECT 1", "query", ""),
-    (["INSERT"], "INSERT INTO pool_lines SELECT 1", "query", ""),
+    (["INSERT"], "INSERT INTO pool_lines SELECT 1", "query", "pool_lines"),
+    (["INSERT"], "INSERT INTO main.Runs (run) SELECT 1", "query", "runs"),
+    (["INSERT"], 'INSERT INTO "odd name" SELECT 1', "query", "*"),
     (["CREATE"], "-- runs\nCREATE OR REPLACE TABLE runs AS\nSELECT * FROM x;", "table", "runs"),
     (["CREATE"], "CREATE OR REPLACE TABLE pool_sources (src INTEGER)", "empty",
      "pool_sources"),
@@ -180,6 +182,8 @@ def test_a_table_emptied_when_given_back_is_refilled_without_a_delete():
     assert rows() == 1 and deletes() == ["DELETE FROM main.t"]
     # an INSERT into it, or a statement run as it is, may write it
     for writer in ("INSERT INTO t SELECT 2", "INSERT INTO main.t (x) SELECT 2",
+                   'INSERT INTO "t" SELECT 2',
+                   "WITH n AS (SELECT 2) INSERT INTO t SELECT * FROM n",
                    "UPDATE t SET x = 3", "INSERT INTO t SELECT 2; SELECT 1"):
         prepared.empty(seen, {"t"})
         prepared.run(seen, writer, None)
