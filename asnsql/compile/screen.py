@@ -69,9 +69,8 @@ def member_type_tests(q: RuleQuery, columns: frozenset[str]) -> list[exp.Express
     list of sqlglot.exp.Expression
         Per needed exptype: the row passes the rule's top conditions (:func:`screen_test`
         without its roles: every member is one of the rule's rows) and its exptype (spec
-        section 7.2)
-        is that one, or ``science`` where a role gives its members that exptype instead
-        (:meth:`RuleQuery.role_exptype_case`). A query leaves out the associations
+        section 7.2) is that one, or ``science`` where a role gives its members that
+        exptype instead (:meth:`RuleQuery.role_exptype_case`). A query leaves out the associations
         without such a member (spec sections 8.1, 9.5), so a chunk without such a row
         has none of the rule's. (The row's tests repeat :func:`screen_test`'s: the screen
         computes them once, :func:`asnsql.compile.shared.share_repeated`. The roles' tests
@@ -167,7 +166,7 @@ def screen_sql(rules: tuple[Rule, ...], finalized: bool = True,
     combos = (exp.select(*[x.col(c) for c in sorted(columns)]).distinct()
               .from_("run_items"))
     # (the rules repeat many tests: each is computed once per combination, in a column of
-    # its own, which cuts the screen's planning time by two thirds)
+    # its own, which more than halves the time DuckDB takes to plan the screen)
     tests, layers = share_repeated(tests, SHARED_PREFIX)
     combos = with_shared(combos, layers, "combos")
     return exp.select(*tests).from_(combos.subquery("combos")).sql(dialect=x.DIALECT,
