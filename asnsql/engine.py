@@ -207,6 +207,9 @@ class Engine:
     _lent = 0
     #: The ``memory_limit`` it was made with (:meth:`restore_memory_limit`).
     _memory_limit: str | None = None
+    #: When given back last: the catalog's generation (:attr:`Prepared.generation`) and
+    #: the tables found then (:meth:`_empty_tables`).
+    _catalog: tuple[int, set[str]] | None = None
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
                  tracer: Tracer | None = None, memory_limit: str | None = None,
@@ -557,17 +560,25 @@ class Engine:
         """Delete the rows of every table made on this connection (the tables, the views
         and the macros stay, and so do the statements prepared on them: see
         :mod:`asnsql.replay`); ``False`` (nothing done) when a table or view is not in the
-        main schema or its name is not a plain identifier: the engine is then not kept."""
-        found = self.rows("SELECT database_name, schema_name, table_name, 'TABLE' "
-                          "FROM duckdb_tables() WHERE NOT internal UNION ALL "
-                          "SELECT database_name, schema_name, view_name, 'VIEW' "
-                          "FROM duckdb_views() WHERE NOT internal")
-        if any((database, schema) != ("memory", "main") or not _PLAIN_NAME.fullmatch(name)
-               for database, schema, name, _ in found):
-            return False
-        if self._replay is None:
-            self._replay = Prepared(self._duckdb.Error, tokenize=self._tokens)
-        tables = {name for _, _, name, kind in found if kind == "TABLE"}
+        main schema or its name is not a plain identifier: the engine is then not kept.
+        The catalog is read only if it may have changed since last time
+        (:meth:`Prepared.catalog_unchanged`)."""
+        replay = self._replay
+        if replay is not None and self._catalog is not None \
+                and replay.catalog_unchanged(self._catalog[0]):
+            tables = self._catalog[1]
+        else:
+            found = self.rows("SELECT database_name, schema_name, table_name, 'TABLE' "
+                              "FROM duckdb_tables() WHERE NOT internal UNION ALL "
+                              "SELECT database_name, schema_name, view_name, 'VIEW' "
+                              "FROM duckdb_views() WHERE NOT internal")
+            if any((database, schema) != ("memory", "main")
+                   or not _PLAIN_NAME.fullmatch(name) for database, schema, name, _ in found):
+                return False
+            if replay is None:
+                replay = self._replay = Prepared(self._duckdb.Error, tokenize=self._tokens)
+            tables = {name for _, _, name, kind in found if kind == "TABLE"}
+            self._catalog = (replay.generation, tables)
         self._replay.keep(tables)
         # (asnsql's own tables: plain names, checked above, written out as they are)
         with _duckdb_errors(self._duckdb.Error):

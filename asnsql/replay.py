@@ -214,6 +214,9 @@ class Prepared:
         self._count = 0
         self._pool = None
         self._workers = 0
+        #: How many times the catalog changed (:meth:`forget`): the same number, the same
+        #: tables and views as when it was read
+        self.generation = 0
 
     def keep(self, tables: set[str]) -> None:
         """The main tables that exist (emptied when given back)."""
@@ -227,6 +230,11 @@ class Prepared:
             text = f"DELETE FROM main.{name}"
             self._execute(con, text, text, None)
         self._emptied = set(tables)
+
+    def catalog_unchanged(self, generation: int) -> bool:
+        """Whether the main tables and views are those there were at ``generation`` (a
+        value of :attr:`generation`), and no temporary table made through it is left."""
+        return generation == self.generation and not self._temp
 
     def cursor(self):
         """A kept cursor not in use (a new one if none is idle)."""
@@ -368,6 +376,7 @@ class Prepared:
     def forget(self) -> None:
         """Drop every prepared statement: the catalog changed (DuckDB would bind them
         again each time they run)."""
+        self.generation += 1
         for con, names in self._names.values():
             for name, _ in names.values():
                 try:

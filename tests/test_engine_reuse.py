@@ -123,6 +123,38 @@ def test_an_engine_holding_other_relations_is_closed_not_kept():
         again.close()
 
 
+def test_the_catalog_is_read_again_only_after_it_changed(monkeypatch):
+    path = _pool(POOLS[0])
+    Engine.borrow([path]).close()
+    read = []
+    rows = Engine.rows
+
+    def noted(self, sql, params=None):
+        read.append("duckdb_tables()" in str(sql))
+        return rows(self, sql, params)
+
+    monkeypatch.setattr(Engine, "rows", noted)
+    for made in ('CREATE TABLE "Odd Name" (x INTEGER)',
+                 "CREATE OR REPLACE TEMP TABLE scratch AS SELECT 1 AS x"):
+        read.clear()
+        # (the tables made before the first lending are made once more by their
+        # statements: the catalog is read when the engine is given back twice)
+        for _ in range(2):
+            asnsql.generate(path, version_id="v0")
+        assert read.count(True) == 2
+        read.clear()
+        for _ in range(3):                      # (the same statements: not read)
+            asnsql.generate(path, version_id="v0")
+        assert read.count(True) == 0
+        lent = Engine.borrow([path])
+        lent.execute(made)
+        lent.give_back()                        # (read, and the engine is not kept)
+        assert read.count(True) == 1
+        again = Engine.borrow([path])
+        assert again is not lent
+        again.close()
+
+
 def test_a_lent_engine_runs_its_statements_prepared_and_gives_the_same_associations():
     """From the second lending on, statements run as prepared ones; a pool after another
     (other candidates, other rules passing the screen) still gets its own associations."""
