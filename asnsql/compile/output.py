@@ -42,10 +42,14 @@ def found_text(q: RuleQuery, members: str) -> exp.Expression:
             parts.append(exp.DPipe(this=x.lit(name + "="),
                                    expression=exp.AnyValue(this=x.col(column, members))))
             continue
-        values = exp.ArrayAgg(this=exp.Distinct(expressions=[x.col(column, members)]))
+        # (the values deduplicated as a list, not by ARRAY_AGG(DISTINCT): DuckDB sets up a
+        # hash table of its own for each DISTINCT aggregate, nine for Asn_Lv3Image, which
+        # cost 2.4 ms against 0.5 ms on a 2-row pool; at 100k rows the same, within 1%)
+        values = exp.ArrayAgg(this=x.col(column, members))
         cond = x.and_(x.not_null(x.col(column, members)),
                       exp.In(this=index.copy(), expressions=[x.num(j) for j in roles]))
-        values = exp.Filter(this=values, expression=exp.Where(this=cond))
+        values = exp.func("list_distinct",
+                          exp.Filter(this=values, expression=exp.Where(this=cond)))
         values = exp.func("list_sort", exp.func("coalesce", values, exp.Array(expressions=[])))
         parts.append(exp.DPipe(this=x.lit(name + "="), expression=exp.func(
             "array_to_string", values, _separator(VALUE_SEPARATOR))))

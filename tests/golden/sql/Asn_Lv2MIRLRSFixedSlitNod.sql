@@ -733,8 +733,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2, 3)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key1_is_tso") FILTER(WHERE
+              NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2, 3))
+          ),
           []
         )
       ),
@@ -742,8 +744,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_exp_type") FILTER(WHERE
-            NOT "members"."key2_exp_type" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_exp_type") FILTER(WHERE
+              NOT "members"."key2_exp_type" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -751,8 +755,10 @@ JOIN (
     ) || CHR(30) || 'patt_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_patt_num") FILTER(WHERE
-            NOT "members"."key3_patt_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_patt_num") FILTER(WHERE
+              NOT "members"."key3_patt_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -760,9 +766,11 @@ JOIN (
     ) || CHR(30) || 'is_current_patt_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_is_current_patt_num") FILTER(WHERE
-            NOT "members"."key4_is_current_patt_num" IS NULL
-            AND "members"."role_index" IN (1, 2)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_is_current_patt_num") FILTER(WHERE
+              NOT "members"."key4_is_current_patt_num" IS NULL
+              AND "members"."role_index" IN (1, 2))
+          ),
           []
         )
       ),

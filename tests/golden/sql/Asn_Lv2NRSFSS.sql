@@ -437,8 +437,10 @@ JOIN (
     'program=' || ANY_VALUE("group_members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key1_is_tso") FILTER(WHERE
-            NOT "group_members"."key1_is_tso" IS NULL AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key1_is_tso") FILTER(WHERE
+              NOT "group_members"."key1_is_tso" IS NULL AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -446,9 +448,11 @@ JOIN (
     ) || CHR(30) || 'instrument=' || ANY_VALUE("group_members"."key2_instrument") || CHR(30) || 'detector=' || ANY_VALUE("group_members"."key3_detector") || CHR(30) || 'opt_elem=' || ANY_VALUE("group_members"."key4_opt_elem") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key5_opt_elem2") FILTER(WHERE
-            NOT "group_members"."key5_opt_elem2" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key5_opt_elem2") FILTER(WHERE
+              NOT "group_members"."key5_opt_elem2" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -456,9 +460,11 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key6_fxd_slit") FILTER(WHERE
-            NOT "group_members"."key6_fxd_slit" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key6_fxd_slit") FILTER(WHERE
+              NOT "group_members"."key6_fxd_slit" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -466,9 +472,11 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key7_subarray") FILTER(WHERE
-            NOT "group_members"."key7_subarray" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key7_subarray") FILTER(WHERE
+              NOT "group_members"."key7_subarray" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -476,9 +484,11 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key8_channel") FILTER(WHERE
-            NOT "group_members"."key8_channel" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key8_channel") FILTER(WHERE
+              NOT "group_members"."key8_channel" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -486,8 +496,10 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key9_slit") FILTER(WHERE
-            NOT "group_members"."key9_slit" IS NULL AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key9_slit") FILTER(WHERE
+              NOT "group_members"."key9_slit" IS NULL AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -495,9 +507,11 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ANY_VALUE("group_members"."key10_exp_type") || CHR(30) || 'expspcin=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key11_expspcin") FILTER(WHERE
-            NOT "group_members"."key11_expspcin" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key11_expspcin") FILTER(WHERE
+              NOT "group_members"."key11_expspcin" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -505,8 +519,10 @@ JOIN (
     ) || CHR(30) || 'nods=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key12_nods") FILTER(WHERE
-            NOT "group_members"."key12_nods" IS NULL AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key12_nods") FILTER(WHERE
+              NOT "group_members"."key12_nods" IS NULL AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -514,9 +530,11 @@ JOIN (
     ) || CHR(30) || 'subpxpts=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key13_subpxpts") FILTER(WHERE
-            NOT "group_members"."key13_subpxpts" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key13_subpxpts") FILTER(WHERE
+              NOT "group_members"."key13_subpxpts" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),

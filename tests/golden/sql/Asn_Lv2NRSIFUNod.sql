@@ -364,8 +364,10 @@ JOIN (
     'program=' || ANY_VALUE("group_members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key1_is_tso") FILTER(WHERE
-            NOT "group_members"."key1_is_tso" IS NULL AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key1_is_tso") FILTER(WHERE
+              NOT "group_members"."key1_is_tso" IS NULL AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -373,9 +375,11 @@ JOIN (
     ) || CHR(30) || 'instrument=' || ANY_VALUE("group_members"."key2_instrument") || CHR(30) || 'detector=' || ANY_VALUE("group_members"."key3_detector") || CHR(30) || 'opt_elem=' || ANY_VALUE("group_members"."key4_opt_elem") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key5_opt_elem2") FILTER(WHERE
-            NOT "group_members"."key5_opt_elem2" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key5_opt_elem2") FILTER(WHERE
+              NOT "group_members"."key5_opt_elem2" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -383,9 +387,11 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key6_fxd_slit") FILTER(WHERE
-            NOT "group_members"."key6_fxd_slit" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key6_fxd_slit") FILTER(WHERE
+              NOT "group_members"."key6_fxd_slit" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -393,9 +399,11 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key7_subarray") FILTER(WHERE
-            NOT "group_members"."key7_subarray" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key7_subarray") FILTER(WHERE
+              NOT "group_members"."key7_subarray" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -403,9 +411,11 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key8_channel") FILTER(WHERE
-            NOT "group_members"."key8_channel" IS NULL
-            AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key8_channel") FILTER(WHERE
+              NOT "group_members"."key8_channel" IS NULL
+              AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -413,8 +423,10 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "group_members"."key9_slit") FILTER(WHERE
-            NOT "group_members"."key9_slit" IS NULL AND "group_members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("group_members"."key9_slit") FILTER(WHERE
+              NOT "group_members"."key9_slit" IS NULL AND "group_members"."role_index" IN (0))
+          ),
           []
         )
       ),

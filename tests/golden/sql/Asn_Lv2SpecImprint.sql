@@ -293,8 +293,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key1_is_tso") FILTER(WHERE
+              NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -302,8 +304,10 @@ JOIN (
     ) || CHR(30) || 'instrument=' || ANY_VALUE("members"."key2_instrument") || CHR(30) || 'detector=' || ANY_VALUE("members"."key3_detector") || CHR(30) || 'opt_elem=' || ANY_VALUE("members"."key4_opt_elem") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_opt_elem2") FILTER(WHERE
-            NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_opt_elem2") FILTER(WHERE
+              NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -311,8 +315,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_fxd_slit") FILTER(WHERE
-            NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_fxd_slit") FILTER(WHERE
+              NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -320,8 +326,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_subarray") FILTER(WHERE
-            NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_subarray") FILTER(WHERE
+              NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -329,8 +337,10 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key8_channel") FILTER(WHERE
-            NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key8_channel") FILTER(WHERE
+              NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -338,8 +348,10 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key9_slit") FILTER(WHERE
-            NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key9_slit") FILTER(WHERE
+              NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

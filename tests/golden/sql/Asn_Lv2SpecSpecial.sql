@@ -573,8 +573,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key1_is_tso") FILTER(WHERE
+              NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -582,8 +584,10 @@ JOIN (
     ) || CHR(30) || 'instrument=' || ANY_VALUE("members"."key2_instrument") || CHR(30) || 'detector=' || ANY_VALUE("members"."key3_detector") || CHR(30) || 'opt_elem=' || ANY_VALUE("members"."key4_opt_elem") || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_opt_elem2") FILTER(WHERE
-            NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_opt_elem2") FILTER(WHERE
+              NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -591,8 +595,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_fxd_slit") FILTER(WHERE
-            NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_fxd_slit") FILTER(WHERE
+              NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -600,8 +606,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_subarray") FILTER(WHERE
-            NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_subarray") FILTER(WHERE
+              NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -609,8 +617,10 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key8_channel") FILTER(WHERE
-            NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key8_channel") FILTER(WHERE
+              NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -618,8 +628,10 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key9_slit") FILTER(WHERE
-            NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key9_slit") FILTER(WHERE
+              NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -627,8 +639,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ANY_VALUE("members"."key10_exp_type") || CHR(30) || 'mosaic_tile=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key11_mosaic_tile") FILTER(WHERE
-            NOT "members"."key11_mosaic_tile" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key11_mosaic_tile") FILTER(WHERE
+              NOT "members"."key11_mosaic_tile" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

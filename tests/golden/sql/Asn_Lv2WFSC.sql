@@ -199,8 +199,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key1_is_tso") FILTER(WHERE
+              NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

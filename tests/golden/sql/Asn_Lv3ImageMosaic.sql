@@ -661,8 +661,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_opt_elem") FILTER(WHERE
-            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_opt_elem") FILTER(WHERE
+              NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -670,8 +672,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_opt_elem2") FILTER(WHERE
-            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_opt_elem2") FILTER(WHERE
+              NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -679,8 +683,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_fxd_slit") FILTER(WHERE
-            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_fxd_slit") FILTER(WHERE
+              NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -688,8 +694,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_subarray") FILTER(WHERE
-            NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_subarray") FILTER(WHERE
+              NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -697,8 +705,10 @@ JOIN (
     ) || CHR(30) || 'wfsvisit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_wfsvisit") FILTER(WHERE
-            NOT "members"."key6_wfsvisit" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_wfsvisit") FILTER(WHERE
+              NOT "members"."key6_wfsvisit" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -706,8 +716,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_exp_type") FILTER(WHERE
-            NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_exp_type") FILTER(WHERE
+              NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -715,8 +727,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -724,8 +738,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record1_fxd_slit2") FILTER(WHERE
-            NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record1_fxd_slit2") FILTER(WHERE
+              NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

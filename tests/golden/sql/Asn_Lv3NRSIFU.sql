@@ -388,8 +388,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_target") FILTER(WHERE
-            NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_target") FILTER(WHERE
+              NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -397,8 +399,10 @@ JOIN (
     ) || CHR(30) || 'patttype=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_patttype") FILTER(WHERE
-            NOT "members"."key3_patttype" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_patttype") FILTER(WHERE
+              NOT "members"."key3_patttype" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -406,8 +410,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_opt_elem") FILTER(WHERE
-            NOT "members"."key4_opt_elem" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_opt_elem") FILTER(WHERE
+              NOT "members"."key4_opt_elem" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -415,8 +421,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

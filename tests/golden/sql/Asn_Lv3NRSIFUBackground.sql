@@ -406,8 +406,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_target") FILTER(WHERE
-            NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_target") FILTER(WHERE
+              NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -415,8 +417,10 @@ JOIN (
     ) || CHR(30) || 'bkgdtarg=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_bkgdtarg") FILTER(WHERE
-            NOT "members"."key3_bkgdtarg" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_bkgdtarg") FILTER(WHERE
+              NOT "members"."key3_bkgdtarg" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -424,8 +428,10 @@ JOIN (
     ) || CHR(30) || 'allowed_bkgdtarg=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_allowed_bkgdtarg") FILTER(WHERE
-            NOT "members"."key4_allowed_bkgdtarg" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_allowed_bkgdtarg") FILTER(WHERE
+              NOT "members"."key4_allowed_bkgdtarg" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -433,8 +439,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_opt_elem") FILTER(WHERE
-            NOT "members"."key5_opt_elem" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_opt_elem") FILTER(WHERE
+              NOT "members"."key5_opt_elem" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -442,8 +450,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

@@ -702,8 +702,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_opt_elem") FILTER(WHERE
-            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_opt_elem") FILTER(WHERE
+              NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -711,8 +713,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_opt_elem2") FILTER(WHERE
-            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_opt_elem2") FILTER(WHERE
+              NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -720,8 +724,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_fxd_slit") FILTER(WHERE
-            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_fxd_slit") FILTER(WHERE
+              NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -729,8 +735,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_subarray") FILTER(WHERE
-            NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_subarray") FILTER(WHERE
+              NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -738,8 +746,10 @@ JOIN (
     ) || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_target") FILTER(WHERE
-            NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_target") FILTER(WHERE
+              NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -747,8 +757,10 @@ JOIN (
     ) || CHR(30) || 'patttype_spectarg=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_patttype_spectarg") FILTER(WHERE
-            NOT "members"."key7_patttype_spectarg" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_patttype_spectarg") FILTER(WHERE
+              NOT "members"."key7_patttype_spectarg" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -756,8 +768,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -765,8 +779,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record1_fxd_slit2") FILTER(WHERE
-            NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record1_fxd_slit2") FILTER(WHERE
+              NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

@@ -572,8 +572,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_target") FILTER(WHERE
-            NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_target") FILTER(WHERE
+              NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -581,8 +583,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_opt_elem") FILTER(WHERE
-            NOT "members"."key3_opt_elem" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_opt_elem") FILTER(WHERE
+              NOT "members"."key3_opt_elem" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -590,8 +594,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_opt_elem2") FILTER(WHERE
-            NOT "members"."key4_opt_elem2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_opt_elem2") FILTER(WHERE
+              NOT "members"."key4_opt_elem2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -599,8 +605,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_fxd_slit") FILTER(WHERE
-            NOT "members"."key5_fxd_slit" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_fxd_slit") FILTER(WHERE
+              NOT "members"."key5_fxd_slit" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -608,8 +616,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_subarray") FILTER(WHERE
-            NOT "members"."key6_subarray" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_subarray") FILTER(WHERE
+              NOT "members"."key6_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -617,8 +627,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_exp_type") FILTER(WHERE
-            NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_exp_type") FILTER(WHERE
+              NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -626,8 +638,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -635,8 +649,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record1_fxd_slit2") FILTER(WHERE
-            NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record1_fxd_slit2") FILTER(WHERE
+              NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

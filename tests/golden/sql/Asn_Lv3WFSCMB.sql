@@ -803,8 +803,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_opt_elem") FILTER(WHERE
-            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_opt_elem") FILTER(WHERE
+              NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -812,8 +814,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_opt_elem2") FILTER(WHERE
-            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_opt_elem2") FILTER(WHERE
+              NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -821,8 +825,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_fxd_slit") FILTER(WHERE
-            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_fxd_slit") FILTER(WHERE
+              NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -830,8 +836,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_subarray") FILTER(WHERE
-            NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_subarray") FILTER(WHERE
+              NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -839,8 +847,10 @@ JOIN (
     ) || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_target") FILTER(WHERE
-            NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_target") FILTER(WHERE
+              NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -848,8 +858,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_exp_type") FILTER(WHERE
-            NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_exp_type") FILTER(WHERE
+              NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -857,8 +869,10 @@ JOIN (
     ) || CHR(30) || 'patttype=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key8_patttype") FILTER(WHERE
-            NOT "members"."key8_patttype" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key8_patttype") FILTER(WHERE
+              NOT "members"."key8_patttype" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -866,8 +880,10 @@ JOIN (
     ) || CHR(30) || 'detector=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key9_detector") FILTER(WHERE
-            NOT "members"."key9_detector" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key9_detector") FILTER(WHERE
+              NOT "members"."key9_detector" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -875,8 +891,10 @@ JOIN (
     ) || CHR(30) || 'obs_id=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key10_obs_id") FILTER(WHERE
-            NOT "members"."key10_obs_id" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key10_obs_id") FILTER(WHERE
+              NOT "members"."key10_obs_id" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -884,8 +902,10 @@ JOIN (
     ) || CHR(30) || 'act_id=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key11_act_id") FILTER(WHERE
-            NOT "members"."key11_act_id" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key11_act_id") FILTER(WHERE
+              NOT "members"."key11_act_id" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -893,8 +913,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -902,8 +924,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record1_fxd_slit2") FILTER(WHERE
-            NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record1_fxd_slit2") FILTER(WHERE
+              NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

@@ -374,8 +374,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_target") FILTER(WHERE
-            NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_target") FILTER(WHERE
+              NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -383,8 +385,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_exp_type") FILTER(WHERE
-            NOT "members"."key3_exp_type" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_exp_type") FILTER(WHERE
+              NOT "members"."key3_exp_type" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -392,8 +396,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_opt_elem") FILTER(WHERE
-            NOT "members"."key4_opt_elem" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_opt_elem") FILTER(WHERE
+              NOT "members"."key4_opt_elem" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -401,8 +407,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_opt_elem2") FILTER(WHERE
-            NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_opt_elem2") FILTER(WHERE
+              NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -410,8 +418,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),

@@ -1243,8 +1243,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'is_tso=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key1_is_tso") FILTER(WHERE
-            NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2, 3)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key1_is_tso") FILTER(WHERE
+              NOT "members"."key1_is_tso" IS NULL AND "members"."role_index" IN (0, 1, 2, 3))
+          ),
           []
         )
       ),
@@ -1252,8 +1254,10 @@ JOIN (
     ) || CHR(30) || 'instrument=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_instrument") FILTER(WHERE
-            NOT "members"."key2_instrument" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_instrument") FILTER(WHERE
+              NOT "members"."key2_instrument" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1261,8 +1265,10 @@ JOIN (
     ) || CHR(30) || 'detector=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_detector") FILTER(WHERE
-            NOT "members"."key3_detector" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_detector") FILTER(WHERE
+              NOT "members"."key3_detector" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1270,8 +1276,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_opt_elem") FILTER(WHERE
-            NOT "members"."key4_opt_elem" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_opt_elem") FILTER(WHERE
+              NOT "members"."key4_opt_elem" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1279,8 +1287,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_opt_elem2") FILTER(WHERE
-            NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_opt_elem2") FILTER(WHERE
+              NOT "members"."key5_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1288,8 +1298,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_fxd_slit") FILTER(WHERE
-            NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_fxd_slit") FILTER(WHERE
+              NOT "members"."key6_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1297,8 +1309,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_subarray") FILTER(WHERE
-            NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_subarray") FILTER(WHERE
+              NOT "members"."key7_subarray" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1306,8 +1320,10 @@ JOIN (
     ) || CHR(30) || 'channel=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key8_channel") FILTER(WHERE
-            NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key8_channel") FILTER(WHERE
+              NOT "members"."key8_channel" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1315,8 +1331,10 @@ JOIN (
     ) || CHR(30) || 'slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key9_slit") FILTER(WHERE
-            NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0, 1)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key9_slit") FILTER(WHERE
+              NOT "members"."key9_slit" IS NULL AND "members"."role_index" IN (0, 1))
+          ),
           []
         )
       ),
@@ -1324,8 +1342,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key10_exp_type") FILTER(WHERE
-            NOT "members"."key10_exp_type" IS NULL AND "members"."role_index" IN (0, 1, 2)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key10_exp_type") FILTER(WHERE
+              NOT "members"."key10_exp_type" IS NULL AND "members"."role_index" IN (0, 1, 2))
+          ),
           []
         )
       ),
@@ -1333,8 +1353,10 @@ JOIN (
     ) || CHR(30) || 'obs_id=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key11_obs_id") FILTER(WHERE
-            NOT "members"."key11_obs_id" IS NULL AND "members"."role_index" IN (2, 3)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key11_obs_id") FILTER(WHERE
+              NOT "members"."key11_obs_id" IS NULL AND "members"."role_index" IN (2, 3))
+          ),
           []
         )
       ),

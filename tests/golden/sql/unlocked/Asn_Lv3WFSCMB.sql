@@ -552,8 +552,10 @@ JOIN (
     'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key2_opt_elem") FILTER(WHERE
-            NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_opt_elem") FILTER(WHERE
+              NOT "members"."key2_opt_elem" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -561,8 +563,10 @@ JOIN (
     ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key3_opt_elem2") FILTER(WHERE
-            NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_opt_elem2") FILTER(WHERE
+              NOT "members"."key3_opt_elem2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -570,8 +574,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key4_fxd_slit") FILTER(WHERE
-            NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_fxd_slit") FILTER(WHERE
+              NOT "members"."key4_fxd_slit" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -579,8 +585,10 @@ JOIN (
     ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key5_subarray") FILTER(WHERE
-            NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_subarray") FILTER(WHERE
+              NOT "members"."key5_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -588,8 +596,10 @@ JOIN (
     ) || CHR(30) || 'target=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key6_target") FILTER(WHERE
-            NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_target") FILTER(WHERE
+              NOT "members"."key6_target" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -597,8 +607,10 @@ JOIN (
     ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key7_exp_type") FILTER(WHERE
-            NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_exp_type") FILTER(WHERE
+              NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -606,8 +618,10 @@ JOIN (
     ) || CHR(30) || 'patttype=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key8_patttype") FILTER(WHERE
-            NOT "members"."key8_patttype" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key8_patttype") FILTER(WHERE
+              NOT "members"."key8_patttype" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -615,8 +629,10 @@ JOIN (
     ) || CHR(30) || 'detector=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key9_detector") FILTER(WHERE
-            NOT "members"."key9_detector" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key9_detector") FILTER(WHERE
+              NOT "members"."key9_detector" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -624,8 +640,10 @@ JOIN (
     ) || CHR(30) || 'obs_id=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key10_obs_id") FILTER(WHERE
-            NOT "members"."key10_obs_id" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key10_obs_id") FILTER(WHERE
+              NOT "members"."key10_obs_id" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -633,8 +651,10 @@ JOIN (
     ) || CHR(30) || 'act_id=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."key11_act_id") FILTER(WHERE
-            NOT "members"."key11_act_id" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key11_act_id") FILTER(WHERE
+              NOT "members"."key11_act_id" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -642,8 +662,10 @@ JOIN (
     ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record0_obs_num") FILTER(WHERE
-            NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
@@ -651,8 +673,10 @@ JOIN (
     ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
       LIST_SORT(
         COALESCE(
-          ARRAY_AGG(DISTINCT "members"."record1_fxd_slit2") FILTER(WHERE
-            NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0)),
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record1_fxd_slit2") FILTER(WHERE
+              NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0))
+          ),
           []
         )
       ),
