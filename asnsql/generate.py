@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -211,7 +212,9 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     options = options or Options()
     written = False
     try:
+        planning = _plan_ahead(rules, options, profile)
         with Engine.for_pools([pool], profile=profile) as engine:
+            planning.join()
             if not database and (options.split_programs or large_pools([pool])):
                 result = _generate_streamed(engine, pool, path, rules, options, fmt, dry_run,
                                             save_orphans, orphans_whole_pool, progress,
@@ -233,6 +236,26 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
             raise Interrupted(written_note(path, dry_run, database)) from None
         raise
     return result
+
+
+def _plan_ahead(rules: Ruleset | None, options: Options, profile) -> threading.Thread:
+    """Start building the plan (:meth:`asnsql.plan.Plan.build`, which remembers it for the
+    run's own call) on a thread of its own, and return the thread.
+
+    Opening DuckDB and installing the macros (about 15 ms) let go of the GIL, and reading a
+    plan from the cache (about 15 ms) needs it: on the command line the two overlap (15-row
+    pool: engine and plan in 28-29 ms instead of 39-41). Any error is left to the run's own
+    ``Plan.build`` to raise, after the thread has ended.
+    """
+    from .plan import Plan
+
+    def build():
+        with contextlib.suppress(Exception):
+            Plan.build(rules, options, profile)
+
+    thread = threading.Thread(target=build, name="asnsql-plan", daemon=True)
+    thread.start()
+    return thread
 
 
 #: Associations written together on the batch path of :func:`generate_files` (a Parquet row

@@ -214,3 +214,26 @@ def test_a_closed_stdout_stops_the_command_quietly():
         stderr = proc.stderr.read()
         assert proc.wait(timeout=60) == 141
     assert stderr == b""
+
+
+def test_a_plan_error_on_the_planning_thread_is_raised_by_the_run(tmp_path, monkeypatch):
+    """``generate_files`` starts building the plan on a thread of its own while DuckDB
+    opens; an error there is raised by the run's own call, and nothing is written."""
+    import threading
+
+    from asnsql.errors import CompileError
+    from asnsql.generate import generate_files
+    from asnsql.plan import Plan
+
+    callers = []
+
+    def failing(cls, *args, **kwargs):
+        callers.append(threading.current_thread().name)
+        raise CompileError("Asn_Test: cannot be compiled")
+
+    monkeypatch.setattr(Plan, "build", classmethod(failing))
+    out = tmp_path / "out"
+    with pytest.raises(CompileError, match="Asn_Test"):
+        generate_files(EXAMPLE_POOL, out)
+    assert callers == ["asnsql-plan", threading.current_thread().name]
+    assert not out.exists()
