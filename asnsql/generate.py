@@ -209,8 +209,7 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     Interrupted
         Ctrl-C once the output was in place (the engine still closing): it stays.
     """
-    options = options or Options()
-    written = False
+    options, written = options or Options(), False
     try:
         planning = _plan_ahead(rules, options, profile)
         with Engine.for_pools([pool], profile=profile) as engine:
@@ -223,8 +222,7 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                 return result
             result = run_generator(engine, pool, rules, options, progress=progress,
                                    timings=timings)
-            clock = PhaseClock(timings)
-            extra = {}
+            clock, extra = PhaseClock(timings), {}
             if save_orphans:
                 extra[save_orphans] = _orphans_text(engine, result, rules,
                                                     orphans_whole_pool)
