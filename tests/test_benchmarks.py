@@ -105,7 +105,7 @@ def test_targets_take_the_1m_pool_and_each_command():
     every = "in-process at least as fast as the reference on every corpus pool"
     assert found[every] == ("3 of 4 pools", False)
     small = "jw88600_20171108T051731_pool (15 rows) on the command line at most 0.3 s"
-    assert found[small] == ("0.31 s", False)
+    assert found[small] == ("0.310 s", False)
     assert not any("10M" in name for name in found)  # the large pool is no target
 
 
@@ -388,9 +388,9 @@ def test_render_judges_the_targets_again_from_the_stored_figures(tmp_path):
     output.with_suffix(".json").write_text(json.dumps(results))
     output.write_text("# stale\n\n" + "\n\n".join(_SECTIONS) + "\n")
     assert cli.main(["render", "--output", str(output)]) == 0
-    assert f"| {small} | 0.31 s | **no** |" in output.read_text()
+    assert f"| {small} | 0.310 s | **no** |" in output.read_text()
     stored = json.loads(output.with_suffix(".json").read_text())
-    assert stored["targets"][small] == ["0.31 s", False]
+    assert stored["targets"][small] == ["0.310 s", False]
     assert stored["commit"] == results["commit"]
 
 
