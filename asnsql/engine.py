@@ -207,9 +207,9 @@ class Engine:
     _lent = 0
     #: The ``memory_limit`` it was made with (:meth:`restore_memory_limit`).
     _memory_limit: str | None = None
-    #: When given back last: the catalog's generation (:attr:`Prepared.generation`) and
-    #: the tables found then (:meth:`_empty_tables`).
-    _catalog: tuple[int, set[str]] | None = None
+    #: The catalog's generation (:attr:`Prepared.generation`) when it was last read
+    #: (:meth:`_empty_tables`); the tables found then are those the replay keeps.
+    _catalog_read: int | None = None
 
     def __init__(self, database: str = ":memory:", read_only: bool = False,
                  tracer: Tracer | None = None, memory_limit: str | None = None,
@@ -564,9 +564,9 @@ class Engine:
         The catalog is read only if it may have changed since last time
         (:meth:`Prepared.catalog_unchanged`)."""
         replay = self._replay
-        if replay is not None and self._catalog is not None \
-                and replay.catalog_unchanged(self._catalog[0]):
-            tables = self._catalog[1]
+        if replay is not None and self._catalog_read is not None \
+                and replay.catalog_unchanged(self._catalog_read):
+            tables = replay.kept_tables()
         else:
             found = self.rows("SELECT database_name, schema_name, table_name, 'TABLE' "
                               "FROM duckdb_tables() WHERE NOT internal UNION ALL "
@@ -578,7 +578,7 @@ class Engine:
             if replay is None:
                 replay = self._replay = Prepared(self._duckdb.Error, tokenize=self._tokens)
             tables = {name for _, _, name, kind in found if kind == "TABLE"}
-            self._catalog = (replay.generation, tables)
+            self._catalog_read = replay.generation
         self._replay.keep(tables)
         # (asnsql's own tables: plain names, checked above, written out as they are)
         with _duckdb_errors(self._duckdb.Error):

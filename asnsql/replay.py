@@ -222,6 +222,11 @@ class Prepared:
         """The main tables that exist (emptied when given back)."""
         self._tables = {name: self._tables.get(name) for name in tables}
 
+    def kept_tables(self) -> set[str]:
+        """The main tables of the last :meth:`keep`, and those made since (each made
+        through it changes the catalog: :attr:`generation`)."""
+        return set(self._tables)
+
     def empty(self, con, tables: set[str]) -> None:
         """Delete every row of the main ``tables`` (plain names) on ``con``, each
         ``DELETE`` prepared; they are then known to hold no row (:meth:`run` leaves out the
