@@ -183,3 +183,42 @@ def test_the_repeated_file_column_is_reserved_and_made_by_run_items():
 
     assert REPEATED in CORE_COLUMNS  # a pool column of that name is refused
     assert f"AS {REPEATED}" in sql_statements("candidates.sql")["run_items"]
+
+
+def _by_column_rule(**more):
+    """opt_elem2 read from pupil, then filter (optional): the first defined value counts."""
+    return rule(keys=[Key("program", ("program",)),
+                      Key("opt_elem2", ("pupil", "filter"), optional=True)], **more)
+
+
+def _associations(rows):
+    found = {}
+    for r in (ResultRow(*r) for r in run(rule_sql(_by_column_rule()), rows)):
+        found.setdefault(r.gid, []).append(r.pos)
+        if r.found:
+            found[r.gid, "found"] = decode_found(r.found)["opt_elem2"]
+    return found
+
+
+def test_a_value_locks_the_column_it_came_from():
+    # spec 3.2 step 6: row 0 locks opt_elem2 on pupil; row 1 is undefined there (its
+    # first value, f2, comes from filter) and joins; the value found is p1 alone
+    assert _associations([row(0, pupil="p1"), row(1, filter="f2")]) == {
+        1: [0, 1], (1, "found"): ["p1"]}
+    # the mirror: row 0 locks on filter (f1); row 1, compared on filter alone, joins
+    assert _associations([row(0, filter="f1"), row(1, pupil="p2", filter="f1")]) == {
+        1: [0, 1], (1, "found"): ["f1"]}
+    # another filter: row 1 starts an association of its own, locked on its pupil
+    assert _associations([row(0, filter="f1"), row(1, pupil="p2", filter="f2")]) == {
+        1: [0], (1, "found"): ["f1"], 2: [1], (2, "found"): ["p2"]}
+
+
+def test_only_optional_keys_of_plain_per_group_rules_compare_by_column():
+    from asnsql.compile.rows import RuleQuery
+
+    assert RuleQuery(_by_column_rule()).by_column == [1]
+    required = rule(keys=[Key("program", ("program",)),
+                          Key("opt_elem2", ("pupil", "filter"))])
+    assert RuleQuery(required).by_column == []
+    assert RuleQuery(_by_column_rule(product="per_science",
+                                     roles=[Role("science", joins="own")])).by_column == []

@@ -19,10 +19,6 @@ CASES = Path(__file__).parent / "golden" / "pools"
 
 #: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
 XFAIL = {
-    "lock_source_column_undefined": "a key read from several columns (opt_elem2: pupil, then "
-                                    "grating) locks on the column of its first value; asnsql "
-                                    "compares each row's own first defined value and column",
-    "lock_source_second_column": "as lock_source_column_undefined, locked on grating",
 }
 
 

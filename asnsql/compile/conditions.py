@@ -164,6 +164,11 @@ class Conditions:
         whens.append((self.condition(key.when), self.lookup(key.sources)))
         return x.case(*whens)
 
+    def key_column(self, key: Key, j: int) -> exp.Expression:
+        """The key's value in its ``j``-th source alone, NULL where the key does not apply."""
+        value = self.lookup(key.sources[j:j + 1])
+        return value if key.when is None else x.case((self.condition(key.when), value))
+
     def key_source(self, key: Key) -> exp.Expression:
         """Which column (or the constant, ``=``) gave the key's value: a lock also pins the
         column it read (spec section 3.2, step 6)."""

@@ -37,6 +37,10 @@ class Cte:
     PARTITIONS = "partitions"
     #: maximal vectors with their creation row (a subquery)
     DATED = "dated"
+    #: dated vectors with their number (a subquery)
+    NUMBERED = "numbered"
+    #: the row creating an association (its locks of keys read from several columns)
+    CREATOR = "creator"
     #: each key vector with each locking row of its partition, and what precedes the row
     LOCK_PAIRS = "lock_pairs"
     #: key vectors as target acquisitions lock their open keys (``locks``)
@@ -155,6 +159,28 @@ class Layout:
     def key_source(self, i: int) -> str:
         """Column naming where key ``i``'s value came from (see :func:`has_source`)."""
         return self.key_value(i) + "_from"
+
+    def key_column(self, i: int, j: int) -> str:
+        """Column of key ``i``'s value in its ``j``-th source alone (see
+        :meth:`reads_columns`)."""
+        return f"{self.key_value(i)}_in{j}"
+
+    def key_lock(self, i: int) -> str:
+        """Column of an association's lock of key ``i`` (see :meth:`reads_columns`): the
+        value of the row that creates it, or of its vector."""
+        return f"lock{i}" + _suffix(self.keys[i].name)
+
+    def key_lock_source(self, i: int) -> str:
+        """Column naming where the association's lock of key ``i`` came from."""
+        return self.key_lock(i) + "_from"
+
+    def reads_columns(self, i: int) -> bool:
+        """Whether key ``i`` is read from several columns and optional: once an
+        association holds a value, the reference compares later rows on the column that
+        gave it alone, and a row undefined there passes (spec section 3.2, step 6)."""
+        key = self.keys[i]
+        return (len(key.sources) > 1 and key.optional and key.constant_when is None
+                and i in self.loose)
 
     def record_value(self, i: int) -> str:
         """Column of record ``i``'s value."""

@@ -9,7 +9,12 @@
   determined one is that one's association, created earlier;
 * a role without replay joins only associations created at or before its row (timing
   join); a ``same_obs_num`` role joins the associations holding a member of its
-  observation.
+  observation;
+* an optional key read from several columns (``opt_elem2``: ``pupil``, then ``grating``)
+  locks on the column its value came from, and later rows are compared in that column
+  alone, where an undefined value passes (spec section 3.2, step 6): the association
+  holds the value and column of the row that creates it (``RuleQuery.by_column``; not yet
+  in a rule compiled with ``locks``, whose locked vectors do not carry the columns).
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from .rows import RuleQuery
 
 
 def _key_vectors(q: RuleQuery, forms: exp.Expression) -> exp.Select:
-    """Distinct key vectors of the exposures that can start an association."""
+    """Distinct key vectors of the exposures that can start an association (with the
+    first row's value in each column of a key read from several, ``q.by_column``)."""
     all_keys = range(len(q.layout.keys))
-    return (exp.select(x.col("run"), *q.key_columns(all_keys),
+    firsts = [x.alias(exp.func("arg_min_null", x.col(q.layout.key_column(i, j)),
+                               x.col("pos")), q.layout.key_column(i, j))
+              for i in q.by_column for j in range(len(q.layout.keys[i].sources))]
+    return (exp.select(x.col("run"), *q.key_columns(all_keys), *firsts,
                        x.alias(exp.Min(this=x.col("pos")), "first_pos"))
             .from_(Cte.ROLE_ROWS, copy=False).where(forms, copy=False)
             .group_by(x.col("run"), *q.key_columns(all_keys), copy=False))
@@ -126,20 +135,44 @@ def _all_vectors(q: RuleQuery) -> exp.Select:
 
 
 def _maximal_vectors(q: RuleQuery, vectors: str = Cte.KEY_VECTORS) -> exp.Select:
-    """The key vectors that no other vector refines."""
+    """The key vectors that no other vector refines.
+
+    A key of ``q.by_column`` whose values come from different columns in two vectors
+    agrees when the later vector's first row, read in the earlier one's column, is
+    undefined or equal there (the earlier row locks the column first); the later vector
+    is then refined by the earlier one even with no key more defined: its row joins the
+    association the earlier one started (spec section 3.2, step 6).
+    """
     other = Cte.OTHER_VECTOR
     if not q.layout.loose:
         return exp.select("*").from_(vectors, copy=False)
     refines, more = [], []
+    earlier = exp.LT(this=x.col("first_pos", other), expression=x.col("first_pos", vectors))
     for i in q.layout.loose:
         vk, wk = x.col(q.layout.key_value(i), vectors), x.col(q.layout.key_value(i), other)
-        refines.append(x.paren(x.or_(x.is_null(vk), q.same_key(i, other, vectors))))
-        more.append(x.and_(x.is_null(vk), x.not_null(wk)))
+        same = q.same_key(i, other, vectors)
+        if i in q.by_column:
+            source = q.layout.key_source(i)
+            apart = x.and_(x.not_null(wk.copy()), exp.NEQ(
+                this=x.col(source, vectors), expression=x.col(source, other)))
+            across = x.case((earlier.copy(), _reads_as(q, i, vectors, other)),
+                            default=_reads_as(q, i, other, vectors))
+            same = x.or_(same, x.and_(apart, x.paren(across)))
+            more.append(x.and_(x.not_null(vk.copy()), apart.copy(), earlier.copy()))
+        refines.append(x.paren(x.or_(x.is_null(vk), same)))
+        more.append(x.and_(x.is_null(vk.copy()), x.not_null(wk.copy())))
     refined = (exp.select(x.num(1)).from_(x.table(vectors, other), copy=False)
                .where(x.and_(q.fixed_join(other, vectors), *refines, x.paren(x.or_(*more))),
                       copy=False))
     return (exp.select(f"{vectors}.*").from_(vectors, copy=False)
             .where(exp.Not(this=exp.Exists(this=refined)), copy=False))
+
+
+def _reads_as(q: RuleQuery, i: int, later: str, first: str) -> exp.Expression:
+    """The ``later`` vector's first row, read in the column of ``first``'s value of key
+    ``i``, is undefined there or equal to it."""
+    mine = q.in_column(i, later, x.col(q.layout.key_source(i), first))
+    return x.or_(x.is_null(mine), x.eq(mine.copy(), x.col(q.layout.key_value(i), first)))
 
 
 def _partitions(q: RuleQuery, forms: exp.Expression) -> exp.Select:
@@ -166,9 +199,32 @@ def _associations(q: RuleQuery) -> exp.Select:
     with_created = (exp.select(f"{maximal}.*", x.alias(created, "created"))
                     .from_(maximal, copy=False)
                     .join(partitions, on=q.fixed_join(maximal, partitions), copy=False))
-    return (exp.select("*", x.alias(gid, "gid"))
-            .from_(exp.alias_(exp.Subquery(this=with_created), Cte.DATED),
-                   copy=False))
+    numbered = (exp.select("*", x.alias(gid, "gid"))
+                .from_(exp.alias_(exp.Subquery(this=with_created), Cte.DATED),
+                       copy=False))
+    if not q.by_column:
+        return numbered
+    # A key of q.by_column holds the value (and column) of the row that creates the
+    # association where that row defines it, else the vector's (spec section 3.2, step 6);
+    # the vector's where the key does not apply to every role that creates associations.
+    dated, creator = Cte.NUMBERED, Cte.CREATOR
+    creating = {r.name for r in q.forming_roles()}
+    locks = []
+    for i in q.by_column:
+        value, source = q.layout.key_value(i), q.layout.key_source(i)
+        roles = q.layout.keys[i].roles
+        has = (x.not_null(x.col(value, creator)) if not roles or creating <= set(roles)
+               else exp.false())
+        locks.append(x.alias(x.case((has, x.col(value, creator)),
+                                    default=x.col(value, dated)), q.layout.key_lock(i)))
+        locks.append(x.alias(x.case((has.copy(), x.col(source, creator)),
+                                    default=x.col(source, dated)),
+                             q.layout.key_lock_source(i)))
+    on = x.and_(x.eq(x.col("run", creator), x.col("run", dated)),
+                x.eq(x.col("pos", creator), x.col("created", dated)))
+    return (exp.select(f"{dated}.*", *locks)
+            .from_(exp.alias_(exp.Subquery(this=numbered), dated), copy=False)
+            .join(x.table(Cte.ROLE_ROWS, creator), on=on, join_type="left", copy=False))
 
 
 def _members_in(q: RuleQuery, roles: list[int], role_index: exp.Expression,
@@ -178,8 +234,16 @@ def _members_in(q: RuleQuery, roles: list[int], role_index: exp.Expression,
     key and record ``values`` (default: the row's)."""
     rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
     parts = [x.paren(q.can_join(i, rows, asns, *[m.copy() for m in more_of])) for i in roles]
+    if values is None:
+        values = q.value_columns(rows)
+        for i in q.by_column:
+            # (a member gives its value in the association's column: undefined there, none)
+            name = q.layout.key_value(i)
+            values[i] = x.alias(x.case((x.is_null(x.col(q.layout.key_lock(i), asns)),
+                                        x.col(name, rows)),
+                                       default=q.in_lock_column(i, rows, asns)), name)
     query = (exp.select(x.col("run", asns), x.col("gid", asns), x.col("pos", rows),
-                        x.col("exptype", rows), *(values or q.value_columns(rows)),
+                        x.col("exptype", rows), *values,
                         x.alias(role_index, "role_index"))
              .from_(asns, copy=False).join(rows, on=q.fixed_join(rows, asns), copy=False)
              .where(x.or_(*parts), copy=False))

@@ -45,6 +45,13 @@ class RuleQuery:
         self.finalized = finalized
         self.vocabulary = vocabulary
         self.tests = Conditions(rule.name, rule.exptype, vocabulary)
+        #: The keys read from several columns that the query compares in the column an
+        #: association's value came from (:meth:`Layout.reads_columns`): a ``per_group``
+        #: rule's, unless it has ``locks`` (its locked vectors do not carry the columns).
+        self.by_column = ([i for i in range(len(self.layout.keys))
+                           if self.layout.reads_columns(i)]
+                          if rule.product == "per_group" and not self.layout.locked_keys()
+                          else [])
 
     # --- role tests -------------------------------------------------------------------------
 
@@ -137,6 +144,9 @@ class RuleQuery:
             cols.append(x.alias(tests.key_value(key), layout.key_value(i)))
             if layout.key_has_source(i):
                 cols.append(x.alias(tests.key_source(key), layout.key_source(i)))
+            if i in self.by_column:
+                cols += [x.alias(tests.key_column(key, j), layout.key_column(i, j))
+                         for j in range(len(key.sources))]
         for i, key in enumerate(layout.records):
             cols.append(x.alias(tests.key_value(key), layout.record_value(i)))
         for i, role in enumerate(layout.roles):
@@ -203,12 +213,33 @@ class RuleQuery:
         conds += [self.same_key(i, left, right) for i in self.layout.fixed]
         return x.and_(*conds)
 
+    def in_column(self, i: int, row: str, source: exp.Expression) -> exp.Expression:
+        """Row's value of key ``i`` in the column ``source`` names (NULL when it names
+        none; :meth:`Layout.reads_columns`)."""
+        layout = self.layout
+        return x.case(*[(x.eq(source.copy(), x.lit(name)),
+                         x.col(layout.key_column(i, j), row))
+                        for j, name in enumerate(layout.keys[i].sources)])
+
+    def in_lock_column(self, i: int, row: str, assoc: str) -> exp.Expression:
+        """Row's value of key ``i`` in the column the association's lock of it came from
+        (NULL when the association holds no value)."""
+        return self.in_column(i, row, x.col(self.layout.key_lock_source(i), assoc))
+
     def compatible(self, row: str, assoc: str, role: Role) -> exp.Expression:
-        """Row and association agree on every loose key that applies to the role."""
+        """Row and association agree on every loose key that applies to the role; a key
+        of :attr:`by_column` is compared in the column of the association's lock of it,
+        where an undefined value passes (spec section 3.2, step 6)."""
         conds = []
         for i in self.layout.loose:
             if not self.layout.keys[i].roles or role.name in self.layout.keys[i].roles:
                 name = self.layout.key_value(i)
+                if i in self.by_column:
+                    mine = self.in_lock_column(i, row, assoc)
+                    conds.append(x.paren(x.or_(
+                        x.is_null(mine),
+                        x.eq(mine.copy(), x.col(self.layout.key_lock(i), assoc)))))
+                    continue
                 conds.append(x.paren(x.or_(x.is_null(x.col(name, row)),
                                            x.is_null(x.col(name, assoc)),
                                            self.same_key(i, row, assoc))))

@@ -18,6 +18,8 @@ WITH rule_rows AS (
       WHEN NOT "grating" IS NULL
       THEN 'grating'
     END AS key5_opt_elem2_from,
+    "pupil" AS key5_opt_elem2_in0,
+    "grating" AS key5_opt_elem2_in1,
     "fxd_slit" AS key6_fxd_slit,
     "subarray" AS key7_subarray,
     "channel" AS key8_channel,
@@ -146,6 +148,8 @@ WITH rule_rows AS (
     "key12_nods",
     "key13_subpxpts",
     "key13_subpxpts_from",
+    ARG_MIN_NULL("key5_opt_elem2_in0", "pos") AS key5_opt_elem2_in0,
+    ARG_MIN_NULL("key5_opt_elem2_in1", "pos") AS key5_opt_elem2_in1,
     MIN("pos") AS first_pos
   FROM role_rows
   WHERE
@@ -197,8 +201,45 @@ WITH rule_rows AS (
         AND (
           "key_vectors"."key5_opt_elem2" IS NULL
           OR (
-            "other_vector"."key5_opt_elem2" = "key_vectors"."key5_opt_elem2"
-            AND "other_vector"."key5_opt_elem2_from" = "key_vectors"."key5_opt_elem2_from"
+            (
+              "other_vector"."key5_opt_elem2" = "key_vectors"."key5_opt_elem2"
+              AND "other_vector"."key5_opt_elem2_from" = "key_vectors"."key5_opt_elem2_from"
+            )
+            OR (
+              (
+                NOT "other_vector"."key5_opt_elem2" IS NULL
+                AND "key_vectors"."key5_opt_elem2_from" <> "other_vector"."key5_opt_elem2_from"
+              )
+              AND (
+                CASE
+                  WHEN "other_vector"."first_pos" < "key_vectors"."first_pos"
+                  THEN CASE
+                    WHEN "other_vector"."key5_opt_elem2_from" = 'pupil'
+                    THEN "key_vectors"."key5_opt_elem2_in0"
+                    WHEN "other_vector"."key5_opt_elem2_from" = 'grating'
+                    THEN "key_vectors"."key5_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "other_vector"."key5_opt_elem2_from" = 'pupil'
+                    THEN "key_vectors"."key5_opt_elem2_in0"
+                    WHEN "other_vector"."key5_opt_elem2_from" = 'grating'
+                    THEN "key_vectors"."key5_opt_elem2_in1"
+                  END = "other_vector"."key5_opt_elem2"
+                  ELSE CASE
+                    WHEN "key_vectors"."key5_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key5_opt_elem2_in0"
+                    WHEN "key_vectors"."key5_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key5_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "key_vectors"."key5_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key5_opt_elem2_in0"
+                    WHEN "key_vectors"."key5_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key5_opt_elem2_in1"
+                  END = "key_vectors"."key5_opt_elem2"
+                END
+              )
+            )
           )
         )
         AND (
@@ -235,6 +276,14 @@ WITH rule_rows AS (
         AND (
           (
             "key_vectors"."key1_is_tso" IS NULL AND NOT "other_vector"."key1_is_tso" IS NULL
+          )
+          OR (
+            NOT "key_vectors"."key5_opt_elem2" IS NULL
+            AND (
+              NOT "other_vector"."key5_opt_elem2" IS NULL
+              AND "key_vectors"."key5_opt_elem2_from" <> "other_vector"."key5_opt_elem2_from"
+            )
+            AND "other_vector"."first_pos" < "key_vectors"."first_pos"
           )
           OR (
             "key_vectors"."key5_opt_elem2" IS NULL
@@ -291,32 +340,48 @@ WITH rule_rows AS (
     "key10_exp_type"
 ), associations AS (
   SELECT
-    *,
-    ROW_NUMBER() OVER (
-      ORDER BY "run", "created", "key0_program", "key1_is_tso", "key2_instrument", "key3_detector", "key4_opt_elem", "key5_opt_elem2", "key6_fxd_slit", "key7_subarray", "key8_channel", "key9_slit", "key10_exp_type", "key11_expspcin", "key12_nods", "key13_subpxpts"
-    ) AS gid
+    numbered.*,
+    CASE
+      WHEN NOT "creator"."key5_opt_elem2" IS NULL
+      THEN "creator"."key5_opt_elem2"
+      ELSE "numbered"."key5_opt_elem2"
+    END AS lock5_opt_elem2,
+    CASE
+      WHEN NOT "creator"."key5_opt_elem2" IS NULL
+      THEN "creator"."key5_opt_elem2_from"
+      ELSE "numbered"."key5_opt_elem2_from"
+    END AS lock5_opt_elem2_from
   FROM (
     SELECT
-      maximal_vectors.*,
-      CASE
-        WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-          PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key2_instrument", "maximal_vectors"."key3_detector", "maximal_vectors"."key4_opt_elem", "maximal_vectors"."key4_opt_elem_from", "maximal_vectors"."key10_exp_type"
+      *,
+      ROW_NUMBER() OVER (
+        ORDER BY "run", "created", "key0_program", "key1_is_tso", "key2_instrument", "key3_detector", "key4_opt_elem", "key5_opt_elem2", "key6_fxd_slit", "key7_subarray", "key8_channel", "key9_slit", "key10_exp_type", "key11_expspcin", "key12_nods", "key13_subpxpts"
+      ) AS gid
+    FROM (
+      SELECT
+        maximal_vectors.*,
+        CASE
+          WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+            PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key2_instrument", "maximal_vectors"."key3_detector", "maximal_vectors"."key4_opt_elem", "maximal_vectors"."key4_opt_elem_from", "maximal_vectors"."key10_exp_type"
+          )
+          THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+          ELSE "maximal_vectors"."first_pos"
+        END AS created
+      FROM maximal_vectors
+      JOIN partitions
+        ON "maximal_vectors"."run" = "partitions"."run"
+        AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+        AND "maximal_vectors"."key2_instrument" = "partitions"."key2_instrument"
+        AND "maximal_vectors"."key3_detector" = "partitions"."key3_detector"
+        AND (
+          "maximal_vectors"."key4_opt_elem" = "partitions"."key4_opt_elem"
+          AND "maximal_vectors"."key4_opt_elem_from" = "partitions"."key4_opt_elem_from"
         )
-        THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-        ELSE "maximal_vectors"."first_pos"
-      END AS created
-    FROM maximal_vectors
-    JOIN partitions
-      ON "maximal_vectors"."run" = "partitions"."run"
-      AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-      AND "maximal_vectors"."key2_instrument" = "partitions"."key2_instrument"
-      AND "maximal_vectors"."key3_detector" = "partitions"."key3_detector"
-      AND (
-        "maximal_vectors"."key4_opt_elem" = "partitions"."key4_opt_elem"
-        AND "maximal_vectors"."key4_opt_elem_from" = "partitions"."key4_opt_elem_from"
-      )
-      AND "maximal_vectors"."key10_exp_type" = "partitions"."key10_exp_type"
-  ) AS dated
+        AND "maximal_vectors"."key10_exp_type" = "partitions"."key10_exp_type"
+    ) AS dated
+  ) AS numbered
+  LEFT JOIN role_rows AS creator
+    ON "creator"."run" = "numbered"."run" AND "creator"."pos" = "numbered"."created"
 ), group_members AS (
   SELECT
     "associations"."run",
@@ -328,7 +393,16 @@ WITH rule_rows AS (
     "role_rows"."key2_instrument",
     "role_rows"."key3_detector",
     "role_rows"."key4_opt_elem",
-    "role_rows"."key5_opt_elem2",
+    CASE
+      WHEN "associations"."lock5_opt_elem2" IS NULL
+      THEN "role_rows"."key5_opt_elem2"
+      ELSE CASE
+        WHEN "associations"."lock5_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key5_opt_elem2_in0"
+        WHEN "associations"."lock5_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key5_opt_elem2_in1"
+      END
+    END AS key5_opt_elem2,
     "role_rows"."key6_fxd_slit",
     "role_rows"."key7_subarray",
     "role_rows"."key8_channel",
@@ -364,12 +438,18 @@ WITH rule_rows AS (
           OR "role_rows"."key1_is_tso" = "associations"."key1_is_tso"
         )
         AND (
-          "role_rows"."key5_opt_elem2" IS NULL
-          OR "associations"."key5_opt_elem2" IS NULL
-          OR (
-            "role_rows"."key5_opt_elem2" = "associations"."key5_opt_elem2"
-            AND "role_rows"."key5_opt_elem2_from" = "associations"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "associations"."lock5_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key5_opt_elem2_in0"
+            WHEN "associations"."lock5_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "associations"."lock5_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key5_opt_elem2_in0"
+            WHEN "associations"."lock5_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key5_opt_elem2_in1"
+          END = "associations"."lock5_opt_elem2"
         )
         AND (
           "role_rows"."key6_fxd_slit" IS NULL

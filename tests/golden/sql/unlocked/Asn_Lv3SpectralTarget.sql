@@ -15,6 +15,8 @@ WITH rule_rows AS (
       WHEN NOT "grating" IS NULL
       THEN 'grating'
     END AS key3_opt_elem2_from,
+    "pupil" AS key3_opt_elem2_in0,
+    "grating" AS key3_opt_elem2_in1,
     CASE
       WHEN NOT (
         COALESCE((
@@ -190,6 +192,8 @@ WITH rule_rows AS (
     "key6_target",
     "key6_target_from",
     "key7_patttype_spectarg",
+    ARG_MIN_NULL("key3_opt_elem2_in0", "pos") AS key3_opt_elem2_in0,
+    ARG_MIN_NULL("key3_opt_elem2_in1", "pos") AS key3_opt_elem2_in1,
     MIN("pos") AS first_pos
   FROM role_rows
   WHERE
@@ -228,8 +232,45 @@ WITH rule_rows AS (
         AND (
           "key_vectors"."key3_opt_elem2" IS NULL
           OR (
-            "other_vector"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-            AND "other_vector"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+            (
+              "other_vector"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
+              AND "other_vector"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
+            )
+            OR (
+              (
+                NOT "other_vector"."key3_opt_elem2" IS NULL
+                AND "key_vectors"."key3_opt_elem2_from" <> "other_vector"."key3_opt_elem2_from"
+              )
+              AND (
+                CASE
+                  WHEN "other_vector"."first_pos" < "key_vectors"."first_pos"
+                  THEN CASE
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'pupil'
+                    THEN "key_vectors"."key3_opt_elem2_in0"
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'grating'
+                    THEN "key_vectors"."key3_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'pupil'
+                    THEN "key_vectors"."key3_opt_elem2_in0"
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'grating'
+                    THEN "key_vectors"."key3_opt_elem2_in1"
+                  END = "other_vector"."key3_opt_elem2"
+                  ELSE CASE
+                    WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key3_opt_elem2_in0"
+                    WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key3_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key3_opt_elem2_in0"
+                    WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key3_opt_elem2_in1"
+                  END = "key_vectors"."key3_opt_elem2"
+                END
+              )
+            )
           )
         )
         AND (
@@ -255,6 +296,14 @@ WITH rule_rows AS (
           (
             "key_vectors"."key2_opt_elem" IS NULL
             AND NOT "other_vector"."key2_opt_elem" IS NULL
+          )
+          OR (
+            NOT "key_vectors"."key3_opt_elem2" IS NULL
+            AND (
+              NOT "other_vector"."key3_opt_elem2" IS NULL
+              AND "key_vectors"."key3_opt_elem2_from" <> "other_vector"."key3_opt_elem2_from"
+            )
+            AND "other_vector"."first_pos" < "key_vectors"."first_pos"
           )
           OR (
             "key_vectors"."key3_opt_elem2" IS NULL
@@ -292,26 +341,42 @@ WITH rule_rows AS (
     "key1_instrument"
 ), associations AS (
   SELECT
-    *,
-    ROW_NUMBER() OVER (
-      ORDER BY "run", "created", "key0_program", "key1_instrument", "key2_opt_elem", "key3_opt_elem2", "key4_fxd_slit", "key5_subarray", "key6_target", "key7_patttype_spectarg"
-    ) AS gid
+    numbered.*,
+    CASE
+      WHEN NOT "creator"."key3_opt_elem2" IS NULL
+      THEN "creator"."key3_opt_elem2"
+      ELSE "numbered"."key3_opt_elem2"
+    END AS lock3_opt_elem2,
+    CASE
+      WHEN NOT "creator"."key3_opt_elem2" IS NULL
+      THEN "creator"."key3_opt_elem2_from"
+      ELSE "numbered"."key3_opt_elem2_from"
+    END AS lock3_opt_elem2_from
   FROM (
     SELECT
-      maximal_vectors.*,
-      CASE
-        WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-          PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
-        )
-        THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-        ELSE "maximal_vectors"."first_pos"
-      END AS created
-    FROM maximal_vectors
-    JOIN partitions
-      ON "maximal_vectors"."run" = "partitions"."run"
-      AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-      AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
-  ) AS dated
+      *,
+      ROW_NUMBER() OVER (
+        ORDER BY "run", "created", "key0_program", "key1_instrument", "key2_opt_elem", "key3_opt_elem2", "key4_fxd_slit", "key5_subarray", "key6_target", "key7_patttype_spectarg"
+      ) AS gid
+    FROM (
+      SELECT
+        maximal_vectors.*,
+        CASE
+          WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+            PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+          )
+          THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+          ELSE "maximal_vectors"."first_pos"
+        END AS created
+      FROM maximal_vectors
+      JOIN partitions
+        ON "maximal_vectors"."run" = "partitions"."run"
+        AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+        AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
+    ) AS dated
+  ) AS numbered
+  LEFT JOIN role_rows AS creator
+    ON "creator"."run" = "numbered"."run" AND "creator"."pos" = "numbered"."created"
 ), group_members AS (
   SELECT
     "associations"."run",
@@ -321,7 +386,16 @@ WITH rule_rows AS (
     "role_rows"."key0_program",
     "role_rows"."key1_instrument",
     "role_rows"."key2_opt_elem",
-    "role_rows"."key3_opt_elem2",
+    CASE
+      WHEN "associations"."lock3_opt_elem2" IS NULL
+      THEN "role_rows"."key3_opt_elem2"
+      ELSE CASE
+        WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key3_opt_elem2_in0"
+        WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key3_opt_elem2_in1"
+      END
+    END AS key3_opt_elem2,
     "role_rows"."key4_fxd_slit",
     "role_rows"."key5_subarray",
     "role_rows"."key6_target",
@@ -355,12 +429,18 @@ WITH rule_rows AS (
           OR "role_rows"."key2_opt_elem" = "associations"."key2_opt_elem"
         )
         AND (
-          "role_rows"."key3_opt_elem2" IS NULL
-          OR "associations"."key3_opt_elem2" IS NULL
-          OR (
-            "role_rows"."key3_opt_elem2" = "associations"."key3_opt_elem2"
-            AND "role_rows"."key3_opt_elem2_from" = "associations"."key3_opt_elem2_from"
-          )
+          CASE
+            WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key3_opt_elem2_in0"
+            WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key3_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key3_opt_elem2_in0"
+            WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key3_opt_elem2_in1"
+          END = "associations"."lock3_opt_elem2"
         )
         AND (
           "role_rows"."key4_fxd_slit" IS NULL
