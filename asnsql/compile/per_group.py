@@ -212,14 +212,17 @@ def _associations(q: RuleQuery) -> exp.Select:
     locks = []
     for i in q.by_column:
         value, source = q.layout.key_value(i), q.layout.key_source(i)
+        lock, lock_source = q.layout.key_lock(i), q.layout.key_lock_source(i)
         roles = q.layout.keys[i].roles
-        has = (x.not_null(x.col(value, creator)) if not roles or creating <= set(roles)
-               else exp.false())
+        if roles and not creating <= set(roles):
+            locks += [x.alias(x.col(value, dated), lock),
+                      x.alias(x.col(source, dated), lock_source)]
+            continue
+        has = x.not_null(x.col(value, creator))
         locks.append(x.alias(x.case((has, x.col(value, creator)),
-                                    default=x.col(value, dated)), q.layout.key_lock(i)))
+                                    default=x.col(value, dated)), lock))
         locks.append(x.alias(x.case((has.copy(), x.col(source, creator)),
-                                    default=x.col(source, dated)),
-                             q.layout.key_lock_source(i)))
+                                    default=x.col(source, dated)), lock_source))
     on = x.and_(x.eq(x.col("run", creator), x.col("run", dated)),
                 x.eq(x.col("pos", creator), x.col("created", dated)))
     return (exp.select(f"{dated}.*", *locks)
