@@ -213,7 +213,7 @@ def test_a_value_locks_the_column_it_came_from():
         1: [0], (1, "found"): ["f1"], 2: [1], (2, "found"): ["p2"]}
 
 
-def test_only_optional_keys_of_plain_per_group_rules_compare_by_column():
+def test_only_optional_keys_of_per_group_rules_compare_by_column():
     from asnsql.compile.rows import RuleQuery
 
     assert RuleQuery(_by_column_rule()).by_column == [1]

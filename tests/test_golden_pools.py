@@ -19,9 +19,6 @@ CASES = Path(__file__).parent / "golden" / "pools"
 
 #: Cases asnsql does not reproduce yet: case -> why (docs/DIFFERENTIAL.md).
 XFAIL = {
-    "lock_source_with_locks": "a rule compiled with its locks compares a key read from several "
-                              "columns by each row's own first value and column (its locked "
-                              "vectors do not carry the columns yet)",
 }
 
 

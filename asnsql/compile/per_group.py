@@ -13,8 +13,8 @@
 * an optional key read from several columns (``opt_elem2``: ``pupil``, then ``grating``)
   locks on the column its value came from, and later rows are compared in that column
   alone, where an undefined value passes (spec section 3.2, step 6): the association
-  holds the value and column of the row that creates it (``RuleQuery.by_column``; not yet
-  in a rule compiled with ``locks``, whose locked vectors do not carry the columns).
+  holds the value and column of the row that creates it (``RuleQuery.by_column``; key
+  vectors, locked ones included, carry their first row's value in each column).
 """
 
 from __future__ import annotations
@@ -64,12 +64,11 @@ def _lock_pairs(q: RuleQuery, creating: list[int]) -> exp.Select:
     locked = layout.locked_keys()
     lock_roles = sorted({j for i in locked for j in layout.lockers[i]})
     vector = [x.col("run", vec), *q.key_columns(range(len(layout.keys)), vec),
-              x.col("first_pos", vec)]
+              *_in_columns(q, vec), x.col("first_pos", vec)]
     locking = [x.alias(x.col("pos", locker), "locker_pos")] + [
         x.alias(x.col(name, locker), f"locker_{name}") for name in _lock_columns(q)]
-    compatible = [x.paren(x.or_(x.is_null(x.col(layout.key_value(i), former)),
-                                x.is_null(x.col(layout.key_value(i), vec)),
-                                q.same_key(i, former, vec))) for i in layout.loose]
+    compatible = [x.paren(x.or_(x.is_null(x.col(layout.key_value(i), vec)),
+                                *_agrees(q, i, former, vec))) for i in layout.loose]
     forms_before = x.and_(q.fixed_join(former, vec),
                           x.paren(x.or_(*[x.col(layout.role_ok(i), former)
                                           for i in creating])),
@@ -90,8 +89,28 @@ def _lock_pairs(q: RuleQuery, creating: list[int]) -> exp.Select:
 
 
 def _lock_columns(q: RuleQuery) -> list[str]:
-    """The value (and source) columns of the locked keys."""
-    return [c.name for c in q.key_columns(q.layout.locked_keys())]
+    """The value (and source) columns of the locked keys, and the value in each column of
+    those of ``q.by_column``."""
+    layout = q.layout
+    return [c.name for c in q.key_columns(layout.locked_keys())] + [
+        layout.key_column(i, j) for i in layout.locked_keys() if i in q.by_column
+        for j in range(len(layout.keys[i].sources))]
+
+
+def _in_columns(q: RuleQuery, table: str) -> list[exp.Expression]:
+    """The value in each column of the keys of ``q.by_column`` (a vector's: its first
+    row's)."""
+    return [x.col(q.layout.key_column(i, j), table) for i in q.by_column
+            for j in range(len(q.layout.keys[i].sources))]
+
+
+def _agrees(q: RuleQuery, i: int, row: str, vector: str) -> list[exp.Expression]:
+    """A row agrees with a vector (whose key ``i`` is defined) on key ``i``: undefined, or
+    equal; for a key of ``q.by_column``, read in the vector's column."""
+    if i in q.by_column:
+        mine = q.in_column(i, row, x.col(q.layout.key_source(i), vector))
+        return [x.is_null(mine), x.eq(mine.copy(), x.col(q.layout.key_value(i), vector))]
+    return [x.is_null(x.col(q.layout.key_value(i), row)), q.same_key(i, row, vector)]
 
 
 def _locked_vectors(q: RuleQuery) -> exp.Select:
@@ -117,6 +136,13 @@ def _locked_vectors(q: RuleQuery) -> exp.Select:
                 column = x.alias(x.case((opens(i), x.col(f"locker_{column.name}", pairs)),
                                         default=column), column.name)
             columns.append(column)
+    for i in q.by_column:
+        for j in range(len(layout.keys[i].sources)):
+            column = x.col(layout.key_column(i, j), pairs)
+            if i in locked:
+                column = x.alias(x.case((opens(i), x.col(f"locker_{column.name}", pairs)),
+                                        default=column), column.name)
+            columns.append(column)
     return (exp.select(x.col("run", pairs), *columns, x.col("first_pos", pairs))
             .from_(pairs, copy=False)
             .where(x.and_(x.col("before_same_obs", pairs),
@@ -128,7 +154,9 @@ def _all_vectors(q: RuleQuery) -> exp.Select:
     keys = q.key_columns(range(len(q.layout.keys)))
     both = exp.union(exp.select("*").from_(Cte.KEY_VECTORS, copy=False),
                      exp.select("*").from_(Cte.LOCKED_VECTORS, copy=False), distinct=False)
-    return (exp.select(x.col("run"), *keys,
+    firsts = [x.alias(exp.func("arg_min_null", c, x.col("first_pos")), c.name)
+              for c in _in_columns(q, None)]
+    return (exp.select(x.col("run"), *keys, *firsts,
                        x.alias(exp.Min(this=x.col("first_pos")), "first_pos"))
             .from_(exp.alias_(exp.Subquery(this=both), "v"), copy=False)
             .group_by(x.col("run"), *[k.copy() for k in keys], copy=False))
@@ -237,20 +265,26 @@ def _members_in(q: RuleQuery, roles: list[int], role_index: exp.Expression,
     key and record ``values`` (default: the row's)."""
     rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
     parts = [x.paren(q.can_join(i, rows, asns, *[m.copy() for m in more_of])) for i in roles]
-    if values is None:
-        values = q.value_columns(rows)
-        for i in q.by_column:
-            # (a member gives its value in the association's column: undefined there, none)
-            name = q.layout.key_value(i)
-            values[i] = x.alias(x.case((x.is_null(x.col(q.layout.key_lock(i), asns)),
-                                        x.col(name, rows)),
-                                       default=q.in_lock_column(i, rows, asns)), name)
+    values = values or _member_values(q)
     query = (exp.select(x.col("run", asns), x.col("gid", asns), x.col("pos", rows),
                         x.col("exptype", rows), *values,
                         x.alias(role_index, "role_index"))
              .from_(asns, copy=False).join(rows, on=q.fixed_join(rows, asns), copy=False)
              .where(x.or_(*parts), copy=False))
     return q.with_phase(query, asns, rows, role_index.copy())
+
+
+def _member_values(q: RuleQuery) -> list[exp.Expression]:
+    """A member's key and record values; a key of ``q.by_column`` in the column of the
+    association's lock of it (undefined there: none)."""
+    rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
+    values = q.value_columns(rows)
+    for i in q.by_column:
+        name = q.layout.key_value(i)
+        values[i] = x.alias(x.case((x.is_null(x.col(q.layout.key_lock(i), asns)),
+                                    x.col(name, rows)),
+                                   default=q.in_lock_column(i, rows, asns)), name)
+    return values
 
 
 def _group_members(q: RuleQuery, group_roles: list[int]) -> exp.Select:
@@ -282,11 +316,17 @@ def _observation_members(q: RuleQuery, obs_roles: list[int]) -> list[tuple[str, 
     same_obs = exp.Exists(this=exp.select(x.num(1)).from_(obs, copy=False).where(x.and_(
         x.eq(x.col("gid", obs), x.col("gid", asns)),
         x.eq(x.col("observation", obs), x.col("obs_num_value", rows))), copy=False))
-    values = q.value_columns(rows)
+    values = _member_values(q)
     for i in q.layout.locked_keys():
         # a locking row's value counts where the association holds it (the lock)
         name = q.layout.key_value(i)
-        values[i] = x.alias(x.case((q.same_key(i, rows, asns), x.col(name, rows))), name)
+        if i in q.by_column:
+            mine = q.in_lock_column(i, rows, asns)
+            values[i] = x.alias(x.case((x.eq(mine, x.col(q.layout.key_lock(i), asns)),
+                                        mine.copy())), name)
+        else:
+            values[i] = x.alias(x.case((q.same_key(i, rows, asns), x.col(name, rows))),
+                                name)
     obs_members = _members_in(q, obs_roles, q.role_index_case(rows, obs_roles), same_obs,
                               values=values)
     # Each side has one row per (association, row); a row on both sides keeps its first

@@ -47,11 +47,10 @@ class RuleQuery:
         self.tests = Conditions(rule.name, rule.exptype, vocabulary)
         #: The keys read from several columns that the query compares in the column an
         #: association's value came from (:meth:`Layout.reads_columns`): a ``per_group``
-        #: rule's, unless it has ``locks`` (its locked vectors do not carry the columns).
+        #: rule's.
         self.by_column = ([i for i in range(len(self.layout.keys))
                            if self.layout.reads_columns(i)]
-                          if rule.product == "per_group" and not self.layout.locked_keys()
-                          else [])
+                          if rule.product == "per_group" else [])
 
     # --- role tests -------------------------------------------------------------------------
 

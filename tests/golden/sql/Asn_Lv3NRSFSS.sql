@@ -455,7 +455,16 @@ WITH rule_rows AS (
     "role_rows"."key0_program",
     "role_rows"."key1_instrument",
     "role_rows"."key2_opt_elem",
-    "role_rows"."key3_opt_elem2",
+    CASE
+      WHEN "associations"."lock3_opt_elem2" IS NULL
+      THEN "role_rows"."key3_opt_elem2"
+      ELSE CASE
+        WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key3_opt_elem2_in0"
+        WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key3_opt_elem2_in1"
+      END
+    END AS key3_opt_elem2,
     "role_rows"."key4_fxd_slit",
     "role_rows"."key5_subarray",
     "role_rows"."key6_target",

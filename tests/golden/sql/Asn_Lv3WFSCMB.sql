@@ -15,6 +15,8 @@ WITH rule_rows AS (
       WHEN NOT "grating" IS NULL
       THEN 'grating'
     END AS key3_opt_elem2_from,
+    "pupil" AS key3_opt_elem2_in0,
+    "grating" AS key3_opt_elem2_in1,
     CASE
       WHEN NOT (
         COALESCE((
@@ -187,6 +189,8 @@ WITH rule_rows AS (
     "key9_detector",
     "key10_obs_id",
     "key11_act_id",
+    ARG_MIN_NULL("key3_opt_elem2_in0", "pos") AS key3_opt_elem2_in0,
+    ARG_MIN_NULL("key3_opt_elem2_in1", "pos") AS key3_opt_elem2_in1,
     MIN("pos") AS first_pos
   FROM role_rows
   WHERE
@@ -224,12 +228,16 @@ WITH rule_rows AS (
     "key_vectors"."key9_detector",
     "key_vectors"."key10_obs_id",
     "key_vectors"."key11_act_id",
+    "key_vectors"."key3_opt_elem2_in0",
+    "key_vectors"."key3_opt_elem2_in1",
     "key_vectors"."first_pos",
     "locker"."pos" AS locker_pos,
     "locker"."key2_opt_elem" AS locker_key2_opt_elem,
     "locker"."key3_opt_elem2" AS locker_key3_opt_elem2,
     "locker"."key3_opt_elem2_from" AS locker_key3_opt_elem2_from,
     "locker"."key4_fxd_slit" AS locker_key4_fxd_slit,
+    "locker"."key3_opt_elem2_in0" AS locker_key3_opt_elem2_in0,
+    "locker"."key3_opt_elem2_in1" AS locker_key3_opt_elem2_in1,
     BOOL_OR(CAST("former"."record0_obs_num" = "locker"."obs_num_value" AS BOOLEAN)) AS before_same_obs,
     BOOL_OR(CAST(NOT "former"."key2_opt_elem" IS NULL AS BOOLEAN)) AS before_key2_opt_elem,
     BOOL_OR(CAST(NOT "former"."key3_opt_elem2" IS NULL AS BOOLEAN)) AS before_key3_opt_elem2,
@@ -249,59 +257,66 @@ WITH rule_rows AS (
       "former"."ok0_member"
     )
     AND (
-      "former"."key2_opt_elem" IS NULL
-      OR "key_vectors"."key2_opt_elem" IS NULL
+      "key_vectors"."key2_opt_elem" IS NULL
+      OR "former"."key2_opt_elem" IS NULL
       OR "former"."key2_opt_elem" = "key_vectors"."key2_opt_elem"
     )
     AND (
-      "former"."key3_opt_elem2" IS NULL
-      OR "key_vectors"."key3_opt_elem2" IS NULL
-      OR (
-        "former"."key3_opt_elem2" = "key_vectors"."key3_opt_elem2"
-        AND "former"."key3_opt_elem2_from" = "key_vectors"."key3_opt_elem2_from"
-      )
+      "key_vectors"."key3_opt_elem2" IS NULL
+      OR CASE
+        WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
+        THEN "former"."key3_opt_elem2_in0"
+        WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
+        THEN "former"."key3_opt_elem2_in1"
+      END IS NULL
+      OR CASE
+        WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
+        THEN "former"."key3_opt_elem2_in0"
+        WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
+        THEN "former"."key3_opt_elem2_in1"
+      END = "key_vectors"."key3_opt_elem2"
     )
     AND (
-      "former"."key4_fxd_slit" IS NULL
-      OR "key_vectors"."key4_fxd_slit" IS NULL
+      "key_vectors"."key4_fxd_slit" IS NULL
+      OR "former"."key4_fxd_slit" IS NULL
       OR "former"."key4_fxd_slit" = "key_vectors"."key4_fxd_slit"
     )
     AND (
-      "former"."key5_subarray" IS NULL
-      OR "key_vectors"."key5_subarray" IS NULL
+      "key_vectors"."key5_subarray" IS NULL
+      OR "former"."key5_subarray" IS NULL
       OR "former"."key5_subarray" = "key_vectors"."key5_subarray"
     )
     AND (
-      "former"."key6_target" IS NULL
-      OR "key_vectors"."key6_target" IS NULL
+      "key_vectors"."key6_target" IS NULL
+      OR "former"."key6_target" IS NULL
       OR (
         "former"."key6_target" = "key_vectors"."key6_target"
         AND "former"."key6_target_from" = "key_vectors"."key6_target_from"
       )
     )
     AND (
-      "former"."key7_exp_type" IS NULL
-      OR "key_vectors"."key7_exp_type" IS NULL
+      "key_vectors"."key7_exp_type" IS NULL
+      OR "former"."key7_exp_type" IS NULL
       OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
     )
     AND (
-      "former"."key8_patttype" IS NULL
-      OR "key_vectors"."key8_patttype" IS NULL
+      "key_vectors"."key8_patttype" IS NULL
+      OR "former"."key8_patttype" IS NULL
       OR "former"."key8_patttype" = "key_vectors"."key8_patttype"
     )
     AND (
-      "former"."key9_detector" IS NULL
-      OR "key_vectors"."key9_detector" IS NULL
+      "key_vectors"."key9_detector" IS NULL
+      OR "former"."key9_detector" IS NULL
       OR "former"."key9_detector" = "key_vectors"."key9_detector"
     )
     AND (
-      "former"."key10_obs_id" IS NULL
-      OR "key_vectors"."key10_obs_id" IS NULL
+      "key_vectors"."key10_obs_id" IS NULL
+      OR "former"."key10_obs_id" IS NULL
       OR "former"."key10_obs_id" = "key_vectors"."key10_obs_id"
     )
     AND (
-      "former"."key11_act_id" IS NULL
-      OR "key_vectors"."key11_act_id" IS NULL
+      "key_vectors"."key11_act_id" IS NULL
+      OR "former"."key11_act_id" IS NULL
       OR "former"."key11_act_id" = "key_vectors"."key11_act_id"
     )
     AND "former"."pos" < "locker"."pos"
@@ -323,12 +338,16 @@ WITH rule_rows AS (
     "key_vectors"."key9_detector",
     "key_vectors"."key10_obs_id",
     "key_vectors"."key11_act_id",
+    "key_vectors"."key3_opt_elem2_in0",
+    "key_vectors"."key3_opt_elem2_in1",
     "key_vectors"."first_pos",
     "locker"."pos",
     "locker"."key2_opt_elem",
     "locker"."key3_opt_elem2",
     "locker"."key3_opt_elem2_from",
-    "locker"."key4_fxd_slit"
+    "locker"."key4_fxd_slit",
+    "locker"."key3_opt_elem2_in0",
+    "locker"."key3_opt_elem2_in1"
 ), locked_vectors AS (
   SELECT
     "lock_pairs"."run",
@@ -378,6 +397,24 @@ WITH rule_rows AS (
     "lock_pairs"."key9_detector",
     "lock_pairs"."key10_obs_id",
     "lock_pairs"."key11_act_id",
+    CASE
+      WHEN "lock_pairs"."key3_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key3_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key3_opt_elem2"
+      )
+      THEN "lock_pairs"."locker_key3_opt_elem2_in0"
+      ELSE "lock_pairs"."key3_opt_elem2_in0"
+    END AS key3_opt_elem2_in0,
+    CASE
+      WHEN "lock_pairs"."key3_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key3_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key3_opt_elem2"
+      )
+      THEN "lock_pairs"."locker_key3_opt_elem2_in1"
+      ELSE "lock_pairs"."key3_opt_elem2_in1"
+    END AS key3_opt_elem2_in1,
     "lock_pairs"."first_pos"
   FROM lock_pairs
   WHERE
@@ -422,6 +459,8 @@ WITH rule_rows AS (
     "key9_detector",
     "key10_obs_id",
     "key11_act_id",
+    ARG_MIN_NULL("key3_opt_elem2_in0", "first_pos") AS key3_opt_elem2_in0,
+    ARG_MIN_NULL("key3_opt_elem2_in1", "first_pos") AS key3_opt_elem2_in1,
     MIN("first_pos") AS first_pos
   FROM (
     SELECT
@@ -470,8 +509,45 @@ WITH rule_rows AS (
         AND (
           "all_vectors"."key3_opt_elem2" IS NULL
           OR (
-            "other_vector"."key3_opt_elem2" = "all_vectors"."key3_opt_elem2"
-            AND "other_vector"."key3_opt_elem2_from" = "all_vectors"."key3_opt_elem2_from"
+            (
+              "other_vector"."key3_opt_elem2" = "all_vectors"."key3_opt_elem2"
+              AND "other_vector"."key3_opt_elem2_from" = "all_vectors"."key3_opt_elem2_from"
+            )
+            OR (
+              (
+                NOT "other_vector"."key3_opt_elem2" IS NULL
+                AND "all_vectors"."key3_opt_elem2_from" <> "other_vector"."key3_opt_elem2_from"
+              )
+              AND (
+                CASE
+                  WHEN "other_vector"."first_pos" < "all_vectors"."first_pos"
+                  THEN CASE
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'pupil'
+                    THEN "all_vectors"."key3_opt_elem2_in0"
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'grating'
+                    THEN "all_vectors"."key3_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'pupil'
+                    THEN "all_vectors"."key3_opt_elem2_in0"
+                    WHEN "other_vector"."key3_opt_elem2_from" = 'grating'
+                    THEN "all_vectors"."key3_opt_elem2_in1"
+                  END = "other_vector"."key3_opt_elem2"
+                  ELSE CASE
+                    WHEN "all_vectors"."key3_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key3_opt_elem2_in0"
+                    WHEN "all_vectors"."key3_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key3_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "all_vectors"."key3_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key3_opt_elem2_in0"
+                    WHEN "all_vectors"."key3_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key3_opt_elem2_in1"
+                  END = "all_vectors"."key3_opt_elem2"
+                END
+              )
+            )
           )
         )
         AND (
@@ -513,6 +589,14 @@ WITH rule_rows AS (
           (
             "all_vectors"."key2_opt_elem" IS NULL
             AND NOT "other_vector"."key2_opt_elem" IS NULL
+          )
+          OR (
+            NOT "all_vectors"."key3_opt_elem2" IS NULL
+            AND (
+              NOT "other_vector"."key3_opt_elem2" IS NULL
+              AND "all_vectors"."key3_opt_elem2_from" <> "other_vector"."key3_opt_elem2_from"
+            )
+            AND "other_vector"."first_pos" < "all_vectors"."first_pos"
           )
           OR (
             "all_vectors"."key3_opt_elem2" IS NULL
@@ -566,26 +650,42 @@ WITH rule_rows AS (
     "key1_instrument"
 ), associations AS (
   SELECT
-    *,
-    ROW_NUMBER() OVER (
-      ORDER BY "run", "created", "key0_program", "key1_instrument", "key2_opt_elem", "key3_opt_elem2", "key4_fxd_slit", "key5_subarray", "key6_target", "key7_exp_type", "key8_patttype", "key9_detector", "key10_obs_id", "key11_act_id"
-    ) AS gid
+    numbered.*,
+    CASE
+      WHEN NOT "creator"."key3_opt_elem2" IS NULL
+      THEN "creator"."key3_opt_elem2"
+      ELSE "numbered"."key3_opt_elem2"
+    END AS lock3_opt_elem2,
+    CASE
+      WHEN NOT "creator"."key3_opt_elem2" IS NULL
+      THEN "creator"."key3_opt_elem2_from"
+      ELSE "numbered"."key3_opt_elem2_from"
+    END AS lock3_opt_elem2_from
   FROM (
     SELECT
-      maximal_vectors.*,
-      CASE
-        WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-          PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
-        )
-        THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-        ELSE "maximal_vectors"."first_pos"
-      END AS created
-    FROM maximal_vectors
-    JOIN partitions
-      ON "maximal_vectors"."run" = "partitions"."run"
-      AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-      AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
-  ) AS dated
+      *,
+      ROW_NUMBER() OVER (
+        ORDER BY "run", "created", "key0_program", "key1_instrument", "key2_opt_elem", "key3_opt_elem2", "key4_fxd_slit", "key5_subarray", "key6_target", "key7_exp_type", "key8_patttype", "key9_detector", "key10_obs_id", "key11_act_id"
+      ) AS gid
+    FROM (
+      SELECT
+        maximal_vectors.*,
+        CASE
+          WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+            PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+          )
+          THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+          ELSE "maximal_vectors"."first_pos"
+        END AS created
+      FROM maximal_vectors
+      JOIN partitions
+        ON "maximal_vectors"."run" = "partitions"."run"
+        AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+        AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
+    ) AS dated
+  ) AS numbered
+  LEFT JOIN role_rows AS creator
+    ON "creator"."run" = "numbered"."run" AND "creator"."pos" = "numbered"."created"
 ), group_members AS (
   SELECT
     "associations"."run",
@@ -595,7 +695,16 @@ WITH rule_rows AS (
     "role_rows"."key0_program",
     "role_rows"."key1_instrument",
     "role_rows"."key2_opt_elem",
-    "role_rows"."key3_opt_elem2",
+    CASE
+      WHEN "associations"."lock3_opt_elem2" IS NULL
+      THEN "role_rows"."key3_opt_elem2"
+      ELSE CASE
+        WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key3_opt_elem2_in0"
+        WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key3_opt_elem2_in1"
+      END
+    END AS key3_opt_elem2,
     "role_rows"."key4_fxd_slit",
     "role_rows"."key5_subarray",
     "role_rows"."key6_target",
@@ -633,12 +742,18 @@ WITH rule_rows AS (
           OR "role_rows"."key2_opt_elem" = "associations"."key2_opt_elem"
         )
         AND (
-          "role_rows"."key3_opt_elem2" IS NULL
-          OR "associations"."key3_opt_elem2" IS NULL
-          OR (
-            "role_rows"."key3_opt_elem2" = "associations"."key3_opt_elem2"
-            AND "role_rows"."key3_opt_elem2_from" = "associations"."key3_opt_elem2_from"
-          )
+          CASE
+            WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key3_opt_elem2_in0"
+            WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key3_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key3_opt_elem2_in0"
+            WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key3_opt_elem2_in1"
+          END = "associations"."lock3_opt_elem2"
         )
         AND (
           "role_rows"."key4_fxd_slit" IS NULL
@@ -710,9 +825,18 @@ WITH rule_rows AS (
       THEN "role_rows"."key2_opt_elem"
     END AS key2_opt_elem,
     CASE
-      WHEN "role_rows"."key3_opt_elem2" = "associations"."key3_opt_elem2"
-      AND "role_rows"."key3_opt_elem2_from" = "associations"."key3_opt_elem2_from"
-      THEN "role_rows"."key3_opt_elem2"
+      WHEN CASE
+        WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key3_opt_elem2_in0"
+        WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key3_opt_elem2_in1"
+      END = "associations"."lock3_opt_elem2"
+      THEN CASE
+        WHEN "associations"."lock3_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key3_opt_elem2_in0"
+        WHEN "associations"."lock3_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key3_opt_elem2_in1"
+      END
     END AS key3_opt_elem2,
     CASE
       WHEN "role_rows"."key4_fxd_slit" = "associations"."key4_fxd_slit"
