@@ -143,7 +143,8 @@ def dumps(data: dict, fmt: str = "json") -> str:
 
 
 def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
-                       fmt: str = "json", extra: dict[str, str] | None = None) -> list[Path]:
+                       fmt: str = "json", extra: dict[str, str] | None = None,
+                       on_published: Callable[[], None] | None = None) -> list[Path]:
     """Write association files into ``folder``: the old folder or the complete new one.
 
     The files are written into a staging folder and published at once
@@ -162,6 +163,9 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     extra : dict, optional
         Other files to write with them, name -> text (e.g. the orphan table); each name is
         a plain file name (no folder).
+    on_published : callable, optional
+        Called once the files are in place, Ctrl-C held back
+        (:func:`asnsql.publish.publish_folder`).
 
     Returns
     -------
@@ -180,13 +184,13 @@ def write_associations(associations: Iterable[dict], folder: str | os.PathLike,
     check_names(associations, fmt)
     for name in extra or {}:
         safe_name(name, "output file name")
-    return stream_associations([associations], folder, fmt, lambda: extra)
+    return stream_associations([associations], folder, fmt, lambda: extra, on_published)
 
 
 def stream_associations(parts: Iterable[Iterable[dict]], folder: str | os.PathLike,
                         fmt: str = "json",
-                        extra: Callable[[], dict[str, str] | None] | None = None
-                        ) -> list[Path]:
+                        extra: Callable[[], dict[str, str] | None] | None = None,
+                        on_published: Callable[[], None] | None = None) -> list[Path]:
     """Write association files into ``folder`` part by part, published once at the end.
 
     As :func:`write_associations`, but the associations come as ``parts`` (lists, e.g. one
@@ -203,6 +207,8 @@ def stream_associations(parts: Iterable[Iterable[dict]], folder: str | os.PathLi
     extra : callable, optional
         Called once every part is written: ``extra() -> {name: text}``, other files to write
         with them (see :func:`write_associations`).
+    on_published : callable, optional
+        As for :func:`write_associations`.
 
     Returns
     -------
@@ -238,7 +244,7 @@ def stream_associations(parts: Iterable[Iterable[dict]], folder: str | os.PathLi
             names = writer.close()
         return names
 
-    return publish_folder(folder, write)
+    return publish_folder(folder, write, on_published)
 
 
 #: The output formats of :func:`write_associations`.

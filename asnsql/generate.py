@@ -210,6 +210,13 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
         Ctrl-C once the output was in place (the engine still closing): it stays.
     """
     options, written = options or Options(), False
+    # (noted by the publication itself, Ctrl-C held back: no moment between the output in
+    # place and the note that it is)
+    published: list[bool] = []
+
+    def mark() -> None:
+        published.append(True)
+
     try:
         planning = _plan_ahead(rules, options, profile)
         with Engine.for_pools([pool], profile=profile) as engine:
@@ -217,7 +224,7 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
             if not database and (options.split_programs or large_pools([pool])):
                 result = _generate_streamed(engine, pool, path, rules, options, fmt, dry_run,
                                             save_orphans, orphans_whole_pool, progress,
-                                            timings, keep_associations)
+                                            timings, keep_associations, mark)
                 written = True
                 return result
             result = run_generator(engine, pool, rules, options, progress=progress,
@@ -226,11 +233,11 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
             if save_orphans:
                 extra[save_orphans] = _orphans_text(engine, result, rules,
                                                     orphans_whole_pool)
-            _store_and_write(engine, result, path, fmt, extra, dry_run, database)
+            _store_and_write(engine, result, path, fmt, extra, dry_run, database, mark)
             written = True
             clock.lap("write")
     except KeyboardInterrupt as err:
-        if written and not isinstance(err, Interrupted):
+        if (written or published) and not isinstance(err, Interrupted):
             raise Interrupted(written_note(path, dry_run, database)) from None
         raise
     return result
@@ -280,7 +287,7 @@ def _pieces(associations: list, size: int, release: bool):
 def _generate_streamed(engine: Engine, pool: Any, path, rules: Ruleset | None,
                        options: Options, fmt: str, dry_run: bool, save_orphans: str | None,
                        orphans_whole_pool: bool, progress, timings: dict | None,
-                       keep: bool) -> Result:
+                       keep: bool, on_published: Callable[[], None] | None = None) -> Result:
     """:func:`generate_files` for the batch path (a large pool, or one split by program):
     each chunk's associations are written into the staging folder as they come
     (:func:`asnsql.asnwrite.stream_associations`), and kept only if ``keep``."""
@@ -325,7 +332,7 @@ def _generate_streamed(engine: Engine, pool: Any, path, rules: Ruleset | None,
         for _ in parts():
             pass
     else:
-        stream_associations(parts(), path, fmt, extra)
+        stream_associations(parts(), path, fmt, extra, on_published)
     return merged.result()
 
 
@@ -348,7 +355,8 @@ def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None,
 
 
 def _store_and_write(engine: Engine, result: Result, path, fmt: str, extra: dict,
-                     dry_run: bool, database) -> None:
+                     dry_run: bool, database,
+                     on_published: Callable[[], None] | None = None) -> None:
     """Store the run in ``database`` and write the files, in one transaction."""
     from .asnwrite import write_associations
 
@@ -362,7 +370,8 @@ def _store_and_write(engine: Engine, result: Result, path, fmt: str, extra: dict
             if session:
                 session.store(engine, [result.pool], [result])
             if not dry_run:
-                write_associations(result.associations, path, fmt=fmt, extra=extra)
+                write_associations(result.associations, path, fmt=fmt, extra=extra,
+                                   on_published=on_published)
     except BaseException:
         # (a new database is discarded, not renamed into place: nothing was changed)
         if session:

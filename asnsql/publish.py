@@ -24,8 +24,8 @@ __all__ = ["STAGING_MARK", "publish_folder", "write_file_atomic", "clean_stale"]
 STAGING_MARK = ".asnsql-"
 
 
-def publish_folder(folder: str | os.PathLike, write: Callable[[Path], list[str]]
-                   ) -> list[Path]:
+def publish_folder(folder: str | os.PathLike, write: Callable[[Path], list[str]],
+                   on_published: Callable[[], None] | None = None) -> list[Path]:
     """Write files into ``folder`` through a staging folder: the old folder or the
     complete new one.
 
@@ -45,6 +45,10 @@ def publish_folder(folder: str | os.PathLike, write: Callable[[Path], list[str]]
     write : callable
         ``write(staging) -> names``: writes the files into the folder ``staging`` and
         returns their names, in order.
+    on_published : callable, optional
+        Called once the files are in place, with Ctrl-C still held back: a caller noting
+        there that its output is written cannot be interrupted between the two (and so
+        say, on a later Ctrl-C, that nothing was changed).
 
     Returns
     -------
@@ -60,7 +64,7 @@ def publish_folder(folder: str | os.PathLike, write: Callable[[Path], list[str]]
         On Ctrl-C once the files are in place (nothing else is changed).
     """
     folder = Path(folder)
-    staging = _Staging(Path(os.path.abspath(folder)))
+    staging = _Staging(Path(os.path.abspath(folder)), on_published)
     try:
         with staging:
             try:
@@ -84,8 +88,9 @@ class _Staging:
     cleaned on entry; the staging folder is removed on exit, whatever happened.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, on_published: Callable[[], None] | None = None):
         self.folder = folder
+        self._on_published = on_published
         fresh = not folder.exists()
         # Exchanging needs the staging folder in the parent (same file system); moving
         # files one by one works from inside the folder itself.
@@ -94,6 +99,13 @@ class _Staging:
         self.path: Path = Path()
         #: Whether the new files are in place (a Ctrl-C after that changes nothing back).
         self.published = False
+
+    def _mark_published(self) -> None:
+        """Note that the new files are in place (with Ctrl-C held back), and tell the
+        caller."""
+        self.published = True
+        if self._on_published is not None:
+            self._on_published()
 
     def __enter__(self) -> "_Staging":
         clean_stale(self.where, self.folder.name)
@@ -115,7 +127,7 @@ class _Staging:
                 try:
                     with _holding_interrupts():
                         os.rename(self.path, folder)
-                        self.published = True
+                        self._mark_published()
                     return
                 except OSError:
                     if not folder.is_dir():
@@ -155,7 +167,7 @@ class _Staging:
         os.chmod(self.path, self.folder.stat().st_mode & 0o7777)
         with _holding_interrupts():
             _exchange_paths(self.path, self.folder)
-            self.published = True
+            self._mark_published()
 
     def _replace_each(self, names: list[str]) -> None:
         """Move each replaced file aside, put the new one in its place; undo on any
@@ -176,7 +188,7 @@ class _Staging:
                 placed.append(name)
             with _holding_interrupts():
                 (self.path / ".journal").unlink()
-                self.published = True
+                self._mark_published()
         except BaseException:
             for name in placed:
                 (self.folder / name).unlink(missing_ok=True)

@@ -203,3 +203,30 @@ def test_a_large_lone_unit_takes_its_query_results_one_by_one(archive, tmp_path,
         before = engine.rows(settings)
         assert len(list(batch.iter_batch(engine, [archive], options=Options(version_id="v0"))))
         assert engine.rows(settings) == before
+
+
+@pytest.mark.parametrize("by_program", [True, False], ids=["streamed", "held"])
+def test_ctrl_c_right_after_the_output_is_in_place_says_it_was_written(tmp_path, monkeypatch,
+                                                                       by_program):
+    """A Ctrl-C between the folder's publication and the caller's next step (here as the
+    writer returns) reports the output written, never "nothing was changed": the
+    publication itself notes it, with Ctrl-C held back (publish_folder's on_published)."""
+    from asnsql.errors import Interrupted
+
+    name = "stream_associations" if by_program else "write_associations"
+    real = getattr(asnwrite, name)
+
+    def then_interrupted(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(asnwrite, name, then_interrupted)
+    pool = corpus_dir() / "pool_002_image_miri" / "pool_002_image_miri.csv"
+    out = tmp_path / "out"
+    raised = None
+    try:
+        generate_files(pool, out, options=Options(version_id="v0", split_programs=by_program))
+    except KeyboardInterrupt as err:  # (Interrupted is one)
+        raised = err
+    assert isinstance(raised, Interrupted) and "written into" in str(raised), repr(raised)
+    assert sorted(p.name for p in out.iterdir())
