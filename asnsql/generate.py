@@ -14,6 +14,7 @@ query returns the associations of every run of every pool as grouped rows, and
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import threading
 import time
@@ -189,13 +190,11 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     profile : Profile or str, optional
         The observatory (default: JWST).
     timings : dict of str to float, optional
-        Receives the seconds of each phase (:func:`asnsql.pipeline.run_unit`), and
-        ``write``.
+        Receives each phase's seconds (:func:`asnsql.pipeline.run_unit`) and ``write``'s.
     keep_associations : bool
-        Return the associations (``Result.associations``). With ``False`` only their
-        number per ``asn_type`` is returned (``Result.counted``): on the batch path (a large
-        pool file, or ``split_programs``, without ``database``) each chunk's associations
-        are written as they come and let go, so memory does not grow with the pool.
+        Return the associations (``Result.associations``). With ``False`` only their number
+        per ``asn_type`` (``Result.counted``): on the batch path (a large pool file, or
+        ``split_programs``, without ``database``) each chunk's are written and let go.
 
     Returns
     -------
@@ -209,14 +208,9 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
     Interrupted
         Ctrl-C once the output was in place (the engine still closing): it stays.
     """
-    options, written = options or Options(), False
-    # (noted by the publication itself, Ctrl-C held back: no moment between the output in
-    # place and the note that it is)
-    published: list[bool] = []
-
-    def mark() -> None:
-        published.append(True)
-
+    options, written = options or Options(), []
+    # (the writers note the output in place themselves, Ctrl-C held back: on_published)
+    mark = functools.partial(written.append, True)
     try:
         planning = _plan_ahead(rules, options, profile)
         with Engine.for_pools([pool], profile=profile) as engine:
@@ -225,7 +219,7 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                 result = _generate_streamed(engine, pool, path, rules, options, fmt, dry_run,
                                             save_orphans, orphans_whole_pool, progress,
                                             timings, keep_associations, mark)
-                written = True
+                mark()
                 return result
             result = run_generator(engine, pool, rules, options, progress=progress,
                                    timings=timings)
@@ -234,10 +228,10 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                 extra[save_orphans] = _orphans_text(engine, result, rules,
                                                     orphans_whole_pool)
             _store_and_write(engine, result, path, fmt, extra, dry_run, database, mark)
-            written = True
+            mark()
             clock.lap("write")
     except KeyboardInterrupt as err:
-        if (written or published) and not isinstance(err, Interrupted):
+        if written and not isinstance(err, Interrupted):
             raise Interrupted(written_note(path, dry_run, database)) from None
         raise
     return result
