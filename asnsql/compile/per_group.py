@@ -97,7 +97,7 @@ def _lock_columns(q: RuleQuery) -> list[str]:
         for j in range(len(layout.keys[i].sources))]
 
 
-def _in_columns(q: RuleQuery, table: str) -> list[exp.Expression]:
+def _in_columns(q: RuleQuery, table: str | None) -> list[exp.Column]:
     """The value in each column of the keys of ``q.by_column`` (a vector's: its first
     row's)."""
     return [x.col(q.layout.key_column(i, j), table) for i in q.by_column
@@ -129,20 +129,17 @@ def _locked_vectors(q: RuleQuery) -> exp.Select:
                       x.not_null(x.col(f"locker_{value}", pairs)),
                       x.not_(x.col(f"before_{value}", pairs)))
 
-    columns = []
-    for i in range(len(layout.keys)):
-        for column in q.key_columns([i], pairs):
-            if i in locked:
-                column = x.alias(x.case((opens(i), x.col(f"locker_{column.name}", pairs)),
-                                        default=column), column.name)
-            columns.append(column)
-    for i in q.by_column:
-        for j in range(len(layout.keys[i].sources)):
-            column = x.col(layout.key_column(i, j), pairs)
-            if i in locked:
-                column = x.alias(x.case((opens(i), x.col(f"locker_{column.name}", pairs)),
-                                        default=column), column.name)
-            columns.append(column)
+    def held(i: int, column: exp.Column) -> exp.Expression:
+        """The column of key ``i``: the locker's where it locks the key."""
+        if i not in locked:
+            return column
+        return x.alias(x.case((opens(i), x.col(f"locker_{column.name}", pairs)),
+                              default=column), column.name)
+
+    columns = [held(i, column) for i in range(len(layout.keys))
+               for column in q.key_columns([i], pairs)]
+    columns += [held(i, x.col(layout.key_column(i, j), pairs)) for i in q.by_column
+                for j in range(len(layout.keys[i].sources))]
     return (exp.select(x.col("run", pairs), *columns, x.col("first_pos", pairs))
             .from_(pairs, copy=False)
             .where(x.and_(x.col("before_same_obs", pairs),
