@@ -209,7 +209,7 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
         Ctrl-C once the output was in place (the engine still closing): it stays.
     """
     options, written = options or Options(), []
-    # (the writers note the output in place themselves, Ctrl-C held back: on_published)
+    # (the writers note the files in place themselves, Ctrl-C held back: on_published)
     mark = functools.partial(written.append, True)
     try:
         planning = _plan_ahead(rules, options, profile)
@@ -219,7 +219,6 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                 result = _generate_streamed(engine, pool, path, rules, options, fmt, dry_run,
                                             save_orphans, orphans_whole_pool, progress,
                                             timings, keep_associations, mark)
-                mark()
                 return result
             result = run_generator(engine, pool, rules, options, progress=progress,
                                    timings=timings)
@@ -228,7 +227,8 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                 extra[save_orphans] = _orphans_text(engine, result, rules,
                                                     orphans_whole_pool)
             _store_and_write(engine, result, path, fmt, extra, dry_run, database, mark)
-            mark()
+            if database:  # (stored, with or without files)
+                mark()
             clock.lap("write")
     except KeyboardInterrupt as err:
         if written and not isinstance(err, Interrupted):

@@ -230,3 +230,25 @@ def test_ctrl_c_right_after_the_output_is_in_place_says_it_was_written(tmp_path,
         raised = err
     assert isinstance(raised, Interrupted) and "written into" in str(raised), repr(raised)
     assert sorted(p.name for p in out.iterdir())
+
+
+@pytest.mark.parametrize("by_program", [True, False], ids=["streamed", "held"])
+def test_ctrl_c_after_a_dry_run_says_nothing_was_changed(tmp_path, monkeypatch, by_program):
+    """A dry run without a database writes nothing: a Ctrl-C as its engine closes is no
+    Interrupted (which would say the associations were stored somewhere)."""
+    from asnsql.engine import Engine
+    from asnsql.errors import Interrupted
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Engine, "close", interrupted)
+    pool = corpus_dir() / "pool_002_image_miri" / "pool_002_image_miri.csv"
+    raised = None
+    try:
+        generate_files(pool, tmp_path / "out", dry_run=True,
+                       options=Options(version_id="v0", split_programs=by_program))
+    except KeyboardInterrupt as err:
+        raised = err
+    assert raised is not None and not isinstance(raised, Interrupted), repr(raised)
+    assert not (tmp_path / "out").exists()
