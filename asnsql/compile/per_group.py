@@ -108,8 +108,7 @@ def _agrees(q: RuleQuery, i: int, row: str, vector: str) -> list[exp.Expression]
     """A row agrees with a vector (whose key ``i`` is defined) on key ``i``: undefined, or
     equal; for a key of ``q.by_column``, read in the vector's column."""
     if i in q.by_column:
-        mine = q.in_column(i, row, x.col(q.layout.key_source(i), vector))
-        return [x.is_null(mine), x.eq(mine.copy(), x.col(q.layout.key_value(i), vector))]
+        return [_reads_as(q, i, row, vector)]
     return [x.is_null(x.col(q.layout.key_value(i), row)), q.same_key(i, row, vector)]
 
 
@@ -194,8 +193,8 @@ def _maximal_vectors(q: RuleQuery, vectors: str = Cte.KEY_VECTORS) -> exp.Select
 
 
 def _reads_as(q: RuleQuery, i: int, later: str, first: str) -> exp.Expression:
-    """The ``later`` vector's first row, read in the column of ``first``'s value of key
-    ``i``, is undefined there or equal to it."""
+    """``later`` (a row, or a vector's first row), read in the column of ``first``'s value
+    of key ``i``, is undefined there or equal to it."""
     mine = q.in_column(i, later, x.col(q.layout.key_source(i), first))
     return x.or_(x.is_null(mine), x.eq(mine.copy(), x.col(q.layout.key_value(i), first)))
 

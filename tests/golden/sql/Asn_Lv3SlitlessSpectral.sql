@@ -262,18 +262,20 @@ WITH rule_rows AS (
     )
     AND (
       "key_vectors"."key3_opt_elem2" IS NULL
-      OR CASE
-        WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
-        THEN "former"."key3_opt_elem2_in0"
-        WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
-        THEN "former"."key3_opt_elem2_in1"
-      END IS NULL
-      OR CASE
-        WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
-        THEN "former"."key3_opt_elem2_in0"
-        WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
-        THEN "former"."key3_opt_elem2_in1"
-      END = "key_vectors"."key3_opt_elem2"
+      OR (
+        CASE
+          WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
+          THEN "former"."key3_opt_elem2_in0"
+          WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
+          THEN "former"."key3_opt_elem2_in1"
+        END IS NULL
+        OR CASE
+          WHEN "key_vectors"."key3_opt_elem2_from" = 'pupil'
+          THEN "former"."key3_opt_elem2_in0"
+          WHEN "key_vectors"."key3_opt_elem2_from" = 'grating'
+          THEN "former"."key3_opt_elem2_in1"
+        END = "key_vectors"."key3_opt_elem2"
+      )
     )
     AND (
       "key_vectors"."key4_fxd_slit" IS NULL
