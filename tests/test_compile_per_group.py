@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from asnsql.compile import compile_rule, decode_found, rule_sql
@@ -213,12 +215,16 @@ def test_a_value_locks_the_column_it_came_from():
         1: [0], (1, "found"): ["f1"], 2: [1], (2, "found"): ["p2"]}
 
 
-def test_only_optional_keys_of_per_group_rules_compare_by_column():
+def test_which_keys_compare_by_column():
     from asnsql.compile.rows import RuleQuery
 
+    # per_group: the optional keys read from several columns
     assert RuleQuery(_by_column_rule()).by_column == [1]
     required = rule(keys=[Key("program", ("program",)),
                           Key("opt_elem2", ("pupil", "filter"))])
     assert RuleQuery(required).by_column == []
-    assert RuleQuery(_by_column_rule(product="per_science",
-                                     roles=[Role("science", joins="own")])).by_column == []
+    # per_science: every key read from several columns, required ones too
+    owned = [Role("science", joins="own")]
+    assert RuleQuery(_by_column_rule(product="per_science", roles=owned)).by_column == [1]
+    assert RuleQuery(dataclasses.replace(required, product="per_science",
+                                         roles=tuple(owned))).by_column == [1]

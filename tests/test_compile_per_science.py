@@ -121,3 +121,41 @@ def test_alternative_owner_roles_and_keys_that_start_open():
     assert members(rule, rows) == [
         (0, 0, 0, "science", 0), (0, 0, 2, "background", 0),
         (1, 1, 1, "science_obs", 0), (1, 1, 2, "background", 0)]
+
+
+def _by_column(optional: bool):
+    """opt_elem read from pupil, then filter; backgrounds attach to every association."""
+    return dataclasses.replace(science_rule(), keys=(
+        Key("program", ("program",)), Key("opt_elem", ("pupil", "filter"), optional=optional)))
+
+
+@pytest.mark.parametrize("optional", [True, False])
+def test_an_attached_row_is_read_in_the_column_of_the_owners_value(optional):
+    # spec 3.2 step 6: science row 0 holds opt_elem from filter (f1); background row 1
+    # defines pupil too (its first value, p9), but read in filter it is f1 and attaches
+    rows = [row(0), row(1, base="background", pupil="p9")]
+    assert members(_by_column(optional), rows) == [
+        (0, 0, 0, "science", 0), (0, 0, 1, "background", 0)]
+    # another filter: it does not
+    rows = [row(0), row(1, base="background", pupil="p9", filter="f2")]
+    assert members(_by_column(optional), rows) == [(0, 0, 0, "science", 0)]
+
+
+def test_an_attached_row_undefined_in_the_owners_column_attaches_to_an_optional_key():
+    # the science holds p1 from pupil; the background, undefined in pupil, attaches when
+    # the key is optional (its filter f1 is not compared) and not when it is required
+    rows = [row(0, pupil="p1"), row(1, base="background")]
+    assert members(_by_column(True), rows) == [
+        (0, 0, 0, "science", 0), (0, 0, 1, "background", 0)]
+    assert members(_by_column(False), rows) == [(0, 0, 0, "science", 0)]
+
+
+def test_an_open_optional_key_locks_to_the_first_attached_value():
+    # the science (row 0) leaves opt_elem open; background row 1 attaches and locks it to
+    # p1; row 2 (p2) then does not attach, row 3 (undefined) does
+    rule = dataclasses.replace(science_rule(), keys=(
+        Key("program", ("program",)), Key("opt_elem", ("pupil",), optional=True)))
+    rows = [row(0), row(1, base="background", pupil="p1"),
+            row(2, base="background", pupil="p2"), row(3, base="background")]
+    assert members(rule, rows) == [
+        (0, 0, 0, "science", 0), (0, 0, 1, "background", 0), (0, 0, 3, "background", 0)]

@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from ..model import Role
 from . import exprs as x
-from .layout import Cte
+from .layout import Cte, applies as applies_to
 from .rows import RuleQuery
 
 
@@ -36,7 +36,25 @@ def _can_attach(q: RuleQuery, i: int, row: str, assoc: str) -> exp.Expression:
     return x.and_(*cond)
 
 
-def _candidates(q: RuleQuery, attach: list[int]) -> exp.Select:
+def _open_columns(q: RuleQuery, opened: list[int], attach_only: list[int], row: str,
+                  asn: str) -> list[exp.Expression]:
+    """For each key of ``opened``, whether the association holds no value of it
+    (``open{i}``); for each of these and of ``attach_only`` in ``q.by_column``, the row's
+    own column and its value in each column (to read later rows in the column of the
+    first value)."""
+    layout, cols = q.layout, []
+    for i in opened:
+        cols.append(x.alias(x.is_null(x.col(layout.key_value(i), asn)), f"open{i}"))
+    for i in opened + attach_only:
+        if i in q.by_column:
+            cols.append(x.col(layout.key_source(i), row))
+            cols += [x.col(layout.key_column(i, j), row)
+                     for j in range(len(layout.keys[i].sources))]
+    return cols
+
+
+def _candidates(q: RuleQuery, attach: list[int], opened: list[int],
+                attach_only: list[int]) -> exp.Select:
     """Every (association, attaching row) pair in the row's first fitting role."""
     asn, row = Cte.ASSOCIATION, Cte.ATTACHER
     tests = [_can_attach(q, i, row, asn) for i in attach]
@@ -46,38 +64,52 @@ def _candidates(q: RuleQuery, attach: list[int]) -> exp.Select:
                    default=exp.func("greatest", q.role_phase_case(role_index.copy()),
                                     x.col("first_phase", row)))
     return (exp.select(x.col("run", asn), x.col("gid", asn), x.col("pos", row),
-                       x.col("exptype", row), *q.value_columns(row),
-                       x.alias(role_index, "role_index"), x.alias(phase, "phase"))
+                       x.col("exptype", row), *q.member_values(row, asn),
+                       x.alias(role_index, "role_index"), x.alias(phase, "phase"),
+                       *_open_columns(q, opened, attach_only, row, asn))
             .from_(x.table(Cte.ASSOCIATIONS, asn), copy=False)
-            .join(x.table(Cte.ATTACHING, row), on=q.fixed_join(row, asn), copy=False)
+            .join(x.table(Cte.ATTACHING, row), on=q.lock_join(row, asn), copy=False)
             .where(x.or_(*parts), copy=False))
 
 
-def _first_attached_lock(q: RuleQuery, key_index: int) -> exp.Expression:
-    """A key of attached roles only locks to the first exposure attached: members in
-    those roles must have its value."""
+def _first_attached_lock(q: RuleQuery, key_index: int, always: bool) -> exp.Expression:
+    """A key the association holds no value of locks to the first exposure attached
+    that has one (in member order): later members in roles it applies to must have its
+    value, or none where the key is optional (a key of ``q.by_column`` read in the column
+    of that first value; spec section 3.2, step 6). With ``always`` the key applies to
+    attached roles only and locks so in every association."""
     key = q.layout.keys[key_index]
     column = q.layout.key_value(key_index)
     applies = exp.In(this=x.col("role_index"),
                      expressions=[x.num(j) for j in q.layout.roles_of_key(key)])
-    value = x.case((applies, x.col(column)))
-    first = exp.Window(
-        this=exp.IgnoreNulls(this=exp.FirstValue(this=value)),
-        partition_by=[x.col("run"), x.col("gid")],
-        order=exp.Order(expressions=[exp.Ordered(this=x.col("phase")),
-                                     exp.Ordered(this=x.col("pos"))]),
-        spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
-                            end="UNBOUNDED", end_side="FOLLOWING"))
+
+    def first(name: str) -> exp.Expression:
+        return exp.Window(
+            this=exp.IgnoreNulls(this=exp.FirstValue(this=x.case((applies.copy(),
+                                                                   x.col(name))))),
+            partition_by=[x.col("run"), x.col("gid")],
+            order=exp.Order(expressions=[exp.Ordered(this=x.col("phase")),
+                                         exp.Ordered(this=x.col("pos"))]),
+            spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                end="UNBOUNDED", end_side="FOLLOWING"))
+
+    mine = x.col(column)
+    if key_index in q.by_column:
+        mine = q.in_column(key_index, None, first(q.layout.key_source(key_index)))
+    same = x.eq(mine, first(column))
     if key.optional:
         # an exposure without a value joins whatever the lock
-        return x.or_(x.not_(applies), x.is_null(x.col(column)), x.eq(x.col(column), first))
-    return x.or_(x.not_(applies), x.eq(x.col(column), first))
+        same = x.or_(x.is_null(mine.copy()), same)
+    passes = [x.not_(applies), same]
+    if not always:
+        passes.insert(0, x.not_(x.col(f"open{key_index}")))
+    return x.or_(*passes)
 
 
 def attached_members(q: RuleQuery, attach: list[int],
                      attach_only: list[int]) -> list[tuple[str, exp.Expression]]:
     """The CTEs of attached members: the rows of attaching roles, their candidate
-    associations, and those kept by the keys of attached roles only.
+    associations, and those kept by the locks of keys first set by an attached member.
 
     Parameters
     ----------
@@ -93,11 +125,21 @@ def attached_members(q: RuleQuery, attach: list[int],
     list of (str, sqlglot.exp.Select)
         ``(name, query)`` of each CTE, in order.
     """
+    layout = q.layout
+    # optional keys an owner may leave open: the first attached member's value locks them
+    opened = [i for i in layout.loose if i not in attach_only and layout.keys[i].optional
+              and any(applies_to(layout.keys[i], layout.roles[j]) for j in attach)]
     # only rows of an attaching role take part in the join (not every owner)
     attaching = exp.select("*").from_(Cte.FIRST_ROLES, copy=False).where(
-        x.or_(*[x.col(q.layout.role_ok(i)) for i in attach]), copy=False)
-    attached = exp.select("*").from_(Cte.ATTACH_CANDIDATES, copy=False)
+        x.or_(*[x.col(layout.role_ok(i)) for i in attach]), copy=False)
+    names = (["run", "gid", "pos", "exptype"]
+             + [c.alias_or_name for c in q.value_columns(Cte.ATTACH_CANDIDATES)]
+             + ["role_index", "phase"])
+    attached = exp.select(*[x.col(n) for n in names]).from_(Cte.ATTACH_CANDIDATES, copy=False)
     for i in attach_only:
-        attached = attached.qualify(_first_attached_lock(q, i), copy=False)
-    return [(Cte.ATTACHING, attaching), (Cte.ATTACH_CANDIDATES, _candidates(q, attach)),
+        attached = attached.qualify(_first_attached_lock(q, i, always=True), copy=False)
+    for i in opened:
+        attached = attached.qualify(_first_attached_lock(q, i, always=False), copy=False)
+    return [(Cte.ATTACHING, attaching),
+            (Cte.ATTACH_CANDIDATES, _candidates(q, attach, opened, attach_only)),
             (Cte.ATTACHED, attached)]

@@ -273,14 +273,7 @@ def _members_in(q: RuleQuery, roles: list[int], role_index: exp.Expression,
 def _member_values(q: RuleQuery) -> list[exp.Expression]:
     """A member's key and record values; a key of ``q.by_column`` in the column of the
     association's lock of it (undefined there: none)."""
-    rows, asns = Cte.ROLE_ROWS, Cte.ASSOCIATIONS
-    values = q.value_columns(rows)
-    for i in q.by_column:
-        name = q.layout.key_value(i)
-        values[i] = x.alias(x.case((x.is_null(x.col(q.layout.key_lock(i), asns)),
-                                    x.col(name, rows)),
-                                   default=q.in_lock_column(i, rows, asns)), name)
-    return values
+    return q.member_values(Cte.ROLE_ROWS, Cte.ASSOCIATIONS)
 
 
 def _group_members(q: RuleQuery, group_roles: list[int]) -> exp.Select:

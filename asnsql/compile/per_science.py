@@ -67,20 +67,24 @@ def _accepted_earlier(q: RuleQuery, own: list[int], accepting: list[int]) -> exp
             value = _owner_key_value(q, k, earlier, own)
             if isinstance(value, exp.Cast):
                 continue  # open in every earlier association
-            same = x.eq(x.col(layout.key_value(k), row), value.copy())
-            if layout.key_has_source(k):
+            mine = x.col(layout.key_value(k), row)
+            if k in q.by_column:
+                # (read in the column of the owner's value)
+                mine = q.in_column(k, row, _owner_key_value(q, k, earlier, own,
+                                                            layout.key_source(k)))
+            same = x.eq(mine.copy(), value.copy())
+            if layout.key_has_source(k) and k not in q.by_column:
                 source = layout.key_source(k)
                 same = x.and_(same, x.eq(x.col(source, row),
                                          _owner_key_value(q, k, earlier, own, source)))
-            cond.append(x.paren(x.or_(x.is_null(x.col(layout.key_value(k), row)),
-                                      x.is_null(value), same)))
+            cond.append(x.paren(x.or_(x.is_null(mine), x.is_null(value), same)))
         if role.not_containing_owner:
             cond.append(not_containing_owner(q, role, row, earlier))
         through.append(x.paren(x.and_(*cond)))
     is_owner = exp.In(this=x.col("first_role", earlier), expressions=[x.num(i) for i in own])
     return exp.Exists(this=exp.select(x.num(1))
                       .from_(x.table(Cte.FIRST_ROLES, earlier), copy=False)
-                      .where(x.and_(q.fixed_join(row, earlier), is_owner,
+                      .where(x.and_(q.lock_join(row, earlier), is_owner,
                                     exp.LT(this=x.col("pos", earlier),
                                            expression=x.col("pos", row)),
                                     x.paren(x.or_(*through))), copy=False))

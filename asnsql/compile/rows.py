@@ -46,11 +46,14 @@ class RuleQuery:
         self.vocabulary = vocabulary
         self.tests = Conditions(rule.name, rule.exptype, vocabulary)
         #: The keys read from several columns that the query compares in the column an
-        #: association's value came from (:meth:`Layout.reads_columns`): a ``per_group``
-        #: rule's.
-        self.by_column = ([i for i in range(len(self.layout.keys))
-                           if self.layout.reads_columns(i)]
-                          if rule.product == "per_group" else [])
+        #: association's value came from (spec section 3.2, step 6): a ``per_group`` rule's
+        #: optional ones (:meth:`Layout.reads_columns`); every one of a ``per_science``
+        #: rule, whose association holds its owner's value and column of each key.
+        self.by_column = [i for i in range(len(self.layout.keys))
+                          if (self.layout.reads_columns(i) if rule.product == "per_group"
+                              else rule.product == "per_science"
+                              and len(self.layout.keys[i].sources) > 1
+                              and self.layout.keys[i].constant_when is None)]
 
     # --- role tests -------------------------------------------------------------------------
 
@@ -220,10 +223,45 @@ class RuleQuery:
                          x.col(layout.key_column(i, j), row))
                         for j, name in enumerate(layout.keys[i].sources)])
 
+    def lock_columns(self, i: int) -> tuple[str, str]:
+        """The association's columns holding its lock of key ``i`` (a key of
+        :attr:`by_column`): its value and the column it came from. A ``per_group``
+        association's lock is its creating row's (:meth:`Layout.key_lock`); a
+        ``per_science`` one's is its key, its owner's value."""
+        layout = self.layout
+        if self.rule.product == "per_group":
+            return layout.key_lock(i), layout.key_lock_source(i)
+        return layout.key_value(i), layout.key_source(i)
+
     def in_lock_column(self, i: int, row: str, assoc: str) -> exp.Expression:
         """Row's value of key ``i`` in the column the association's lock of it came from
         (NULL when the association holds no value)."""
-        return self.in_column(i, row, x.col(self.layout.key_lock_source(i), assoc))
+        return self.in_column(i, row, x.col(self.lock_columns(i)[1], assoc))
+
+    def lock_join(self, row: str, assoc: str) -> exp.Expression:
+        """Row and association in the same run with the association's values of every
+        fixed key; a key of :attr:`by_column` read in the column the association's value
+        came from (spec section 3.2, step 6)."""
+        conds = [x.eq(x.col("run", row), x.col("run", assoc))]
+        for i in self.layout.fixed:
+            if i in self.by_column:
+                conds.append(x.eq(self.in_lock_column(i, row, assoc),
+                                  x.col(self.lock_columns(i)[0], assoc)))
+            else:
+                conds.append(self.same_key(i, row, assoc))
+        return x.and_(*conds)
+
+    def member_values(self, row: str, assoc: str) -> list[exp.Expression]:
+        """A member's key and record values (:meth:`value_columns`), a key of
+        :attr:`by_column` read in the column of the association's value where it has one."""
+        values = self.value_columns(row)
+        for i in self.by_column:
+            lock, _ = self.lock_columns(i)
+            values[i] = x.alias(x.case((x.is_null(x.col(lock, assoc)),
+                                        x.col(self.layout.key_value(i), row)),
+                                       default=self.in_lock_column(i, row, assoc)),
+                                self.layout.key_value(i))
+        return values
 
     def compatible(self, row: str, assoc: str, role: Role) -> exp.Expression:
         """Row and association agree on every loose key that applies to the role; a key
@@ -237,7 +275,7 @@ class RuleQuery:
                     mine = self.in_lock_column(i, row, assoc)
                     conds.append(x.paren(x.or_(
                         x.is_null(mine),
-                        x.eq(mine.copy(), x.col(self.layout.key_lock(i), assoc)))))
+                        x.eq(mine.copy(), x.col(self.lock_columns(i)[0], assoc)))))
                     continue
                 conds.append(x.paren(x.or_(x.is_null(x.col(name, row)),
                                            x.is_null(x.col(name, assoc)),

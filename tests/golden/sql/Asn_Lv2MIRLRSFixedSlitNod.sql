@@ -596,7 +596,8 @@ WITH rule_rows AS (
         END,
         "attacher"."first_phase"
       )
-    END AS phase
+    END AS phase,
+    "asn"."key1_is_tso" IS NULL AS open1
   FROM associations AS asn
   JOIN attaching AS attacher
     ON "attacher"."run" = "asn"."run"
@@ -665,16 +666,44 @@ WITH rule_rows AS (
     )
 ), attached AS (
   SELECT
-    *
+    "run",
+    "gid",
+    "pos",
+    "exptype",
+    "key0_program",
+    "key1_is_tso",
+    "key2_exp_type",
+    "key3_patt_num",
+    "key4_is_current_patt_num",
+    "role_index",
+    "phase"
   FROM attach_candidates
   QUALIFY
-    NOT (
-      "role_index" IN (1, 2)
+    (
+      NOT (
+        "role_index" IN (1, 2)
+      )
+      OR "key4_is_current_patt_num" = FIRST_VALUE(CASE WHEN "role_index" IN (1, 2) THEN "key4_is_current_patt_num" END IGNORE NULLS) OVER (
+        PARTITION BY "run", "gid"
+        ORDER BY "phase", "pos"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+      )
     )
-    OR "key4_is_current_patt_num" = FIRST_VALUE(CASE WHEN "role_index" IN (1, 2) THEN "key4_is_current_patt_num" END IGNORE NULLS) OVER (
-      PARTITION BY "run", "gid"
-      ORDER BY "phase", "pos"
-      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    AND (
+      NOT (
+        "open1"
+      )
+      OR NOT (
+        "role_index" IN (0, 1, 2, 3)
+      )
+      OR (
+        "key1_is_tso" IS NULL
+        OR "key1_is_tso" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2, 3) THEN "key1_is_tso" END IGNORE NULLS) OVER (
+          PARTITION BY "run", "gid"
+          ORDER BY "phase", "pos"
+          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        )
+      )
     )
 ), members AS (
   SELECT

@@ -11,6 +11,8 @@ WITH rule_rows AS (
     "detector" AS key3_detector,
     COALESCE("filter", "band") AS key4_opt_elem,
     CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS key4_opt_elem_from,
+    "filter" AS key4_opt_elem_in0,
+    "band" AS key4_opt_elem_in1,
     COALESCE("pupil", "grating") AS key5_opt_elem2,
     CASE
       WHEN NOT "pupil" IS NULL
@@ -18,6 +20,8 @@ WITH rule_rows AS (
       WHEN NOT "grating" IS NULL
       THEN 'grating'
     END AS key5_opt_elem2_from,
+    "pupil" AS key5_opt_elem2_in0,
+    "grating" AS key5_opt_elem2_in1,
     "fxd_slit" AS key6_fxd_slit,
     "subarray" AS key7_subarray,
     "channel" AS key8_channel,
@@ -331,8 +335,26 @@ WITH rule_rows AS (
     "attacher"."key1_is_tso",
     "attacher"."key2_instrument",
     "attacher"."key3_detector",
-    "attacher"."key4_opt_elem",
-    "attacher"."key5_opt_elem2",
+    CASE
+      WHEN "asn"."key4_opt_elem" IS NULL
+      THEN "attacher"."key4_opt_elem"
+      ELSE CASE
+        WHEN "asn"."key4_opt_elem_from" = 'filter'
+        THEN "attacher"."key4_opt_elem_in0"
+        WHEN "asn"."key4_opt_elem_from" = 'band'
+        THEN "attacher"."key4_opt_elem_in1"
+      END
+    END AS key4_opt_elem,
+    CASE
+      WHEN "asn"."key5_opt_elem2" IS NULL
+      THEN "attacher"."key5_opt_elem2"
+      ELSE CASE
+        WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+        THEN "attacher"."key5_opt_elem2_in0"
+        WHEN "asn"."key5_opt_elem2_from" = 'grating'
+        THEN "attacher"."key5_opt_elem2_in1"
+      END
+    END AS key5_opt_elem2,
     "attacher"."key6_fxd_slit",
     "attacher"."key7_subarray",
     "attacher"."key8_channel",
@@ -348,12 +370,18 @@ WITH rule_rows AS (
           OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "attacher"."key5_opt_elem2" IS NULL
-          OR "asn"."key5_opt_elem2" IS NULL
-          OR (
-            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END = "asn"."key5_opt_elem2"
         )
         AND (
           "attacher"."key6_fxd_slit" IS NULL
@@ -386,12 +414,18 @@ WITH rule_rows AS (
           OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "attacher"."key5_opt_elem2" IS NULL
-          OR "asn"."key5_opt_elem2" IS NULL
-          OR (
-            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END = "asn"."key5_opt_elem2"
         )
         AND (
           "attacher"."key6_fxd_slit" IS NULL
@@ -436,12 +470,18 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -474,12 +514,18 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -520,12 +566,18 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -558,12 +610,18 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -604,12 +662,18 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -642,12 +706,18 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -683,17 +753,28 @@ WITH rule_rows AS (
         END,
         "attacher"."first_phase"
       )
-    END AS phase
+    END AS phase,
+    "asn"."key1_is_tso" IS NULL AS open1,
+    "asn"."key5_opt_elem2" IS NULL AS open5,
+    "asn"."key6_fxd_slit" IS NULL AS open6,
+    "asn"."key7_subarray" IS NULL AS open7,
+    "asn"."key8_channel" IS NULL AS open8,
+    "asn"."key9_slit" IS NULL AS open9,
+    "attacher"."key5_opt_elem2_from",
+    "attacher"."key5_opt_elem2_in0",
+    "attacher"."key5_opt_elem2_in1"
   FROM associations AS asn
   JOIN attaching AS attacher
     ON "attacher"."run" = "asn"."run"
     AND "attacher"."key0_program" = "asn"."key0_program"
     AND "attacher"."key2_instrument" = "asn"."key2_instrument"
     AND "attacher"."key3_detector" = "asn"."key3_detector"
-    AND (
-      "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-      AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-    )
+    AND CASE
+      WHEN "asn"."key4_opt_elem_from" = 'filter'
+      THEN "attacher"."key4_opt_elem_in0"
+      WHEN "asn"."key4_opt_elem_from" = 'band'
+      THEN "attacher"."key4_opt_elem_in1"
+    END = "asn"."key4_opt_elem"
     AND "attacher"."key10_exp_type" = "asn"."key10_exp_type"
   WHERE
     (
@@ -705,12 +786,18 @@ WITH rule_rows AS (
           OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "attacher"."key5_opt_elem2" IS NULL
-          OR "asn"."key5_opt_elem2" IS NULL
-          OR (
-            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END = "asn"."key5_opt_elem2"
         )
         AND (
           "attacher"."key6_fxd_slit" IS NULL
@@ -744,12 +831,18 @@ WITH rule_rows AS (
           OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
-          "attacher"."key5_opt_elem2" IS NULL
-          OR "asn"."key5_opt_elem2" IS NULL
-          OR (
-            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END = "asn"."key5_opt_elem2"
         )
         AND (
           "attacher"."key6_fxd_slit" IS NULL
@@ -781,8 +874,156 @@ WITH rule_rows AS (
     )
 ), attached AS (
   SELECT
-    *
+    "run",
+    "gid",
+    "pos",
+    "exptype",
+    "key0_program",
+    "key1_is_tso",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key5_opt_elem2",
+    "key6_fxd_slit",
+    "key7_subarray",
+    "key8_channel",
+    "key9_slit",
+    "key10_exp_type",
+    "key11_mostilno",
+    "role_index",
+    "phase"
   FROM attach_candidates
+  QUALIFY
+    (
+      (
+        (
+          (
+            (
+              NOT (
+                "open1"
+              )
+              OR NOT (
+                "role_index" IN (0, 1, 2)
+              )
+              OR (
+                "key1_is_tso" IS NULL
+                OR "key1_is_tso" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key1_is_tso" END IGNORE NULLS) OVER (
+                  PARTITION BY "run", "gid"
+                  ORDER BY "phase", "pos"
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                )
+              )
+            )
+            AND (
+              NOT (
+                "open5"
+              )
+              OR NOT (
+                "role_index" IN (0, 1, 2)
+              )
+              OR (
+                CASE
+                  WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                    PARTITION BY "run", "gid"
+                    ORDER BY "phase", "pos"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  ) = 'pupil'
+                  THEN "key5_opt_elem2_in0"
+                  WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                    PARTITION BY "run", "gid"
+                    ORDER BY "phase", "pos"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  ) = 'grating'
+                  THEN "key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                    PARTITION BY "run", "gid"
+                    ORDER BY "phase", "pos"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  ) = 'pupil'
+                  THEN "key5_opt_elem2_in0"
+                  WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                    PARTITION BY "run", "gid"
+                    ORDER BY "phase", "pos"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  ) = 'grating'
+                  THEN "key5_opt_elem2_in1"
+                END = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key5_opt_elem2" END IGNORE NULLS) OVER (
+                  PARTITION BY "run", "gid"
+                  ORDER BY "phase", "pos"
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                )
+              )
+            )
+          )
+          AND (
+            NOT (
+              "open6"
+            )
+            OR NOT (
+              "role_index" IN (0, 1, 2)
+            )
+            OR (
+              "key6_fxd_slit" IS NULL
+              OR "key6_fxd_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key6_fxd_slit" END IGNORE NULLS) OVER (
+                PARTITION BY "run", "gid"
+                ORDER BY "phase", "pos"
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              )
+            )
+          )
+        )
+        AND (
+          NOT (
+            "open7"
+          )
+          OR NOT (
+            "role_index" IN (0, 1, 2)
+          )
+          OR (
+            "key7_subarray" IS NULL
+            OR "key7_subarray" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key7_subarray" END IGNORE NULLS) OVER (
+              PARTITION BY "run", "gid"
+              ORDER BY "phase", "pos"
+              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            )
+          )
+        )
+      )
+      AND (
+        NOT (
+          "open8"
+        )
+        OR NOT (
+          "role_index" IN (0, 1, 2)
+        )
+        OR (
+          "key8_channel" IS NULL
+          OR "key8_channel" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key8_channel" END IGNORE NULLS) OVER (
+            PARTITION BY "run", "gid"
+            ORDER BY "phase", "pos"
+            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+          )
+        )
+      )
+    )
+    AND (
+      NOT (
+        "open9"
+      )
+      OR NOT (
+        "role_index" IN (0, 1, 2)
+      )
+      OR (
+        "key9_slit" IS NULL
+        OR "key9_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key9_slit" END IGNORE NULLS) OVER (
+          PARTITION BY "run", "gid"
+          ORDER BY "phase", "pos"
+          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        )
+      )
+    )
 ), members AS (
   SELECT
     "asn"."run",

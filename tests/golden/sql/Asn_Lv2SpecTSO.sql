@@ -11,6 +11,8 @@ WITH rule_rows AS (
     "detector" AS key3_detector,
     COALESCE("filter", "band") AS key4_opt_elem,
     CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS key4_opt_elem_from,
+    "filter" AS key4_opt_elem_in0,
+    "band" AS key4_opt_elem_in1,
     COALESCE("pupil", "grating") AS key5_opt_elem2,
     CASE
       WHEN NOT "pupil" IS NULL
@@ -18,6 +20,8 @@ WITH rule_rows AS (
       WHEN NOT "grating" IS NULL
       THEN 'grating'
     END AS key5_opt_elem2_from,
+    "pupil" AS key5_opt_elem2_in0,
+    "grating" AS key5_opt_elem2_in1,
     "fxd_slit" AS key6_fxd_slit,
     "subarray" AS key7_subarray,
     "channel" AS key8_channel,

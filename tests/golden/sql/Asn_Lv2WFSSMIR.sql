@@ -353,7 +353,8 @@ WITH rule_rows AS (
         END,
         "attacher"."first_phase"
       )
-    END AS phase
+    END AS phase,
+    "asn"."key1_is_tso" IS NULL AS open1
   FROM associations AS asn
   JOIN attaching AS attacher
     ON "attacher"."run" = "asn"."run"
@@ -388,8 +389,33 @@ WITH rule_rows AS (
     )
 ), attached AS (
   SELECT
-    *
+    "run",
+    "gid",
+    "pos",
+    "exptype",
+    "key0_program",
+    "key1_is_tso",
+    "key2_target",
+    "key3_instrument",
+    "key4_detector",
+    "role_index",
+    "phase"
   FROM attach_candidates
+  QUALIFY
+    NOT (
+      "open1"
+    )
+    OR NOT (
+      "role_index" IN (0, 1, 2)
+    )
+    OR (
+      "key1_is_tso" IS NULL
+      OR "key1_is_tso" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2) THEN "key1_is_tso" END IGNORE NULLS) OVER (
+        PARTITION BY "run", "gid"
+        ORDER BY "phase", "pos"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+      )
+    )
 ), members AS (
   SELECT
     "asn"."run",

@@ -316,7 +316,14 @@ WITH rule_rows AS (
     )
 ), attached AS (
   SELECT
-    *
+    "run",
+    "gid",
+    "pos",
+    "exptype",
+    "key0_target",
+    "key1_instrument",
+    "role_index",
+    "phase"
   FROM attach_candidates
 ), members AS (
   SELECT

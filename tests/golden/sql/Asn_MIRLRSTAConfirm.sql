@@ -11,6 +11,8 @@ WITH rule_rows AS (
     "detector" AS key3_detector,
     COALESCE("filter", "band") AS key4_opt_elem,
     CASE WHEN NOT "filter" IS NULL THEN 'filter' WHEN NOT "band" IS NULL THEN 'band' END AS key4_opt_elem_from,
+    "filter" AS key4_opt_elem_in0,
+    "band" AS key4_opt_elem_in1,
     COALESCE("pupil", "grating") AS key5_opt_elem2,
     CASE
       WHEN NOT "pupil" IS NULL
@@ -18,6 +20,8 @@ WITH rule_rows AS (
       WHEN NOT "grating" IS NULL
       THEN 'grating'
     END AS key5_opt_elem2_from,
+    "pupil" AS key5_opt_elem2_in0,
+    "grating" AS key5_opt_elem2_in1,
     "fxd_slit" AS key6_fxd_slit,
     "subarray" AS key7_subarray,
     "channel" AS key8_channel,
@@ -337,38 +341,70 @@ WITH rule_rows AS (
                 END
               )
               AND (
-                "first_roles"."key4_opt_elem" IS NULL
+                CASE
+                  WHEN CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key4_opt_elem_from"
+                  END = 'filter'
+                  THEN "first_roles"."key4_opt_elem_in0"
+                  WHEN CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key4_opt_elem_from"
+                  END = 'band'
+                  THEN "first_roles"."key4_opt_elem_in1"
+                END IS NULL
                 OR CASE
                   WHEN "earlier_owner"."first_role" IN (0)
                   THEN "earlier_owner"."key4_opt_elem"
                 END IS NULL
-                OR (
-                  "first_roles"."key4_opt_elem" = CASE
-                    WHEN "earlier_owner"."first_role" IN (0)
-                    THEN "earlier_owner"."key4_opt_elem"
-                  END
-                  AND "first_roles"."key4_opt_elem_from" = CASE
+                OR CASE
+                  WHEN CASE
                     WHEN "earlier_owner"."first_role" IN (0)
                     THEN "earlier_owner"."key4_opt_elem_from"
-                  END
-                )
+                  END = 'filter'
+                  THEN "first_roles"."key4_opt_elem_in0"
+                  WHEN CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key4_opt_elem_from"
+                  END = 'band'
+                  THEN "first_roles"."key4_opt_elem_in1"
+                END = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key4_opt_elem"
+                END
               )
               AND (
-                "first_roles"."key5_opt_elem2" IS NULL
+                CASE
+                  WHEN CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key5_opt_elem2_from"
+                  END = 'pupil'
+                  THEN "first_roles"."key5_opt_elem2_in0"
+                  WHEN CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key5_opt_elem2_from"
+                  END = 'grating'
+                  THEN "first_roles"."key5_opt_elem2_in1"
+                END IS NULL
                 OR CASE
                   WHEN "earlier_owner"."first_role" IN (0)
                   THEN "earlier_owner"."key5_opt_elem2"
                 END IS NULL
-                OR (
-                  "first_roles"."key5_opt_elem2" = CASE
-                    WHEN "earlier_owner"."first_role" IN (0)
-                    THEN "earlier_owner"."key5_opt_elem2"
-                  END
-                  AND "first_roles"."key5_opt_elem2_from" = CASE
+                OR CASE
+                  WHEN CASE
                     WHEN "earlier_owner"."first_role" IN (0)
                     THEN "earlier_owner"."key5_opt_elem2_from"
-                  END
-                )
+                  END = 'pupil'
+                  THEN "first_roles"."key5_opt_elem2_in0"
+                  WHEN CASE
+                    WHEN "earlier_owner"."first_role" IN (0)
+                    THEN "earlier_owner"."key5_opt_elem2_from"
+                  END = 'grating'
+                  THEN "first_roles"."key5_opt_elem2_in1"
+                END = CASE
+                  WHEN "earlier_owner"."first_role" IN (0)
+                  THEN "earlier_owner"."key5_opt_elem2"
+                END
               )
               AND (
                 "first_roles"."key6_fxd_slit" IS NULL
@@ -574,8 +610,26 @@ WITH rule_rows AS (
     "attacher"."key1_is_tso",
     "attacher"."key2_instrument",
     "attacher"."key3_detector",
-    "attacher"."key4_opt_elem",
-    "attacher"."key5_opt_elem2",
+    CASE
+      WHEN "asn"."key4_opt_elem" IS NULL
+      THEN "attacher"."key4_opt_elem"
+      ELSE CASE
+        WHEN "asn"."key4_opt_elem_from" = 'filter'
+        THEN "attacher"."key4_opt_elem_in0"
+        WHEN "asn"."key4_opt_elem_from" = 'band'
+        THEN "attacher"."key4_opt_elem_in1"
+      END
+    END AS key4_opt_elem,
+    CASE
+      WHEN "asn"."key5_opt_elem2" IS NULL
+      THEN "attacher"."key5_opt_elem2"
+      ELSE CASE
+        WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+        THEN "attacher"."key5_opt_elem2_in0"
+        WHEN "asn"."key5_opt_elem2_from" = 'grating'
+        THEN "attacher"."key5_opt_elem2_in1"
+      END
+    END AS key5_opt_elem2,
     "attacher"."key6_fxd_slit",
     "attacher"."key7_subarray",
     "attacher"."key8_channel",
@@ -601,20 +655,32 @@ WITH rule_rows AS (
           OR "attacher"."key3_detector" = "asn"."key3_detector"
         )
         AND (
-          "attacher"."key4_opt_elem" IS NULL
-          OR "asn"."key4_opt_elem" IS NULL
-          OR (
-            "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-            AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-          )
+          CASE
+            WHEN "asn"."key4_opt_elem_from" = 'filter'
+            THEN "attacher"."key4_opt_elem_in0"
+            WHEN "asn"."key4_opt_elem_from" = 'band'
+            THEN "attacher"."key4_opt_elem_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key4_opt_elem_from" = 'filter'
+            THEN "attacher"."key4_opt_elem_in0"
+            WHEN "asn"."key4_opt_elem_from" = 'band'
+            THEN "attacher"."key4_opt_elem_in1"
+          END = "asn"."key4_opt_elem"
         )
         AND (
-          "attacher"."key5_opt_elem2" IS NULL
-          OR "asn"."key5_opt_elem2" IS NULL
-          OR (
-            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END = "asn"."key5_opt_elem2"
         )
         AND (
           "attacher"."key6_fxd_slit" IS NULL
@@ -684,20 +750,32 @@ WITH rule_rows AS (
                 OR "attacher"."key3_detector" = "asn"."key3_detector"
               )
               AND (
-                "attacher"."key4_opt_elem" IS NULL
-                OR "asn"."key4_opt_elem" IS NULL
-                OR (
-                  "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-                  AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-                )
+                CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END = "asn"."key4_opt_elem"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -763,20 +841,32 @@ WITH rule_rows AS (
                 OR "attacher"."key3_detector" = "asn"."key3_detector"
               )
               AND (
-                "attacher"."key4_opt_elem" IS NULL
-                OR "asn"."key4_opt_elem" IS NULL
-                OR (
-                  "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-                  AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-                )
+                CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END = "asn"."key4_opt_elem"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -842,20 +932,32 @@ WITH rule_rows AS (
                 OR "attacher"."key3_detector" = "asn"."key3_detector"
               )
               AND (
-                "attacher"."key4_opt_elem" IS NULL
-                OR "asn"."key4_opt_elem" IS NULL
-                OR (
-                  "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-                  AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-                )
+                CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END = "asn"."key4_opt_elem"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -921,20 +1023,32 @@ WITH rule_rows AS (
                 OR "attacher"."key3_detector" = "asn"."key3_detector"
               )
               AND (
-                "attacher"."key4_opt_elem" IS NULL
-                OR "asn"."key4_opt_elem" IS NULL
-                OR (
-                  "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-                  AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-                )
+                CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key4_opt_elem_from" = 'filter'
+                  THEN "attacher"."key4_opt_elem_in0"
+                  WHEN "asn"."key4_opt_elem_from" = 'band'
+                  THEN "attacher"."key4_opt_elem_in1"
+                END = "asn"."key4_opt_elem"
               )
               AND (
-                "attacher"."key5_opt_elem2" IS NULL
-                OR "asn"."key5_opt_elem2" IS NULL
-                OR (
-                  "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-                  AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-                )
+                CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+                  THEN "attacher"."key5_opt_elem2_in0"
+                  WHEN "asn"."key5_opt_elem2_from" = 'grating'
+                  THEN "attacher"."key5_opt_elem2_in1"
+                END = "asn"."key5_opt_elem2"
               )
               AND (
                 "attacher"."key6_fxd_slit" IS NULL
@@ -985,7 +1099,14 @@ WITH rule_rows AS (
         END,
         "attacher"."first_phase"
       )
-    END AS phase
+    END AS phase,
+    "asn"."key1_is_tso" IS NULL AS open1,
+    "attacher"."key4_opt_elem_from",
+    "attacher"."key4_opt_elem_in0",
+    "attacher"."key4_opt_elem_in1",
+    "attacher"."key5_opt_elem2_from",
+    "attacher"."key5_opt_elem2_in0",
+    "attacher"."key5_opt_elem2_in1"
   FROM associations AS asn
   JOIN attaching AS attacher
     ON "attacher"."run" = "asn"."run"
@@ -1010,20 +1131,32 @@ WITH rule_rows AS (
           OR "attacher"."key3_detector" = "asn"."key3_detector"
         )
         AND (
-          "attacher"."key4_opt_elem" IS NULL
-          OR "asn"."key4_opt_elem" IS NULL
-          OR (
-            "attacher"."key4_opt_elem" = "asn"."key4_opt_elem"
-            AND "attacher"."key4_opt_elem_from" = "asn"."key4_opt_elem_from"
-          )
+          CASE
+            WHEN "asn"."key4_opt_elem_from" = 'filter'
+            THEN "attacher"."key4_opt_elem_in0"
+            WHEN "asn"."key4_opt_elem_from" = 'band'
+            THEN "attacher"."key4_opt_elem_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key4_opt_elem_from" = 'filter'
+            THEN "attacher"."key4_opt_elem_in0"
+            WHEN "asn"."key4_opt_elem_from" = 'band'
+            THEN "attacher"."key4_opt_elem_in1"
+          END = "asn"."key4_opt_elem"
         )
         AND (
-          "attacher"."key5_opt_elem2" IS NULL
-          OR "asn"."key5_opt_elem2" IS NULL
-          OR (
-            "attacher"."key5_opt_elem2" = "asn"."key5_opt_elem2"
-            AND "attacher"."key5_opt_elem2_from" = "asn"."key5_opt_elem2_from"
-          )
+          CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+            THEN "attacher"."key5_opt_elem2_in0"
+            WHEN "asn"."key5_opt_elem2_from" = 'grating'
+            THEN "attacher"."key5_opt_elem2_in1"
+          END = "asn"."key5_opt_elem2"
         )
         AND (
           "attacher"."key6_fxd_slit" IS NULL
@@ -1071,7 +1204,24 @@ WITH rule_rows AS (
     )
 ), attached AS (
   SELECT
-    *
+    "run",
+    "gid",
+    "pos",
+    "exptype",
+    "key0_program",
+    "key1_is_tso",
+    "key2_instrument",
+    "key3_detector",
+    "key4_opt_elem",
+    "key5_opt_elem2",
+    "key6_fxd_slit",
+    "key7_subarray",
+    "key8_channel",
+    "key9_slit",
+    "key10_exp_type",
+    "key11_obs_id",
+    "role_index",
+    "phase"
   FROM attach_candidates
   QUALIFY
     (
@@ -1082,20 +1232,45 @@ WITH rule_rows AS (
               (
                 (
                   (
-                    NOT (
-                      "role_index" IN (0, 1)
+                    (
+                      NOT (
+                        "role_index" IN (0, 1)
+                      )
+                      OR "key2_instrument" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key2_instrument" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      )
                     )
-                    OR "key2_instrument" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key2_instrument" END IGNORE NULLS) OVER (
-                      PARTITION BY "run", "gid"
-                      ORDER BY "phase", "pos"
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                    AND (
+                      NOT (
+                        "role_index" IN (0, 1)
+                      )
+                      OR "key3_detector" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key3_detector" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      )
                     )
                   )
                   AND (
                     NOT (
                       "role_index" IN (0, 1)
                     )
-                    OR "key3_detector" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key3_detector" END IGNORE NULLS) OVER (
+                    OR CASE
+                      WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key4_opt_elem_from" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) = 'filter'
+                      THEN "key4_opt_elem_in0"
+                      WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key4_opt_elem_from" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) = 'band'
+                      THEN "key4_opt_elem_in1"
+                    END = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key4_opt_elem" END IGNORE NULLS) OVER (
                       PARTITION BY "run", "gid"
                       ORDER BY "phase", "pos"
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
@@ -1106,10 +1281,39 @@ WITH rule_rows AS (
                   NOT (
                     "role_index" IN (0, 1)
                   )
-                  OR "key4_opt_elem" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key4_opt_elem" END IGNORE NULLS) OVER (
-                    PARTITION BY "run", "gid"
-                    ORDER BY "phase", "pos"
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  OR (
+                    CASE
+                      WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) = 'pupil'
+                      THEN "key5_opt_elem2_in0"
+                      WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) = 'grating'
+                      THEN "key5_opt_elem2_in1"
+                    END IS NULL
+                    OR CASE
+                      WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) = 'pupil'
+                      THEN "key5_opt_elem2_in0"
+                      WHEN FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2_from" END IGNORE NULLS) OVER (
+                        PARTITION BY "run", "gid"
+                        ORDER BY "phase", "pos"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) = 'grating'
+                      THEN "key5_opt_elem2_in1"
+                    END = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2" END IGNORE NULLS) OVER (
+                      PARTITION BY "run", "gid"
+                      ORDER BY "phase", "pos"
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                    )
                   )
                 )
               )
@@ -1117,11 +1321,13 @@ WITH rule_rows AS (
                 NOT (
                   "role_index" IN (0, 1)
                 )
-                OR "key5_opt_elem2" IS NULL
-                OR "key5_opt_elem2" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key5_opt_elem2" END IGNORE NULLS) OVER (
-                  PARTITION BY "run", "gid"
-                  ORDER BY "phase", "pos"
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                OR (
+                  "key6_fxd_slit" IS NULL
+                  OR "key6_fxd_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key6_fxd_slit" END IGNORE NULLS) OVER (
+                    PARTITION BY "run", "gid"
+                    ORDER BY "phase", "pos"
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                  )
                 )
               )
             )
@@ -1129,11 +1335,13 @@ WITH rule_rows AS (
               NOT (
                 "role_index" IN (0, 1)
               )
-              OR "key6_fxd_slit" IS NULL
-              OR "key6_fxd_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key6_fxd_slit" END IGNORE NULLS) OVER (
-                PARTITION BY "run", "gid"
-                ORDER BY "phase", "pos"
-                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              OR (
+                "key7_subarray" IS NULL
+                OR "key7_subarray" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key7_subarray" END IGNORE NULLS) OVER (
+                  PARTITION BY "run", "gid"
+                  ORDER BY "phase", "pos"
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                )
               )
             )
           )
@@ -1141,11 +1349,13 @@ WITH rule_rows AS (
             NOT (
               "role_index" IN (0, 1)
             )
-            OR "key7_subarray" IS NULL
-            OR "key7_subarray" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key7_subarray" END IGNORE NULLS) OVER (
-              PARTITION BY "run", "gid"
-              ORDER BY "phase", "pos"
-              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            OR (
+              "key8_channel" IS NULL
+              OR "key8_channel" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key8_channel" END IGNORE NULLS) OVER (
+                PARTITION BY "run", "gid"
+                ORDER BY "phase", "pos"
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              )
             )
           )
         )
@@ -1153,20 +1363,21 @@ WITH rule_rows AS (
           NOT (
             "role_index" IN (0, 1)
           )
-          OR "key8_channel" IS NULL
-          OR "key8_channel" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key8_channel" END IGNORE NULLS) OVER (
-            PARTITION BY "run", "gid"
-            ORDER BY "phase", "pos"
-            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+          OR (
+            "key9_slit" IS NULL
+            OR "key9_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key9_slit" END IGNORE NULLS) OVER (
+              PARTITION BY "run", "gid"
+              ORDER BY "phase", "pos"
+              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            )
           )
         )
       )
       AND (
         NOT (
-          "role_index" IN (0, 1)
+          "role_index" IN (2, 3)
         )
-        OR "key9_slit" IS NULL
-        OR "key9_slit" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1) THEN "key9_slit" END IGNORE NULLS) OVER (
+        OR "key11_obs_id" = FIRST_VALUE(CASE WHEN "role_index" IN (2, 3) THEN "key11_obs_id" END IGNORE NULLS) OVER (
           PARTITION BY "run", "gid"
           ORDER BY "phase", "pos"
           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
@@ -1175,12 +1386,18 @@ WITH rule_rows AS (
     )
     AND (
       NOT (
-        "role_index" IN (2, 3)
+        "open1"
       )
-      OR "key11_obs_id" = FIRST_VALUE(CASE WHEN "role_index" IN (2, 3) THEN "key11_obs_id" END IGNORE NULLS) OVER (
-        PARTITION BY "run", "gid"
-        ORDER BY "phase", "pos"
-        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+      OR NOT (
+        "role_index" IN (0, 1, 2, 3)
+      )
+      OR (
+        "key1_is_tso" IS NULL
+        OR "key1_is_tso" = FIRST_VALUE(CASE WHEN "role_index" IN (0, 1, 2, 3) THEN "key1_is_tso" END IGNORE NULLS) OVER (
+          PARTITION BY "run", "gid"
+          ORDER BY "phase", "pos"
+          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        )
       )
     )
 ), members AS (
