@@ -227,8 +227,6 @@ def generate_files(pool: Any, path: str | Path = ".", *, rules: Ruleset | None =
                 extra[save_orphans] = _orphans_text(engine, result, rules,
                                                     orphans_whole_pool)
             _store_and_write(engine, result, path, fmt, extra, dry_run, database, mark)
-            if database:  # (stored, with or without files)
-                mark()
             clock.lap("write")
     except KeyboardInterrupt as err:
         if written and not isinstance(err, Interrupted):
@@ -332,7 +330,9 @@ def _generate_streamed(engine: Engine, pool: Any, path, rules: Ruleset | None,
 
 def written_note(path, dry_run: bool, database) -> str:
     """What a Ctrl-C after a run's output was in place says (:class:`Interrupted`)."""
-    where = f"stored in {database}" if dry_run else f"written into {path}"
+    where = f"written into {path}" if not dry_run else ""
+    if database:
+        where += (" and " if where else "") + f"stored in {database}"
     return f"interrupted after the associations were {where}; nothing else was changed"
 
 
@@ -351,25 +351,39 @@ def _orphans_text(engine: Engine, result: Result, rules: Ruleset | None,
 def _store_and_write(engine: Engine, result: Result, path, fmt: str, extra: dict,
                      dry_run: bool, database,
                      on_published: Callable[[], None] | None = None) -> None:
-    """Store the run in ``database`` and write the files, in one transaction."""
+    """Store the run in ``database`` and write the files, in one transaction.
+
+    ``on_published`` is called once the output is in place. With a database, that is once
+    it is committed too: Ctrl-C is held back from the files' publication (or, in a dry run,
+    from the end of the store) to the commit, so that a Ctrl-C never leaves the files
+    written and the database not.
+    """
     from .asnwrite import write_associations
+    from .publish import holding_interrupts
 
-    session = None
-    if database:
-        from .session import Session
+    if not database:
+        if not dry_run:
+            write_associations(result.associations, path, fmt=fmt, extra=extra,
+                               on_published=on_published)
+        return
+    from .session import Session
 
-        session = Session(database, write=True)
-    try:
-        with (session.transaction() if session else contextlib.nullcontext()):
-            if session:
+    session = Session(database, write=True)
+    hold = contextlib.ExitStack()
+    with hold:
+        try:
+            with session.transaction():
                 session.store(engine, [result.pool], [result])
-            if not dry_run:
-                write_associations(result.associations, path, fmt=fmt, extra=extra,
-                                   on_published=on_published)
-    except BaseException:
-        # (a new database is discarded, not renamed into place: nothing was changed)
-        if session:
+                if dry_run:
+                    hold.enter_context(holding_interrupts())
+                else:
+                    write_associations(result.associations, path, fmt=fmt, extra=extra,
+                                       on_published=lambda: hold.enter_context(
+                                           holding_interrupts()))
+        except BaseException:
+            # (a new database is discarded, not renamed into place: nothing was changed)
             session.close(discard=True)
-        raise
-    if session:
+            raise
         session.close()
+        if on_published is not None:
+            on_published()

@@ -18,7 +18,8 @@ from typing import Callable
 
 from .errors import Interrupted, OutputError
 
-__all__ = ["STAGING_MARK", "publish_folder", "write_file_atomic", "clean_stale"]
+__all__ = ["STAGING_MARK", "publish_folder", "write_file_atomic", "clean_stale",
+           "holding_interrupts"]
 
 #: Marks asnsql's staging folders and files: ``.NAME.asnsql-PID-HEX``.
 STAGING_MARK = ".asnsql-"
@@ -125,7 +126,7 @@ class _Staging:
         try:
             if self.swap and not folder.exists():
                 try:
-                    with _holding_interrupts():
+                    with holding_interrupts():
                         os.rename(self.path, folder)
                         self._mark_published()
                     return
@@ -165,7 +166,7 @@ class _Staging:
                 except OSError:
                     shutil.copy2(entry.path, self.path / entry.name, follow_symlinks=False)
         os.chmod(self.path, self.folder.stat().st_mode & 0o7777)
-        with _holding_interrupts():
+        with holding_interrupts():
             _exchange_paths(self.path, self.folder)
             self._mark_published()
 
@@ -186,7 +187,7 @@ class _Staging:
                     moved.append(name)
                 os.replace(self.path / name, target)
                 placed.append(name)
-            with _holding_interrupts():
+            with holding_interrupts():
                 (self.path / ".journal").unlink()
                 self._mark_published()
         except BaseException:
@@ -197,24 +198,36 @@ class _Staging:
             raise
 
 
+_held: dict = {"depth": 0, "caught": [], "previous": None}
+
+
 @contextlib.contextmanager
-def _holding_interrupts():
+def holding_interrupts():
     """Hold Ctrl-C back around a step that must not be cut from the note that it was done:
-    a SIGINT meanwhile is noted and raised as ``KeyboardInterrupt`` on exit. A no-op
-    outside the main thread (where Python runs signal handlers)."""
+    a SIGINT meanwhile is noted and raised as ``KeyboardInterrupt`` when the last hold
+    ends. Holds nest, in any order of ending (a caller may start one inside another that
+    ends first: :func:`asnsql.generate.generate_files` holds from the files' publication
+    to the database's commit). A no-op outside the main thread (where Python runs signal
+    handlers)."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    if _held["depth"] == 0:
+        _held["caught"] = []
+        _held["previous"] = signal.signal(signal.SIGINT,
+                                          lambda number, frame: _held["caught"].append(number))
+    _held["depth"] += 1
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
+        _held["depth"] -= 1
+        last = _held["depth"] == 0
+        if last:
+            signal.signal(signal.SIGINT, _held["previous"])
+    if last and _held["caught"]:
         raise KeyboardInterrupt
 
 

@@ -252,3 +252,39 @@ def test_ctrl_c_after_a_dry_run_says_nothing_was_changed(tmp_path, monkeypatch, 
         raised = err
     assert raised is not None and not isinstance(raised, Interrupted), repr(raised)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["files", "dry-run"])
+def test_ctrl_c_before_the_database_commits_leaves_files_and_database(tmp_path, monkeypatch,
+                                                                      dry_run):
+    """With --db, a Ctrl-C arriving after the files are in place but before the database
+    commits is held back until it has: both land, and the message names both."""
+    import os
+    import signal
+
+    import duckdb
+
+    from asnsql.engine import Engine
+    from asnsql.errors import Interrupted
+
+    real = Engine.execute
+
+    def execute(self, sql, *args, **kwargs):
+        if sql == "COMMIT":
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "execute", execute)
+    pool = corpus_dir() / "pool_002_image_miri" / "pool_002_image_miri.csv"
+    out, db = tmp_path / "out", tmp_path / "a.duckdb"
+    raised = None
+    try:
+        generate_files(pool, out, options=Options(version_id="v0"), dry_run=dry_run,
+                       database=db)
+    except KeyboardInterrupt as err:
+        raised = err
+    assert isinstance(raised, Interrupted) and f"stored in {db}" in str(raised), repr(raised)
+    assert ("written into" in str(raised)) is not dry_run
+    assert out.exists() is not dry_run
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM associations").fetchone()[0] > 0
