@@ -3,7 +3,7 @@
 (
   NOT "program" IS NULL
 );
--- check 2: takes a role: science (all of (level2 exptype is one of science; patttype matches along-slit-nod); exp_type: exp_type matches mir_lrs-fixedslit; patt_num: patt_num is defined) or background (all of (patttype matches along-slit-nod; candidate type is not one of background); exp_type: exp_type matches mir_lrs-fixedslit; is_current_patt_num: patt_num is defined) or background_acq (all of (base exposure type is one of target_acquisition; patttype matches along-slit-nod; candidate type is not one of background); is_current_patt_num: patt_num is defined) or target_acquisition (all of (exp_type matches mir_taconfirm; candidate type is not one of background))
+-- check 2: takes a role: science (all of (level2 exptype is one of science; patttype matches along-slit-nod); exp_type: exp_type matches mir_lrs-fixedslit; patt_num: patt_num is defined) or background (all of (patttype matches along-slit-nod; candidate type is not one of background); exp_type: exp_type matches mir_lrs-fixedslit; is_current_patt_num: patt_num is defined) or background_acq (all of (base exposure type is one of target_acquisition; patttype matches along-slit-nod; candidate type is not one of background); exp_type: exp_type matches mir_lrs-fixedslit; is_current_patt_num: patt_num is defined) or target_acquisition (all of (exp_type matches mir_taconfirm; candidate type is not one of background))
 (
   (
     (
@@ -38,6 +38,9 @@
       AND NOT (
         COALESCE("cand_type" IN ('background'), FALSE)
       )
+    )
+    AND (
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
     )
     AND (
       NOT "patt_num" IS NULL

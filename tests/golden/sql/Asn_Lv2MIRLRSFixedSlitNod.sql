@@ -40,6 +40,9 @@ WITH rule_rows AS (
       )
     )
     AND (
+      NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
+    )
+    AND (
       NOT "patt_num" IS NULL
     ) AS ok2_background_acq,
     (
@@ -82,6 +85,9 @@ WITH rule_rows AS (
         (
           COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
           AND COALESCE("patttype" = 'along-slit-nod', FALSE)
+        )
+        AND (
+          NOT "exp_type" IS NULL AND COALESCE("exp_type" = 'mir_lrs-fixedslit', FALSE)
         )
         AND (
           NOT "patt_num" IS NULL
@@ -321,6 +327,11 @@ WITH rule_rows AS (
           OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
         )
         AND (
+          "attacher"."key2_exp_type" IS NULL
+          OR "asn"."key2_exp_type" IS NULL
+          OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
+        )
+        AND (
           "attacher"."key4_is_current_patt_num" IS NULL
           OR "asn"."key4_is_current_patt_num" IS NULL
           OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
@@ -386,6 +397,11 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
+              )
+              AND (
                 "attacher"."key4_is_current_patt_num" IS NULL
                 OR "asn"."key4_is_current_patt_num" IS NULL
                 OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
@@ -445,6 +461,11 @@ WITH rule_rows AS (
                 "attacher"."key1_is_tso" IS NULL
                 OR "asn"."key1_is_tso" IS NULL
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
               )
               AND (
                 "attacher"."key4_is_current_patt_num" IS NULL
@@ -508,6 +529,11 @@ WITH rule_rows AS (
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
               )
               AND (
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
+              )
+              AND (
                 "attacher"."key4_is_current_patt_num" IS NULL
                 OR "asn"."key4_is_current_patt_num" IS NULL
                 OR "attacher"."key4_is_current_patt_num" = "asn"."key4_is_current_patt_num"
@@ -567,6 +593,11 @@ WITH rule_rows AS (
                 "attacher"."key1_is_tso" IS NULL
                 OR "asn"."key1_is_tso" IS NULL
                 OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+              )
+              AND (
+                "attacher"."key2_exp_type" IS NULL
+                OR "asn"."key2_exp_type" IS NULL
+                OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
               )
               AND (
                 "attacher"."key4_is_current_patt_num" IS NULL
@@ -640,6 +671,11 @@ WITH rule_rows AS (
           "attacher"."key1_is_tso" IS NULL
           OR "asn"."key1_is_tso" IS NULL
           OR "attacher"."key1_is_tso" = "asn"."key1_is_tso"
+        )
+        AND (
+          "attacher"."key2_exp_type" IS NULL
+          OR "asn"."key2_exp_type" IS NULL
+          OR "attacher"."key2_exp_type" = "asn"."key2_exp_type"
         )
         AND (
           "attacher"."key4_is_current_patt_num" IS NULL
@@ -775,7 +811,7 @@ JOIN (
         COALESCE(
           LIST_DISTINCT(
             ARRAY_AGG("members"."key2_exp_type") FILTER(WHERE
-              NOT "members"."key2_exp_type" IS NULL AND "members"."role_index" IN (0, 1))
+              NOT "members"."key2_exp_type" IS NULL AND "members"."role_index" IN (0, 1, 2))
           ),
           []
         )
