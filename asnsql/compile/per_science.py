@@ -108,13 +108,24 @@ def _first_attached(q: RuleQuery, creating: list[int]) -> exp.Select:
     fixed = q.key_columns(q.layout.fixed)
     first_is_science = x.eq(exp.func("arg_min", x.col("exptype"), x.col("pos")),
                             x.lit("science"))
+    # the first row's value and column of each loose key read from several columns: an
+    # association it starts holds them (spec 3.2 step 6)
+    values = [x.alias(exp.func("arg_min_null", x.col(name), x.col("pos")), f"first_{name}")
+              for name in _creator_columns(q)]
     return (exp.select(x.col("run"), *fixed,
                        x.alias(exp.Min(this=x.col("pos")), "first_attach"),
-                       x.alias(first_is_science, "first_science"))
+                       x.alias(first_is_science, "first_science"), *values)
             .from_(Cte.FIRST_ROLES, copy=False)
             .where(exp.In(this=x.col("first_role"),
                           expressions=[x.num(i) for i in creating] or [x.num(-1)]), copy=False)
             .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
+
+
+def _creator_columns(q: RuleQuery) -> list[str]:
+    """The value and source columns of the loose keys of ``q.by_column``."""
+    layout = q.layout
+    return [name for i in q.by_column if i in layout.loose
+            for name in (layout.key_value(i), layout.key_source(i))]
 
 
 def _vectors(q: RuleQuery, own: list[int]):
@@ -144,6 +155,19 @@ def _owned(q: RuleQuery, vector: list[exp.Expression]) -> exp.Select:
                             x.not_(x.col("first_science", first)))
     created = x.case((joins_attached, x.col("first_attach", first)),
                      default=x.col("pos", owners))
+    # a key read from several columns holds the value and column of the attached row that
+    # started the association, where that row defines it
+    layout = q.layout
+    by_creator = {layout.key_value(i): layout.key_value(i) for i in q.by_column
+                  if i in layout.loose}
+    by_creator.update({layout.key_source(i): layout.key_value(i) for i in q.by_column
+                       if i in layout.loose})
+    vector = [x.alias(x.case((x.and_(joins_attached.copy(),
+                                     x.not_(x.is_null(x.col(f"first_{by_creator[v.alias]}",
+                                                            first)))),
+                              x.col(f"first_{v.alias}", first)), default=v.this.copy()),
+                      v.alias)
+              if v.alias in by_creator else v for v in vector]
     owner_values = [x.alias(x.col(q.layout.owner_value(c), owners), q.layout.owner_value(c))
                     for c in q.layout.owner_columns()]
     return (exp.select(x.col("run", owners), *q.key_columns(q.layout.fixed, owners), *vector,
@@ -191,7 +215,7 @@ def _owner_members(q: RuleQuery) -> exp.Select:
     """Each association's owner (its ``gid`` is the owner's row)."""
     asn, first_roles = Cte.ASSOCIATION, Cte.FIRST_ROLES
     return (exp.select(x.col("run", asn), x.col("gid", asn), x.col("pos", first_roles),
-                       x.col("exptype", first_roles), *q.value_columns(first_roles),
+                       x.col("exptype", first_roles), *q.member_values(first_roles, asn),
                        x.alias(x.col("first_role", first_roles), "role_index"),
                        x.alias(x.num(0), "phase"))
             .from_(x.table(Cte.ASSOCIATIONS, asn), copy=False)

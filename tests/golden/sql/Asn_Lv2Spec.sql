@@ -181,7 +181,9 @@ WITH rule_rows AS (
     "key4_opt_elem_from",
     "key10_exp_type",
     MIN("pos") AS first_attach,
-    ARG_MIN("exptype", "pos") = 'science' AS first_science
+    ARG_MIN("exptype", "pos") = 'science' AS first_science,
+    ARG_MIN_NULL("key5_opt_elem2", "pos") AS first_key5_opt_elem2,
+    ARG_MIN_NULL("key5_opt_elem2_from", "pos") AS first_key5_opt_elem2_from
   FROM first_roles
   WHERE
     "first_role" IN (0, 1)
@@ -203,8 +205,38 @@ WITH rule_rows AS (
     "owners"."key4_opt_elem_from",
     "owners"."key10_exp_type",
     "owners"."key1_is_tso" AS key1_is_tso,
-    "owners"."key5_opt_elem2" AS key5_opt_elem2,
-    "owners"."key5_opt_elem2_from" AS key5_opt_elem2_from,
+    CASE
+      WHEN (
+        "owners"."pos" = MIN("owners"."pos") OVER (
+          PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
+        )
+        AND "first_attached"."first_attach" < "owners"."pos"
+        AND NOT (
+          "first_attached"."first_science"
+        )
+      )
+      AND NOT (
+        "first_attached"."first_key5_opt_elem2" IS NULL
+      )
+      THEN "first_attached"."first_key5_opt_elem2"
+      ELSE "owners"."key5_opt_elem2"
+    END AS key5_opt_elem2,
+    CASE
+      WHEN (
+        "owners"."pos" = MIN("owners"."pos") OVER (
+          PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
+        )
+        AND "first_attached"."first_attach" < "owners"."pos"
+        AND NOT (
+          "first_attached"."first_science"
+        )
+      )
+      AND NOT (
+        "first_attached"."first_key5_opt_elem2" IS NULL
+      )
+      THEN "first_attached"."first_key5_opt_elem2_from"
+      ELSE "owners"."key5_opt_elem2_from"
+    END AS key5_opt_elem2_from,
     "owners"."key6_fxd_slit" AS key6_fxd_slit,
     "owners"."key7_subarray" AS key7_subarray,
     "owners"."key8_channel" AS key8_channel,
@@ -1034,8 +1066,26 @@ WITH rule_rows AS (
     "first_roles"."key1_is_tso",
     "first_roles"."key2_instrument",
     "first_roles"."key3_detector",
-    "first_roles"."key4_opt_elem",
-    "first_roles"."key5_opt_elem2",
+    CASE
+      WHEN "asn"."key4_opt_elem" IS NULL
+      THEN "first_roles"."key4_opt_elem"
+      ELSE CASE
+        WHEN "asn"."key4_opt_elem_from" = 'filter'
+        THEN "first_roles"."key4_opt_elem_in0"
+        WHEN "asn"."key4_opt_elem_from" = 'band'
+        THEN "first_roles"."key4_opt_elem_in1"
+      END
+    END AS key4_opt_elem,
+    CASE
+      WHEN "asn"."key5_opt_elem2" IS NULL
+      THEN "first_roles"."key5_opt_elem2"
+      ELSE CASE
+        WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+        THEN "first_roles"."key5_opt_elem2_in0"
+        WHEN "asn"."key5_opt_elem2_from" = 'grating'
+        THEN "first_roles"."key5_opt_elem2_in1"
+      END
+    END AS key5_opt_elem2,
     "first_roles"."key6_fxd_slit",
     "first_roles"."key7_subarray",
     "first_roles"."key8_channel",

@@ -477,7 +477,11 @@ WITH rule_rows AS (
     "run",
     "key0_program",
     MIN("pos") AS first_attach,
-    ARG_MIN("exptype", "pos") = 'science' AS first_science
+    ARG_MIN("exptype", "pos") = 'science' AS first_science,
+    ARG_MIN_NULL("key4_opt_elem", "pos") AS first_key4_opt_elem,
+    ARG_MIN_NULL("key4_opt_elem_from", "pos") AS first_key4_opt_elem_from,
+    ARG_MIN_NULL("key5_opt_elem2", "pos") AS first_key5_opt_elem2,
+    ARG_MIN_NULL("key5_opt_elem2_from", "pos") AS first_key5_opt_elem2_from
   FROM first_roles
   WHERE
     "first_role" IN (1, 3)
@@ -491,10 +495,62 @@ WITH rule_rows AS (
     "owners"."key1_is_tso" AS key1_is_tso,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key2_instrument" END AS key2_instrument,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key3_detector" END AS key3_detector,
-    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem" END AS key4_opt_elem,
-    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem_from" END AS key4_opt_elem_from,
-    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2" END AS key5_opt_elem2,
-    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2_from" END AS key5_opt_elem2_from,
+    CASE
+      WHEN (
+        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
+        AND "first_attached"."first_attach" < "owners"."pos"
+        AND NOT (
+          "first_attached"."first_science"
+        )
+      )
+      AND NOT (
+        "first_attached"."first_key4_opt_elem" IS NULL
+      )
+      THEN "first_attached"."first_key4_opt_elem"
+      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem" END
+    END AS key4_opt_elem,
+    CASE
+      WHEN (
+        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
+        AND "first_attached"."first_attach" < "owners"."pos"
+        AND NOT (
+          "first_attached"."first_science"
+        )
+      )
+      AND NOT (
+        "first_attached"."first_key4_opt_elem" IS NULL
+      )
+      THEN "first_attached"."first_key4_opt_elem_from"
+      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem_from" END
+    END AS key4_opt_elem_from,
+    CASE
+      WHEN (
+        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
+        AND "first_attached"."first_attach" < "owners"."pos"
+        AND NOT (
+          "first_attached"."first_science"
+        )
+      )
+      AND NOT (
+        "first_attached"."first_key5_opt_elem2" IS NULL
+      )
+      THEN "first_attached"."first_key5_opt_elem2"
+      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2" END
+    END AS key5_opt_elem2,
+    CASE
+      WHEN (
+        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
+        AND "first_attached"."first_attach" < "owners"."pos"
+        AND NOT (
+          "first_attached"."first_science"
+        )
+      )
+      AND NOT (
+        "first_attached"."first_key5_opt_elem2" IS NULL
+      )
+      THEN "first_attached"."first_key5_opt_elem2_from"
+      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2_from" END
+    END AS key5_opt_elem2_from,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key6_fxd_slit" END AS key6_fxd_slit,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key7_subarray" END AS key7_subarray,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key8_channel" END AS key8_channel,
@@ -1410,8 +1466,26 @@ WITH rule_rows AS (
     "first_roles"."key1_is_tso",
     "first_roles"."key2_instrument",
     "first_roles"."key3_detector",
-    "first_roles"."key4_opt_elem",
-    "first_roles"."key5_opt_elem2",
+    CASE
+      WHEN "asn"."key4_opt_elem" IS NULL
+      THEN "first_roles"."key4_opt_elem"
+      ELSE CASE
+        WHEN "asn"."key4_opt_elem_from" = 'filter'
+        THEN "first_roles"."key4_opt_elem_in0"
+        WHEN "asn"."key4_opt_elem_from" = 'band'
+        THEN "first_roles"."key4_opt_elem_in1"
+      END
+    END AS key4_opt_elem,
+    CASE
+      WHEN "asn"."key5_opt_elem2" IS NULL
+      THEN "first_roles"."key5_opt_elem2"
+      ELSE CASE
+        WHEN "asn"."key5_opt_elem2_from" = 'pupil'
+        THEN "first_roles"."key5_opt_elem2_in0"
+        WHEN "asn"."key5_opt_elem2_from" = 'grating'
+        THEN "first_roles"."key5_opt_elem2_in1"
+      END
+    END AS key5_opt_elem2,
     "first_roles"."key6_fxd_slit",
     "first_roles"."key7_subarray",
     "first_roles"."key8_channel",
