@@ -15,6 +15,8 @@ from tools.differential.minimise import ddmin
 from tools.differential.mutate import (
     MODES,
     add_candidate,
+    borrow_value,
+    borrowed_vocabulary,
     change_value,
     choose_mode,
     flip_flag,
@@ -79,6 +81,31 @@ def test_change_value_stays_within_the_vocabulary():
     assert len(changed) == 1
     row, col = changed[0]
     assert pool.rows[row][col] in vocab[HEADER[col]]
+
+
+def test_borrow_takes_values_other_pools_hold():
+    other = Pool(["filename", "filter", "pupil"], [["a.fits", "f444w", "clear"],
+                                                  ["b.fits", "null", "f405n"]], "q")
+    borrowed = borrowed_vocabulary([_pool(), other])
+    # defined values only, from every pool; columns no pool defines are left out
+    assert borrowed == {"filter": ["f090w", "f150w", "f444w"], "pupil": ["clear", "f405n"]}
+    pool = _pool()
+    changes = [borrow_value(pool, random.Random(i), borrowed) for i in range(12)]
+    assert any(changes) and all(c is None or "filter" in c for c in changes)
+    assert {r[3] for r in pool.rows} <= {"f090w", "f150w", "f444w", "null"}
+
+
+def test_borrow_is_drawn_only_when_asked_for():
+    kinds = {w.split(":")[0] for i in range(40)
+             for w in mutate(_pool(), random.Random(i))[1]}
+    assert "borrow" not in kinds
+    borrowed = {"filter": ["f444w"]}
+    kinds = {w.split(":")[0] for i in range(40)
+             for w in mutate(_pool(), random.Random(i), borrowed=borrowed)[1]}
+    assert "borrow" in kinds
+    # without it, a seed's cases are what they were: same mutations as before the option
+    pools = {"a": _pool()}
+    assert make_case(pools, 3, 1).mutations == make_case(pools, 3, 1, None).mutations
 
 
 def test_null_value_nulls_one_defined_cell():

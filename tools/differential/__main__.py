@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
                              "small enough)")
     parser.add_argument("--time-limit", type=float, default=None,
                         help="start no case after this many seconds")
+    parser.add_argument("--borrow", action="store_true",
+                        help="add a mutation setting optical-path columns (filter, band, "
+                             "pupil, grating...) to values other pools hold (changes the "
+                             "cases a seed draws)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no line per case")
     args = parser.parse_args(argv)
     if args.golden:
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--out is required")
     settings = Settings(args.reference_venv, args.timeout, args.corpus, args.seed,
                         args.max_rows, args.max_seconds, args.out,
-                        pools=tuple(args.pools or ()))
+                        pools=tuple(args.pools or ()), borrow=args.borrow)
 
     def progress(record: dict) -> None:
         if not args.quiet:

@@ -217,7 +217,46 @@ def renumber_candidate(pool: Pool, rng: random.Random) -> str | None:
     return what
 
 
-#: The mutation kinds with their weights.
+#: Columns rules read as optical-path keys (Mode, opt_elem, opt_elem2...): the ``borrow``
+#: mutation sets them to values other pools hold, so that, for instance, a MIRI exposure
+#: gets a ``pupil`` (a column real pools of one instrument define alike).
+BORROWED_COLUMNS = ("filter", "band", "pupil", "grating", "subarray", "channel", "fxd_slit",
+                    "detector")
+
+
+def borrowed_vocabulary(pools) -> dict[str, list[str]]:
+    """:data:`BORROWED_COLUMNS`' values over ``pools`` (an iterable of Pool), defined ones
+    only, sorted (so a seed draws the same values whatever the pools' order)."""
+    out: dict[str, set[str]] = {c: set() for c in BORROWED_COLUMNS}
+    for pool in pools:
+        for column in BORROWED_COLUMNS:
+            if column in pool.header:
+                index = pool.column(column)
+                out[column].update(row[index] for row in pool.rows
+                                   if row[index].strip().lower() not in _UNDEFINED)
+    return {c: sorted(v) for c, v in out.items() if v}
+
+
+def borrow_value(pool: Pool, rng: random.Random, borrowed: dict[str, list[str]]
+                 ) -> str | None:
+    """Set one cell of an optical-path column to a value another pool holds there, or,
+    one time in four, to ``null``."""
+    picked = _pick(pool, rng, [c for c in borrowed if c in pool.header])
+    if picked is None:
+        return None
+    index, col = picked
+    if rng.random() < 0.25:
+        value = NULL
+    else:
+        value = rng.choice(borrowed[pool.header[col]])
+    if value == pool.rows[index][col]:
+        return None
+    return _set(pool, index, col, value)
+
+
+#: The mutation kinds with their weights (``borrow`` only when asked for, so that the cases
+#: of a seed run without it stay as they were).
+BORROW_WEIGHT = 30
 MUTATIONS = {
     "drop": 30,
     "change": 30,
@@ -228,7 +267,8 @@ MUTATIONS = {
 }
 
 
-def mutate(pool: Pool, rng: random.Random, count: int | None = None) -> tuple[Pool, list[str]]:
+def mutate(pool: Pool, rng: random.Random, count: int | None = None,
+           borrowed: dict[str, list[str]] | None = None) -> tuple[Pool, list[str]]:
     """Apply one to three mutations to a copy of ``pool``.
 
     Parameters
@@ -238,6 +278,9 @@ def mutate(pool: Pool, rng: random.Random, count: int | None = None) -> tuple[Po
     rng : random.Random
     count : int, optional
         How many mutations (default: drawn from 1 to 3).
+    borrowed : dict, optional
+        Values of other pools (:func:`borrowed_vocabulary`): adds the ``borrow`` kind
+        (weight :data:`BORROW_WEIGHT`).
 
     Returns
     -------
@@ -248,7 +291,8 @@ def mutate(pool: Pool, rng: random.Random, count: int | None = None) -> tuple[Po
     out = pool.copy()
     done: list[str] = []
     count = count or rng.randint(1, 3)
-    kinds, weights = zip(*MUTATIONS.items())
+    kinds, weights = zip(*MUTATIONS.items(),
+                         *([("borrow", BORROW_WEIGHT)] if borrowed else []))
     attempts = 0
     while len(done) < count and attempts < 20:
         attempts += 1
@@ -261,6 +305,8 @@ def mutate(pool: Pool, rng: random.Random, count: int | None = None) -> tuple[Po
             what = null_value(out, rng, vocabulary)
         elif kind == "flag":
             what = flip_flag(out, rng)
+        elif kind == "borrow":
+            what = borrow_value(out, rng, borrowed)
         elif kind == "add-candidate":
             what = add_candidate(out, rng)
         else:
@@ -284,7 +330,8 @@ def choose_mode(pool: Pool, rng: random.Random) -> Mode:
     return Mode(name, list(args), dict(options))
 
 
-def make_case(pools: dict[str, Pool], seed: int, index: int) -> Case:
+def make_case(pools: dict[str, Pool], seed: int, index: int,
+              borrowed: dict[str, list[str]] | None = None) -> Case:
     """Case ``index`` of a run seeded ``seed``: a source pool, its mutation, a mode.
 
     Parameters
@@ -292,6 +339,8 @@ def make_case(pools: dict[str, Pool], seed: int, index: int) -> Case:
     pools : dict
         Source pool name -> Pool (drawn from in sorted name order).
     seed, index : int
+    borrowed : dict, optional
+        For the ``borrow`` mutation (:func:`mutate`).
 
     Returns
     -------
@@ -299,5 +348,5 @@ def make_case(pools: dict[str, Pool], seed: int, index: int) -> Case:
     """
     rng = random.Random(f"{seed}:{index}")
     source = rng.choice(sorted(pools))
-    pool, mutations = mutate(pools[source], rng)
+    pool, mutations = mutate(pools[source], rng, borrowed=borrowed)
     return Case(index, source, pool, mutations, choose_mode(pool, rng))

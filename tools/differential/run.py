@@ -15,7 +15,7 @@ from pathlib import Path
 from .compare import Outcome, Verdict, judge
 from .golden import write_golden
 from .minimise import ddmin
-from .mutate import Case, Mode, make_case
+from .mutate import Case, Mode, borrowed_vocabulary, make_case
 from .pool import Pool
 from .reference import Reference
 
@@ -71,6 +71,8 @@ class Settings:
     out: str
     max_tests: int = 120
     pools: tuple[str, ...] = ()
+    #: Add the ``borrow`` mutation (values of optical-path columns from other pools).
+    borrow: bool = False
 
 
 _WORKER: dict = {}
@@ -81,6 +83,9 @@ def _init_worker(settings: Settings) -> None:
     _WORKER["settings"] = settings
     _WORKER["pools"] = source_pools(Path(settings.corpus), settings.max_rows,
                                     settings.max_seconds, settings.pools)
+    pools = _WORKER["pools"]
+    _WORKER["borrowed"] = (borrowed_vocabulary(pools[n] for n in sorted(pools))
+                           if settings.borrow else None)
     _WORKER["reference"] = Reference(settings.venv, settings.timeout)
 
 
@@ -145,7 +150,7 @@ def run_case(index: int) -> dict:
     """Run case ``index`` in this worker; minimise and keep it if the generators differ."""
     settings: Settings = _WORKER["settings"]
     reference: Reference = _WORKER["reference"]
-    case = make_case(_WORKER["pools"], settings.seed, index)
+    case = make_case(_WORKER["pools"], settings.seed, index, _WORKER["borrowed"])
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="asnsql-fuzz-") as tmp:
         work = Path(tmp) / "run"
