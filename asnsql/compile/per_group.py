@@ -122,11 +122,31 @@ def _locked_vectors(q: RuleQuery) -> exp.Select:
     pairs = Cte.LOCK_PAIRS
     locked = layout.locked_keys()
 
+    def lockers_value(j: int) -> exp.Expression:
+        """The locker's value of key ``j`` as the association reads it (a key of
+        ``q.by_column``: in the column of the vector's value)."""
+        if j not in q.by_column:
+            return x.col(f"locker_{layout.key_value(j)}", pairs)
+        source = x.col(layout.key_source(j), pairs)
+        return x.case(*[(x.eq(source.copy(), x.lit(name)),
+                         x.col(f"locker_{layout.key_column(j, k)}", pairs))
+                        for k, name in enumerate(layout.keys[j].sources)])
+
+    def passes(j: int) -> exp.Expression:
+        """The locker passes key ``j``: the vector holds no value of it, or the locker none
+        (the locked keys are optional), or the same."""
+        theirs, mine = x.col(layout.key_value(j), pairs), lockers_value(j)
+        return x.paren(x.or_(x.is_null(theirs), x.is_null(mine),
+                             x.eq(mine.copy(), theirs.copy())))
+
     def opens(i: int) -> exp.Expression:
+        # The reference tests the branch's keys in order and stops at the first that
+        # fails: a locked key before this one with another value leaves it open.
         value = layout.key_value(i)
         return x.and_(x.is_null(x.col(value, pairs)),
                       x.not_null(x.col(f"locker_{value}", pairs)),
-                      x.not_(x.col(f"before_{value}", pairs)))
+                      x.not_(x.col(f"before_{value}", pairs)),
+                      *[passes(j) for j in locked if j < i])
 
     def held(i: int, column: exp.Column) -> exp.Expression:
         """The column of key ``i``: the locker's where it locks the key."""

@@ -319,6 +319,11 @@ WITH rule_rows AS (
       AND NOT (
         "lock_pairs"."before_key3_opt_elem2"
       )
+      AND (
+        "lock_pairs"."key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
+      )
       THEN "lock_pairs"."locker_key3_opt_elem2"
       ELSE "lock_pairs"."key3_opt_elem2"
     END AS key3_opt_elem2,
@@ -328,6 +333,11 @@ WITH rule_rows AS (
       AND NOT (
         "lock_pairs"."before_key3_opt_elem2"
       )
+      AND (
+        "lock_pairs"."key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
+      )
       THEN "lock_pairs"."locker_key3_opt_elem2_from"
       ELSE "lock_pairs"."key3_opt_elem2_from"
     END AS key3_opt_elem2_from,
@@ -336,6 +346,26 @@ WITH rule_rows AS (
       AND NOT "lock_pairs"."locker_key4_fxd_slit" IS NULL
       AND NOT (
         "lock_pairs"."before_key4_fxd_slit"
+      )
+      AND (
+        "lock_pairs"."key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
+      )
+      AND (
+        "lock_pairs"."key3_opt_elem2" IS NULL
+        OR CASE
+          WHEN "lock_pairs"."key3_opt_elem2_from" = 'pupil'
+          THEN "lock_pairs"."locker_key3_opt_elem2_in0"
+          WHEN "lock_pairs"."key3_opt_elem2_from" = 'grating'
+          THEN "lock_pairs"."locker_key3_opt_elem2_in1"
+        END IS NULL
+        OR CASE
+          WHEN "lock_pairs"."key3_opt_elem2_from" = 'pupil'
+          THEN "lock_pairs"."locker_key3_opt_elem2_in0"
+          WHEN "lock_pairs"."key3_opt_elem2_from" = 'grating'
+          THEN "lock_pairs"."locker_key3_opt_elem2_in1"
+        END = "lock_pairs"."key3_opt_elem2"
       )
       THEN "lock_pairs"."locker_key4_fxd_slit"
       ELSE "lock_pairs"."key4_fxd_slit"
@@ -349,6 +379,11 @@ WITH rule_rows AS (
       AND NOT (
         "lock_pairs"."before_key3_opt_elem2"
       )
+      AND (
+        "lock_pairs"."key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
+      )
       THEN "lock_pairs"."locker_key3_opt_elem2_in0"
       ELSE "lock_pairs"."key3_opt_elem2_in0"
     END AS key3_opt_elem2_in0,
@@ -357,6 +392,11 @@ WITH rule_rows AS (
       AND NOT "lock_pairs"."locker_key3_opt_elem2" IS NULL
       AND NOT (
         "lock_pairs"."before_key3_opt_elem2"
+      )
+      AND (
+        "lock_pairs"."key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
       )
       THEN "lock_pairs"."locker_key3_opt_elem2_in1"
       ELSE "lock_pairs"."key3_opt_elem2_in1"
@@ -379,12 +419,37 @@ WITH rule_rows AS (
         AND NOT (
           "lock_pairs"."before_key3_opt_elem2"
         )
+        AND (
+          "lock_pairs"."key2_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
+        )
       )
       OR (
         "lock_pairs"."key4_fxd_slit" IS NULL
         AND NOT "lock_pairs"."locker_key4_fxd_slit" IS NULL
         AND NOT (
           "lock_pairs"."before_key4_fxd_slit"
+        )
+        AND (
+          "lock_pairs"."key2_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key2_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key2_opt_elem" = "lock_pairs"."key2_opt_elem"
+        )
+        AND (
+          "lock_pairs"."key3_opt_elem2" IS NULL
+          OR CASE
+            WHEN "lock_pairs"."key3_opt_elem2_from" = 'pupil'
+            THEN "lock_pairs"."locker_key3_opt_elem2_in0"
+            WHEN "lock_pairs"."key3_opt_elem2_from" = 'grating'
+            THEN "lock_pairs"."locker_key3_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "lock_pairs"."key3_opt_elem2_from" = 'pupil'
+            THEN "lock_pairs"."locker_key3_opt_elem2_in0"
+            WHEN "lock_pairs"."key3_opt_elem2_from" = 'grating'
+            THEN "lock_pairs"."locker_key3_opt_elem2_in1"
+          END = "lock_pairs"."key3_opt_elem2"
         )
       )
     )
