@@ -108,10 +108,11 @@ def _first_attached(q: RuleQuery, creating: list[int]) -> exp.Select:
     fixed = q.key_columns(q.layout.fixed)
     first_is_science = x.eq(exp.func("arg_min", x.col("exptype"), x.col("pos")),
                             x.lit("science"))
-    # the first row's value and column of each loose key read from several columns: an
-    # association it starts holds them (spec 3.2 step 6)
+    # the first row's values of the loose keys: an association it starts holds them (a key
+    # read from several columns: its value and column, spec 3.2 step 6), and a science
+    # exposure joins it only when it agrees with them
     values = [x.alias(exp.func("arg_min_null", x.col(name), x.col("pos")), f"first_{name}")
-              for name in _creator_columns(q)]
+              for name in _creator_columns(q, creating)]
     return (exp.select(x.col("run"), *fixed,
                        x.alias(exp.Min(this=x.col("pos")), "first_attach"),
                        x.alias(first_is_science, "first_science"), *values)
@@ -121,11 +122,45 @@ def _first_attached(q: RuleQuery, creating: list[int]) -> exp.Select:
             .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
 
 
-def _creator_columns(q: RuleQuery) -> list[str]:
-    """The value and source columns of the loose keys of ``q.by_column``."""
+def _creator_keys(q: RuleQuery, creating: list[int]) -> list[int]:
+    """The loose keys that apply to every creating attached role."""
     layout = q.layout
-    return [name for i in q.by_column if i in layout.loose
-            for name in (layout.key_value(i), layout.key_source(i))]
+    return [i for i in layout.loose
+            if creating and all(applies(layout.keys[i], layout.roles[j]) for j in creating)]
+
+
+def _creator_columns(q: RuleQuery, creating: list[int]) -> list[str]:
+    """The value and source columns of :func:`_creator_keys`."""
+    layout = q.layout
+    return [name for i in _creator_keys(q, creating)
+            for name in [layout.key_value(i)] + ([layout.key_source(i)]
+                                                 if layout.key_has_source(i) else [])]
+
+
+def _fits_creator(q: RuleQuery, own: list[int], creating: list[int]) -> exp.Expression:
+    """The owner (``owners``) comes after the partition's first creating attached row
+    (``first_attached``), which is not science, and agrees with its values of the loose
+    keys: it would join the association that row started (spec 5.2)."""
+    layout, owners, first = q.layout, Cte.OWNERS, Cte.FIRST_ATTACHED
+    conds = [exp.LT(this=x.col("first_attach", first), expression=x.col("pos", owners)),
+             x.not_(x.col("first_science", first))]
+    for k in _creator_keys(q, creating):
+        mine = _owner_key_value(q, k, owners, own)
+        if isinstance(mine, exp.Cast):
+            continue  # the key does not apply to the owner
+        theirs = x.col(f"first_{layout.key_value(k)}", first)
+        if k in q.by_column:
+            source = x.col(f"first_{layout.key_source(k)}", first)
+            mine = q.in_column(k, owners, source)
+            same = x.eq(mine.copy(), theirs.copy())
+        else:
+            same = x.eq(mine.copy(), theirs.copy())
+            if layout.key_has_source(k):
+                same = x.and_(same, x.eq(
+                    _owner_key_value(q, k, owners, own, layout.key_source(k)),
+                    x.col(f"first_{layout.key_source(k)}", first)))
+        conds.append(x.paren(x.or_(x.is_null(theirs), x.is_null(mine), same)))
+    return x.and_(*conds)
 
 
 def _vectors(q: RuleQuery, own: list[int]):
@@ -143,26 +178,32 @@ def _vectors(q: RuleQuery, own: list[int]):
     return vector, orphan
 
 
-def _owned(q: RuleQuery, vector: list[exp.Expression]) -> exp.Select:
+def _owned(q: RuleQuery, vector: list[exp.Expression], own: list[int],
+           creating: list[int]) -> exp.Select:
     """An association per owner; created at the first attached row when that precedes
-    the partition's first owner and is not science."""
+    every owner of the partition, is not science, and this owner is the first that agrees
+    with it (:func:`_fits_creator`)."""
     owners, first = Cte.OWNERS, Cte.FIRST_ATTACHED
     partition = [x.col("run", owners), *q.key_columns(q.layout.fixed, owners)]
-    first_owner = exp.Window(this=exp.Min(this=x.col("pos", owners)), partition_by=partition)
-    joins_attached = x.and_(x.eq(x.col("pos", owners), first_owner),
-                            exp.LT(this=x.col("first_attach", first),
-                                   expression=x.col("pos", owners)),
-                            x.not_(x.col("first_science", first)))
+    # (each owner with its partition's first owner: the attached row must precede it)
+    first_owner = exp.Window(this=exp.Min(this=x.col("pos")),
+                             partition_by=[x.col("run"), *q.key_columns(q.layout.fixed)])
+    dated = exp.select("*", x.alias(first_owner, "first_owner")).from_(owners, copy=False)
+    fits = x.and_(exp.LT(this=x.col("first_attach", first),
+                         expression=x.col("first_owner", owners)),
+                  _fits_creator(q, own, creating))
+    first_fitting = exp.Window(this=exp.Min(this=x.case((fits, x.col("pos", owners)))),
+                               partition_by=[c.copy() for c in partition])
+    joins_attached = x.eq(x.col("pos", owners), first_fitting)
     created = x.case((joins_attached, x.col("first_attach", first)),
                      default=x.col("pos", owners))
     # a key read from several columns holds the value and column of the attached row that
     # started the association, where that row defines it
     layout = q.layout
-    by_creator = {layout.key_value(i): layout.key_value(i) for i in q.by_column
-                  if i in layout.loose}
-    by_creator.update({layout.key_source(i): layout.key_value(i) for i in q.by_column
-                       if i in layout.loose})
-    vector = [x.alias(x.case((x.and_(joins_attached.copy(),
+    keys = [i for i in _creator_keys(q, creating) if i in q.by_column]
+    by_creator = {layout.key_value(i): layout.key_value(i) for i in keys}
+    by_creator.update({layout.key_source(i): layout.key_value(i) for i in keys})
+    vector = [x.alias(x.case((x.and_(x.paren(joins_attached.copy()),
                                      x.not_(x.is_null(x.col(f"first_{by_creator[v.alias]}",
                                                             first)))),
                               x.col(f"first_{v.alias}", first)), default=v.this.copy()),
@@ -173,20 +214,22 @@ def _owned(q: RuleQuery, vector: list[exp.Expression]) -> exp.Select:
     return (exp.select(x.col("run", owners), *q.key_columns(q.layout.fixed, owners), *vector,
                        *owner_values, x.alias(created, "created"),
                        x.alias(x.col("pos", owners), "gid"))
-            .from_(owners, copy=False)
+            .from_(dated.subquery(owners), copy=False)
             .join(first, on=q.fixed_join(owners, first), join_type="left", copy=False))
 
 
-def _orphans(q: RuleQuery, orphan_vector: list[exp.Expression]) -> exp.Select:
-    """Attach-only associations: no owner in the partition, or the first exposure is an
-    attached one that the rule calls science."""
+def _orphans(q: RuleQuery, orphan_vector: list[exp.Expression], own: list[int],
+             creating: list[int]) -> exp.Select:
+    """Attach-only associations: the first creating attached row of a partition starts
+    one that no owner joins (no owner before it, none after it that agrees with it:
+    :func:`_fits_creator`; it is science, or the keys differ)."""
     owners, first = Cte.OWNERS, Cte.FIRST_ATTACHED
     null = exp.cast(exp.Null(), "VARCHAR")
     earlier_owner = (exp.select(x.num(1)).from_(owners, copy=False)
                      .where(x.and_(q.fixed_join(owners, first),
-                                   x.or_(x.not_(x.col("first_science", first)),
-                                         exp.LT(this=x.col("pos", owners),
-                                                expression=x.col("first_attach", first)))),
+                                   x.or_(exp.LT(this=x.col("pos", owners),
+                                                expression=x.col("first_attach", first)),
+                                         x.paren(_fits_creator(q, own, creating)))),
                             copy=False))
     gid = exp.Neg(this=x.paren(exp.Add(this=x.col("first_attach", first),
                                        expression=x.num(1))))
@@ -248,7 +291,8 @@ def per_science(q: RuleQuery) -> exp.Select:
             (Cte.FIRST_ROLES, _first_roles(q)),
             (Cte.OWNERS, _owners(q, own)),
             (Cte.FIRST_ATTACHED, _first_attached(q, creating)),
-            (Cte.OWNED, _owned(q, vector)), (Cte.ORPHANS, _orphans(q, orphan_vector)),
+            (Cte.OWNED, _owned(q, vector, own, creating)),
+            (Cte.ORPHANS, _orphans(q, orphan_vector, own, creating)),
             (Cte.ASSOCIATIONS, _associations(q, vector))]
     members = _owner_members(q)
     if attach:

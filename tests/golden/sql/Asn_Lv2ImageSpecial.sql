@@ -125,9 +125,7 @@ WITH rule_rows AS (
     "key4_opt_elem_from",
     "key10_exp_type",
     MIN("pos") AS first_attach,
-    ARG_MIN("exptype", "pos") = 'science' AS first_science,
-    ARG_MIN_NULL("key5_opt_elem2", "pos") AS first_key5_opt_elem2,
-    ARG_MIN_NULL("key5_opt_elem2_from", "pos") AS first_key5_opt_elem2_from
+    ARG_MIN("exptype", "pos") = 'science' AS first_science
   FROM first_roles
   WHERE
     "first_role" IN (-1)
@@ -149,55 +147,39 @@ WITH rule_rows AS (
     "owners"."key4_opt_elem_from",
     "owners"."key10_exp_type",
     "owners"."key1_is_tso" AS key1_is_tso,
-    CASE
-      WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (
-          PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
-        )
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
-        )
-      )
-      AND NOT (
-        "first_attached"."first_key5_opt_elem2" IS NULL
-      )
-      THEN "first_attached"."first_key5_opt_elem2"
-      ELSE "owners"."key5_opt_elem2"
-    END AS key5_opt_elem2,
-    CASE
-      WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (
-          PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
-        )
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
-        )
-      )
-      AND NOT (
-        "first_attached"."first_key5_opt_elem2" IS NULL
-      )
-      THEN "first_attached"."first_key5_opt_elem2_from"
-      ELSE "owners"."key5_opt_elem2_from"
-    END AS key5_opt_elem2_from,
+    "owners"."key5_opt_elem2" AS key5_opt_elem2,
+    "owners"."key5_opt_elem2_from" AS key5_opt_elem2_from,
     "owners"."key6_fxd_slit" AS key6_fxd_slit,
     "owners"."key7_subarray" AS key7_subarray,
     "owners"."key8_channel" AS key8_channel,
     "owners"."key9_slit" AS key9_slit,
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (
         PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
-      )
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
       )
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (
+        PARTITION BY "run", "key0_program", "key2_instrument", "key3_detector", "key4_opt_elem", "key4_opt_elem_from", "key10_exp_type"
+      ) AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND "owners"."key0_program" = "first_attached"."key0_program"
@@ -247,10 +229,13 @@ WITH rule_rows AS (
           AND "owners"."key10_exp_type" = "first_attached"."key10_exp_type"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (

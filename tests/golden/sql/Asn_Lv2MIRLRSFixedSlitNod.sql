@@ -187,7 +187,8 @@ WITH rule_rows AS (
     "run",
     "key0_program",
     MIN("pos") AS first_attach,
-    ARG_MIN("exptype", "pos") = 'science' AS first_science
+    ARG_MIN("exptype", "pos") = 'science' AS first_science,
+    ARG_MIN_NULL("key1_is_tso", "pos") AS first_key1_is_tso
   FROM first_roles
   WHERE
     "first_role" IN (3)
@@ -204,16 +205,33 @@ WITH rule_rows AS (
     CAST(NULL AS TEXT) AS key4_is_current_patt_num,
     "owners"."owner_patt_num" AS owner_patt_num,
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
-      )
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (PARTITION BY "owners"."run", "owners"."key0_program")
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (PARTITION BY "run", "key0_program") AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND "owners"."key0_program" = "first_attached"."key0_program"
@@ -242,10 +260,18 @@ WITH rule_rows AS (
           AND "owners"."key0_program" = "first_attached"."key0_program"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (

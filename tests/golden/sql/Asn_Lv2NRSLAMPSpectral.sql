@@ -116,18 +116,32 @@ WITH rule_rows AS (
     "owners"."key4_lamp",
     "owners"."key1_is_tso" AS key1_is_tso,
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (
         PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_exp_type", "owners"."key3_opt_elem", "owners"."key4_lamp"
-      )
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
       )
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (
+        PARTITION BY "run", "key0_program", "key2_exp_type", "key3_opt_elem", "key4_lamp"
+      ) AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND "owners"."key0_program" = "first_attached"."key0_program"
@@ -161,10 +175,13 @@ WITH rule_rows AS (
           AND "owners"."key4_lamp" = "first_attached"."key4_lamp"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (

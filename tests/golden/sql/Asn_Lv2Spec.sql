@@ -182,8 +182,13 @@ WITH rule_rows AS (
     "key10_exp_type",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science,
+    ARG_MIN_NULL("key1_is_tso", "pos") AS first_key1_is_tso,
     ARG_MIN_NULL("key5_opt_elem2", "pos") AS first_key5_opt_elem2,
-    ARG_MIN_NULL("key5_opt_elem2_from", "pos") AS first_key5_opt_elem2_from
+    ARG_MIN_NULL("key5_opt_elem2_from", "pos") AS first_key5_opt_elem2_from,
+    ARG_MIN_NULL("key6_fxd_slit", "pos") AS first_key6_fxd_slit,
+    ARG_MIN_NULL("key7_subarray", "pos") AS first_key7_subarray,
+    ARG_MIN_NULL("key8_channel", "pos") AS first_key8_channel,
+    ARG_MIN_NULL("key9_slit", "pos") AS first_key9_slit
   FROM first_roles
   WHERE
     "first_role" IN (0, 1)
@@ -207,12 +212,59 @@ WITH rule_rows AS (
     "owners"."key1_is_tso" AS key1_is_tso,
     CASE
       WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (
+        "owners"."pos" = MIN(
+          CASE
+            WHEN "first_attached"."first_attach" < "owners"."first_owner"
+            AND (
+              "first_attached"."first_attach" < "owners"."pos"
+              AND NOT (
+                "first_attached"."first_science"
+              )
+              AND (
+                "first_attached"."first_key1_is_tso" IS NULL
+                OR "owners"."key1_is_tso" IS NULL
+                OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+              )
+              AND (
+                "first_attached"."first_key5_opt_elem2" IS NULL
+                OR CASE
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                  THEN "owners"."key5_opt_elem2_in0"
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                  THEN "owners"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                  THEN "owners"."key5_opt_elem2_in0"
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                  THEN "owners"."key5_opt_elem2_in1"
+                END = "first_attached"."first_key5_opt_elem2"
+              )
+              AND (
+                "first_attached"."first_key6_fxd_slit" IS NULL
+                OR "owners"."key6_fxd_slit" IS NULL
+                OR "owners"."key6_fxd_slit" = "first_attached"."first_key6_fxd_slit"
+              )
+              AND (
+                "first_attached"."first_key7_subarray" IS NULL
+                OR "owners"."key7_subarray" IS NULL
+                OR "owners"."key7_subarray" = "first_attached"."first_key7_subarray"
+              )
+              AND (
+                "first_attached"."first_key8_channel" IS NULL
+                OR "owners"."key8_channel" IS NULL
+                OR "owners"."key8_channel" = "first_attached"."first_key8_channel"
+              )
+              AND (
+                "first_attached"."first_key9_slit" IS NULL
+                OR "owners"."key9_slit" IS NULL
+                OR "owners"."key9_slit" = "first_attached"."first_key9_slit"
+              )
+            )
+            THEN "owners"."pos"
+          END
+        ) OVER (
           PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
-        )
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
         )
       )
       AND NOT (
@@ -223,12 +275,59 @@ WITH rule_rows AS (
     END AS key5_opt_elem2,
     CASE
       WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (
+        "owners"."pos" = MIN(
+          CASE
+            WHEN "first_attached"."first_attach" < "owners"."first_owner"
+            AND (
+              "first_attached"."first_attach" < "owners"."pos"
+              AND NOT (
+                "first_attached"."first_science"
+              )
+              AND (
+                "first_attached"."first_key1_is_tso" IS NULL
+                OR "owners"."key1_is_tso" IS NULL
+                OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+              )
+              AND (
+                "first_attached"."first_key5_opt_elem2" IS NULL
+                OR CASE
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                  THEN "owners"."key5_opt_elem2_in0"
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                  THEN "owners"."key5_opt_elem2_in1"
+                END IS NULL
+                OR CASE
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                  THEN "owners"."key5_opt_elem2_in0"
+                  WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                  THEN "owners"."key5_opt_elem2_in1"
+                END = "first_attached"."first_key5_opt_elem2"
+              )
+              AND (
+                "first_attached"."first_key6_fxd_slit" IS NULL
+                OR "owners"."key6_fxd_slit" IS NULL
+                OR "owners"."key6_fxd_slit" = "first_attached"."first_key6_fxd_slit"
+              )
+              AND (
+                "first_attached"."first_key7_subarray" IS NULL
+                OR "owners"."key7_subarray" IS NULL
+                OR "owners"."key7_subarray" = "first_attached"."first_key7_subarray"
+              )
+              AND (
+                "first_attached"."first_key8_channel" IS NULL
+                OR "owners"."key8_channel" IS NULL
+                OR "owners"."key8_channel" = "first_attached"."first_key8_channel"
+              )
+              AND (
+                "first_attached"."first_key9_slit" IS NULL
+                OR "owners"."key9_slit" IS NULL
+                OR "owners"."key9_slit" = "first_attached"."first_key9_slit"
+              )
+            )
+            THEN "owners"."pos"
+          END
+        ) OVER (
           PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
-        )
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
         )
       )
       AND NOT (
@@ -243,18 +342,72 @@ WITH rule_rows AS (
     "owners"."key9_slit" AS key9_slit,
     "owners"."key11_mostilno" AS key11_mostilno,
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
+            AND (
+              "first_attached"."first_key5_opt_elem2" IS NULL
+              OR CASE
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                THEN "owners"."key5_opt_elem2_in0"
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                THEN "owners"."key5_opt_elem2_in1"
+              END IS NULL
+              OR CASE
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                THEN "owners"."key5_opt_elem2_in0"
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                THEN "owners"."key5_opt_elem2_in1"
+              END = "first_attached"."first_key5_opt_elem2"
+            )
+            AND (
+              "first_attached"."first_key6_fxd_slit" IS NULL
+              OR "owners"."key6_fxd_slit" IS NULL
+              OR "owners"."key6_fxd_slit" = "first_attached"."first_key6_fxd_slit"
+            )
+            AND (
+              "first_attached"."first_key7_subarray" IS NULL
+              OR "owners"."key7_subarray" IS NULL
+              OR "owners"."key7_subarray" = "first_attached"."first_key7_subarray"
+            )
+            AND (
+              "first_attached"."first_key8_channel" IS NULL
+              OR "owners"."key8_channel" IS NULL
+              OR "owners"."key8_channel" = "first_attached"."first_key8_channel"
+            )
+            AND (
+              "first_attached"."first_key9_slit" IS NULL
+              OR "owners"."key9_slit" IS NULL
+              OR "owners"."key9_slit" = "first_attached"."first_key9_slit"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (
         PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_instrument", "owners"."key3_detector", "owners"."key4_opt_elem", "owners"."key4_opt_elem_from", "owners"."key10_exp_type"
-      )
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
       )
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (
+        PARTITION BY "run", "key0_program", "key2_instrument", "key3_detector", "key4_opt_elem", "key4_opt_elem_from", "key10_exp_type"
+      ) AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND "owners"."key0_program" = "first_attached"."key0_program"
@@ -305,10 +458,53 @@ WITH rule_rows AS (
           AND "owners"."key10_exp_type" = "first_attached"."key10_exp_type"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
+            AND (
+              "first_attached"."first_key5_opt_elem2" IS NULL
+              OR CASE
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                THEN "owners"."key5_opt_elem2_in0"
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                THEN "owners"."key5_opt_elem2_in1"
+              END IS NULL
+              OR CASE
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'pupil'
+                THEN "owners"."key5_opt_elem2_in0"
+                WHEN "first_attached"."first_key5_opt_elem2_from" = 'grating'
+                THEN "owners"."key5_opt_elem2_in1"
+              END = "first_attached"."first_key5_opt_elem2"
+            )
+            AND (
+              "first_attached"."first_key6_fxd_slit" IS NULL
+              OR "owners"."key6_fxd_slit" IS NULL
+              OR "owners"."key6_fxd_slit" = "first_attached"."first_key6_fxd_slit"
+            )
+            AND (
+              "first_attached"."first_key7_subarray" IS NULL
+              OR "owners"."key7_subarray" IS NULL
+              OR "owners"."key7_subarray" = "first_attached"."first_key7_subarray"
+            )
+            AND (
+              "first_attached"."first_key8_channel" IS NULL
+              OR "owners"."key8_channel" IS NULL
+              OR "owners"."key8_channel" = "first_attached"."first_key8_channel"
+            )
+            AND (
+              "first_attached"."first_key9_slit" IS NULL
+              OR "owners"."key9_slit" IS NULL
+              OR "owners"."key9_slit" = "first_attached"."first_key9_slit"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (

@@ -142,7 +142,8 @@ WITH rule_rows AS (
     "key4_pupil",
     "key5_subarray",
     MIN("pos") AS first_attach,
-    ARG_MIN("exptype", "pos") = 'science' AS first_science
+    ARG_MIN("exptype", "pos") = 'science' AS first_science,
+    ARG_MIN_NULL("key1_is_tso", "pos") AS first_key1_is_tso
   FROM first_roles
   WHERE
     "first_role" IN (0, 1)
@@ -165,18 +166,37 @@ WITH rule_rows AS (
     "owners"."key5_subarray",
     "owners"."key1_is_tso" AS key1_is_tso,
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (
         PARTITION BY "owners"."run", "owners"."key0_program", "owners"."key2_target", "owners"."key2_target_from", "owners"."key3_instrument", "owners"."key4_pupil", "owners"."key5_subarray"
-      )
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
       )
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (
+        PARTITION BY "run", "key0_program", "key2_target", "key2_target_from", "key3_instrument", "key4_pupil", "key5_subarray"
+      ) AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND "owners"."key0_program" = "first_attached"."key0_program"
@@ -220,10 +240,18 @@ WITH rule_rows AS (
           AND "owners"."key5_subarray" = "first_attached"."key5_subarray"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (

@@ -159,18 +159,30 @@ WITH rule_rows AS (
     "owners"."key0_target_from",
     "owners"."key1_instrument",
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (
         PARTITION BY "owners"."run", "owners"."key0_target", "owners"."key0_target_from", "owners"."key1_instrument"
-      )
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
       )
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (PARTITION BY "run", "key0_target", "key0_target_from", "key1_instrument") AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND (
@@ -204,10 +216,13 @@ WITH rule_rows AS (
           AND "owners"."key1_instrument" = "first_attached"."key1_instrument"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (

@@ -478,10 +478,7 @@ WITH rule_rows AS (
     "key0_program",
     MIN("pos") AS first_attach,
     ARG_MIN("exptype", "pos") = 'science' AS first_science,
-    ARG_MIN_NULL("key4_opt_elem", "pos") AS first_key4_opt_elem,
-    ARG_MIN_NULL("key4_opt_elem_from", "pos") AS first_key4_opt_elem_from,
-    ARG_MIN_NULL("key5_opt_elem2", "pos") AS first_key5_opt_elem2,
-    ARG_MIN_NULL("key5_opt_elem2_from", "pos") AS first_key5_opt_elem2_from
+    ARG_MIN_NULL("key1_is_tso", "pos") AS first_key1_is_tso
   FROM first_roles
   WHERE
     "first_role" IN (1, 3)
@@ -495,62 +492,10 @@ WITH rule_rows AS (
     "owners"."key1_is_tso" AS key1_is_tso,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key2_instrument" END AS key2_instrument,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key3_detector" END AS key3_detector,
-    CASE
-      WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
-        )
-      )
-      AND NOT (
-        "first_attached"."first_key4_opt_elem" IS NULL
-      )
-      THEN "first_attached"."first_key4_opt_elem"
-      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem" END
-    END AS key4_opt_elem,
-    CASE
-      WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
-        )
-      )
-      AND NOT (
-        "first_attached"."first_key4_opt_elem" IS NULL
-      )
-      THEN "first_attached"."first_key4_opt_elem_from"
-      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem_from" END
-    END AS key4_opt_elem_from,
-    CASE
-      WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
-        )
-      )
-      AND NOT (
-        "first_attached"."first_key5_opt_elem2" IS NULL
-      )
-      THEN "first_attached"."first_key5_opt_elem2"
-      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2" END
-    END AS key5_opt_elem2,
-    CASE
-      WHEN (
-        "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
-        AND "first_attached"."first_attach" < "owners"."pos"
-        AND NOT (
-          "first_attached"."first_science"
-        )
-      )
-      AND NOT (
-        "first_attached"."first_key5_opt_elem2" IS NULL
-      )
-      THEN "first_attached"."first_key5_opt_elem2_from"
-      ELSE CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2_from" END
-    END AS key5_opt_elem2_from,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem" END AS key4_opt_elem,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key4_opt_elem_from" END AS key4_opt_elem_from,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2" END AS key5_opt_elem2,
+    CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key5_opt_elem2_from" END AS key5_opt_elem2_from,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key6_fxd_slit" END AS key6_fxd_slit,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key7_subarray" END AS key7_subarray,
     CASE WHEN "owners"."first_role" IN (0) THEN "owners"."key8_channel" END AS key8_channel,
@@ -558,16 +503,33 @@ WITH rule_rows AS (
     "owners"."key10_exp_type" AS key10_exp_type,
     CASE WHEN "owners"."first_role" IN (2) THEN "owners"."key11_obs_id" END AS key11_obs_id,
     CASE
-      WHEN "owners"."pos" = MIN("owners"."pos") OVER (PARTITION BY "owners"."run", "owners"."key0_program")
-      AND "first_attached"."first_attach" < "owners"."pos"
-      AND NOT (
-        "first_attached"."first_science"
-      )
+      WHEN "owners"."pos" = MIN(
+        CASE
+          WHEN "first_attached"."first_attach" < "owners"."first_owner"
+          AND (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
+          )
+          THEN "owners"."pos"
+        END
+      ) OVER (PARTITION BY "owners"."run", "owners"."key0_program")
       THEN "first_attached"."first_attach"
       ELSE "owners"."pos"
     END AS created,
     "owners"."pos" AS gid
-  FROM owners
+  FROM (
+    SELECT
+      *,
+      MIN("pos") OVER (PARTITION BY "run", "key0_program") AS first_owner
+    FROM owners
+  ) AS owners
   LEFT JOIN first_attached
     ON "owners"."run" = "first_attached"."run"
     AND "owners"."key0_program" = "first_attached"."key0_program"
@@ -604,10 +566,18 @@ WITH rule_rows AS (
           AND "owners"."key0_program" = "first_attached"."key0_program"
         )
         AND (
-          NOT (
-            "first_attached"."first_science"
+          "owners"."pos" < "first_attached"."first_attach"
+          OR (
+            "first_attached"."first_attach" < "owners"."pos"
+            AND NOT (
+              "first_attached"."first_science"
+            )
+            AND (
+              "first_attached"."first_key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" IS NULL
+              OR "owners"."key1_is_tso" = "first_attached"."first_key1_is_tso"
+            )
           )
-          OR "owners"."pos" < "first_attached"."first_attach"
         )
     )
 ), associations AS (
