@@ -18,8 +18,7 @@ from typing import Callable
 
 from .errors import Interrupted, OutputError
 
-__all__ = ["STAGING_MARK", "publish_folder", "write_file_atomic", "clean_stale",
-           "holding_interrupts"]
+__all__ = ["STAGING_MARK", "publish_folder", "write_file_atomic", "clean_stale"]
 
 #: Marks asnsql's staging folders and files: ``.NAME.asnsql-PID-HEX``.
 STAGING_MARK = ".asnsql-"
