@@ -225,11 +225,14 @@ def _members(rule: Rule, run: RunInfo, group: list[tuple], items: dict[int, dict
 
     A member's name takes ``ints`` for coronagraphy (rules that use integrations), AMI or
     TSO exposures; in a Level-2 association locked to ``TSVISIT=T`` every science-pointing
-    member does too. An equal member (name and type) is not added twice.
+    member from the one that locked it (the first whose ``tsovisit`` is defined,
+    ``locks_tso``) does too. An equal member (name and type) is not added twice.
     """
     level2 = rule.level == 2
     coron_ints = rule.integrations
-    locked = level2 and tso_locked
+    # (the lock holds from the first member that sets it: members added before keep their
+    # names, as in the reference, which names a member when it is added)
+    lockable, locked = level2 and tso_locked, False
     candidate = run.asn_candidate if run.kind == "candidate" else None
     level2_name, level3_name, empty = (naming.level2_member_name, naming.level3_member_name,
                                        naming.EMPTY)
@@ -239,6 +242,8 @@ def _members(rule: Rule, run: RunInfo, group: list[tuple], items: dict[int, dict
     for row in group:
         item = items[row[4]]
         exptype = row[6]
+        if lockable and not locked:
+            locked = item["locks_tso"]
         ints = (item["item_ami"] or item["item_tso"] or (coron_ints and item["item_coron"])
                 or (locked and item["science_pointing"]))
         if level2:

@@ -67,6 +67,9 @@ CREATE OR REPLACE MACRO asn_item_coron(pntgtype, exp_type, subarray, pupil, dete
                      AND ((pupil = 'maskbar' AND detector IN ('nrca1', 'nrca2', 'nrca3'))
                           OR (pupil = 'maskrnd' AND detector IN ('nrca1', 'nrca3', 'nrca4'))),
                      false);
+-- §7.3 The row locks the is_tso key (Constraint_Base: TSOVISIT, optional) when added to an
+-- association: its tsovisit is defined. Members added before it take no 'ints' from the lock.
+CREATE OR REPLACE MACRO asn_locks_tso(tsovisit) AS tsovisit IS NOT NULL;
 CREATE OR REPLACE MACRO asn_item_tso(pntgtype, exp_type, tsovisit) AS
     asn_science_pointing(pntgtype, exp_type)
     AND (coalesce(tsovisit = 't', false)

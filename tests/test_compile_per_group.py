@@ -25,7 +25,7 @@ def ctes(query) -> list[str]:
 def test_shape():
     query = compile_rule(image_rule())
     assert ctes(query) == [Cte.RULE_ROWS, Cte.ROLE_ROWS, Cte.KEY_VECTORS, Cte.MAXIMAL_VECTORS,
-                           Cte.PARTITIONS, Cte.ASSOCIATIONS, Cte.GROUP_MEMBERS]
+                           Cte.PARTITIONS, Cte.PARTITION_DATED, Cte.ASSOCIATIONS, Cte.GROUP_MEMBERS]
     assert tuple(query.named_selects) == RESULT_COLUMNS
 
 
@@ -228,3 +228,15 @@ def test_which_keys_compare_by_column():
     assert RuleQuery(_by_column_rule(product="per_science", roles=owned)).by_column == [1]
     assert RuleQuery(dataclasses.replace(required, product="per_science",
                                          roles=tuple(owned))).by_column == [1]
+
+
+def test_a_row_before_its_refining_vector_starts_that_association():
+    # row 0 starts an association (f1, p1); row 1 (f2, pupil open) joins none, so it starts
+    # its own, which row 2 (f2, p2) joins and refines: one association created at row 1,
+    # though its maximal vector is row 2's and not the partition's first (spec 3.2)
+    both = rule(keys=[Key("program", ("program",)),
+                      Key("opt_elem", ("filter",), optional=True),
+                      Key("opt_elem2", ("pupil",), optional=True)])
+    rows = [ResultRow(*r) for r in run(rule_sql(both), [
+        row(0, pupil="p1"), row(1, filter="f2"), row(2, filter="f2", pupil="p2")])]
+    assert [(r.gid, r.created, r.pos) for r in rows] == [(1, 0, 0), (2, 1, 1), (2, 1, 2)]

@@ -143,3 +143,28 @@ def test_level1b_parts_match_pattern(name):
     match = re.match(r"(?P<path>.+)(?P<type>_uncal)(?P<extension>\..+)", name)
     expected = None if match is None else (match["path"], match["extension"])
     assert naming._level1b_parts(name) == expected
+
+
+def test_a_level2_tso_lock_names_only_the_members_added_after_it():
+    """spec 7.3: in a Level-2 association locked to TSOVISIT=T, science members take
+    'rateints' from the member that set the lock (its tsovisit defined) on; one added
+    before keeps 'rate', as the reference names each member when it is added."""
+    from asnsql.assemble import RunInfo, _members
+    from asnsql.model import Role, Rule
+
+    rule = Rule(name="Asn_Test", level=2, asn_type="spec2", index=0, where=None, keys=(),
+                record=(), roles=(Role("science"),), product="per_group",
+                exptype="level2", validity=())
+    run = RunInfo(run=0, kind="candidate", cand_id="o001", cand_type="observation", order=0)
+
+    def item(pos, sets_lock):
+        return {"pos": pos, "filename": f"jw_{pos:05d}_uncal.fits", "exp_type": "nrs_fixedslit",
+                "exposerr": None, "asn_candidate": None, "item_ami": False,
+                "item_coron": False, "item_tso": sets_lock, "science_pointing": True,
+                "locks_tso": sets_lock}
+
+    items = {1: item(1, False), 2: item(2, True), 3: item(3, False)}
+    group = [(None, 0, 1, 1, pos, "science", "science", 0, None) for pos in (1, 2, 3)]
+    members, _ = _members(rule, run, group, items, tso_locked=True)
+    assert [m["expname"] for m in members] == [
+        "jw_00001_rate.fits", "jw_00002_rateints.fits", "jw_00003_rateints.fits"]

@@ -37,6 +37,8 @@ class Cte:
     PARTITIONS = "partitions"
     #: maximal vectors with their creation row (a subquery)
     DATED = "dated"
+    #: maximal vectors with the row their partition's first row would make them at
+    PARTITION_DATED = "partition_dated"
     #: dated vectors with their number (a subquery)
     NUMBERED = "numbered"
     #: the row creating an association (its locks of keys read from several columns)

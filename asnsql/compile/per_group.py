@@ -6,7 +6,9 @@
   association, and a vector refined by another one (same values where both are defined,
   more values defined) is no association of its own (only maximal vectors);
 * the association that an exposure with wildcards started before the first fully
-  determined one is that one's association, created earlier;
+  determined one is that one's association, created earlier: the partition's first row,
+  or the first row of a vector it refines that no earlier association takes
+  (``partition_dated``, then :func:`_started_earlier`);
 * a role without replay joins only associations created at or before its row (timing
   join); a ``same_obs_num`` role joins the associations holding a member of its
   observation;
@@ -190,6 +192,19 @@ def _maximal_vectors(q: RuleQuery, vectors: str = Cte.KEY_VECTORS) -> exp.Select
     other = Cte.OTHER_VECTOR
     if not q.layout.loose:
         return exp.select("*").from_(vectors, copy=False)
+    refines, more = _refinement(q, vectors, other)
+    refined = (exp.select(x.num(1)).from_(x.table(vectors, other), copy=False)
+               .where(x.and_(q.fixed_join(other, vectors), *refines, x.paren(x.or_(*more))),
+                      copy=False))
+    return (exp.select(f"{vectors}.*").from_(vectors, copy=False)
+            .where(exp.Not(this=exp.Exists(this=refined)), copy=False))
+
+
+def _refinement(q: RuleQuery, vectors: str, other: str
+                ) -> tuple[list[exp.Expression], list[exp.Expression]]:
+    """The conditions for ``other`` to refine ``vectors`` (both key vectors of one
+    partition): it agrees on every loose key ``vectors`` defines (the first list), and
+    defines one more (or locks a column first: one of the second list)."""
     refines, more = [], []
     earlier = exp.LT(this=x.col("first_pos", other), expression=x.col("first_pos", vectors))
     for i in q.layout.loose:
@@ -205,11 +220,7 @@ def _maximal_vectors(q: RuleQuery, vectors: str = Cte.KEY_VECTORS) -> exp.Select
             more.append(x.and_(x.not_null(vk.copy()), apart.copy(), earlier.copy()))
         refines.append(x.paren(x.or_(x.is_null(vk), same)))
         more.append(x.and_(x.is_null(vk.copy()), x.not_null(wk.copy())))
-    refined = (exp.select(x.num(1)).from_(x.table(vectors, other), copy=False)
-               .where(x.and_(q.fixed_join(other, vectors), *refines, x.paren(x.or_(*more))),
-                      copy=False))
-    return (exp.select(f"{vectors}.*").from_(vectors, copy=False)
-            .where(exp.Not(this=exp.Exists(this=refined)), copy=False))
+    return refines, more
 
 
 def _reads_as(q: RuleQuery, i: int, later: str, first: str) -> exp.Expression:
@@ -217,6 +228,34 @@ def _reads_as(q: RuleQuery, i: int, later: str, first: str) -> exp.Expression:
     of key ``i``, is undefined there or equal to it."""
     mine = q.in_column(i, later, x.col(q.layout.key_source(i), first))
     return x.or_(x.is_null(mine), x.eq(mine.copy(), x.col(q.layout.key_value(i), first)))
+
+
+def _started_earlier(q: RuleQuery, vectors: str) -> exp.Select:
+    """The maximal vectors with ``created`` (:func:`_partition_dated`) moved back to the first
+    row of a vector it refines, when that row comes first and this is the earliest
+    association refining it: no association existed that the row could join, so it
+    started one, which the maximal vector's rows then joined (refining its keys).
+
+    (A fuzzer case, seed 51 case 295 with ``--borrow``: rows 27 then 29 of one nod pattern,
+    29 with ``tsovisit`` set; 27 starts the association 29 joins.)
+    """
+    maximal, refiner, refined = Cte.PARTITION_DATED, "refiner", "refined"
+    refines, _ = _refinement(q, refined, refiner)
+    later = exp.LT(this=x.col("first_pos", refined), expression=x.col("created", refiner))
+    # the earliest association refining the vector (ties: the one that sorts first)
+    earliest = (exp.select(x.num(1)).from_(x.table(maximal, "sooner"), copy=False)
+                .where(x.and_(q.fixed_join("sooner", refined),
+                              *_refinement(q, refined, "sooner")[0],
+                              exp.LT(this=x.col("created", "sooner"),
+                                     expression=x.col("created", refiner))), copy=False))
+    first = (exp.select(exp.Min(this=x.col("first_pos", refined)))
+             .from_(x.table(vectors, refined), copy=False)
+             .where(x.and_(q.fixed_join(refined, refiner), *refines, later,
+                           exp.Not(this=exp.Exists(this=earliest))), copy=False))
+    moved = exp.func("least", x.col("created", refiner),
+                     exp.func("coalesce", exp.Subquery(this=first), x.col("created", refiner)))
+    return (exp.select(exp.Star(except_=[x.col("created")]), x.alias(moved, "created"))
+            .from_(x.table(maximal, refiner), copy=False))
 
 
 def _partitions(q: RuleQuery, forms: exp.Expression) -> exp.Select:
@@ -227,8 +266,9 @@ def _partitions(q: RuleQuery, forms: exp.Expression) -> exp.Select:
             .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
 
 
-def _associations(q: RuleQuery) -> exp.Select:
-    """Each group with the row that creates it and its number (``gid``)."""
+def _partition_dated(q: RuleQuery) -> exp.Select:
+    """The maximal vectors, each created at its first row; the partition's first vector at
+    the partition's first row."""
     maximal, partitions = Cte.MAXIMAL_VECTORS, Cte.PARTITIONS
     first_in_part = exp.Window(this=exp.Min(this=x.col("first_pos", maximal)),
                                partition_by=[x.col("run", maximal),
@@ -237,12 +277,19 @@ def _associations(q: RuleQuery) -> exp.Select:
                       exp.func("least", x.col("first_pos", maximal),
                                x.col("partition_first", partitions))),
                      default=x.col("first_pos", maximal))
+    return (exp.select(f"{maximal}.*", x.alias(created, "created"))
+            .from_(maximal, copy=False)
+            .join(partitions, on=q.fixed_join(maximal, partitions), copy=False))
+
+
+def _associations(q: RuleQuery, vectors: str) -> exp.Select:
+    """Each group with the row that creates it and its number (``gid``)."""
     gid = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
         exp.Ordered(this=x.col(c)) for c in ["run", "created"]] + [
         exp.Ordered(this=x.col(q.layout.key_value(i))) for i in range(len(q.layout.keys))]))
-    with_created = (exp.select(f"{maximal}.*", x.alias(created, "created"))
-                    .from_(maximal, copy=False)
-                    .join(partitions, on=q.fixed_join(maximal, partitions), copy=False))
+    with_created = exp.select("*").from_(Cte.PARTITION_DATED, copy=False)
+    if q.layout.loose:
+        with_created = _started_earlier(q, vectors)
     numbered = (exp.select("*", x.alias(gid, "gid"))
                 .from_(exp.alias_(exp.Subquery(this=with_created), Cte.DATED),
                        copy=False))
@@ -379,7 +426,8 @@ def per_group(q: RuleQuery) -> exp.Select:
         vectors = Cte.ALL_VECTORS
     ctes += [(Cte.MAXIMAL_VECTORS, _maximal_vectors(q, vectors)),
             (Cte.PARTITIONS, _partitions(q, forms)),
-            (Cte.ASSOCIATIONS, _associations(q)),
+            (Cte.PARTITION_DATED, _partition_dated(q)),
+            (Cte.ASSOCIATIONS, _associations(q, vectors)),
             (Cte.GROUP_MEMBERS, _group_members(q, group_roles))]
     members = Cte.GROUP_MEMBERS
     obs_roles = layout.roles_joining("same_obs_num")

@@ -56,9 +56,10 @@ PROFILE = Profile(
                           ("pntgtype", "exp_type", "subarray", "pupil", "detector")),
             DerivedColumn("item_tso", "asn_item_tso", ("pntgtype", "exp_type", "tsovisit")),
             DerivedColumn("science_pointing", "asn_science_pointing", ("pntgtype", "exp_type")),
+            DerivedColumn("locks_tso", "asn_locks_tso", ("tsovisit",)),
         ),
         # member names take 'ints' by these (spec section 7.3)
-        item_flags=("item_ami", "item_coron", "item_tso", "science_pointing"),
+        item_flags=("item_ami", "item_coron", "item_tso", "science_pointing", "locks_tso"),
     ),
     naming=Naming(code_version=CODE_VERSION, discovered_id="a3001", file_prefix="jw"),
     # (in the order they run; spec sections 8.5, 9.4)

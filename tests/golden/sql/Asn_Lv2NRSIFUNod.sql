@@ -280,6 +280,29 @@ WITH rule_rows AS (
     "key10_exp_type",
     "key11_patttype",
     "key12_mosaic_tile"
+), partition_dated AS (
+  SELECT
+    maximal_vectors.*,
+    CASE
+      WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+        PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key2_instrument", "maximal_vectors"."key3_detector", "maximal_vectors"."key4_opt_elem", "maximal_vectors"."key4_opt_elem_from", "maximal_vectors"."key10_exp_type", "maximal_vectors"."key11_patttype", "maximal_vectors"."key12_mosaic_tile"
+      )
+      THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+      ELSE "maximal_vectors"."first_pos"
+    END AS created
+  FROM maximal_vectors
+  JOIN partitions
+    ON "maximal_vectors"."run" = "partitions"."run"
+    AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+    AND "maximal_vectors"."key2_instrument" = "partitions"."key2_instrument"
+    AND "maximal_vectors"."key3_detector" = "partitions"."key3_detector"
+    AND (
+      "maximal_vectors"."key4_opt_elem" = "partitions"."key4_opt_elem"
+      AND "maximal_vectors"."key4_opt_elem_from" = "partitions"."key4_opt_elem_from"
+    )
+    AND "maximal_vectors"."key10_exp_type" = "partitions"."key10_exp_type"
+    AND "maximal_vectors"."key11_patttype" = "partitions"."key11_patttype"
+    AND "maximal_vectors"."key12_mosaic_tile" = "partitions"."key12_mosaic_tile"
 ), associations AS (
   SELECT
     numbered.*,
@@ -301,27 +324,181 @@ WITH rule_rows AS (
       ) AS gid
     FROM (
       SELECT
-        maximal_vectors.*,
-        CASE
-          WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-            PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key2_instrument", "maximal_vectors"."key3_detector", "maximal_vectors"."key4_opt_elem", "maximal_vectors"."key4_opt_elem_from", "maximal_vectors"."key10_exp_type", "maximal_vectors"."key11_patttype", "maximal_vectors"."key12_mosaic_tile"
+        *
+        EXCLUDE ("created"),
+        LEAST(
+          "refiner"."created",
+          COALESCE(
+            (
+              SELECT
+                MIN("refined"."first_pos")
+              FROM key_vectors AS refined
+              WHERE
+                (
+                  "refined"."run" = "refiner"."run"
+                  AND "refined"."key0_program" = "refiner"."key0_program"
+                  AND "refined"."key2_instrument" = "refiner"."key2_instrument"
+                  AND "refined"."key3_detector" = "refiner"."key3_detector"
+                  AND (
+                    "refined"."key4_opt_elem" = "refiner"."key4_opt_elem"
+                    AND "refined"."key4_opt_elem_from" = "refiner"."key4_opt_elem_from"
+                  )
+                  AND "refined"."key10_exp_type" = "refiner"."key10_exp_type"
+                  AND "refined"."key11_patttype" = "refiner"."key11_patttype"
+                  AND "refined"."key12_mosaic_tile" = "refiner"."key12_mosaic_tile"
+                )
+                AND (
+                  "refined"."key1_is_tso" IS NULL
+                  OR "refiner"."key1_is_tso" = "refined"."key1_is_tso"
+                )
+                AND (
+                  "refined"."key5_opt_elem2" IS NULL
+                  OR (
+                    (
+                      "refiner"."key5_opt_elem2" = "refined"."key5_opt_elem2"
+                      AND "refiner"."key5_opt_elem2_from" = "refined"."key5_opt_elem2_from"
+                    )
+                    OR (
+                      (
+                        NOT "refiner"."key5_opt_elem2" IS NULL
+                        AND "refined"."key5_opt_elem2_from" <> "refiner"."key5_opt_elem2_from"
+                      )
+                      AND (
+                        CASE
+                          WHEN "refiner"."first_pos" < "refined"."first_pos"
+                          THEN CASE
+                            WHEN "refiner"."key5_opt_elem2_from" = 'pupil'
+                            THEN "refined"."key5_opt_elem2_in0"
+                            WHEN "refiner"."key5_opt_elem2_from" = 'grating'
+                            THEN "refined"."key5_opt_elem2_in1"
+                          END IS NULL
+                          OR CASE
+                            WHEN "refiner"."key5_opt_elem2_from" = 'pupil'
+                            THEN "refined"."key5_opt_elem2_in0"
+                            WHEN "refiner"."key5_opt_elem2_from" = 'grating'
+                            THEN "refined"."key5_opt_elem2_in1"
+                          END = "refiner"."key5_opt_elem2"
+                          ELSE CASE
+                            WHEN "refined"."key5_opt_elem2_from" = 'pupil'
+                            THEN "refiner"."key5_opt_elem2_in0"
+                            WHEN "refined"."key5_opt_elem2_from" = 'grating'
+                            THEN "refiner"."key5_opt_elem2_in1"
+                          END IS NULL
+                          OR CASE
+                            WHEN "refined"."key5_opt_elem2_from" = 'pupil'
+                            THEN "refiner"."key5_opt_elem2_in0"
+                            WHEN "refined"."key5_opt_elem2_from" = 'grating'
+                            THEN "refiner"."key5_opt_elem2_in1"
+                          END = "refined"."key5_opt_elem2"
+                        END
+                      )
+                    )
+                  )
+                )
+                AND (
+                  "refined"."key6_fxd_slit" IS NULL
+                  OR "refiner"."key6_fxd_slit" = "refined"."key6_fxd_slit"
+                )
+                AND (
+                  "refined"."key7_subarray" IS NULL
+                  OR "refiner"."key7_subarray" = "refined"."key7_subarray"
+                )
+                AND (
+                  "refined"."key8_channel" IS NULL
+                  OR "refiner"."key8_channel" = "refined"."key8_channel"
+                )
+                AND (
+                  "refined"."key9_slit" IS NULL OR "refiner"."key9_slit" = "refined"."key9_slit"
+                )
+                AND "refined"."first_pos" < "refiner"."created"
+                AND NOT EXISTS(
+                  SELECT
+                    1
+                  FROM partition_dated AS sooner
+                  WHERE
+                    (
+                      "sooner"."run" = "refined"."run"
+                      AND "sooner"."key0_program" = "refined"."key0_program"
+                      AND "sooner"."key2_instrument" = "refined"."key2_instrument"
+                      AND "sooner"."key3_detector" = "refined"."key3_detector"
+                      AND (
+                        "sooner"."key4_opt_elem" = "refined"."key4_opt_elem"
+                        AND "sooner"."key4_opt_elem_from" = "refined"."key4_opt_elem_from"
+                      )
+                      AND "sooner"."key10_exp_type" = "refined"."key10_exp_type"
+                      AND "sooner"."key11_patttype" = "refined"."key11_patttype"
+                      AND "sooner"."key12_mosaic_tile" = "refined"."key12_mosaic_tile"
+                    )
+                    AND (
+                      "refined"."key1_is_tso" IS NULL
+                      OR "sooner"."key1_is_tso" = "refined"."key1_is_tso"
+                    )
+                    AND (
+                      "refined"."key5_opt_elem2" IS NULL
+                      OR (
+                        (
+                          "sooner"."key5_opt_elem2" = "refined"."key5_opt_elem2"
+                          AND "sooner"."key5_opt_elem2_from" = "refined"."key5_opt_elem2_from"
+                        )
+                        OR (
+                          (
+                            NOT "sooner"."key5_opt_elem2" IS NULL
+                            AND "refined"."key5_opt_elem2_from" <> "sooner"."key5_opt_elem2_from"
+                          )
+                          AND (
+                            CASE
+                              WHEN "sooner"."first_pos" < "refined"."first_pos"
+                              THEN CASE
+                                WHEN "sooner"."key5_opt_elem2_from" = 'pupil'
+                                THEN "refined"."key5_opt_elem2_in0"
+                                WHEN "sooner"."key5_opt_elem2_from" = 'grating'
+                                THEN "refined"."key5_opt_elem2_in1"
+                              END IS NULL
+                              OR CASE
+                                WHEN "sooner"."key5_opt_elem2_from" = 'pupil'
+                                THEN "refined"."key5_opt_elem2_in0"
+                                WHEN "sooner"."key5_opt_elem2_from" = 'grating'
+                                THEN "refined"."key5_opt_elem2_in1"
+                              END = "sooner"."key5_opt_elem2"
+                              ELSE CASE
+                                WHEN "refined"."key5_opt_elem2_from" = 'pupil'
+                                THEN "sooner"."key5_opt_elem2_in0"
+                                WHEN "refined"."key5_opt_elem2_from" = 'grating'
+                                THEN "sooner"."key5_opt_elem2_in1"
+                              END IS NULL
+                              OR CASE
+                                WHEN "refined"."key5_opt_elem2_from" = 'pupil'
+                                THEN "sooner"."key5_opt_elem2_in0"
+                                WHEN "refined"."key5_opt_elem2_from" = 'grating'
+                                THEN "sooner"."key5_opt_elem2_in1"
+                              END = "refined"."key5_opt_elem2"
+                            END
+                          )
+                        )
+                      )
+                    )
+                    AND (
+                      "refined"."key6_fxd_slit" IS NULL
+                      OR "sooner"."key6_fxd_slit" = "refined"."key6_fxd_slit"
+                    )
+                    AND (
+                      "refined"."key7_subarray" IS NULL
+                      OR "sooner"."key7_subarray" = "refined"."key7_subarray"
+                    )
+                    AND (
+                      "refined"."key8_channel" IS NULL
+                      OR "sooner"."key8_channel" = "refined"."key8_channel"
+                    )
+                    AND (
+                      "refined"."key9_slit" IS NULL OR "sooner"."key9_slit" = "refined"."key9_slit"
+                    )
+                    AND "sooner"."created" < "refiner"."created"
+                )
+            ),
+            "refiner"."created"
           )
-          THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-          ELSE "maximal_vectors"."first_pos"
-        END AS created
-      FROM maximal_vectors
-      JOIN partitions
-        ON "maximal_vectors"."run" = "partitions"."run"
-        AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-        AND "maximal_vectors"."key2_instrument" = "partitions"."key2_instrument"
-        AND "maximal_vectors"."key3_detector" = "partitions"."key3_detector"
-        AND (
-          "maximal_vectors"."key4_opt_elem" = "partitions"."key4_opt_elem"
-          AND "maximal_vectors"."key4_opt_elem_from" = "partitions"."key4_opt_elem_from"
-        )
-        AND "maximal_vectors"."key10_exp_type" = "partitions"."key10_exp_type"
-        AND "maximal_vectors"."key11_patttype" = "partitions"."key11_patttype"
-        AND "maximal_vectors"."key12_mosaic_tile" = "partitions"."key12_mosaic_tile"
+        ) AS created
+      FROM partition_dated AS refiner
     ) AS dated
   ) AS numbered
   LEFT JOIN role_rows AS creator

@@ -312,6 +312,21 @@ WITH rule_rows AS (
     "run",
     "key0_program",
     "key1_instrument"
+), partition_dated AS (
+  SELECT
+    maximal_vectors.*,
+    CASE
+      WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+        PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+      )
+      THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+      ELSE "maximal_vectors"."first_pos"
+    END AS created
+  FROM maximal_vectors
+  JOIN partitions
+    ON "maximal_vectors"."run" = "partitions"."run"
+    AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+    AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
 ), associations AS (
   SELECT
     numbered.*,
@@ -333,19 +348,165 @@ WITH rule_rows AS (
       ) AS gid
     FROM (
       SELECT
-        maximal_vectors.*,
-        CASE
-          WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-            PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+        *
+        EXCLUDE ("created"),
+        LEAST(
+          "refiner"."created",
+          COALESCE(
+            (
+              SELECT
+                MIN("refined"."first_pos")
+              FROM key_vectors AS refined
+              WHERE
+                (
+                  "refined"."run" = "refiner"."run"
+                  AND "refined"."key0_program" = "refiner"."key0_program"
+                  AND "refined"."key1_instrument" = "refiner"."key1_instrument"
+                )
+                AND (
+                  "refined"."key2_opt_elem" IS NULL
+                  OR "refiner"."key2_opt_elem" = "refined"."key2_opt_elem"
+                )
+                AND (
+                  "refined"."key3_opt_elem2" IS NULL
+                  OR (
+                    (
+                      "refiner"."key3_opt_elem2" = "refined"."key3_opt_elem2"
+                      AND "refiner"."key3_opt_elem2_from" = "refined"."key3_opt_elem2_from"
+                    )
+                    OR (
+                      (
+                        NOT "refiner"."key3_opt_elem2" IS NULL
+                        AND "refined"."key3_opt_elem2_from" <> "refiner"."key3_opt_elem2_from"
+                      )
+                      AND (
+                        CASE
+                          WHEN "refiner"."first_pos" < "refined"."first_pos"
+                          THEN CASE
+                            WHEN "refiner"."key3_opt_elem2_from" = 'pupil'
+                            THEN "refined"."key3_opt_elem2_in0"
+                            WHEN "refiner"."key3_opt_elem2_from" = 'grating'
+                            THEN "refined"."key3_opt_elem2_in1"
+                          END IS NULL
+                          OR CASE
+                            WHEN "refiner"."key3_opt_elem2_from" = 'pupil'
+                            THEN "refined"."key3_opt_elem2_in0"
+                            WHEN "refiner"."key3_opt_elem2_from" = 'grating'
+                            THEN "refined"."key3_opt_elem2_in1"
+                          END = "refiner"."key3_opt_elem2"
+                          ELSE CASE
+                            WHEN "refined"."key3_opt_elem2_from" = 'pupil'
+                            THEN "refiner"."key3_opt_elem2_in0"
+                            WHEN "refined"."key3_opt_elem2_from" = 'grating'
+                            THEN "refiner"."key3_opt_elem2_in1"
+                          END IS NULL
+                          OR CASE
+                            WHEN "refined"."key3_opt_elem2_from" = 'pupil'
+                            THEN "refiner"."key3_opt_elem2_in0"
+                            WHEN "refined"."key3_opt_elem2_from" = 'grating'
+                            THEN "refiner"."key3_opt_elem2_in1"
+                          END = "refined"."key3_opt_elem2"
+                        END
+                      )
+                    )
+                  )
+                )
+                AND (
+                  "refined"."key4_fxd_slit" IS NULL
+                  OR "refiner"."key4_fxd_slit" = "refined"."key4_fxd_slit"
+                )
+                AND (
+                  "refined"."key5_subarray" IS NULL
+                  OR "refiner"."key5_subarray" = "refined"."key5_subarray"
+                )
+                AND (
+                  "refined"."key6_target" IS NULL
+                  OR (
+                    "refiner"."key6_target" = "refined"."key6_target"
+                    AND "refiner"."key6_target_from" = "refined"."key6_target_from"
+                  )
+                )
+                AND "refined"."first_pos" < "refiner"."created"
+                AND NOT EXISTS(
+                  SELECT
+                    1
+                  FROM partition_dated AS sooner
+                  WHERE
+                    (
+                      "sooner"."run" = "refined"."run"
+                      AND "sooner"."key0_program" = "refined"."key0_program"
+                      AND "sooner"."key1_instrument" = "refined"."key1_instrument"
+                    )
+                    AND (
+                      "refined"."key2_opt_elem" IS NULL
+                      OR "sooner"."key2_opt_elem" = "refined"."key2_opt_elem"
+                    )
+                    AND (
+                      "refined"."key3_opt_elem2" IS NULL
+                      OR (
+                        (
+                          "sooner"."key3_opt_elem2" = "refined"."key3_opt_elem2"
+                          AND "sooner"."key3_opt_elem2_from" = "refined"."key3_opt_elem2_from"
+                        )
+                        OR (
+                          (
+                            NOT "sooner"."key3_opt_elem2" IS NULL
+                            AND "refined"."key3_opt_elem2_from" <> "sooner"."key3_opt_elem2_from"
+                          )
+                          AND (
+                            CASE
+                              WHEN "sooner"."first_pos" < "refined"."first_pos"
+                              THEN CASE
+                                WHEN "sooner"."key3_opt_elem2_from" = 'pupil'
+                                THEN "refined"."key3_opt_elem2_in0"
+                                WHEN "sooner"."key3_opt_elem2_from" = 'grating'
+                                THEN "refined"."key3_opt_elem2_in1"
+                              END IS NULL
+                              OR CASE
+                                WHEN "sooner"."key3_opt_elem2_from" = 'pupil'
+                                THEN "refined"."key3_opt_elem2_in0"
+                                WHEN "sooner"."key3_opt_elem2_from" = 'grating'
+                                THEN "refined"."key3_opt_elem2_in1"
+                              END = "sooner"."key3_opt_elem2"
+                              ELSE CASE
+                                WHEN "refined"."key3_opt_elem2_from" = 'pupil'
+                                THEN "sooner"."key3_opt_elem2_in0"
+                                WHEN "refined"."key3_opt_elem2_from" = 'grating'
+                                THEN "sooner"."key3_opt_elem2_in1"
+                              END IS NULL
+                              OR CASE
+                                WHEN "refined"."key3_opt_elem2_from" = 'pupil'
+                                THEN "sooner"."key3_opt_elem2_in0"
+                                WHEN "refined"."key3_opt_elem2_from" = 'grating'
+                                THEN "sooner"."key3_opt_elem2_in1"
+                              END = "refined"."key3_opt_elem2"
+                            END
+                          )
+                        )
+                      )
+                    )
+                    AND (
+                      "refined"."key4_fxd_slit" IS NULL
+                      OR "sooner"."key4_fxd_slit" = "refined"."key4_fxd_slit"
+                    )
+                    AND (
+                      "refined"."key5_subarray" IS NULL
+                      OR "sooner"."key5_subarray" = "refined"."key5_subarray"
+                    )
+                    AND (
+                      "refined"."key6_target" IS NULL
+                      OR (
+                        "sooner"."key6_target" = "refined"."key6_target"
+                        AND "sooner"."key6_target_from" = "refined"."key6_target_from"
+                      )
+                    )
+                    AND "sooner"."created" < "refiner"."created"
+                )
+            ),
+            "refiner"."created"
           )
-          THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-          ELSE "maximal_vectors"."first_pos"
-        END AS created
-      FROM maximal_vectors
-      JOIN partitions
-        ON "maximal_vectors"."run" = "partitions"."run"
-        AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-        AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
+        ) AS created
+      FROM partition_dated AS refiner
     ) AS dated
   ) AS numbered
   LEFT JOIN role_rows AS creator

@@ -213,6 +213,21 @@ WITH rule_rows AS (
     "run",
     "key0_program",
     "key1_instrument"
+), partition_dated AS (
+  SELECT
+    maximal_vectors.*,
+    CASE
+      WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
+        PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+      )
+      THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
+      ELSE "maximal_vectors"."first_pos"
+    END AS created
+  FROM maximal_vectors
+  JOIN partitions
+    ON "maximal_vectors"."run" = "partitions"."run"
+    AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
+    AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
 ), associations AS (
   SELECT
     *,
@@ -221,19 +236,69 @@ WITH rule_rows AS (
     ) AS gid
   FROM (
     SELECT
-      maximal_vectors.*,
-      CASE
-        WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-          PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
+      *
+      EXCLUDE ("created"),
+      LEAST(
+        "refiner"."created",
+        COALESCE(
+          (
+            SELECT
+              MIN("refined"."first_pos")
+            FROM key_vectors AS refined
+            WHERE
+              (
+                "refined"."run" = "refiner"."run"
+                AND "refined"."key0_program" = "refiner"."key0_program"
+                AND "refined"."key1_instrument" = "refiner"."key1_instrument"
+              )
+              AND (
+                "refined"."key2_target" IS NULL
+                OR (
+                  "refiner"."key2_target" = "refined"."key2_target"
+                  AND "refiner"."key2_target_from" = "refined"."key2_target_from"
+                )
+              )
+              AND (
+                "refined"."key3_patttype" IS NULL
+                OR "refiner"."key3_patttype" = "refined"."key3_patttype"
+              )
+              AND (
+                "refined"."key4_opt_elem" IS NULL
+                OR "refiner"."key4_opt_elem" = "refined"."key4_opt_elem"
+              )
+              AND "refined"."first_pos" < "refiner"."created"
+              AND NOT EXISTS(
+                SELECT
+                  1
+                FROM partition_dated AS sooner
+                WHERE
+                  (
+                    "sooner"."run" = "refined"."run"
+                    AND "sooner"."key0_program" = "refined"."key0_program"
+                    AND "sooner"."key1_instrument" = "refined"."key1_instrument"
+                  )
+                  AND (
+                    "refined"."key2_target" IS NULL
+                    OR (
+                      "sooner"."key2_target" = "refined"."key2_target"
+                      AND "sooner"."key2_target_from" = "refined"."key2_target_from"
+                    )
+                  )
+                  AND (
+                    "refined"."key3_patttype" IS NULL
+                    OR "sooner"."key3_patttype" = "refined"."key3_patttype"
+                  )
+                  AND (
+                    "refined"."key4_opt_elem" IS NULL
+                    OR "sooner"."key4_opt_elem" = "refined"."key4_opt_elem"
+                  )
+                  AND "sooner"."created" < "refiner"."created"
+              )
+          ),
+          "refiner"."created"
         )
-        THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-        ELSE "maximal_vectors"."first_pos"
-      END AS created
-    FROM maximal_vectors
-    JOIN partitions
-      ON "maximal_vectors"."run" = "partitions"."run"
-      AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-      AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
+      ) AS created
+    FROM partition_dated AS refiner
   ) AS dated
 ), group_members AS (
   SELECT
