@@ -25,7 +25,7 @@ def ctes(query) -> list[str]:
 def test_shape():
     query = compile_rule(image_rule())
     assert ctes(query) == [Cte.RULE_ROWS, Cte.ROLE_ROWS, Cte.KEY_VECTORS, Cte.MAXIMAL_VECTORS,
-                           Cte.PARTITIONS, Cte.PARTITION_DATED, Cte.ASSOCIATIONS, Cte.GROUP_MEMBERS]
+                           Cte.MAXIMAL_DATED, Cte.ASSOCIATIONS, Cte.GROUP_MEMBERS]
     assert tuple(query.named_selects) == RESULT_COLUMNS
 
 

@@ -33,12 +33,10 @@ class Cte:
     OTHER_VECTOR = "other_vector"
     #: the key vectors no other refines: one association each
     MAXIMAL_VECTORS = "maximal_vectors"
-    #: first row of each partition of fixed keys
-    PARTITIONS = "partitions"
     #: maximal vectors with their creation row (a subquery)
     DATED = "dated"
-    #: maximal vectors with the row their partition's first row would make them at
-    PARTITION_DATED = "partition_dated"
+    #: maximal vectors, each at its first row (before earlier rows they refine date them)
+    MAXIMAL_DATED = "maximal_dated"
     #: dated vectors with their number (a subquery)
     NUMBERED = "numbered"
     #: the row creating an association (its locks of keys read from several columns)

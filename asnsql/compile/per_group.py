@@ -6,9 +6,8 @@
   association, and a vector refined by another one (same values where both are defined,
   more values defined) is no association of its own (only maximal vectors);
 * the association that an exposure with wildcards started before the first fully
-  determined one is that one's association, created earlier: the partition's first row,
-  or the first row of a vector it refines that no earlier association takes
-  (``partition_dated``, then :func:`_started_earlier`);
+  determined one is that one's association, created earlier: at the first row of a
+  vector it refines that no earlier association refines (:func:`_started_earlier`);
 * a role without replay joins only associations created at or before its row (timing
   join); a ``same_obs_num`` role joins the associations holding a member of its
   observation;
@@ -231,7 +230,7 @@ def _reads_as(q: RuleQuery, i: int, later: str, first: str) -> exp.Expression:
 
 
 def _started_earlier(q: RuleQuery, vectors: str) -> exp.Select:
-    """The maximal vectors with ``created`` (:func:`_partition_dated`) moved back to the first
+    """The maximal vectors with ``created`` (:func:`_maximal_dated`) moved back to the first
     row of a vector it refines, when that row comes first and this is the earliest
     association refining it: no association existed that the row could join, so it
     started one, which the maximal vector's rows then joined (refining its keys).
@@ -239,7 +238,7 @@ def _started_earlier(q: RuleQuery, vectors: str) -> exp.Select:
     (A fuzzer case, seed 51 case 295 with ``--borrow``: rows 27 then 29 of one nod pattern,
     29 with ``tsovisit`` set; 27 starts the association 29 joins.)
     """
-    maximal, refiner, refined = Cte.PARTITION_DATED, "refiner", "refined"
+    maximal, refiner, refined = Cte.MAXIMAL_DATED, "refiner", "refined"
     refines, _ = _refinement(q, refined, refiner)
     later = exp.LT(this=x.col("first_pos", refined), expression=x.col("created", refiner))
     # the earliest association refining the vector (ties: the one that sorts first)
@@ -258,28 +257,12 @@ def _started_earlier(q: RuleQuery, vectors: str) -> exp.Select:
             .from_(x.table(maximal, refiner), copy=False))
 
 
-def _partitions(q: RuleQuery, forms: exp.Expression) -> exp.Select:
-    """First row of each partition of fixed keys."""
-    return (exp.select(x.col("run"), *q.key_columns(q.layout.fixed),
-                       x.alias(exp.Min(this=x.col("pos")), "partition_first"))
-            .from_(Cte.ROLE_ROWS, copy=False).where(forms, copy=False)
-            .group_by(x.col("run"), *q.key_columns(q.layout.fixed), copy=False))
-
-
-def _partition_dated(q: RuleQuery) -> exp.Select:
-    """The maximal vectors, each created at its first row; the partition's first vector at
-    the partition's first row."""
-    maximal, partitions = Cte.MAXIMAL_VECTORS, Cte.PARTITIONS
-    first_in_part = exp.Window(this=exp.Min(this=x.col("first_pos", maximal)),
-                               partition_by=[x.col("run", maximal),
-                                             *q.key_columns(q.layout.fixed, maximal)])
-    created = x.case((x.eq(x.col("first_pos", maximal), first_in_part),
-                      exp.func("least", x.col("first_pos", maximal),
-                               x.col("partition_first", partitions))),
-                     default=x.col("first_pos", maximal))
-    return (exp.select(f"{maximal}.*", x.alias(created, "created"))
-            .from_(maximal, copy=False)
-            .join(partitions, on=q.fixed_join(maximal, partitions), copy=False))
+def _maximal_dated(q: RuleQuery) -> exp.Select:
+    """The maximal vectors, each created at its first row (before
+    :func:`_started_earlier`)."""
+    maximal = Cte.MAXIMAL_VECTORS
+    return exp.select(f"{maximal}.*", x.alias(x.col("first_pos", maximal), "created")).from_(
+        maximal, copy=False)
 
 
 def _associations(q: RuleQuery, vectors: str) -> exp.Select:
@@ -287,7 +270,7 @@ def _associations(q: RuleQuery, vectors: str) -> exp.Select:
     gid = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
         exp.Ordered(this=x.col(c)) for c in ["run", "created"]] + [
         exp.Ordered(this=x.col(q.layout.key_value(i))) for i in range(len(q.layout.keys))]))
-    with_created = exp.select("*").from_(Cte.PARTITION_DATED, copy=False)
+    with_created = exp.select("*").from_(Cte.MAXIMAL_DATED, copy=False)
     if q.layout.loose:
         with_created = _started_earlier(q, vectors)
     numbered = (exp.select("*", x.alias(gid, "gid"))
@@ -425,8 +408,7 @@ def per_group(q: RuleQuery) -> exp.Select:
                  (Cte.ALL_VECTORS, _all_vectors(q))]
         vectors = Cte.ALL_VECTORS
     ctes += [(Cte.MAXIMAL_VECTORS, _maximal_vectors(q, vectors)),
-            (Cte.PARTITIONS, _partitions(q, forms)),
-            (Cte.PARTITION_DATED, _partition_dated(q)),
+            (Cte.MAXIMAL_DATED, _maximal_dated(q)),
             (Cte.ASSOCIATIONS, _associations(q, vectors)),
             (Cte.GROUP_MEMBERS, _group_members(q, group_roles))]
     members = Cte.GROUP_MEMBERS

@@ -357,6 +357,7 @@ SELECT
   AND BOOL_OR(CAST((
     "shared_25"
   ) AND "shared_1" AS BOOLEAN)) AS "Asn_Lv3TSO",
+  BOOL_OR(CAST("shared_13" AS BOOLEAN)) AS "Asn_Lv3TSO:locks",
   BOOL_OR(
     CAST("shared_15"
     AND (

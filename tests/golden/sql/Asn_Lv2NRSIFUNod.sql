@@ -255,54 +255,11 @@ WITH rule_rows AS (
           )
         )
     )
-), partitions AS (
-  SELECT
-    "run",
-    "key0_program",
-    "key2_instrument",
-    "key3_detector",
-    "key4_opt_elem",
-    "key4_opt_elem_from",
-    "key10_exp_type",
-    "key11_patttype",
-    "key12_mosaic_tile",
-    MIN("pos") AS partition_first
-  FROM role_rows
-  WHERE
-    "ok0_member"
-  GROUP BY
-    "run",
-    "key0_program",
-    "key2_instrument",
-    "key3_detector",
-    "key4_opt_elem",
-    "key4_opt_elem_from",
-    "key10_exp_type",
-    "key11_patttype",
-    "key12_mosaic_tile"
-), partition_dated AS (
+), maximal_dated AS (
   SELECT
     maximal_vectors.*,
-    CASE
-      WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-        PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key2_instrument", "maximal_vectors"."key3_detector", "maximal_vectors"."key4_opt_elem", "maximal_vectors"."key4_opt_elem_from", "maximal_vectors"."key10_exp_type", "maximal_vectors"."key11_patttype", "maximal_vectors"."key12_mosaic_tile"
-      )
-      THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-      ELSE "maximal_vectors"."first_pos"
-    END AS created
+    "maximal_vectors"."first_pos" AS created
   FROM maximal_vectors
-  JOIN partitions
-    ON "maximal_vectors"."run" = "partitions"."run"
-    AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-    AND "maximal_vectors"."key2_instrument" = "partitions"."key2_instrument"
-    AND "maximal_vectors"."key3_detector" = "partitions"."key3_detector"
-    AND (
-      "maximal_vectors"."key4_opt_elem" = "partitions"."key4_opt_elem"
-      AND "maximal_vectors"."key4_opt_elem_from" = "partitions"."key4_opt_elem_from"
-    )
-    AND "maximal_vectors"."key10_exp_type" = "partitions"."key10_exp_type"
-    AND "maximal_vectors"."key11_patttype" = "partitions"."key11_patttype"
-    AND "maximal_vectors"."key12_mosaic_tile" = "partitions"."key12_mosaic_tile"
 ), associations AS (
   SELECT
     numbered.*,
@@ -414,7 +371,7 @@ WITH rule_rows AS (
                 AND NOT EXISTS(
                   SELECT
                     1
-                  FROM partition_dated AS sooner
+                  FROM maximal_dated AS sooner
                   WHERE
                     (
                       "sooner"."run" = "refined"."run"
@@ -498,7 +455,7 @@ WITH rule_rows AS (
             "refiner"."created"
           )
         ) AS created
-      FROM partition_dated AS refiner
+      FROM maximal_dated AS refiner
     ) AS dated
   ) AS numbered
   LEFT JOIN role_rows AS creator

@@ -291,150 +291,430 @@ WITH rule_rows AS (
     "key5_fxd_slit",
     "key6_subarray",
     "key7_exp_type"
+), lock_pairs AS (
+  SELECT
+    "key_vectors"."run",
+    "key_vectors"."key0_program",
+    "key_vectors"."key1_instrument",
+    "key_vectors"."key2_target",
+    "key_vectors"."key2_target_from",
+    "key_vectors"."key3_opt_elem",
+    "key_vectors"."key4_opt_elem2",
+    "key_vectors"."key4_opt_elem2_from",
+    "key_vectors"."key5_fxd_slit",
+    "key_vectors"."key6_subarray",
+    "key_vectors"."key7_exp_type",
+    "key_vectors"."key4_opt_elem2_in0",
+    "key_vectors"."key4_opt_elem2_in1",
+    "key_vectors"."first_pos",
+    "locker"."pos" AS locker_pos,
+    "locker"."key3_opt_elem" AS locker_key3_opt_elem,
+    "locker"."key4_opt_elem2" AS locker_key4_opt_elem2,
+    "locker"."key4_opt_elem2_from" AS locker_key4_opt_elem2_from,
+    "locker"."key5_fxd_slit" AS locker_key5_fxd_slit,
+    "locker"."key4_opt_elem2_in0" AS locker_key4_opt_elem2_in0,
+    "locker"."key4_opt_elem2_in1" AS locker_key4_opt_elem2_in1,
+    BOOL_OR(CAST("former"."record0_obs_num" = "locker"."obs_num_value" AS BOOLEAN)) AS before_same_obs,
+    BOOL_OR(CAST(NOT "former"."key3_opt_elem" IS NULL AS BOOLEAN)) AS before_key3_opt_elem,
+    BOOL_OR(CAST(NOT "former"."key4_opt_elem2" IS NULL AS BOOLEAN)) AS before_key4_opt_elem2,
+    BOOL_OR(CAST(NOT "former"."key5_fxd_slit" IS NULL AS BOOLEAN)) AS before_key5_fxd_slit
+  FROM key_vectors
+  JOIN role_rows AS locker
+    ON "locker"."run" = "key_vectors"."run"
+    AND "locker"."key0_program" = "key_vectors"."key0_program"
+    AND "locker"."key1_instrument" = "key_vectors"."key1_instrument"
+  JOIN role_rows AS former
+    ON (
+      "former"."run" = "key_vectors"."run"
+      AND "former"."key0_program" = "key_vectors"."key0_program"
+      AND "former"."key1_instrument" = "key_vectors"."key1_instrument"
+    )
+    AND (
+      "former"."ok0_member"
+    )
+    AND (
+      "key_vectors"."key2_target" IS NULL
+      OR "former"."key2_target" IS NULL
+      OR (
+        "former"."key2_target" = "key_vectors"."key2_target"
+        AND "former"."key2_target_from" = "key_vectors"."key2_target_from"
+      )
+    )
+    AND (
+      "key_vectors"."key3_opt_elem" IS NULL
+      OR "former"."key3_opt_elem" IS NULL
+      OR "former"."key3_opt_elem" = "key_vectors"."key3_opt_elem"
+    )
+    AND (
+      "key_vectors"."key4_opt_elem2" IS NULL
+      OR (
+        CASE
+          WHEN "key_vectors"."key4_opt_elem2_from" = 'pupil'
+          THEN "former"."key4_opt_elem2_in0"
+          WHEN "key_vectors"."key4_opt_elem2_from" = 'grating'
+          THEN "former"."key4_opt_elem2_in1"
+        END IS NULL
+        OR CASE
+          WHEN "key_vectors"."key4_opt_elem2_from" = 'pupil'
+          THEN "former"."key4_opt_elem2_in0"
+          WHEN "key_vectors"."key4_opt_elem2_from" = 'grating'
+          THEN "former"."key4_opt_elem2_in1"
+        END = "key_vectors"."key4_opt_elem2"
+      )
+    )
+    AND (
+      "key_vectors"."key5_fxd_slit" IS NULL
+      OR "former"."key5_fxd_slit" IS NULL
+      OR "former"."key5_fxd_slit" = "key_vectors"."key5_fxd_slit"
+    )
+    AND (
+      "key_vectors"."key6_subarray" IS NULL
+      OR "former"."key6_subarray" IS NULL
+      OR "former"."key6_subarray" = "key_vectors"."key6_subarray"
+    )
+    AND (
+      "key_vectors"."key7_exp_type" IS NULL
+      OR "former"."key7_exp_type" IS NULL
+      OR "former"."key7_exp_type" = "key_vectors"."key7_exp_type"
+    )
+    AND "former"."pos" < "locker"."pos"
+  WHERE
+    "locker"."ok1_target_acquisition"
+  GROUP BY
+    "key_vectors"."run",
+    "key_vectors"."key0_program",
+    "key_vectors"."key1_instrument",
+    "key_vectors"."key2_target",
+    "key_vectors"."key2_target_from",
+    "key_vectors"."key3_opt_elem",
+    "key_vectors"."key4_opt_elem2",
+    "key_vectors"."key4_opt_elem2_from",
+    "key_vectors"."key5_fxd_slit",
+    "key_vectors"."key6_subarray",
+    "key_vectors"."key7_exp_type",
+    "key_vectors"."key4_opt_elem2_in0",
+    "key_vectors"."key4_opt_elem2_in1",
+    "key_vectors"."first_pos",
+    "locker"."pos",
+    "locker"."key3_opt_elem",
+    "locker"."key4_opt_elem2",
+    "locker"."key4_opt_elem2_from",
+    "locker"."key5_fxd_slit",
+    "locker"."key4_opt_elem2_in0",
+    "locker"."key4_opt_elem2_in1"
+), locked_vectors AS (
+  SELECT
+    "lock_pairs"."run",
+    "lock_pairs"."key0_program",
+    "lock_pairs"."key1_instrument",
+    "lock_pairs"."key2_target",
+    "lock_pairs"."key2_target_from",
+    CASE
+      WHEN "lock_pairs"."key3_opt_elem" IS NULL
+      AND NOT "lock_pairs"."locker_key3_opt_elem" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key3_opt_elem"
+      )
+      THEN "lock_pairs"."locker_key3_opt_elem"
+      ELSE "lock_pairs"."key3_opt_elem"
+    END AS key3_opt_elem,
+    CASE
+      WHEN "lock_pairs"."key4_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key4_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key4_opt_elem2"
+      )
+      AND (
+        "lock_pairs"."key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+      )
+      THEN "lock_pairs"."locker_key4_opt_elem2"
+      ELSE "lock_pairs"."key4_opt_elem2"
+    END AS key4_opt_elem2,
+    CASE
+      WHEN "lock_pairs"."key4_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key4_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key4_opt_elem2"
+      )
+      AND (
+        "lock_pairs"."key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+      )
+      THEN "lock_pairs"."locker_key4_opt_elem2_from"
+      ELSE "lock_pairs"."key4_opt_elem2_from"
+    END AS key4_opt_elem2_from,
+    CASE
+      WHEN "lock_pairs"."key5_fxd_slit" IS NULL
+      AND NOT "lock_pairs"."locker_key5_fxd_slit" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key5_fxd_slit"
+      )
+      AND (
+        "lock_pairs"."key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+      )
+      AND (
+        "lock_pairs"."key4_opt_elem2" IS NULL
+        OR CASE
+          WHEN "lock_pairs"."key4_opt_elem2_from" = 'pupil'
+          THEN "lock_pairs"."locker_key4_opt_elem2_in0"
+          WHEN "lock_pairs"."key4_opt_elem2_from" = 'grating'
+          THEN "lock_pairs"."locker_key4_opt_elem2_in1"
+        END IS NULL
+        OR CASE
+          WHEN "lock_pairs"."key4_opt_elem2_from" = 'pupil'
+          THEN "lock_pairs"."locker_key4_opt_elem2_in0"
+          WHEN "lock_pairs"."key4_opt_elem2_from" = 'grating'
+          THEN "lock_pairs"."locker_key4_opt_elem2_in1"
+        END = "lock_pairs"."key4_opt_elem2"
+      )
+      THEN "lock_pairs"."locker_key5_fxd_slit"
+      ELSE "lock_pairs"."key5_fxd_slit"
+    END AS key5_fxd_slit,
+    "lock_pairs"."key6_subarray",
+    "lock_pairs"."key7_exp_type",
+    CASE
+      WHEN "lock_pairs"."key4_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key4_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key4_opt_elem2"
+      )
+      AND (
+        "lock_pairs"."key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+      )
+      THEN "lock_pairs"."locker_key4_opt_elem2_in0"
+      ELSE "lock_pairs"."key4_opt_elem2_in0"
+    END AS key4_opt_elem2_in0,
+    CASE
+      WHEN "lock_pairs"."key4_opt_elem2" IS NULL
+      AND NOT "lock_pairs"."locker_key4_opt_elem2" IS NULL
+      AND NOT (
+        "lock_pairs"."before_key4_opt_elem2"
+      )
+      AND (
+        "lock_pairs"."key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+        OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+      )
+      THEN "lock_pairs"."locker_key4_opt_elem2_in1"
+      ELSE "lock_pairs"."key4_opt_elem2_in1"
+    END AS key4_opt_elem2_in1,
+    "lock_pairs"."first_pos"
+  FROM lock_pairs
+  WHERE
+    "lock_pairs"."before_same_obs"
+    AND (
+      (
+        "lock_pairs"."key3_opt_elem" IS NULL
+        AND NOT "lock_pairs"."locker_key3_opt_elem" IS NULL
+        AND NOT (
+          "lock_pairs"."before_key3_opt_elem"
+        )
+      )
+      OR (
+        "lock_pairs"."key4_opt_elem2" IS NULL
+        AND NOT "lock_pairs"."locker_key4_opt_elem2" IS NULL
+        AND NOT (
+          "lock_pairs"."before_key4_opt_elem2"
+        )
+        AND (
+          "lock_pairs"."key3_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+        )
+      )
+      OR (
+        "lock_pairs"."key5_fxd_slit" IS NULL
+        AND NOT "lock_pairs"."locker_key5_fxd_slit" IS NULL
+        AND NOT (
+          "lock_pairs"."before_key5_fxd_slit"
+        )
+        AND (
+          "lock_pairs"."key3_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key3_opt_elem" IS NULL
+          OR "lock_pairs"."locker_key3_opt_elem" = "lock_pairs"."key3_opt_elem"
+        )
+        AND (
+          "lock_pairs"."key4_opt_elem2" IS NULL
+          OR CASE
+            WHEN "lock_pairs"."key4_opt_elem2_from" = 'pupil'
+            THEN "lock_pairs"."locker_key4_opt_elem2_in0"
+            WHEN "lock_pairs"."key4_opt_elem2_from" = 'grating'
+            THEN "lock_pairs"."locker_key4_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "lock_pairs"."key4_opt_elem2_from" = 'pupil'
+            THEN "lock_pairs"."locker_key4_opt_elem2_in0"
+            WHEN "lock_pairs"."key4_opt_elem2_from" = 'grating'
+            THEN "lock_pairs"."locker_key4_opt_elem2_in1"
+          END = "lock_pairs"."key4_opt_elem2"
+        )
+      )
+    )
+), all_vectors AS (
+  SELECT
+    "run",
+    "key0_program",
+    "key1_instrument",
+    "key2_target",
+    "key2_target_from",
+    "key3_opt_elem",
+    "key4_opt_elem2",
+    "key4_opt_elem2_from",
+    "key5_fxd_slit",
+    "key6_subarray",
+    "key7_exp_type",
+    ARG_MIN_NULL("key4_opt_elem2_in0", "first_pos") AS key4_opt_elem2_in0,
+    ARG_MIN_NULL("key4_opt_elem2_in1", "first_pos") AS key4_opt_elem2_in1,
+    MIN("first_pos") AS first_pos
+  FROM (
+    SELECT
+      *
+    FROM key_vectors
+    UNION ALL
+    SELECT
+      *
+    FROM locked_vectors
+  ) AS v
+  GROUP BY
+    "run",
+    "key0_program",
+    "key1_instrument",
+    "key2_target",
+    "key2_target_from",
+    "key3_opt_elem",
+    "key4_opt_elem2",
+    "key4_opt_elem2_from",
+    "key5_fxd_slit",
+    "key6_subarray",
+    "key7_exp_type"
 ), maximal_vectors AS (
   SELECT
-    key_vectors.*
-  FROM key_vectors
+    all_vectors.*
+  FROM all_vectors
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM key_vectors AS other_vector
+      FROM all_vectors AS other_vector
       WHERE
         (
-          "other_vector"."run" = "key_vectors"."run"
-          AND "other_vector"."key0_program" = "key_vectors"."key0_program"
-          AND "other_vector"."key1_instrument" = "key_vectors"."key1_instrument"
+          "other_vector"."run" = "all_vectors"."run"
+          AND "other_vector"."key0_program" = "all_vectors"."key0_program"
+          AND "other_vector"."key1_instrument" = "all_vectors"."key1_instrument"
         )
         AND (
-          "key_vectors"."key2_target" IS NULL
+          "all_vectors"."key2_target" IS NULL
           OR (
-            "other_vector"."key2_target" = "key_vectors"."key2_target"
-            AND "other_vector"."key2_target_from" = "key_vectors"."key2_target_from"
+            "other_vector"."key2_target" = "all_vectors"."key2_target"
+            AND "other_vector"."key2_target_from" = "all_vectors"."key2_target_from"
           )
         )
         AND (
-          "key_vectors"."key3_opt_elem" IS NULL
-          OR "other_vector"."key3_opt_elem" = "key_vectors"."key3_opt_elem"
+          "all_vectors"."key3_opt_elem" IS NULL
+          OR "other_vector"."key3_opt_elem" = "all_vectors"."key3_opt_elem"
         )
         AND (
-          "key_vectors"."key4_opt_elem2" IS NULL
+          "all_vectors"."key4_opt_elem2" IS NULL
           OR (
             (
-              "other_vector"."key4_opt_elem2" = "key_vectors"."key4_opt_elem2"
-              AND "other_vector"."key4_opt_elem2_from" = "key_vectors"."key4_opt_elem2_from"
+              "other_vector"."key4_opt_elem2" = "all_vectors"."key4_opt_elem2"
+              AND "other_vector"."key4_opt_elem2_from" = "all_vectors"."key4_opt_elem2_from"
             )
             OR (
               (
                 NOT "other_vector"."key4_opt_elem2" IS NULL
-                AND "key_vectors"."key4_opt_elem2_from" <> "other_vector"."key4_opt_elem2_from"
+                AND "all_vectors"."key4_opt_elem2_from" <> "other_vector"."key4_opt_elem2_from"
               )
               AND (
                 CASE
-                  WHEN "other_vector"."first_pos" < "key_vectors"."first_pos"
+                  WHEN "other_vector"."first_pos" < "all_vectors"."first_pos"
                   THEN CASE
                     WHEN "other_vector"."key4_opt_elem2_from" = 'pupil'
-                    THEN "key_vectors"."key4_opt_elem2_in0"
+                    THEN "all_vectors"."key4_opt_elem2_in0"
                     WHEN "other_vector"."key4_opt_elem2_from" = 'grating'
-                    THEN "key_vectors"."key4_opt_elem2_in1"
+                    THEN "all_vectors"."key4_opt_elem2_in1"
                   END IS NULL
                   OR CASE
                     WHEN "other_vector"."key4_opt_elem2_from" = 'pupil'
-                    THEN "key_vectors"."key4_opt_elem2_in0"
+                    THEN "all_vectors"."key4_opt_elem2_in0"
                     WHEN "other_vector"."key4_opt_elem2_from" = 'grating'
-                    THEN "key_vectors"."key4_opt_elem2_in1"
+                    THEN "all_vectors"."key4_opt_elem2_in1"
                   END = "other_vector"."key4_opt_elem2"
                   ELSE CASE
-                    WHEN "key_vectors"."key4_opt_elem2_from" = 'pupil'
+                    WHEN "all_vectors"."key4_opt_elem2_from" = 'pupil'
                     THEN "other_vector"."key4_opt_elem2_in0"
-                    WHEN "key_vectors"."key4_opt_elem2_from" = 'grating'
+                    WHEN "all_vectors"."key4_opt_elem2_from" = 'grating'
                     THEN "other_vector"."key4_opt_elem2_in1"
                   END IS NULL
                   OR CASE
-                    WHEN "key_vectors"."key4_opt_elem2_from" = 'pupil'
+                    WHEN "all_vectors"."key4_opt_elem2_from" = 'pupil'
                     THEN "other_vector"."key4_opt_elem2_in0"
-                    WHEN "key_vectors"."key4_opt_elem2_from" = 'grating'
+                    WHEN "all_vectors"."key4_opt_elem2_from" = 'grating'
                     THEN "other_vector"."key4_opt_elem2_in1"
-                  END = "key_vectors"."key4_opt_elem2"
+                  END = "all_vectors"."key4_opt_elem2"
                 END
               )
             )
           )
         )
         AND (
-          "key_vectors"."key5_fxd_slit" IS NULL
-          OR "other_vector"."key5_fxd_slit" = "key_vectors"."key5_fxd_slit"
+          "all_vectors"."key5_fxd_slit" IS NULL
+          OR "other_vector"."key5_fxd_slit" = "all_vectors"."key5_fxd_slit"
         )
         AND (
-          "key_vectors"."key6_subarray" IS NULL
-          OR "other_vector"."key6_subarray" = "key_vectors"."key6_subarray"
+          "all_vectors"."key6_subarray" IS NULL
+          OR "other_vector"."key6_subarray" = "all_vectors"."key6_subarray"
         )
         AND (
-          "key_vectors"."key7_exp_type" IS NULL
-          OR "other_vector"."key7_exp_type" = "key_vectors"."key7_exp_type"
+          "all_vectors"."key7_exp_type" IS NULL
+          OR "other_vector"."key7_exp_type" = "all_vectors"."key7_exp_type"
         )
         AND (
           (
-            "key_vectors"."key2_target" IS NULL AND NOT "other_vector"."key2_target" IS NULL
+            "all_vectors"."key2_target" IS NULL AND NOT "other_vector"."key2_target" IS NULL
           )
           OR (
-            "key_vectors"."key3_opt_elem" IS NULL
+            "all_vectors"."key3_opt_elem" IS NULL
             AND NOT "other_vector"."key3_opt_elem" IS NULL
           )
           OR (
-            NOT "key_vectors"."key4_opt_elem2" IS NULL
+            NOT "all_vectors"."key4_opt_elem2" IS NULL
             AND (
               NOT "other_vector"."key4_opt_elem2" IS NULL
-              AND "key_vectors"."key4_opt_elem2_from" <> "other_vector"."key4_opt_elem2_from"
+              AND "all_vectors"."key4_opt_elem2_from" <> "other_vector"."key4_opt_elem2_from"
             )
-            AND "other_vector"."first_pos" < "key_vectors"."first_pos"
+            AND "other_vector"."first_pos" < "all_vectors"."first_pos"
           )
           OR (
-            "key_vectors"."key4_opt_elem2" IS NULL
+            "all_vectors"."key4_opt_elem2" IS NULL
             AND NOT "other_vector"."key4_opt_elem2" IS NULL
           )
           OR (
-            "key_vectors"."key5_fxd_slit" IS NULL
+            "all_vectors"."key5_fxd_slit" IS NULL
             AND NOT "other_vector"."key5_fxd_slit" IS NULL
           )
           OR (
-            "key_vectors"."key6_subarray" IS NULL
+            "all_vectors"."key6_subarray" IS NULL
             AND NOT "other_vector"."key6_subarray" IS NULL
           )
           OR (
-            "key_vectors"."key7_exp_type" IS NULL
+            "all_vectors"."key7_exp_type" IS NULL
             AND NOT "other_vector"."key7_exp_type" IS NULL
           )
         )
     )
-), partitions AS (
-  SELECT
-    "run",
-    "key0_program",
-    "key1_instrument",
-    MIN("pos") AS partition_first
-  FROM role_rows
-  WHERE
-    "ok0_member"
-  GROUP BY
-    "run",
-    "key0_program",
-    "key1_instrument"
-), partition_dated AS (
+), maximal_dated AS (
   SELECT
     maximal_vectors.*,
-    CASE
-      WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-        PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
-      )
-      THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-      ELSE "maximal_vectors"."first_pos"
-    END AS created
+    "maximal_vectors"."first_pos" AS created
   FROM maximal_vectors
-  JOIN partitions
-    ON "maximal_vectors"."run" = "partitions"."run"
-    AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-    AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
 ), associations AS (
   SELECT
     numbered.*,
@@ -464,7 +744,7 @@ WITH rule_rows AS (
             (
               SELECT
                 MIN("refined"."first_pos")
-              FROM key_vectors AS refined
+              FROM all_vectors AS refined
               WHERE
                 (
                   "refined"."run" = "refiner"."run"
@@ -542,7 +822,7 @@ WITH rule_rows AS (
                 AND NOT EXISTS(
                   SELECT
                     1
-                  FROM partition_dated AS sooner
+                  FROM maximal_dated AS sooner
                   WHERE
                     (
                       "sooner"."run" = "refined"."run"
@@ -622,7 +902,7 @@ WITH rule_rows AS (
             "refiner"."created"
           )
         ) AS created
-      FROM partition_dated AS refiner
+      FROM maximal_dated AS refiner
     ) AS dated
   ) AS numbered
   LEFT JOIN role_rows AS creator
@@ -738,18 +1018,28 @@ WITH rule_rows AS (
     "role_rows"."key0_program",
     "role_rows"."key1_instrument",
     "role_rows"."key2_target",
-    "role_rows"."key3_opt_elem",
     CASE
-      WHEN "associations"."lock4_opt_elem2" IS NULL
-      THEN "role_rows"."key4_opt_elem2"
-      ELSE CASE
+      WHEN "role_rows"."key3_opt_elem" = "associations"."key3_opt_elem"
+      THEN "role_rows"."key3_opt_elem"
+    END AS key3_opt_elem,
+    CASE
+      WHEN CASE
+        WHEN "associations"."lock4_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key4_opt_elem2_in0"
+        WHEN "associations"."lock4_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key4_opt_elem2_in1"
+      END = "associations"."lock4_opt_elem2"
+      THEN CASE
         WHEN "associations"."lock4_opt_elem2_from" = 'pupil'
         THEN "role_rows"."key4_opt_elem2_in0"
         WHEN "associations"."lock4_opt_elem2_from" = 'grating'
         THEN "role_rows"."key4_opt_elem2_in1"
       END
     END AS key4_opt_elem2,
-    "role_rows"."key5_fxd_slit",
+    CASE
+      WHEN "role_rows"."key5_fxd_slit" = "associations"."key5_fxd_slit"
+      THEN "role_rows"."key5_fxd_slit"
+    END AS key5_fxd_slit,
     "role_rows"."key6_subarray",
     "role_rows"."key7_exp_type",
     "role_rows"."record0_obs_num",
@@ -843,7 +1133,7 @@ JOIN (
         COALESCE(
           LIST_DISTINCT(
             ARRAY_AGG("members"."key3_opt_elem") FILTER(WHERE
-              NOT "members"."key3_opt_elem" IS NULL AND "members"."role_index" IN (0))
+              NOT "members"."key3_opt_elem" IS NULL AND "members"."role_index" IN (0, 1))
           ),
           []
         )
@@ -854,7 +1144,7 @@ JOIN (
         COALESCE(
           LIST_DISTINCT(
             ARRAY_AGG("members"."key4_opt_elem2") FILTER(WHERE
-              NOT "members"."key4_opt_elem2" IS NULL AND "members"."role_index" IN (0))
+              NOT "members"."key4_opt_elem2" IS NULL AND "members"."role_index" IN (0, 1))
           ),
           []
         )
@@ -865,7 +1155,7 @@ JOIN (
         COALESCE(
           LIST_DISTINCT(
             ARRAY_AGG("members"."key5_fxd_slit") FILTER(WHERE
-              NOT "members"."key5_fxd_slit" IS NULL AND "members"."role_index" IN (0))
+              NOT "members"."key5_fxd_slit" IS NULL AND "members"."role_index" IN (0, 1))
           ),
           []
         )

@@ -295,34 +295,11 @@ WITH rule_rows AS (
           )
         )
     )
-), partitions AS (
-  SELECT
-    "run",
-    "key0_program",
-    "key1_instrument",
-    MIN("pos") AS partition_first
-  FROM role_rows
-  WHERE
-    "ok0_member"
-  GROUP BY
-    "run",
-    "key0_program",
-    "key1_instrument"
-), partition_dated AS (
+), maximal_dated AS (
   SELECT
     maximal_vectors.*,
-    CASE
-      WHEN "maximal_vectors"."first_pos" = MIN("maximal_vectors"."first_pos") OVER (
-        PARTITION BY "maximal_vectors"."run", "maximal_vectors"."key0_program", "maximal_vectors"."key1_instrument"
-      )
-      THEN LEAST("maximal_vectors"."first_pos", "partitions"."partition_first")
-      ELSE "maximal_vectors"."first_pos"
-    END AS created
+    "maximal_vectors"."first_pos" AS created
   FROM maximal_vectors
-  JOIN partitions
-    ON "maximal_vectors"."run" = "partitions"."run"
-    AND "maximal_vectors"."key0_program" = "partitions"."key0_program"
-    AND "maximal_vectors"."key1_instrument" = "partitions"."key1_instrument"
 ), associations AS (
   SELECT
     numbered.*,
@@ -427,7 +404,7 @@ WITH rule_rows AS (
                 AND NOT EXISTS(
                   SELECT
                     1
-                  FROM partition_dated AS sooner
+                  FROM maximal_dated AS sooner
                   WHERE
                     (
                       "sooner"."run" = "refined"."run"
@@ -504,7 +481,7 @@ WITH rule_rows AS (
             "refiner"."created"
           )
         ) AS created
-      FROM partition_dated AS refiner
+      FROM maximal_dated AS refiner
     ) AS dated
   ) AS numbered
   LEFT JOIN role_rows AS creator

@@ -1,0 +1,910 @@
+WITH rule_rows AS (
+  SELECT
+    "run",
+    "pos",
+    "filename",
+    "filename_repeated",
+    ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") AS exptype,
+    "program" AS key0_program,
+    "instrume" AS key1_instrument,
+    CASE
+      WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      THEN '000'
+      WHEN NOT (
+        COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('background'), FALSE)
+      )
+      THEN "targetid"
+    END AS key2_target,
+    CASE
+      WHEN ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      THEN '='
+      WHEN NOT (
+        COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('background'), FALSE)
+      )
+      THEN CASE WHEN NOT "targetid" IS NULL THEN 'targetid' END
+    END AS key2_target_from,
+    "filter" AS key3_opt_elem,
+    COALESCE("pupil", "grating") AS key4_opt_elem2,
+    CASE
+      WHEN NOT "pupil" IS NULL
+      THEN 'pupil'
+      WHEN NOT "grating" IS NULL
+      THEN 'grating'
+    END AS key4_opt_elem2_from,
+    "pupil" AS key4_opt_elem2_in0,
+    "grating" AS key4_opt_elem2_in1,
+    CASE
+      WHEN NOT (
+        COALESCE((
+          STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+        ), FALSE)
+      )
+      THEN "fxd_slit"
+    END AS key5_fxd_slit,
+    "subarray" AS key6_subarray,
+    "exp_type" AS key7_exp_type,
+    "obs_num" AS record0_obs_num,
+    CASE
+      WHEN COALESCE((
+        STARTS_WITH("fxd_slit", 's200a1') OR "fxd_slit" = 's200a2'
+      ), FALSE)
+      THEN "fxd_slit"
+    END AS record1_fxd_slit2,
+    (
+      (
+        COALESCE("pntgtype" = 'science', FALSE)
+        AND (
+          COALESCE("tsovisit" = 't', FALSE)
+          OR COALESCE(
+            (
+              STARTS_WITH("exp_type", 'nrc_tsimage')
+              OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+              OR "exp_type" = 'nrs_brightobj'
+            ),
+            FALSE
+          )
+        )
+      )
+      AND NOT (
+        COALESCE(
+          (
+            STARTS_WITH("exp_type", 'mir_mrs')
+            OR STARTS_WITH("exp_type", 'mir_flatmrs')
+            OR STARTS_WITH("exp_type", 'nrs_autowave')
+            OR "exp_type" = 'nrs_ifu'
+          ),
+          FALSE
+        )
+      )
+      AND NOT (
+        (
+          COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          AND COALESCE(
+            (
+              STARTS_WITH("pupil", 'clear')
+              OR STARTS_WITH("pupil", 'gdhs0')
+              OR "pupil" = 'gdhs60'
+            ),
+            FALSE
+          )
+        )
+        OR (
+          COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+          AND COALESCE("detector" = 'nrcblong', FALSE)
+        )
+        OR COALESCE(
+          (
+            STARTS_WITH("subarray", 'sub260stripe4_dhs')
+            OR STARTS_WITH("subarray", 'sub41stripe1_dhs')
+            OR STARTS_WITH("subarray", 'sub82stripe2_dhs')
+            OR "subarray" = 'sub164stripe4_dhs'
+          ),
+          FALSE
+        )
+      )
+      AND NOT (
+        (
+          COALESCE("exp_type" = 'nis_soss', FALSE) AND COALESCE("nints" = '1', FALSE)
+        )
+        OR (
+          COALESCE("exp_type" = 'nis_soss', FALSE)
+          AND NOT (
+            COALESCE(ASN_NISSOSS_CALIBRATED("exp_type", "filter"), FALSE)
+          )
+        )
+      )
+      AND NOT (
+        (
+          COALESCE("exp_type" = 'nrs_brightobj', FALSE)
+          AND NOT (
+            COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
+          )
+        )
+      )
+    )
+    AND (
+      ASN_MATCH("asn_candidate", '(?i)^(?:^\[\(''c\d{4}'', ''direct_image''\)\]$)')
+      OR (
+        NOT (
+          NOT (
+            COALESCE(ASN_EXPTYPE_LEVEL3("base_exptype", "exp_type") IN ('background'), FALSE)
+          )
+        )
+        OR (
+          NOT "targetid" IS NULL
+        )
+      )
+    )
+    AND (
+      NOT "subarray" IS NULL
+    )
+    AND (
+      NOT "exp_type" IS NULL
+    ) AS ok0_member,
+    COALESCE("base_exptype" IN ('target_acquisition'), FALSE) AS ok1_target_acquisition,
+    "obs_num" AS obs_num_value
+  FROM run_items
+  WHERE
+    (
+      "is_imprt" IS NULL
+      AND (
+        NOT "program" IS NULL
+      )
+      AND (
+        NOT "instrume" IS NULL
+      )
+    )
+    AND (
+      (
+        (
+          (
+            COALESCE("pntgtype" = 'science', FALSE)
+            AND (
+              COALESCE("tsovisit" = 't', FALSE)
+              OR COALESCE(
+                (
+                  STARTS_WITH("exp_type", 'nrc_tsimage')
+                  OR STARTS_WITH("exp_type", 'nrc_tsgrism')
+                  OR "exp_type" = 'nrs_brightobj'
+                ),
+                FALSE
+              )
+            )
+          )
+          AND NOT (
+            COALESCE(
+              (
+                STARTS_WITH("exp_type", 'mir_mrs')
+                OR STARTS_WITH("exp_type", 'mir_flatmrs')
+                OR STARTS_WITH("exp_type", 'nrs_autowave')
+                OR "exp_type" = 'nrs_ifu'
+              ),
+              FALSE
+            )
+          )
+          AND NOT (
+            (
+              COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+              AND COALESCE(
+                (
+                  STARTS_WITH("pupil", 'clear')
+                  OR STARTS_WITH("pupil", 'gdhs0')
+                  OR "pupil" = 'gdhs60'
+                ),
+                FALSE
+              )
+            )
+            OR (
+              COALESCE("exp_type" = 'nrc_tsgrism', FALSE)
+              AND COALESCE("detector" = 'nrcblong', FALSE)
+            )
+            OR COALESCE(
+              (
+                STARTS_WITH("subarray", 'sub260stripe4_dhs')
+                OR STARTS_WITH("subarray", 'sub41stripe1_dhs')
+                OR STARTS_WITH("subarray", 'sub82stripe2_dhs')
+                OR "subarray" = 'sub164stripe4_dhs'
+              ),
+              FALSE
+            )
+          )
+          AND NOT (
+            (
+              COALESCE("exp_type" = 'nis_soss', FALSE) AND COALESCE("nints" = '1', FALSE)
+            )
+            OR (
+              COALESCE("exp_type" = 'nis_soss', FALSE)
+              AND NOT (
+                COALESCE(ASN_NISSOSS_CALIBRATED("exp_type", "filter"), FALSE)
+              )
+            )
+          )
+          AND NOT (
+            (
+              COALESCE("exp_type" = 'nrs_brightobj', FALSE)
+              AND NOT (
+                COALESCE(ASN_NRSFSS_VALID("detector", "filter", "grating", "fxd_slit"), FALSE)
+              )
+            )
+          )
+        )
+        AND (
+          NOT "subarray" IS NULL
+        )
+        AND (
+          NOT "exp_type" IS NULL
+        )
+      )
+      OR COALESCE("base_exptype" IN ('target_acquisition'), FALSE)
+    )
+    AND CASE WHEN "cand_kind" = 'candidate' THEN LOWER("cand_type") ELSE 'discovered' END IN ('observation')
+), role_rows AS (
+  SELECT
+    *
+    EXCLUDE ("filename_repeated")
+  FROM rule_rows
+  WHERE
+    (
+      "ok0_member" OR "ok1_target_acquisition"
+    ) AND NOT (
+      "filename_repeated"
+    )
+  UNION ALL
+  SELECT
+    *
+    EXCLUDE ("filename_repeated")
+  FROM rule_rows
+  WHERE
+    (
+      "ok0_member" OR "ok1_target_acquisition"
+    ) AND "filename_repeated"
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY "run", "filename" ORDER BY "pos") = 1
+), key_vectors AS (
+  SELECT
+    "run",
+    "key0_program",
+    "key1_instrument",
+    "key2_target",
+    "key2_target_from",
+    "key3_opt_elem",
+    "key4_opt_elem2",
+    "key4_opt_elem2_from",
+    "key5_fxd_slit",
+    "key6_subarray",
+    "key7_exp_type",
+    ARG_MIN_NULL("key4_opt_elem2_in0", "pos") AS key4_opt_elem2_in0,
+    ARG_MIN_NULL("key4_opt_elem2_in1", "pos") AS key4_opt_elem2_in1,
+    MIN("pos") AS first_pos
+  FROM role_rows
+  WHERE
+    "ok0_member"
+  GROUP BY
+    "run",
+    "key0_program",
+    "key1_instrument",
+    "key2_target",
+    "key2_target_from",
+    "key3_opt_elem",
+    "key4_opt_elem2",
+    "key4_opt_elem2_from",
+    "key5_fxd_slit",
+    "key6_subarray",
+    "key7_exp_type"
+), maximal_vectors AS (
+  SELECT
+    key_vectors.*
+  FROM key_vectors
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM key_vectors AS other_vector
+      WHERE
+        (
+          "other_vector"."run" = "key_vectors"."run"
+          AND "other_vector"."key0_program" = "key_vectors"."key0_program"
+          AND "other_vector"."key1_instrument" = "key_vectors"."key1_instrument"
+        )
+        AND (
+          "key_vectors"."key2_target" IS NULL
+          OR (
+            "other_vector"."key2_target" = "key_vectors"."key2_target"
+            AND "other_vector"."key2_target_from" = "key_vectors"."key2_target_from"
+          )
+        )
+        AND (
+          "key_vectors"."key3_opt_elem" IS NULL
+          OR "other_vector"."key3_opt_elem" = "key_vectors"."key3_opt_elem"
+        )
+        AND (
+          "key_vectors"."key4_opt_elem2" IS NULL
+          OR (
+            (
+              "other_vector"."key4_opt_elem2" = "key_vectors"."key4_opt_elem2"
+              AND "other_vector"."key4_opt_elem2_from" = "key_vectors"."key4_opt_elem2_from"
+            )
+            OR (
+              (
+                NOT "other_vector"."key4_opt_elem2" IS NULL
+                AND "key_vectors"."key4_opt_elem2_from" <> "other_vector"."key4_opt_elem2_from"
+              )
+              AND (
+                CASE
+                  WHEN "other_vector"."first_pos" < "key_vectors"."first_pos"
+                  THEN CASE
+                    WHEN "other_vector"."key4_opt_elem2_from" = 'pupil'
+                    THEN "key_vectors"."key4_opt_elem2_in0"
+                    WHEN "other_vector"."key4_opt_elem2_from" = 'grating'
+                    THEN "key_vectors"."key4_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "other_vector"."key4_opt_elem2_from" = 'pupil'
+                    THEN "key_vectors"."key4_opt_elem2_in0"
+                    WHEN "other_vector"."key4_opt_elem2_from" = 'grating'
+                    THEN "key_vectors"."key4_opt_elem2_in1"
+                  END = "other_vector"."key4_opt_elem2"
+                  ELSE CASE
+                    WHEN "key_vectors"."key4_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key4_opt_elem2_in0"
+                    WHEN "key_vectors"."key4_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key4_opt_elem2_in1"
+                  END IS NULL
+                  OR CASE
+                    WHEN "key_vectors"."key4_opt_elem2_from" = 'pupil'
+                    THEN "other_vector"."key4_opt_elem2_in0"
+                    WHEN "key_vectors"."key4_opt_elem2_from" = 'grating'
+                    THEN "other_vector"."key4_opt_elem2_in1"
+                  END = "key_vectors"."key4_opt_elem2"
+                END
+              )
+            )
+          )
+        )
+        AND (
+          "key_vectors"."key5_fxd_slit" IS NULL
+          OR "other_vector"."key5_fxd_slit" = "key_vectors"."key5_fxd_slit"
+        )
+        AND (
+          "key_vectors"."key6_subarray" IS NULL
+          OR "other_vector"."key6_subarray" = "key_vectors"."key6_subarray"
+        )
+        AND (
+          "key_vectors"."key7_exp_type" IS NULL
+          OR "other_vector"."key7_exp_type" = "key_vectors"."key7_exp_type"
+        )
+        AND (
+          (
+            "key_vectors"."key2_target" IS NULL AND NOT "other_vector"."key2_target" IS NULL
+          )
+          OR (
+            "key_vectors"."key3_opt_elem" IS NULL
+            AND NOT "other_vector"."key3_opt_elem" IS NULL
+          )
+          OR (
+            NOT "key_vectors"."key4_opt_elem2" IS NULL
+            AND (
+              NOT "other_vector"."key4_opt_elem2" IS NULL
+              AND "key_vectors"."key4_opt_elem2_from" <> "other_vector"."key4_opt_elem2_from"
+            )
+            AND "other_vector"."first_pos" < "key_vectors"."first_pos"
+          )
+          OR (
+            "key_vectors"."key4_opt_elem2" IS NULL
+            AND NOT "other_vector"."key4_opt_elem2" IS NULL
+          )
+          OR (
+            "key_vectors"."key5_fxd_slit" IS NULL
+            AND NOT "other_vector"."key5_fxd_slit" IS NULL
+          )
+          OR (
+            "key_vectors"."key6_subarray" IS NULL
+            AND NOT "other_vector"."key6_subarray" IS NULL
+          )
+          OR (
+            "key_vectors"."key7_exp_type" IS NULL
+            AND NOT "other_vector"."key7_exp_type" IS NULL
+          )
+        )
+    )
+), maximal_dated AS (
+  SELECT
+    maximal_vectors.*,
+    "maximal_vectors"."first_pos" AS created
+  FROM maximal_vectors
+), associations AS (
+  SELECT
+    numbered.*,
+    CASE
+      WHEN NOT "creator"."key4_opt_elem2" IS NULL
+      THEN "creator"."key4_opt_elem2"
+      ELSE "numbered"."key4_opt_elem2"
+    END AS lock4_opt_elem2,
+    CASE
+      WHEN NOT "creator"."key4_opt_elem2" IS NULL
+      THEN "creator"."key4_opt_elem2_from"
+      ELSE "numbered"."key4_opt_elem2_from"
+    END AS lock4_opt_elem2_from
+  FROM (
+    SELECT
+      *,
+      ROW_NUMBER() OVER (
+        ORDER BY "run", "created", "key0_program", "key1_instrument", "key2_target", "key3_opt_elem", "key4_opt_elem2", "key5_fxd_slit", "key6_subarray", "key7_exp_type"
+      ) AS gid
+    FROM (
+      SELECT
+        *
+        EXCLUDE ("created"),
+        LEAST(
+          "refiner"."created",
+          COALESCE(
+            (
+              SELECT
+                MIN("refined"."first_pos")
+              FROM key_vectors AS refined
+              WHERE
+                (
+                  "refined"."run" = "refiner"."run"
+                  AND "refined"."key0_program" = "refiner"."key0_program"
+                  AND "refined"."key1_instrument" = "refiner"."key1_instrument"
+                )
+                AND (
+                  "refined"."key2_target" IS NULL
+                  OR (
+                    "refiner"."key2_target" = "refined"."key2_target"
+                    AND "refiner"."key2_target_from" = "refined"."key2_target_from"
+                  )
+                )
+                AND (
+                  "refined"."key3_opt_elem" IS NULL
+                  OR "refiner"."key3_opt_elem" = "refined"."key3_opt_elem"
+                )
+                AND (
+                  "refined"."key4_opt_elem2" IS NULL
+                  OR (
+                    (
+                      "refiner"."key4_opt_elem2" = "refined"."key4_opt_elem2"
+                      AND "refiner"."key4_opt_elem2_from" = "refined"."key4_opt_elem2_from"
+                    )
+                    OR (
+                      (
+                        NOT "refiner"."key4_opt_elem2" IS NULL
+                        AND "refined"."key4_opt_elem2_from" <> "refiner"."key4_opt_elem2_from"
+                      )
+                      AND (
+                        CASE
+                          WHEN "refiner"."first_pos" < "refined"."first_pos"
+                          THEN CASE
+                            WHEN "refiner"."key4_opt_elem2_from" = 'pupil'
+                            THEN "refined"."key4_opt_elem2_in0"
+                            WHEN "refiner"."key4_opt_elem2_from" = 'grating'
+                            THEN "refined"."key4_opt_elem2_in1"
+                          END IS NULL
+                          OR CASE
+                            WHEN "refiner"."key4_opt_elem2_from" = 'pupil'
+                            THEN "refined"."key4_opt_elem2_in0"
+                            WHEN "refiner"."key4_opt_elem2_from" = 'grating'
+                            THEN "refined"."key4_opt_elem2_in1"
+                          END = "refiner"."key4_opt_elem2"
+                          ELSE CASE
+                            WHEN "refined"."key4_opt_elem2_from" = 'pupil'
+                            THEN "refiner"."key4_opt_elem2_in0"
+                            WHEN "refined"."key4_opt_elem2_from" = 'grating'
+                            THEN "refiner"."key4_opt_elem2_in1"
+                          END IS NULL
+                          OR CASE
+                            WHEN "refined"."key4_opt_elem2_from" = 'pupil'
+                            THEN "refiner"."key4_opt_elem2_in0"
+                            WHEN "refined"."key4_opt_elem2_from" = 'grating'
+                            THEN "refiner"."key4_opt_elem2_in1"
+                          END = "refined"."key4_opt_elem2"
+                        END
+                      )
+                    )
+                  )
+                )
+                AND (
+                  "refined"."key5_fxd_slit" IS NULL
+                  OR "refiner"."key5_fxd_slit" = "refined"."key5_fxd_slit"
+                )
+                AND (
+                  "refined"."key6_subarray" IS NULL
+                  OR "refiner"."key6_subarray" = "refined"."key6_subarray"
+                )
+                AND (
+                  "refined"."key7_exp_type" IS NULL
+                  OR "refiner"."key7_exp_type" = "refined"."key7_exp_type"
+                )
+                AND "refined"."first_pos" < "refiner"."created"
+                AND NOT EXISTS(
+                  SELECT
+                    1
+                  FROM maximal_dated AS sooner
+                  WHERE
+                    (
+                      "sooner"."run" = "refined"."run"
+                      AND "sooner"."key0_program" = "refined"."key0_program"
+                      AND "sooner"."key1_instrument" = "refined"."key1_instrument"
+                    )
+                    AND (
+                      "refined"."key2_target" IS NULL
+                      OR (
+                        "sooner"."key2_target" = "refined"."key2_target"
+                        AND "sooner"."key2_target_from" = "refined"."key2_target_from"
+                      )
+                    )
+                    AND (
+                      "refined"."key3_opt_elem" IS NULL
+                      OR "sooner"."key3_opt_elem" = "refined"."key3_opt_elem"
+                    )
+                    AND (
+                      "refined"."key4_opt_elem2" IS NULL
+                      OR (
+                        (
+                          "sooner"."key4_opt_elem2" = "refined"."key4_opt_elem2"
+                          AND "sooner"."key4_opt_elem2_from" = "refined"."key4_opt_elem2_from"
+                        )
+                        OR (
+                          (
+                            NOT "sooner"."key4_opt_elem2" IS NULL
+                            AND "refined"."key4_opt_elem2_from" <> "sooner"."key4_opt_elem2_from"
+                          )
+                          AND (
+                            CASE
+                              WHEN "sooner"."first_pos" < "refined"."first_pos"
+                              THEN CASE
+                                WHEN "sooner"."key4_opt_elem2_from" = 'pupil'
+                                THEN "refined"."key4_opt_elem2_in0"
+                                WHEN "sooner"."key4_opt_elem2_from" = 'grating'
+                                THEN "refined"."key4_opt_elem2_in1"
+                              END IS NULL
+                              OR CASE
+                                WHEN "sooner"."key4_opt_elem2_from" = 'pupil'
+                                THEN "refined"."key4_opt_elem2_in0"
+                                WHEN "sooner"."key4_opt_elem2_from" = 'grating'
+                                THEN "refined"."key4_opt_elem2_in1"
+                              END = "sooner"."key4_opt_elem2"
+                              ELSE CASE
+                                WHEN "refined"."key4_opt_elem2_from" = 'pupil'
+                                THEN "sooner"."key4_opt_elem2_in0"
+                                WHEN "refined"."key4_opt_elem2_from" = 'grating'
+                                THEN "sooner"."key4_opt_elem2_in1"
+                              END IS NULL
+                              OR CASE
+                                WHEN "refined"."key4_opt_elem2_from" = 'pupil'
+                                THEN "sooner"."key4_opt_elem2_in0"
+                                WHEN "refined"."key4_opt_elem2_from" = 'grating'
+                                THEN "sooner"."key4_opt_elem2_in1"
+                              END = "refined"."key4_opt_elem2"
+                            END
+                          )
+                        )
+                      )
+                    )
+                    AND (
+                      "refined"."key5_fxd_slit" IS NULL
+                      OR "sooner"."key5_fxd_slit" = "refined"."key5_fxd_slit"
+                    )
+                    AND (
+                      "refined"."key6_subarray" IS NULL
+                      OR "sooner"."key6_subarray" = "refined"."key6_subarray"
+                    )
+                    AND (
+                      "refined"."key7_exp_type" IS NULL
+                      OR "sooner"."key7_exp_type" = "refined"."key7_exp_type"
+                    )
+                    AND "sooner"."created" < "refiner"."created"
+                )
+            ),
+            "refiner"."created"
+          )
+        ) AS created
+      FROM maximal_dated AS refiner
+    ) AS dated
+  ) AS numbered
+  LEFT JOIN role_rows AS creator
+    ON "creator"."run" = "numbered"."run" AND "creator"."pos" = "numbered"."created"
+), group_members AS (
+  SELECT
+    "associations"."run",
+    "associations"."gid",
+    "role_rows"."pos",
+    "role_rows"."exptype",
+    "role_rows"."key0_program",
+    "role_rows"."key1_instrument",
+    "role_rows"."key2_target",
+    "role_rows"."key3_opt_elem",
+    CASE
+      WHEN "associations"."lock4_opt_elem2" IS NULL
+      THEN "role_rows"."key4_opt_elem2"
+      ELSE CASE
+        WHEN "associations"."lock4_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key4_opt_elem2_in0"
+        WHEN "associations"."lock4_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key4_opt_elem2_in1"
+      END
+    END AS key4_opt_elem2,
+    "role_rows"."key5_fxd_slit",
+    "role_rows"."key6_subarray",
+    "role_rows"."key7_exp_type",
+    "role_rows"."record0_obs_num",
+    "role_rows"."record1_fxd_slit2",
+    CASE WHEN "role_rows"."ok0_member" THEN 0 END AS role_index,
+    CASE
+      WHEN "role_rows"."pos" >= "associations"."created"
+      THEN 0
+      ELSE CASE
+        WHEN CASE WHEN "role_rows"."ok0_member" THEN 0 END = 0
+        THEN 1
+        WHEN CASE WHEN "role_rows"."ok0_member" THEN 0 END = 1
+        THEN 2
+        ELSE 0
+      END
+    END AS phase
+  FROM associations
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."key0_program" = "associations"."key0_program"
+    AND "role_rows"."key1_instrument" = "associations"."key1_instrument"
+  WHERE
+    (
+      "role_rows"."ok0_member"
+      AND (
+        (
+          "role_rows"."key2_target" IS NULL
+          OR "associations"."key2_target" IS NULL
+          OR (
+            "role_rows"."key2_target" = "associations"."key2_target"
+            AND "role_rows"."key2_target_from" = "associations"."key2_target_from"
+          )
+        )
+        AND (
+          "role_rows"."key3_opt_elem" IS NULL
+          OR "associations"."key3_opt_elem" IS NULL
+          OR "role_rows"."key3_opt_elem" = "associations"."key3_opt_elem"
+        )
+        AND (
+          CASE
+            WHEN "associations"."lock4_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key4_opt_elem2_in0"
+            WHEN "associations"."lock4_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key4_opt_elem2_in1"
+          END IS NULL
+          OR CASE
+            WHEN "associations"."lock4_opt_elem2_from" = 'pupil'
+            THEN "role_rows"."key4_opt_elem2_in0"
+            WHEN "associations"."lock4_opt_elem2_from" = 'grating'
+            THEN "role_rows"."key4_opt_elem2_in1"
+          END = "associations"."lock4_opt_elem2"
+        )
+        AND (
+          "role_rows"."key5_fxd_slit" IS NULL
+          OR "associations"."key5_fxd_slit" IS NULL
+          OR "role_rows"."key5_fxd_slit" = "associations"."key5_fxd_slit"
+        )
+        AND (
+          "role_rows"."key6_subarray" IS NULL
+          OR "associations"."key6_subarray" IS NULL
+          OR "role_rows"."key6_subarray" = "associations"."key6_subarray"
+        )
+        AND (
+          "role_rows"."key7_exp_type" IS NULL
+          OR "associations"."key7_exp_type" IS NULL
+          OR "role_rows"."key7_exp_type" = "associations"."key7_exp_type"
+        )
+      )
+    )
+), observations AS (
+  SELECT DISTINCT
+    "group_members"."gid",
+    "role_rows"."record0_obs_num" AS observation
+  FROM group_members
+  JOIN associations
+    ON "associations"."gid" = "group_members"."gid"
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."pos" = "group_members"."pos"
+  WHERE
+    NOT "role_rows"."record0_obs_num" IS NULL
+), obs_members AS (
+  SELECT
+    "associations"."run",
+    "associations"."gid",
+    "role_rows"."pos",
+    "role_rows"."exptype",
+    "role_rows"."key0_program",
+    "role_rows"."key1_instrument",
+    "role_rows"."key2_target",
+    "role_rows"."key3_opt_elem",
+    CASE
+      WHEN "associations"."lock4_opt_elem2" IS NULL
+      THEN "role_rows"."key4_opt_elem2"
+      ELSE CASE
+        WHEN "associations"."lock4_opt_elem2_from" = 'pupil'
+        THEN "role_rows"."key4_opt_elem2_in0"
+        WHEN "associations"."lock4_opt_elem2_from" = 'grating'
+        THEN "role_rows"."key4_opt_elem2_in1"
+      END
+    END AS key4_opt_elem2,
+    "role_rows"."key5_fxd_slit",
+    "role_rows"."key6_subarray",
+    "role_rows"."key7_exp_type",
+    "role_rows"."record0_obs_num",
+    "role_rows"."record1_fxd_slit2",
+    CASE WHEN "role_rows"."ok1_target_acquisition" THEN 1 END AS role_index,
+    CASE
+      WHEN "role_rows"."pos" >= "associations"."created"
+      THEN 0
+      ELSE CASE
+        WHEN CASE WHEN "role_rows"."ok1_target_acquisition" THEN 1 END = 0
+        THEN 1
+        WHEN CASE WHEN "role_rows"."ok1_target_acquisition" THEN 1 END = 1
+        THEN 2
+        ELSE 0
+      END
+    END AS phase
+  FROM associations
+  JOIN role_rows
+    ON "role_rows"."run" = "associations"."run"
+    AND "role_rows"."key0_program" = "associations"."key0_program"
+    AND "role_rows"."key1_instrument" = "associations"."key1_instrument"
+  WHERE
+    (
+      "role_rows"."ok1_target_acquisition"
+      AND EXISTS(
+        SELECT
+          1
+        FROM observations
+        WHERE
+          "observations"."gid" = "associations"."gid"
+          AND "observations"."observation" = "role_rows"."obs_num_value"
+      )
+    )
+), members AS (
+  SELECT
+    group_members.*
+  FROM group_members
+  ANTI JOIN obs_members
+    ON "obs_members"."run" = "group_members"."run"
+    AND "obs_members"."gid" = "group_members"."gid"
+    AND "obs_members"."pos" = "group_members"."pos"
+    AND "obs_members"."role_index" < "group_members"."role_index"
+  UNION ALL
+  SELECT
+    obs_members.*
+  FROM obs_members
+  ANTI JOIN group_members
+    ON "group_members"."run" = "obs_members"."run"
+    AND "group_members"."gid" = "obs_members"."gid"
+    AND "group_members"."pos" = "obs_members"."pos"
+    AND "group_members"."role_index" < "obs_members"."role_index"
+)
+SELECT
+  'Asn_Lv3TSO' AS rule,
+  "associations"."run",
+  "associations"."gid",
+  "associations"."created",
+  "members"."pos",
+  CASE
+    WHEN "members"."role_index" = 0
+    THEN 'member'
+    WHEN "members"."role_index" = 1
+    THEN 'target_acquisition'
+  END AS role,
+  "members"."exptype" AS exptype,
+  "members"."phase",
+  CASE
+    WHEN "members"."pos" = "found_values"."found_pos"
+    THEN "found_values"."found"
+  END AS found
+FROM associations
+JOIN members
+  ON "members"."run" = "associations"."run" AND "members"."gid" = "associations"."gid"
+JOIN (
+  SELECT
+    "members"."run",
+    "members"."gid",
+    'program=' || ANY_VALUE("members"."key0_program") || CHR(30) || 'instrument=' || ANY_VALUE("members"."key1_instrument") || CHR(30) || 'target=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key2_target") FILTER(WHERE
+              NOT "members"."key2_target" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'opt_elem=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key3_opt_elem") FILTER(WHERE
+              NOT "members"."key3_opt_elem" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'opt_elem2=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key4_opt_elem2") FILTER(WHERE
+              NOT "members"."key4_opt_elem2" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'fxd_slit=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key5_fxd_slit") FILTER(WHERE
+              NOT "members"."key5_fxd_slit" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'subarray=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key6_subarray") FILTER(WHERE
+              NOT "members"."key6_subarray" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'exp_type=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."key7_exp_type") FILTER(WHERE
+              NOT "members"."key7_exp_type" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'obs_num=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record0_obs_num") FILTER(WHERE
+              NOT "members"."record0_obs_num" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) || CHR(30) || 'fxd_slit2=' || ARRAY_TO_STRING(
+      LIST_SORT(
+        COALESCE(
+          LIST_DISTINCT(
+            ARRAY_AGG("members"."record1_fxd_slit2") FILTER(WHERE
+              NOT "members"."record1_fxd_slit2" IS NULL AND "members"."role_index" IN (0))
+          ),
+          []
+        )
+      ),
+      CHR(31)
+    ) AS found,
+    MIN("members"."pos") AS found_pos
+  FROM members
+  GROUP BY
+    "members"."run",
+    "members"."gid"
+  HAVING
+    BOOL_OR(CAST("members"."exptype" = 'science' AS BOOLEAN))
+) AS found_values
+  ON "found_values"."run" = "associations"."run"
+  AND "found_values"."gid" = "associations"."gid"
+ORDER BY
+  "associations"."run",
+  "associations"."gid",
+  "members"."phase",
+  "members"."pos"
