@@ -235,13 +235,16 @@ def _started_earlier(q: RuleQuery, vectors: str) -> exp.Select:
     association refining it: no association existed that the row could join, so it
     started one, which the maximal vector's rows then joined (refining its keys).
 
-    (A fuzzer case, seed 51 case 295 with ``--borrow``: rows 27 then 29 of one nod pattern,
-    29 with ``tsovisit`` set; 27 starts the association 29 joins.)
+    This dates every association started by an exposure with wildcards, the partition's
+    first row included (fuzzer seed 51 case 295 with ``--borrow``: rows 27 then 29 of one
+    nod pattern, 29 with ``tsovisit`` set, 27 starts the association 29 joins; seed 52 case
+    327: a vector is never dated by a row of a vector it does not refine).
     """
     maximal, refiner, refined = Cte.MAXIMAL_DATED, "refiner", "refined"
     refines, _ = _refinement(q, refined, refiner)
     later = exp.LT(this=x.col("first_pos", refined), expression=x.col("created", refiner))
-    # the earliest association refining the vector (ties: the one that sorts first)
+    # the earliest association refining the vector (vectors first seen at one row, a
+    # locked vector and its own, both count)
     earliest = (exp.select(x.num(1)).from_(x.table(maximal, "sooner"), copy=False)
                 .where(x.and_(q.fixed_join("sooner", refined),
                               *_refinement(q, refined, "sooner")[0],

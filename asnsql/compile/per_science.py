@@ -3,9 +3,10 @@
 
 Exposures of ``all`` roles attach to every association whose keys they match
 (:mod:`asnsql.compile.attached`). An attached exposure that precedes every owner of its
-group started the association the first owner then joined (it is created at the attached
-exposure's row), unless the rule calls that exposure science: then it keeps an association
-of its own.
+group started the association the first owner agreeing with its keys then joined (it is
+created at the attached exposure's row, and holds its values), unless the rule calls that
+exposure science: then it keeps an association of its own, as it does when no owner
+agrees.
 """
 
 from __future__ import annotations
@@ -149,16 +150,13 @@ def _fits_creator(q: RuleQuery, own: list[int], creating: list[int]) -> exp.Expr
         if isinstance(mine, exp.Cast):
             continue  # the key does not apply to the owner
         theirs = x.col(f"first_{layout.key_value(k)}", first)
-        if k in q.by_column:
-            source = x.col(f"first_{layout.key_source(k)}", first)
-            mine = q.in_column(k, owners, source)
-            same = x.eq(mine.copy(), theirs.copy())
-        else:
-            same = x.eq(mine.copy(), theirs.copy())
-            if layout.key_has_source(k):
-                same = x.and_(same, x.eq(
-                    _owner_key_value(q, k, owners, own, layout.key_source(k)),
-                    x.col(f"first_{layout.key_source(k)}", first)))
+        if k in q.by_column:  # (read in the column of the row's value)
+            mine = q.in_column(k, owners, x.col(f"first_{layout.key_source(k)}", first))
+        same = x.eq(mine.copy(), theirs.copy())
+        if k not in q.by_column and layout.key_has_source(k):
+            same = x.and_(same, x.eq(
+                _owner_key_value(q, k, owners, own, layout.key_source(k)),
+                x.col(f"first_{layout.key_source(k)}", first)))
         conds.append(x.paren(x.or_(x.is_null(theirs), x.is_null(mine), same)))
     return x.and_(*conds)
 
