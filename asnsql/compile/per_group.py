@@ -128,10 +128,7 @@ def _locked_vectors(q: RuleQuery) -> exp.Select:
         ``q.by_column``: in the column of the vector's value)."""
         if j not in q.by_column:
             return x.col(f"locker_{layout.key_value(j)}", pairs)
-        source = x.col(layout.key_source(j), pairs)
-        return x.case(*[(x.eq(source.copy(), x.lit(name)),
-                         x.col(f"locker_{layout.key_column(j, k)}", pairs))
-                        for k, name in enumerate(layout.keys[j].sources)])
+        return q.in_column(j, pairs, x.col(layout.key_source(j), pairs), prefix="locker_")
 
     def passes(j: int) -> exp.Expression:
         """The locker passes key ``j``: the vector holds no value of it, or the locker none

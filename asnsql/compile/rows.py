@@ -215,12 +215,14 @@ class RuleQuery:
         conds += [self.same_key(i, left, right) for i in self.layout.fixed]
         return x.and_(*conds)
 
-    def in_column(self, i: int, row: str, source: exp.Expression) -> exp.Expression:
+    def in_column(self, i: int, row: str | None, source: exp.Expression,
+                  prefix: str = "") -> exp.Expression:
         """Row's value of key ``i`` in the column ``source`` names (NULL when it names
-        none; :meth:`Layout.reads_columns`)."""
+        none; :meth:`Layout.reads_columns`); ``prefix`` names the row's copies of the
+        value columns (``locker_``: a locking row's, carried beside a vector)."""
         layout = self.layout
         return x.case(*[(x.eq(source.copy(), x.lit(name)),
-                         x.col(layout.key_column(i, j), row))
+                         x.col(prefix + layout.key_column(i, j), row))
                         for j, name in enumerate(layout.keys[i].sources)])
 
     def lock_columns(self, i: int) -> tuple[str, str]:
